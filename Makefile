@@ -1,0 +1,53 @@
+# inbox-tui: the two commands in README's Quick start live here.
+#   make demo   set up a virtualenv and open the TUI on the demo inbox
+#   make test   set up everything the tests need (system packages too) and run the suite
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+SYSTEM_PACKAGES := tmux
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test lint venv test-deps system-deps bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  echo "python venv module missing; installing python3-venv"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install -q -e .
+	@touch $@
+
+$(VENV)/.test-installed: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $@
+
+venv: $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/inbox-tui demo
+
+# System packages the tests drive for real (tmux for the start-up test from a real terminal).
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do command -v $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+test-deps: system-deps $(VENV)/.test-installed
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check inbox_tui tests benchmarks
+	$(BIN)/ruff format --check inbox_tui tests benchmarks
+
+test: test-deps lint
+	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/import.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,1 @@
+"""Pure mail handling: parsing bytes into messages, threading them into tickets. No I/O here."""

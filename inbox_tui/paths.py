@@ -1,0 +1,29 @@
+"""Where inbox-tui keeps its files. Nothing else in the package knows these locations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "inbox-tui"
+
+
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_config_path() -> Path:
+    return config_dir() / "config.yaml"
+
+
+def default_db_path() -> Path:
+    return data_dir() / "inbox.db"
+
+
+def demo_db_path() -> Path:
+    return data_dir() / "demo.db"

@@ -1,0 +1,228 @@
+"""The SQLite schema, one migration per version. This file is the single source of the schema.
+
+Migrations only move forward: version N is the list's N-th script; `PRAGMA user_version`
+records how far a database has come. docs/schema.md describes every table for people who
+open the file with sqlite-utils or Datasette; tests check the two agree.
+"""
+
+from __future__ import annotations
+
+# Times are ISO-8601 UTC text ("2026-11-29T23:04:32Z"): sortable, readable in Datasette.
+MIGRATIONS: list[str] = [
+    # --- version 1 ------------------------------------------------------------------------
+    """
+    CREATE TABLE customers (
+        id INTEGER PRIMARY KEY,
+        email TEXT UNIQUE,              -- lower-case address; NULL for marketplace-only buyers
+        name TEXT NOT NULL DEFAULT '',
+        channel TEXT NOT NULL DEFAULT 'email',
+        marketplace_user TEXT,          -- e.g. eBay username; UNIQUE with channel below
+        created_at TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX customers_marketplace_user
+        ON customers(channel, marketplace_user) WHERE marketplace_user IS NOT NULL;
+
+    CREATE TABLE tickets (
+        id INTEGER PRIMARY KEY,
+        thread_key TEXT UNIQUE,         -- grouping key where headers are not enough (Amazon order+buyer, eBay conversation)
+        channel TEXT NOT NULL,          -- email | amazon | ebay | etsy | shopify | walmart
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','pending','snoozed','closed')),
+        subject TEXT NOT NULL DEFAULT '',
+        customer_id INTEGER REFERENCES customers(id),
+        order_number TEXT,              -- marketplace order number seen in the thread, if any
+        priority INTEGER NOT NULL DEFAULT 0,
+        flagged INTEGER NOT NULL DEFAULT 0,
+        snoozed_until TEXT,
+        created_at TEXT NOT NULL,       -- first message
+        last_message_at TEXT NOT NULL,  -- newest message, either direction
+        last_inbound_at TEXT,           -- newest message from the customer
+        last_outbound_at TEXT,          -- newest reply from the seller
+        message_count INTEGER NOT NULL DEFAULT 0,
+        unread_count INTEGER NOT NULL DEFAULT 0,
+        snippet TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX tickets_by_time ON tickets(last_message_at DESC, id DESC);
+    CREATE INDEX tickets_by_status_time ON tickets(status, last_message_at DESC, id DESC);
+    CREATE INDEX tickets_by_channel_time ON tickets(channel, last_message_at DESC, id DESC);
+    CREATE INDEX tickets_by_customer ON tickets(customer_id, last_message_at DESC);
+    CREATE INDEX tickets_by_order ON tickets(order_number) WHERE order_number IS NOT NULL;
+    CREATE INDEX tickets_snoozed ON tickets(snoozed_until) WHERE snoozed_until IS NOT NULL;
+
+    CREATE TABLE messages (
+        id INTEGER PRIMARY KEY,
+        ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+        message_id TEXT NOT NULL,       -- Message-ID without <>, or a synthetic "sha256-…@inbox-tui.invalid"
+        raw_sha256 TEXT NOT NULL UNIQUE,-- identity of the exact bytes: importing them twice adds nothing
+        content_key TEXT NOT NULL,      -- Message-ID + sender + subject + body digest: copies of one message share it
+        direction TEXT NOT NULL CHECK (direction IN ('in','out')),
+        channel TEXT NOT NULL,
+        from_name TEXT NOT NULL DEFAULT '',
+        from_addr TEXT NOT NULL DEFAULT '',
+        to_addrs TEXT NOT NULL DEFAULT '[]',   -- JSON [[name, address], …]
+        cc_addrs TEXT NOT NULL DEFAULT '[]',
+        reply_to TEXT NOT NULL DEFAULT '[]',
+        subject TEXT NOT NULL DEFAULT '',
+        date TEXT NOT NULL,             -- Date header in UTC, or the time it was first seen when missing/broken
+        in_reply_to TEXT,
+        refs TEXT NOT NULL DEFAULT '[]',       -- JSON list of Message-IDs from References
+        headers TEXT NOT NULL DEFAULT '{}',    -- JSON of selected parsed headers
+        text TEXT NOT NULL DEFAULT '',  -- readable body (HTML converted), sanitised
+        snippet TEXT NOT NULL DEFAULT '',
+        seen INTEGER NOT NULL DEFAULT 0,
+        answered INTEGER NOT NULL DEFAULT 0,
+        flagged INTEGER NOT NULL DEFAULT 0,
+        keywords TEXT NOT NULL DEFAULT '[]',   -- JSON list of IMAP keywords
+        gone INTEGER NOT NULL DEFAULT 0,       -- expunged on the server; the local copy is kept
+        parse_error TEXT,               -- why the message could not be fully parsed (raw is kept)
+        defects TEXT NOT NULL DEFAULT '[]',    -- JSON list of MIME defects found while parsing
+        imported_at TEXT NOT NULL
+    );
+    CREATE INDEX messages_by_ticket ON messages(ticket_id, date, id);
+    CREATE INDEX messages_by_message_id ON messages(message_id);
+    CREATE INDEX messages_by_content_key ON messages(content_key);
+
+    -- The exact bytes as received, kept apart so scans of messages stay small.
+    CREATE TABLE message_raw (
+        message_id INTEGER PRIMARY KEY REFERENCES messages(id),
+        raw BLOB NOT NULL
+    );
+
+    -- Where a message was found: one row per (source, folder, uid). A copy of a message seen in
+    -- a second place adds a location, not a message.
+    CREATE TABLE message_locations (
+        source TEXT NOT NULL,           -- "maildir:/abs/path", "mbox:/abs/path", "imap:shop"
+        folder TEXT NOT NULL DEFAULT '',
+        uid TEXT NOT NULL,              -- maildir key, mbox content digest, IMAP UID
+        message_id INTEGER NOT NULL REFERENCES messages(id),
+        PRIMARY KEY (source, folder, uid)
+    ) WITHOUT ROWID;
+    CREATE INDEX message_locations_by_message ON message_locations(message_id);
+
+    -- Threading index: every Message-ID a ticket's messages carry or reference.
+    CREATE TABLE thread_refs (
+        ref TEXT NOT NULL,
+        ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+        PRIMARY KEY (ref, ticket_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX thread_refs_by_ticket ON thread_refs(ticket_id);
+
+    CREATE TABLE attachments (
+        id INTEGER PRIMARY KEY,
+        message_id INTEGER NOT NULL REFERENCES messages(id),
+        filename TEXT NOT NULL DEFAULT '',
+        content_type TEXT NOT NULL DEFAULT 'application/octet-stream',
+        size INTEGER NOT NULL DEFAULT 0,
+        content_id TEXT,
+        inline INTEGER NOT NULL DEFAULT 0,
+        content BLOB
+    );
+    CREATE INDEX attachments_by_message ON attachments(message_id);
+
+    CREATE TABLE tags (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        color TEXT
+    );
+    CREATE TABLE ticket_tags (
+        ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+        tag_id INTEGER NOT NULL REFERENCES tags(id),
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (ticket_id, tag_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX ticket_tags_by_tag ON ticket_tags(tag_id, ticket_id);
+
+    CREATE TABLE orders (
+        id INTEGER PRIMARY KEY,
+        provider TEXT NOT NULL,         -- amazon | ebay | shopify | woocommerce | demo
+        order_number TEXT NOT NULL,
+        customer_id INTEGER REFERENCES customers(id),
+        placed_at TEXT,
+        status TEXT,
+        total REAL,
+        currency TEXT,
+        items TEXT NOT NULL DEFAULT '[]',      -- JSON [{"title", "sku", "quantity", "price"}]
+        carrier TEXT,
+        tracking_number TEXT,
+        tracking_url TEXT,
+        shipped_at TEXT,
+        fetched_at TEXT NOT NULL,
+        data TEXT NOT NULL DEFAULT '{}',       -- the provider's record as received (JSON)
+        UNIQUE (provider, order_number)
+    );
+    CREATE INDEX orders_by_customer ON orders(customer_id, placed_at DESC);
+    CREATE INDEX orders_by_number ON orders(order_number);
+
+    CREATE TABLE ticket_orders (
+        ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+        order_id INTEGER NOT NULL REFERENCES orders(id),
+        PRIMARY KEY (ticket_id, order_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX ticket_orders_by_order ON ticket_orders(order_id);
+
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+        message_id TEXT NOT NULL UNIQUE,       -- fixed when queued: the idempotency key
+        transport TEXT NOT NULL,               -- smtp | ebay | …
+        source TEXT,                           -- the configured source that sends it
+        status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued','sending','sent','failed')),
+        raw BLOB NOT NULL,                     -- the full MIME message as it will be sent
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        next_attempt_at TEXT,
+        created_at TEXT NOT NULL,
+        sent_at TEXT
+    );
+    CREATE INDEX outbox_pending ON outbox(status, next_attempt_at) WHERE status IN ('queued','sending');
+    CREATE INDEX outbox_by_ticket ON outbox(ticket_id);
+
+    CREATE TABLE sync_state (
+        source TEXT NOT NULL,
+        folder TEXT NOT NULL DEFAULT '',
+        uidvalidity INTEGER,
+        highest_uid INTEGER,
+        highest_modseq INTEGER,
+        cursor TEXT,                    -- opaque position for API sources (time, offset, token)
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (source, folder)
+    );
+
+    -- Every change a person or a rule makes to a ticket, for undo and for analytics.
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,             -- created, status, tag_add, tag_remove, priority, flag, read, snooze, merged
+        old_value TEXT,
+        new_value TEXT,
+        actor TEXT NOT NULL DEFAULT 'user',    -- user | import | sync | rule
+        batch_id TEXT                   -- one id for all events of one (bulk) action: undo reverts the batch
+    );
+    CREATE INDEX events_by_ticket ON events(ticket_id, at);
+    CREATE INDEX events_by_time ON events(at);
+    CREATE INDEX events_by_batch ON events(batch_id) WHERE batch_id IS NOT NULL;
+
+    -- Full-text search over subject, sender and body (external content: no second copy).
+    CREATE VIRTUAL TABLE messages_fts USING fts5(
+        subject, from_name, from_addr, text,
+        content='messages', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_fts(rowid, subject, from_name, from_addr, text)
+        VALUES (new.id, new.subject, new.from_name, new.from_addr, new.text);
+    END;
+    CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts(messages_fts, rowid, subject, from_name, from_addr, text)
+        VALUES ('delete', old.id, old.subject, old.from_name, old.from_addr, old.text);
+    END;
+    CREATE TRIGGER messages_fts_update AFTER UPDATE OF subject, from_name, from_addr, text ON messages BEGIN
+        INSERT INTO messages_fts(messages_fts, rowid, subject, from_name, from_addr, text)
+        VALUES ('delete', old.id, old.subject, old.from_name, old.from_addr, old.text);
+        INSERT INTO messages_fts(rowid, subject, from_name, from_addr, text)
+        VALUES (new.id, new.subject, new.from_name, new.from_addr, new.text);
+    END;
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
