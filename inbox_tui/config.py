@@ -1,0 +1,665 @@
+"""The user's settings: a YAML file read into typed, validated models.
+
+Every key is a pydantic field whose `description` is its documentation: `config.example.yaml`
+is checked against these models and `docs/config.md` is generated from them. A bad file gives
+a `ConfigError` whose message is one line naming the file, the line, the key and what was
+expected. Adding a source kind means adding one model to `SourceConfig` and nothing else.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import types
+from collections.abc import Sequence
+from datetime import UTC, date, tzinfo
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError, PydanticUndefined
+
+from inbox_tui import paths
+
+__all__ = [
+    "Config",
+    "ConfigError",
+    "MaildirSourceConfig",
+    "MboxSourceConfig",
+    "SellerConfig",
+    "SourceConfig",
+    "UiConfig",
+    "config_reference",
+    "load_config",
+    "parse_config",
+]
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used. str() is one line: file, line, key, what was expected."""
+
+    def __init__(
+        self, file: str, message: str, line: int | None = None, column: int | None = None
+    ) -> None:
+        self.file, self.message, self.line, self.column = file, message, line, column
+        where = file
+        if line is not None:
+            where += f" line {line}"
+            if column is not None:
+                where += f", column {column}"
+        super().__init__(" ".join(f"{where}: {message}".splitlines()))
+
+
+# --- value types --------------------------------------------------------------------------
+
+
+def _describe(value: Any) -> str:
+    """A short, one-line, escaped rendering of a user's value for an error message."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, date):
+        return f"a date ({value.isoformat()})"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _expand_path(value: Any, info: ValidationInfo) -> Path:
+    if isinstance(value, Path):  # built in code rather than read from YAML
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        raise PydanticCustomError("path", "expected a path, got {got}", {"got": _describe(value)})
+    if "\x00" in value:
+        raise PydanticCustomError("path", "a path cannot contain a NUL character")
+    try:
+        path = Path(value).expanduser()
+    except RuntimeError:  # "~someone" for an unknown user, or no home directory at all
+        raise PydanticCustomError(
+            "path", "cannot expand '~' in {got}", {"got": _describe(value)}
+        ) from None
+    base_dir = (info.context or {}).get("base_dir")
+    if not path.is_absolute() and base_dir is not None:
+        path = Path(base_dir) / path
+    return path
+
+
+_EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\".]+(?:\.[^@\s<>,;\".]+)+")
+
+
+def _check_email(value: str) -> str:
+    if not _EMAIL.fullmatch(value):
+        raise PydanticCustomError(
+            "email", "not a valid e-mail address: {got}", {"got": _describe(value)}
+        )
+    return value.lower()
+
+
+def _check_timezone(name: str) -> str:
+    if name == "UTC":  # always valid, even where no time zone database is installed
+        return name
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        import difflib
+        from zoneinfo import available_timezones
+
+        close = difflib.get_close_matches(name, sorted(available_timezones()), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else " (e.g. 'Europe/Istanbul', 'UTC')"
+        raise PydanticCustomError(
+            "timezone",
+            "not a known IANA time zone: {got}{hint}",
+            {"got": _describe(name), "hint": hint},
+        ) from None
+    return name
+
+
+_SOURCE_NAME = re.compile(r"[a-z0-9_-]+")
+
+
+def _check_source_name(name: str) -> str:
+    if not _SOURCE_NAME.fullmatch(name):
+        raise PydanticCustomError(
+            "source_name",
+            "expected lower-case letters, digits, '-' and '_' only, got {got}",
+            {"got": _describe(name)},
+        )
+    return name
+
+
+# How the reference page names the checked types below.
+_CHECK_LABELS: dict[Any, str] = {
+    _expand_path: "path",
+    _check_email: "e-mail address",
+    _check_timezone: "time zone name",
+    _check_source_name: "name",
+}
+
+PathSetting = Annotated[Path, BeforeValidator(_expand_path)]
+EmailAddress = Annotated[str, AfterValidator(_check_email)]
+TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
+SourceName = Annotated[str, AfterValidator(_check_source_name)]
+
+
+# --- the models ------------------------------------------------------------------------------
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_means_default(cls, data: Any) -> Any:
+        # `key:` with nothing after it reads as null in YAML: take it as "use the default".
+        if isinstance(data, dict):
+            fields = cls.model_fields
+            return {
+                k: v
+                for k, v in data.items()
+                if not (v is None and k in fields and not fields[k].is_required())
+            }
+        return data
+
+
+class SellerConfig(_Section):
+    """Who you are: used to tell your own mail from your customers' and to sign replies."""
+
+    name: str = Field("", description="Your shop's name, shown in templates and the signature.")
+    emails: list[EmailAddress] = Field(
+        default_factory=list,
+        description="Your own e-mail addresses (lower-cased): mail from them is your reply,"
+        " mail to them is a customer writing in.",
+    )
+    signature: str = Field("", description="Text added below every reply; may span lines.")
+    timezone: TimeZoneName = Field(
+        "UTC",
+        description="Your IANA time zone (e.g. Europe/Istanbul): dates are shown and"
+        " business hours counted in it.",
+    )
+
+    @property
+    def tzinfo(self) -> tzinfo:
+        return UTC if self.timezone == "UTC" else ZoneInfo(self.timezone)
+
+
+class _SourceBase(_Section):
+    name: SourceName = Field(
+        description="A short name for this source, unique among sources: lower-case letters,"
+        " digits, '-' and '_'. Stored with every message it brings in, so keep it stable."
+    )
+
+
+class MaildirSourceConfig(_SourceBase):
+    """Import a local Maildir folder (the kind with cur/, new/ and tmp/ inside)."""
+
+    kind: Literal["maildir"] = Field(description="The kind of source.")
+    path: PathSetting = Field(
+        description="The Maildir directory. '~' is expanded; a relative path is taken relative"
+        " to the config file. It need not exist until the first sync."
+    )
+
+
+class MboxSourceConfig(_SourceBase):
+    """Import a local mbox file (one file holding many messages, e.g. a Google Takeout)."""
+
+    kind: Literal["mbox"] = Field(description="The kind of source.")
+    path: PathSetting = Field(
+        description="The mbox file. '~' is expanded; a relative path is taken relative"
+        " to the config file. It need not exist until the first sync."
+    )
+
+
+# One model per kind; `kind` picks the model, so errors talk about that model's keys only.
+SourceConfig = Annotated[MaildirSourceConfig | MboxSourceConfig, Field(discriminator="kind")]
+
+
+class UiConfig(_Section):
+    """How the terminal interface looks and behaves."""
+
+    theme: str = Field(
+        "textual-dark", min_length=1, description="The name of a Textual theme to start with."
+    )
+    page_size: int = Field(
+        200,
+        ge=20,
+        le=5000,
+        strict=True,
+        description="How many rows the ticket list fetches from the store at a time (20-5000).",
+    )
+
+
+class Config(_Section):
+    """Every setting of inbox-tui. All keys are optional; a missing file means all defaults."""
+
+    database: PathSetting | None = Field(
+        None,
+        description="The SQLite file that holds your inbox. '~' is expanded; a relative path is"
+        " taken relative to the config file.",
+        json_schema_extra={"x-default": "<data dir>/inbox.db"},
+    )
+    seller: SellerConfig = Field(
+        default_factory=SellerConfig, description="Who you are (see below)."
+    )
+    sources: list[SourceConfig] = Field(
+        default_factory=list,
+        description="Where messages come from: a list, each item with a `kind` (see below).",
+    )
+    ui: UiConfig = Field(
+        default_factory=UiConfig, description="The terminal interface (see below)."
+    )
+
+    @field_validator("sources")
+    @classmethod
+    def _unique_source_names(cls, sources: list[SourceConfig]) -> list[SourceConfig]:
+        first: dict[str, int] = {}
+        for index, source in enumerate(sources):
+            if source.name in first:
+                raise PydanticCustomError(
+                    "duplicate_source_name",
+                    "duplicate source name {got} (also sources[{first}])",
+                    {"got": repr(source.name), "first": first[source.name], "index": index},
+                )
+            first[source.name] = index
+        return sources
+
+    @property
+    def database_path(self) -> Path:
+        """The SQLite file to open: the configured one, or the platform's default."""
+        return (self.database or paths.default_db_path()).absolute()
+
+
+# --- reading the file ------------------------------------------------------------------------
+
+Position = tuple[int, int]  # 1-based line and column
+KeyPath = tuple[Any, ...]  # ('sources', 0, 'kind')
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, path: KeyPath, line: int, first_line: int) -> None:
+        self.path, self.line, self.first_line = path, line, first_line
+
+
+class _PositionLoader(yaml.SafeLoader):
+    """A SafeLoader that also records where every mapping key and sequence item starts."""
+
+    def load_with_positions(self) -> tuple[Any, dict[KeyPath, Position]]:
+        node = self.get_single_node()
+        if node is None:
+            return None, {}
+        positions: dict[KeyPath, Position] = {}
+        self._record(node, (), positions, set())
+        positions[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        return self.construct_document(node), positions
+
+    def _record(
+        self, node: yaml.Node, path: KeyPath, positions: dict[KeyPath, Position], seen: set[int]
+    ) -> None:
+        # An alias is walked once only: re-walking shared nodes is exponential ("billion laughs").
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        children: list[tuple[Any, yaml.Node, yaml.Node]] = []
+        if isinstance(node, yaml.MappingNode):
+            first_line: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(
+                    key_node, yaml.ScalarNode
+                ):
+                    continue
+                key, line = self.construct_object(key_node), key_node.start_mark.line + 1
+                if key in first_line:
+                    raise _DuplicateKey(path + (key,), line, first_line[key])
+                first_line[key] = line
+            self.flatten_mapping(node)  # `<<: *anchor` merges: merged keys first, own keys win
+            children = [
+                (self.construct_object(k), k, v)
+                for k, v in node.value
+                if isinstance(k, yaml.ScalarNode)
+            ]
+        elif isinstance(node, yaml.SequenceNode):
+            children = [(index, item, item) for index, item in enumerate(node.value)]
+        for key, mark_node, value_node in children:
+            mark = mark_node.start_mark
+            positions[path + (key,)] = (mark.line + 1, mark.column + 1)
+            self._record(value_node, path + (key,), positions, seen)
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:  # looks like a date but is not one, e.g. 2024-13-01
+            raise yaml.constructor.ConstructorError(
+                None, None, f"not a valid date: {node.value!r} ({exc})", node.start_mark
+            ) from None
+
+
+_PositionLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _PositionLoader.construct_yaml_timestamp
+)
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    """PyYAML's two-part message as one phrase, naming where an unclosed thing was opened."""
+    problem, context, start = exc.problem or "", exc.context or "", exc.context_mark
+    opened = re.fullmatch(r"while (?:parsing|scanning|constructing) an? (.+)", context)
+    if opened and start and exc.problem_mark and start.line != exc.problem_mark.line:
+        problem += (
+            f" (in the {opened[1]} started at line {start.line + 1}, column {start.column + 1})"
+        )
+    elif context and not context.startswith("while "):
+        problem = f"{context}, {problem}"
+    if "'\\t'" in problem:
+        problem += " (indent with spaces, not tabs)"
+    return problem or "unreadable"
+
+
+def _load_yaml(text: str, file: str) -> tuple[Any, dict[KeyPath, Position]]:
+    """Parse YAML text into plain data plus key positions, or raise a one-line ConfigError."""
+    loader = None
+    try:
+        loader = _PositionLoader(text)  # checks for control characters straight away
+        return loader.load_with_positions()
+    except _DuplicateKey as exc:
+        raise ConfigError(
+            file, f"{_dotted(exc.path)}: duplicate key (first at line {exc.first_line})", exc.line
+        ) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
+        raise ConfigError(
+            file, f"not valid YAML: control character {char} not allowed", line
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise ConfigError(file, f"not valid YAML: {_yaml_problem(exc)}", line, column) from None
+    except RecursionError:
+        raise ConfigError(file, "not valid YAML: nested too deeply") from None
+    except (yaml.YAMLError, ValueError, TypeError) as exc:  # anything PyYAML did not mark
+        raise ConfigError(file, f"not valid YAML: {exc}") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def parse_config(
+    text: str | bytes, file: str = "config.yaml", base_dir: Path | None = None
+) -> Config:
+    """Validate config text. `file` names it in errors; relative paths resolve against `base_dir`."""
+    if isinstance(text, bytes):
+        raw = text.removeprefix(b"\xef\xbb\xbf")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            raise ConfigError(
+                file, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); is it a YAML file?", line
+            ) from None
+    data, positions = _load_yaml(text, file)
+    if data is None:
+        return Config()
+    if not isinstance(data, dict):
+        expected = f"expected a mapping of settings (key: value), got {_describe(data)}"
+        raise ConfigError(file, expected, positions[()][0])
+    try:
+        return Config.model_validate(data, context={"base_dir": base_dir})
+    except ValidationError as exc:
+        raise _explain(exc, file, positions) from None
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the config file: `path`, or the default location (which may be absent: defaults)."""
+    explicit = path is not None
+    file = Path(path) if path is not None else paths.default_config_path()
+    name = str(file)
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        if not explicit:
+            return Config()
+        raise ConfigError(
+            name, "not found (create it from config.example.yaml or pass --config)"
+        ) from None
+    except IsADirectoryError:
+        raise ConfigError(name, "is a directory, expected a YAML file") from None
+    except PermissionError:
+        raise ConfigError(name, "cannot read it: permission denied") from None
+    except OSError as exc:
+        raise ConfigError(name, f"cannot read it: {exc.strerror or exc}") from None
+    return parse_config(raw, name, base_dir=file.parent.absolute())
+
+
+# --- turning a ValidationError into one line --------------------------------------------------
+
+
+def _dotted(path: KeyPath) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif isinstance(part, str) and re.fullmatch(r"[A-Za-z0-9_-]+", part):
+            out += f".{part}" if out else part
+        else:
+            out += f"[{part!r}]"
+    return out or "(top level)"
+
+
+def _union_members(annotation: Any) -> tuple[str | None, list[Any]]:
+    """(discriminator, members) of a possibly Annotated union; (None, []) if not a union."""
+    discriminator = None
+    if get_origin(annotation) is Annotated:
+        annotation, *meta = get_args(annotation)
+        discriminator = next((m.discriminator for m in meta if hasattr(m, "discriminator")), None)
+    if get_origin(annotation) in (Union, types.UnionType):
+        return discriminator, list(get_args(annotation))
+    return None, []
+
+
+def _tag(model: type[BaseModel], discriminator: str) -> str:
+    return get_args(model.model_fields[discriminator].annotation)[0]
+
+
+def _follow(loc: KeyPath) -> tuple[KeyPath, type[BaseModel] | None, Any]:
+    """Follow a pydantic error location through the models.
+
+    Returns the location without pydantic's union tags (('sources', 0, 'mbox', 'path') becomes
+    ('sources', 0, 'path')), the model owning its last key, and the type found there.
+    """
+    clean: list[Any] = []
+    owner: type[BaseModel] | None = None
+    current: Any = Config
+    parts = list(loc)
+    while parts:
+        part = parts[0]
+        discriminator, members = _union_members(current)
+        if members:
+            models = {_tag(m, discriminator): m for m in members if discriminator}
+            if part in models:
+                current = models[parts.pop(0)]
+            else:  # Optional[X]: pydantic reports X's errors without a tag
+                current = next((m for m in members if m is not type(None)), None)
+            continue
+        parts.pop(0)
+        clean.append(part)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            owner = current
+            field = current.model_fields.get(part) if isinstance(part, str) else None
+            current = field.annotation if field else None
+        elif get_origin(current) is list:
+            current = get_args(current)[0]
+        else:
+            current = None
+    return tuple(clean), owner, current
+
+
+_EXPECTED = {
+    "model_type": "a mapping (key: value)",
+    "model_attributes_type": "a mapping (key: value)",
+    "dict_type": "a mapping (key: value)",
+    "list_type": "a list",
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "literal_error": "one of {expected}",
+}
+
+
+def _message(error: dict[str, Any]) -> tuple[KeyPath, str]:
+    """The clean location of one pydantic error and what to tell the user about it."""
+    kind, ctx, got = error["type"], error.get("ctx") or {}, error.get("input")
+    path, owner, here = _follow(error["loc"])
+    if kind == "missing":
+        return path, "missing required key"
+    if kind == "extra_forbidden":
+        known = ", ".join(sorted(owner.model_fields)) if owner else ""
+        return path, f"unknown key (known: {known})"
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        discriminator, members = _union_members(here)
+        key = discriminator or ctx.get("discriminator", "").strip("'")
+        expected = ", ".join(repr(_tag(m, key)) for m in members) or ctx.get("expected_tags", "")
+        if kind == "union_tag_not_found" or not isinstance(got, dict):
+            return path, f"missing required key {key!r} (expected one of {expected})"
+        return path + (key,), f"expected one of {expected}, got {_describe(got.get(key))}"
+    if kind == "duplicate_source_name":
+        return path + (ctx["index"], "name"), error["msg"]
+    if kind in ("path", "email", "timezone", "source_name"):
+        return path, error["msg"]
+    if kind == "invalid_key":
+        return path, f"expected a key name (text), got {_describe(got)}"
+    if kind == "greater_than_equal":
+        return path, f"expected at least {ctx['ge']}, got {_describe(got)}"
+    if kind == "less_than_equal":
+        return path, f"expected at most {ctx['le']}, got {_describe(got)}"
+    if kind == "string_too_short":
+        return path, "must not be empty"
+    if kind in _EXPECTED:
+        expected = _EXPECTED[kind].format(expected=ctx.get("expected", ""))
+        return path, f"expected {expected}, got {_describe(got)}"
+    msg = str(error["msg"]).removeprefix("Value error, ")
+    return path, f"{msg[:1].lower()}{msg[1:]}, got {_describe(got)}"
+
+
+def _line(path: KeyPath, positions: dict[KeyPath, Position]) -> int | None:
+    """The line of the nearest recorded node: the key itself, or its closest ancestor."""
+    for length in range(len(path), -1, -1):
+        if path[:length] in positions:
+            return positions[path[:length]][0]
+    return None
+
+
+def _explain(exc: ValidationError, file: str, positions: dict[KeyPath, Position]) -> ConfigError:
+    found = []
+    for error in exc.errors(include_url=False):
+        path, text = _message(error)
+        line = _line(path, positions)
+        # The first problem in file order, but a missing key last: it is often the result
+        # of a misspelled key further down, and "unknown key" is the message that helps.
+        found.append(((error["type"] == "missing", line or 0), path, text, line))
+    found.sort(key=lambda item: item[0])
+    _, path, text, line = found[0]
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    return ConfigError(file, f"{_dotted(path)}: {text}{more}", line)
+
+
+# --- the reference page ---------------------------------------------------------------------
+
+
+_TYPE_LABELS: dict[Any, str] = {str: "text", int: "integer", Path: "path"}
+
+
+def _type_label(annotation: Any, metadata: Sequence[Any] = ()) -> str:
+    """A reader's name for a field's type: "list of e-mail addresses", "integer, 20-5000"."""
+    if get_origin(annotation) is Annotated:
+        annotation, *metadata = get_args(annotation)
+    checks = {getattr(m, "func", None) for m in metadata}
+    _, members = _union_members(annotation)
+    if label := next((name for check, name in _CHECK_LABELS.items() if check in checks), ""):
+        pass
+    elif members:
+        label = " or ".join(dict.fromkeys(_type_label(m) for m in members if m is not type(None)))
+    elif get_origin(annotation) is Literal:
+        label = " or ".join(f"`{value}`" for value in get_args(annotation))
+    elif get_origin(annotation) is list:
+        item = _type_label(get_args(annotation)[0])
+        label = f"list of {item}{'es' if item.endswith('s') else 's'}"
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        label = "mapping"
+    else:
+        label = _TYPE_LABELS.get(annotation, str(annotation))
+    low = next((m.ge for m in metadata if hasattr(m, "ge")), None)
+    high = next((m.le for m in metadata if hasattr(m, "le")), None)
+    return f"{label}, {low}-{high}" if low is not None and high is not None else label
+
+
+def _default_label(field: Any) -> str:
+    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+    if "x-default" in extra:
+        return f"`{extra['x-default']}`"
+    if field.is_required():
+        return "required"
+    value = field.default_factory() if field.default_factory else field.default
+    if value is PydanticUndefined or isinstance(value, BaseModel):
+        return "see below"
+    return f"`{value!r}`" if not isinstance(value, str) else f'`"{value}"`'
+
+
+def _sections(model: type[BaseModel], title: str, prefix: str) -> list[tuple[str, str, Any]]:
+    """(title, key prefix, model) for `model` and every model nested in it, depth first."""
+    found = [(title, prefix, model)]
+    for name, field in model.model_fields.items():
+        inner, key = field.annotation, f"{prefix}{name}"
+        if get_origin(inner) is list:
+            inner, key = get_args(inner)[0], f"{key}[]"
+        discriminator, members = _union_members(inner)
+        for member in members if discriminator else []:
+            kind = _tag(member, discriminator)
+            found += _sections(member, f"`{key}` with `kind: {kind}`", f"{key}.")
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            found += _sections(inner, f"`{key}`", f"{key}.")
+    return found
+
+
+def config_reference() -> str:
+    """The configuration reference as Markdown, generated from the models."""
+    lines = [
+        "<!-- Generated from inbox_tui/config.py. Do not edit: regenerate with"
+        " `python -m inbox_tui.config > docs/config.md` -->",
+        "",
+        "# Configuration reference",
+        "",
+        "inbox-tui reads YAML from `--config FILE`, or from `<config dir>/config.yaml`"
+        " (Linux: `~/.config/inbox-tui/config.yaml`). Every key is optional and a missing"
+        " file means all defaults; a key left empty (`key:`) takes its default. Unknown keys"
+        " are errors. `<data dir>` is the platform's data directory"
+        " (Linux: `~/.local/share/inbox-tui`). See `config.example.yaml` for a commented example.",
+    ]
+    for title, prefix, model in _sections(Config, "Top level", ""):
+        lines += ["", f"## {title}", "", inspect.cleandoc(model.__doc__ or ""), ""]
+        lines += ["| key | type | default | description |", "|---|---|---|---|"]
+        for name, field in model.model_fields.items():
+            description = (field.description or "").replace("|", "\\|")
+            label, default = _type_label(field.annotation, field.metadata), _default_label(field)
+            lines.append(f"| `{prefix}{name}` | {label} | {default} | {description} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(config_reference())
