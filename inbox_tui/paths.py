@@ -27,3 +27,11 @@ def default_db_path() -> Path:
 
 def demo_db_path() -> Path:
     return data_dir() / "demo.db"
+
+
+def state_dir() -> Path:
+    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+
+
+def crash_log_path() -> Path:
+    return state_dir() / "crash.log"

@@ -24,7 +24,7 @@ MIGRATIONS: list[str] = [
 
     CREATE TABLE tickets (
         id INTEGER PRIMARY KEY,
-        thread_key TEXT UNIQUE,         -- grouping key where headers are not enough (Amazon order+buyer, eBay conversation)
+        thread_key TEXT,                -- marketplace grouping key (Amazon order+buyer, eBay conversation); also in thread_refs as 'key:…'
         channel TEXT NOT NULL,          -- email | amazon | ebay | etsy | shopify | walmart
         status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','pending','snoozed','closed')),
         subject TEXT NOT NULL DEFAULT '',
@@ -98,7 +98,8 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX message_locations_by_message ON message_locations(message_id);
 
-    -- Threading index: every Message-ID a ticket's messages carry or reference.
+    -- Threading index: every Message-ID a ticket's messages carry or reference, and its
+    -- marketplace thread keys as 'key:…'. A new message joins the ticket(s) sharing any of these.
     CREATE TABLE thread_refs (
         ref TEXT NOT NULL,
         ticket_id INTEGER NOT NULL REFERENCES tickets(id),
@@ -192,7 +193,7 @@ MIGRATIONS: list[str] = [
         id INTEGER PRIMARY KEY,
         ticket_id INTEGER NOT NULL REFERENCES tickets(id),
         at TEXT NOT NULL,
-        kind TEXT NOT NULL,             -- created, status, tag_add, tag_remove, priority, flag, read, snooze, merged
+        kind TEXT NOT NULL,             -- status, tag_add, tag_remove, priority, flag, read, snooze, merged, undo
         old_value TEXT,
         new_value TEXT,
         actor TEXT NOT NULL DEFAULT 'user',    -- user | import | sync | rule

@@ -1,0 +1,149 @@
+"""Import speed and TUI first paint on a large store.
+
+    .venv/bin/python benchmarks/import.py [--messages 100000] [--keep DIR]
+
+Builds a Maildir of N realistic messages (threads of 1–6, plain, multipart/alternative and
+HTML-only, UTF-8 and Turkish legacy charsets, a few attachments), imports it with the real
+import path on one core, imports it again (the idempotent no-op), then opens the TUI headless
+on the resulting store in a fresh process and times the first paint of the ticket list and
+its peak RSS. Prints one JSON object with the numbers; benchmarks/README.md keeps the last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from inbox_tui.importer import import_maildir  # noqa: E402
+from inbox_tui.store import Store  # noqa: E402
+
+SELLER = "hello@shop.example"
+FIRST = ["Ayşe", "Mehmet", "Lena", "Jonas", "Emily", "James", "Zeynep", "Can", "Sophie", "Oliver"]
+LAST = ["Yılmaz", "Kaya", "Müller", "Schmidt", "Smith", "Brown", "Demir", "Öztürk", "Weber", "Taylor"]
+TOPICS = [
+    ("Where is my order?", "Hello, I ordered a towel set two weeks ago and it has not arrived yet. "),
+    ("Siparişim nerede?", "Merhaba, iki hafta önce sipariş verdim ama hâlâ gelmedi. Kargo takip numarası var mı? "),
+    ("Falsche Größe geliefert", "Guten Tag, ich habe die falsche Größe bekommen. Wie kann ich das umtauschen? "),
+    ("Refund request", "Hi, the item arrived damaged and I would like a refund please. "),
+    ("İade talebi", "Ürün hasarlı geldi, iade etmek istiyorum. Lütfen yardımcı olur musunuz? "),
+    ("Rücksendung", "Ich möchte den Artikel zurücksenden. Bitte senden Sie mir ein Rücksendeetikett. "),
+]
+
+
+def build_message(rnd: random.Random, index: int, thread: int, turn: int, when: datetime, ids: list[str]) -> bytes:
+    first, last = rnd.choice(FIRST), rnd.choice(LAST)
+    customer = (f"{first} {last}", f"customer{thread}@example.com")
+    subject, text = TOPICS[thread % len(TOPICS)]
+    inbound = turn % 2 == 0
+    msg = EmailMessage()
+    msg["From"] = formataddr(customer if inbound else ("Anatolia Textiles", SELLER))
+    msg["To"] = formataddr(("Anatolia Textiles", SELLER) if inbound else customer)
+    msg["Subject"] = subject if turn == 0 else "Re: " + subject
+    msg["Date"] = format_datetime(when)
+    msg["Message-ID"] = f"<bench-{index}@example.com>"
+    if ids:
+        msg["In-Reply-To"] = ids[-1]
+        msg["References"] = " ".join(ids[-8:])
+    body = (text * rnd.randint(3, 12)) + f"\n\nOrder {thread:07d}\n-- \n{first}\n"
+    kind = index % 10
+    if kind < 6:
+        msg.set_content(body, charset="iso-8859-9" if kind == 1 and subject.startswith(("Sip", "İade")) else "utf-8")
+    elif kind < 9:
+        msg.set_content(body)
+        msg.add_alternative(f"<html><body><p>{body.replace(chr(10), '<br>')}</p></body></html>", subtype="html")
+    else:
+        msg.add_alternative(f"<html><body><div><p>{body}</p><table><tr><td>Item</td><td>1</td></tr></table></div></body></html>", subtype="html")
+    if index % 50 == 0:
+        msg.add_attachment(os.urandom(20_000), maintype="image", subtype="jpeg", filename="photo.jpg")
+    return msg.as_bytes()
+
+
+def build_maildir(path: Path, count: int) -> None:
+    rnd = random.Random(42)
+    for sub in ("cur", "new", "tmp"):
+        (path / sub).mkdir(parents=True, exist_ok=True)
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    index = thread = 0
+    while index < count:
+        length = min(rnd.choice([1, 1, 2, 2, 3, 4, 6]), count - index)
+        start = now - timedelta(minutes=rnd.randint(0, 3 * 365 * 24 * 60))
+        ids: list[str] = []
+        for turn in range(length):
+            raw = build_message(rnd, index, thread, turn, start + timedelta(hours=turn * 5), ids)
+            ids.append(f"<bench-{index}@example.com>")
+            (path / "cur" / f"{index:08d}.bench:2,S").write_bytes(raw)
+            index += 1
+        thread += 1
+
+
+def first_paint(db: Path) -> dict[str, float]:
+    """Open the TUI headless in a fresh process; time until the list shows rows; peak RSS."""
+    code = f"""
+import asyncio, resource, time, json
+started = time.perf_counter()
+from inbox_tui.store import Store
+from inbox_tui.tui.app import InboxApp
+async def main():
+    app = InboxApp(Store.open({str(db)!r}))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        elapsed = time.perf_counter() - started
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({{"first_paint_s": round(elapsed, 3), "rss_mb": round(rss, 1)}}))
+asyncio.run(main())
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--keep", type=Path, help="Keep the Maildir and store in this folder.")
+    args = parser.parse_args()
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="inbox-bench-"))
+    maildir, db = work / "Maildir", work / "bench.db"
+    if not (maildir / "cur").exists():
+        started = time.perf_counter()
+        build_maildir(maildir, args.messages)
+        print(f"built {args.messages} messages in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+
+    store = Store.open(db)
+    result = import_maildir(store, maildir, seller_emails=frozenset({SELLER}))
+    again = import_maildir(store, maildir, seller_emails=frozenset({SELLER}))
+    tickets = store.conn.execute("SELECT count(*) FROM tickets").fetchone()[0]
+    store.close()
+
+    report = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}",
+        "messages": result.added,
+        "tickets": tickets,
+        "import_s": round(result.seconds, 2),
+        "import_msg_per_s": round(result.added / result.seconds),
+        "reimport_s": round(again.seconds + 0.0, 2),
+        "store_mb": round(db.stat().st_size / 2**20, 1),
+        **first_paint(db),
+    }
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()

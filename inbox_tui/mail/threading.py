@@ -1,0 +1,165 @@
+"""Which ticket a message belongs to: pure functions of parsed messages, no I/O.
+
+Threading follows JWZ's idea without his tree: every Message-ID a message carries or
+references (its own, In-Reply-To, References) links it to every other message carrying the
+same id, and a ticket is a connected group. Missing parents are fine: two replies to a message
+we never saw still share its id. Marketplace relay mail, where headers are unreliable, is
+grouped by a `thread_key` (Amazon: order number + buyer relay address). A subject match is the
+last resort, only for a message with no threading headers whose subject says it is a reply.
+
+The store applies these rules incrementally (store/ingest.py); `group_messages` applies them
+to a whole set at once, and tests check the two always agree, whatever the arrival order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from inbox_tui.mail.message import Address, ParsedMessage
+
+# Reply/forward prefixes in the languages our sellers meet: English, German (AW, WG),
+# Turkish (YNT, Ynt, CVP, İLT), Nordic/Dutch (SV, VS, Antw), Spanish/Italian (RE, RV, R, I).
+_PREFIX = re.compile(
+    r"^\s*(?:(?:re|aw|wg|fwd?|ynt|cvp|ilt|i̇lt|sv|vs|antw|rv|tr|ref)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
+    re.IGNORECASE,
+)
+_REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|ynt|cvp|sv|vs|antw|rv)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]", re.I)
+_SPACES = re.compile(r"\s+")
+
+AMAZON_RELAY = re.compile(r"@marketplace\.amazon\.[a-z.]+$")
+AMAZON_ORDER = re.compile(r"(?<!\d)(\d{3}-\d{7}-\d{7})(?!\d)")
+_AMAZON_NAME_SUFFIX = re.compile(r"\s*-\s*Amazon Marketplace\s*$|\s+via Amazon\s*$", re.I)
+
+# Channel by the customer-side address's domain. Order matters: first match wins.
+_CHANNEL_DOMAINS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("amazon", AMAZON_RELAY),
+    ("ebay", re.compile(r"@(?:[a-z0-9-]+\.)*ebay\.[a-z.]+$")),
+    ("etsy", re.compile(r"@(?:[a-z0-9-]+\.)*etsy\.com$")),
+    ("walmart", re.compile(r"@(?:[a-z0-9-]+\.)*walmart\.com$")),
+    ("shopify", re.compile(r"@(?:[a-z0-9-]+\.)*shopify(?:email)?\.com$")),
+)
+# Notification senders that relay a customer's words, naming the customer in Reply-To.
+_NOTIFIERS = re.compile(r"^(?:mailer|no-?reply|notifications?|store\+\d+)@(?:[a-z0-9-]+\.)*shopify(?:email)?\.com$")
+
+CHANNELS = ("email", "amazon", "ebay", "etsy", "walmart", "shopify")
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadHints:
+    """What the store needs to place one message into a ticket."""
+
+    message_id: str  # own id, synthetic when the message has none
+    links: tuple[str, ...]  # In-Reply-To and References: ids this message points at
+    thread_key: str | None  # marketplace grouping key, when there is one
+    subject_key: str | None  # normalised subject, only for header-less replies
+    channel: str
+    direction: str  # "in" (from the customer) or "out" (from the seller)
+    customer: Address | None  # the other party
+    order_number: str | None
+
+
+def normalize_subject(subject: str) -> str:
+    """Subject without reply/forward prefixes, case-folded, whitespace collapsed."""
+    return _SPACES.sub(" ", _PREFIX.sub("", subject)).strip().casefold()
+
+
+def is_reply_subject(subject: str) -> bool:
+    return bool(_REPLY_PREFIX.match(subject))
+
+
+def synthetic_message_id(raw: bytes) -> str:
+    """A stable id for a message without a Message-ID: the digest of its bytes."""
+    return f"sha256-{hashlib.sha256(raw).hexdigest()[:32]}@inbox-tui.invalid"
+
+
+def channel_of(address: str) -> str:
+    for channel, pattern in _CHANNEL_DOMAINS:
+        if pattern.search(address):
+            return channel
+    return "email"
+
+
+def _customer(msg: ParsedMessage, direction: str) -> Address | None:
+    if direction == "out":
+        return msg.to[0] if msg.to else None
+    sender = msg.from_
+    if sender is not None and _NOTIFIERS.match(sender.addr) and msg.reply_to:
+        return msg.reply_to[0]  # a contact-form mail: the customer is in Reply-To
+    return sender
+
+
+def _clean_customer(address: Address | None) -> Address | None:
+    if address is None:
+        return None
+    if AMAZON_RELAY.search(address.addr):
+        return Address(_AMAZON_NAME_SUFFIX.sub("", address.name), address.addr)
+    return address
+
+
+def thread_hints(msg: ParsedMessage, raw: bytes, seller_emails: frozenset[str]) -> ThreadHints:
+    sender = msg.from_.addr if msg.from_ else ""
+    direction = "out" if sender and sender in seller_emails else "in"
+    customer = _customer(msg, direction)
+    # The channel is read off the sending side for inbound mail (a Shopify notification names
+    # the customer in Reply-To, but it is still a Shopify message) and off the customer for replies.
+    channel = channel_of(sender if direction == "in" else (customer.addr if customer else ""))
+    customer = _clean_customer(customer)
+
+    links: list[str] = []
+    for ref in (msg.in_reply_to, *msg.references):
+        if ref and ref not in links:
+            links.append(ref)
+    message_id = msg.message_id or synthetic_message_id(raw)
+
+    order = AMAZON_ORDER.search(msg.subject)
+    order_number = order.group(1) if order else None
+    thread_key = None
+    if channel == "amazon" and customer is not None:
+        thread_key = f"amazon:{order_number or '-'}:{customer.addr}"
+
+    subject_key = None
+    if not links and thread_key is None and is_reply_subject(msg.subject):
+        subject_key = normalize_subject(msg.subject) or None
+    return ThreadHints(
+        message_id=message_id,
+        links=tuple(links),
+        thread_key=thread_key,
+        subject_key=subject_key,
+        channel=channel,
+        direction=direction,
+        customer=customer,
+        order_number=order_number,
+    )
+
+
+def group_messages(hints: Sequence[ThreadHints]) -> list[set[int]]:
+    """Group messages (by index) the way the store threads them, all at once.
+
+    Union-find over shared ids and thread keys. Subject fallback is not included: it depends
+    on what came before, by design (it only ever attaches a reply to an existing ticket).
+    """
+    parent = list(range(len(hints)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for index, hint in enumerate(hints):
+        keys: Iterable[str] = (hint.message_id, *hint.links)
+        if hint.thread_key:
+            keys = (*keys, "key:" + hint.thread_key)
+        for key in keys:
+            if key in owner:
+                parent[find(index)] = find(owner[key])
+            else:
+                owner[key] = index
+    groups: dict[int, set[int]] = {}
+    for index in range(len(hints)):
+        groups.setdefault(find(index), set()).add(index)
+    return list(groups.values())

@@ -1,0 +1,83 @@
+"""Reading a Maildir (and its Maildir++ subfolders) without touching it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from inbox_tui.sources.base import IncomingMessage
+
+
+class NotAMailbox(Exception):
+    """The path is not a mailbox of the expected kind; the message says why."""
+
+
+def _flags(name: str) -> str:
+    # "key:2,FRS" (or "key!2,FRS" where ':' is not allowed in file names)
+    for separator in (":2,", "!2,"):
+        if separator in name:
+            return name.rsplit(separator, 1)[1]
+    return ""
+
+
+def _key(name: str) -> str:
+    for separator in (":", "!"):
+        if separator in name:
+            return name.split(separator, 1)[0]
+    return name
+
+
+class MaildirReader:
+    """Lists and reads the messages of a Maildir; folder "" is the top, ".Sent" etc. are subfolders."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path.expanduser().resolve()
+        if not self.path.exists():
+            raise NotAMailbox(f"{path}: no such folder (give the path of a Maildir)")
+        if not ((self.path / "cur").is_dir() and (self.path / "new").is_dir()):
+            raise NotAMailbox(f"{path}: not a Maildir (it has no cur/ and new/ folders)")
+        self.source = f"maildir:{self.path}"
+
+    def folders(self) -> list[str]:
+        found = [""]
+        for entry in sorted(os.scandir(self.path), key=lambda e: e.name):
+            if entry.name.startswith(".") and entry.is_dir() and (Path(entry.path) / "cur").is_dir():
+                found.append(entry.name)
+        return found
+
+    def listing(self, folder: str) -> list[tuple[str, str]]:
+        """(uid, file path) of every message in a folder, oldest delivery first."""
+        base = self.path / folder if folder else self.path
+        files: list[tuple[str, str]] = []
+        for sub in ("new", "cur"):
+            directory = base / sub
+            if not directory.is_dir():
+                continue
+            for entry in os.scandir(directory):
+                if not entry.name.startswith(".") and entry.is_file():
+                    files.append((_key(entry.name), entry.path))
+        files.sort()
+        return files
+
+    def read(self, folder: str, uid: str, path: str) -> IncomingMessage:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        flags = _flags(os.path.basename(path))
+        received = datetime.fromtimestamp(os.stat(path).st_mtime, UTC)
+        return IncomingMessage(
+            raw=raw,
+            source=self.source,
+            folder=folder,
+            uid=uid,
+            received_at=received,
+            seen="S" in flags,
+            answered="R" in flags,
+            flagged="F" in flags,
+        )
+
+    def messages(self, folder: str, skip: set[str]) -> Iterator[IncomingMessage]:
+        for uid, path in self.listing(folder):
+            if uid not in skip:
+                yield self.read(folder, uid, path)

@@ -1,0 +1,337 @@
+"""Writing arriving messages into tickets: dedupe, thread, store. Called inside a transaction.
+
+Duplicates, deliberately:
+- the same bytes again (raw_sha256 matches): nothing is added; a new location is recorded;
+- a copy of a stored message (same Message-ID, sender, subject and body, other bytes, e.g. the
+  same mail in two folders with other Received headers): nothing is added; a location is recorded;
+- the same Message-ID with different content (broken mailers reuse ids): stored as its own
+  message in the same ticket, with the defect "DuplicateMessageIdDefect", so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from inbox_tui.mail.message import Address, ParsedMessage
+from inbox_tui.mail.threading import ThreadHints, normalize_subject
+from inbox_tui.sources.base import IncomingMessage
+from inbox_tui.store.db import Store, format_time, utc_now
+
+SUBJECT_FALLBACK_DAYS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status: str  # "added" | "copy"
+    ticket_id: int | None
+    message_id: int | None
+    ticket_created: bool = False
+    merged: int = 0  # tickets merged into this one
+
+
+def raw_digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def content_key(message_id: str, parsed: ParsedMessage) -> str:
+    sender = parsed.from_.addr if parsed.from_ else ""
+    text = "\x00".join((message_id, sender, parsed.subject, parsed.text))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def known_uids(store: Store, source: str, folder: str) -> set[str]:
+    """UIDs already recorded for one folder of a source, to skip them without reading them."""
+    rows = store.conn.execute(
+        "SELECT uid FROM message_locations WHERE source = ? AND folder = ?", (source, folder)
+    )
+    return {row[0] for row in rows}
+
+
+def message_for_raw(store: Store, digest: str) -> int | None:
+    row = store.conn.execute("SELECT id FROM messages WHERE raw_sha256 = ?", (digest,)).fetchone()
+    return row[0] if row else None
+
+
+def add_location(store: Store, item: IncomingMessage, message_id: int) -> None:
+    store.conn.execute(
+        "INSERT OR IGNORE INTO message_locations (source, folder, uid, message_id) VALUES (?, ?, ?, ?)",
+        (item.source, item.folder, item.uid, message_id),
+    )
+
+
+def _addresses(addresses: tuple[Address, ...]) -> str:
+    return json.dumps([[a.name, a.addr] for a in addresses], ensure_ascii=False)
+
+
+class Ingest:
+    """Stores messages one by one inside the caller's transaction, with a small customer cache."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.conn: sqlite3.Connection = store.conn
+        self._customers: dict[str, int] = {}
+
+    def record_if_known(self, item: IncomingMessage, digest: str) -> bool:
+        """True (and the location recorded) when these exact bytes are stored already."""
+        existing = message_for_raw(self.store, digest)
+        if existing is None:
+            return False
+        add_location(self.store, item, existing)
+        return True
+
+    def add(
+        self,
+        item: IncomingMessage,
+        parsed: ParsedMessage,
+        hints: ThreadHints,
+        *,
+        digest: str | None = None,
+    ) -> Outcome:
+        """Store one message that is not stored yet (check `record_if_known` first)."""
+        digest = digest or raw_digest(item.raw)
+        key = content_key(hints.message_id, parsed)
+        defects = list(parsed.defects)
+        same_id = self.conn.execute(
+            "SELECT id, content_key FROM messages WHERE message_id = ?", (hints.message_id,)
+        ).fetchall()
+        for row in same_id:
+            if row["content_key"] == key:
+                add_location(self.store, item, row["id"])
+                return Outcome("copy", None, row["id"])
+        if same_id:
+            defects.append("DuplicateMessageIdDefect")
+
+        date = parsed.date or item.received_at
+        date_text = format_time(date) if isinstance(date, datetime) else utc_now()
+        customer_id = self._customer_id(hints)
+
+        refs = [hints.message_id, *hints.links]
+        if hints.thread_key:
+            refs.append("key:" + hints.thread_key)
+        ticket_ids = self._tickets_for_refs(refs)
+        if not ticket_ids and hints.subject_key and customer_id is not None:
+            found = self._ticket_by_subject(customer_id, hints.subject_key, date_text)
+            ticket_ids = [found] if found else []
+
+        created = False
+        merged = 0
+        if ticket_ids:
+            ticket_id = ticket_ids[0]
+            for other in ticket_ids[1:]:
+                merge_tickets(self.store, ticket_id, other)
+                merged += 1
+        else:
+            ticket_id = self._create_ticket(hints, parsed, date_text, customer_id)
+            created = True
+
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO thread_refs (ref, ticket_id) VALUES (?, ?)",
+            [(ref, ticket_id) for ref in refs],
+        )
+        seen = item.seen or hints.direction == "out"
+        cursor = self.conn.execute(
+            """INSERT INTO messages (ticket_id, message_id, raw_sha256, content_key, direction, channel,
+                   from_name, from_addr, to_addrs, cc_addrs, reply_to, subject, date, in_reply_to, refs,
+                   headers, text, snippet, seen, answered, flagged, parse_error, defects, imported_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                ticket_id,
+                hints.message_id,
+                digest,
+                key,
+                hints.direction,
+                hints.channel,
+                parsed.from_.name if parsed.from_ else "",
+                parsed.from_.addr if parsed.from_ else "",
+                _addresses(parsed.to),
+                _addresses(parsed.cc),
+                _addresses(parsed.reply_to),
+                parsed.subject,
+                date_text,
+                parsed.in_reply_to,
+                json.dumps(list(parsed.references), ensure_ascii=False),
+                json.dumps(parsed.headers, ensure_ascii=False),
+                parsed.text,
+                parsed.snippet,
+                int(seen),
+                int(item.answered),
+                int(item.flagged),
+                parsed.parse_error,
+                json.dumps(defects),
+                utc_now(),
+            ),
+        )
+        message_id = cursor.lastrowid
+        assert message_id is not None
+        self.conn.execute("INSERT INTO message_raw (message_id, raw) VALUES (?, ?)", (message_id, item.raw))
+        if parsed.attachments:
+            self.conn.executemany(
+                """INSERT INTO attachments (message_id, filename, content_type, size, content_id, inline, content)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                [
+                    (message_id, a.filename, a.content_type, a.size, a.content_id, int(a.inline), a.content)
+                    for a in parsed.attachments
+                ],
+            )
+        add_location(self.store, item, message_id)
+        self._update_ticket(ticket_id, hints, parsed, date_text, customer_id, seen)
+        return Outcome("added", ticket_id, message_id, created, merged)
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _customer_id(self, hints: ThreadHints) -> int | None:
+        customer = hints.customer
+        if customer is None or not customer.addr:
+            return None
+        cached = self._customers.get(customer.addr)
+        if cached is not None:
+            return cached
+        row = self.conn.execute("SELECT id, name FROM customers WHERE email = ?", (customer.addr,)).fetchone()
+        if row is None:
+            customer_id = self.conn.execute(
+                "INSERT INTO customers (email, name, channel, created_at) VALUES (?, ?, ?, ?)",
+                (customer.addr, customer.name, hints.channel, utc_now()),
+            ).lastrowid
+        else:
+            customer_id = row["id"]
+            if not row["name"] and customer.name:
+                self.conn.execute("UPDATE customers SET name = ? WHERE id = ?", (customer.name, customer_id))
+        assert customer_id is not None
+        self._customers[customer.addr] = customer_id
+        return customer_id
+
+    def _tickets_for_refs(self, refs: list[str]) -> list[int]:
+        marks = ",".join("?" * len(refs))
+        rows = self.conn.execute(
+            f"SELECT DISTINCT ticket_id FROM thread_refs WHERE ref IN ({marks}) ORDER BY ticket_id", refs
+        )
+        return [row[0] for row in rows]
+
+    def _ticket_by_subject(self, customer_id: int, subject_key: str, date_text: str) -> int | None:
+        rows = self.conn.execute(
+            """SELECT id, subject FROM tickets WHERE customer_id = ?
+                 AND last_message_at >= strftime('%Y-%m-%dT%H:%M:%SZ', ?, ?)
+               ORDER BY last_message_at DESC LIMIT 50""",
+            (customer_id, date_text, f"-{SUBJECT_FALLBACK_DAYS} days"),
+        )
+        for row in rows:
+            if normalize_subject(row["subject"]) == subject_key:
+                return row["id"]
+        return None
+
+    def _create_ticket(
+        self, hints: ThreadHints, parsed: ParsedMessage, date_text: str, customer_id: int | None
+    ) -> int:
+        ticket_id = self.conn.execute(
+            """INSERT INTO tickets (thread_key, channel, subject, customer_id, order_number,
+                   created_at, last_message_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            (hints.thread_key, hints.channel, parsed.subject, customer_id, hints.order_number, date_text, date_text),
+        ).lastrowid
+        assert ticket_id is not None
+        return ticket_id
+
+    def _update_ticket(
+        self,
+        ticket_id: int,
+        hints: ThreadHints,
+        parsed: ParsedMessage,
+        date_text: str,
+        customer_id: int | None,
+        seen: bool,
+    ) -> None:
+        inbound = hints.direction == "in"
+        row = self.conn.execute(
+            "SELECT status, last_message_at, message_count FROM tickets WHERE id = ?", (ticket_id,)
+        ).fetchone()
+        newest = row["message_count"] == 0 or date_text >= row["last_message_at"]
+        # SQLite evaluates every right-hand side against the old row.
+        self.conn.execute(
+            """UPDATE tickets SET
+                 message_count = message_count + 1,
+                 unread_count = unread_count + :unread,
+                 subject = CASE WHEN message_count = 0 OR :date < created_at THEN :subject ELSE subject END,
+                 created_at = min(created_at, :date),
+                 last_message_at = max(last_message_at, :date),
+                 last_inbound_at = CASE WHEN :inbound THEN max(coalesce(last_inbound_at, ''), :date)
+                                   ELSE last_inbound_at END,
+                 last_outbound_at = CASE WHEN :inbound THEN last_outbound_at
+                                    ELSE max(coalesce(last_outbound_at, ''), :date) END,
+                 snippet = CASE WHEN :newest THEN :snippet ELSE snippet END,
+                 customer_id = coalesce(customer_id, :customer_id),
+                 order_number = coalesce(order_number, :order_number),
+                 channel = CASE WHEN channel = 'email' THEN :channel ELSE channel END
+               WHERE id = :id""",
+            {
+                "unread": int(inbound and not seen),
+                "subject": parsed.subject,
+                "date": date_text,
+                "inbound": int(inbound),
+                "newest": int(newest),
+                "snippet": parsed.snippet,
+                "customer_id": customer_id,
+                "order_number": hints.order_number,
+                "channel": hints.channel,
+                "id": ticket_id,
+            },
+        )
+        # The customer wrote again: a closed or pending ticket needs the seller again.
+        if inbound and newest and row["status"] in ("closed", "pending") and row["message_count"]:
+            self.conn.execute("UPDATE tickets SET status = 'open' WHERE id = ?", (ticket_id,))
+            self.conn.execute(
+                "INSERT INTO events (ticket_id, at, kind, old_value, new_value, actor) "
+                "VALUES (?, ?, 'status', ?, 'open', 'import')",
+                (ticket_id, utc_now(), row["status"]),
+            )
+
+
+def merge_tickets(store: Store, keep: int, other: int) -> None:
+    """Move everything of ticket `other` into `keep` (a message linked two threads) and drop it."""
+    conn = store.conn
+    statuses = {
+        row["id"]: row["status"]
+        for row in conn.execute("SELECT id, status FROM tickets WHERE id IN (?, ?)", (keep, other))
+    }
+    conn.execute("UPDATE messages SET ticket_id = ? WHERE ticket_id = ?", (keep, other))
+    for table, columns in (
+        ("thread_refs", "ref"),
+        ("ticket_tags", "tag_id, created_at"),
+        ("ticket_orders", "order_id"),
+    ):
+        conn.execute(
+            f"INSERT OR IGNORE INTO {table} (ticket_id, {columns}) "
+            f"SELECT ?, {columns} FROM {table} WHERE ticket_id = ?",
+            (keep, other),
+        )
+        conn.execute(f"DELETE FROM {table} WHERE ticket_id = ?", (other,))
+    conn.execute("UPDATE events SET ticket_id = ? WHERE ticket_id = ?", (keep, other))
+    conn.execute("UPDATE outbox SET ticket_id = ? WHERE ticket_id = ?", (keep, other))
+    if statuses.get(other) == "open":
+        conn.execute("UPDATE tickets SET status = 'open' WHERE id = ?", (keep,))
+    conn.execute("DELETE FROM tickets WHERE id = ?", (other,))
+    refresh_ticket(store, keep)
+    conn.execute(
+        "INSERT INTO events (ticket_id, at, kind, old_value, new_value, actor) VALUES (?, ?, 'merged', ?, ?, 'import')",
+        (keep, utc_now(), str(other), str(keep)),
+    )
+
+
+def refresh_ticket(store: Store, ticket_id: int) -> None:
+    """Recompute a ticket's summary columns from its messages."""
+    store.conn.execute(
+        """UPDATE tickets SET
+             message_count = (SELECT count(*) FROM messages WHERE ticket_id = :id),
+             unread_count = (SELECT count(*) FROM messages WHERE ticket_id = :id AND direction = 'in' AND NOT seen),
+             created_at = (SELECT min(date) FROM messages WHERE ticket_id = :id),
+             last_message_at = (SELECT max(date) FROM messages WHERE ticket_id = :id),
+             last_inbound_at = (SELECT max(date) FROM messages WHERE ticket_id = :id AND direction = 'in'),
+             last_outbound_at = (SELECT max(date) FROM messages WHERE ticket_id = :id AND direction = 'out'),
+             subject = (SELECT subject FROM messages WHERE ticket_id = :id ORDER BY date, id LIMIT 1),
+             snippet = (SELECT snippet FROM messages WHERE ticket_id = :id ORDER BY date DESC, id DESC LIMIT 1)
+           WHERE id = :id""",
+        {"id": ticket_id},
+    )

@@ -1,0 +1,60 @@
+"""The store: migrations, WAL, the documented schema, and indexed queries."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from inbox_tui.store import Store, StoreError
+from inbox_tui.store.schema import SCHEMA_VERSION
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_new_store_is_wal_and_at_the_current_version(tmp_path):
+    store = Store.open(tmp_path / "a.db")
+    assert store.schema_version == SCHEMA_VERSION
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store.close()
+    reopened = Store.open(tmp_path / "a.db")
+    assert reopened.schema_version == SCHEMA_VERSION
+    reopened.close()
+
+
+def test_a_store_from_a_newer_version_is_refused_untouched(tmp_path):
+    path = tmp_path / "future.db"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.execute("CREATE TABLE precious (x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="newer inbox-tui"):
+        Store.open(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("precious",)]
+
+
+def test_a_file_that_is_not_sqlite_is_a_clear_error_and_left_alone(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"these are my notes, not a database" * 100)
+    with pytest.raises(StoreError, match="not a usable inbox database"):
+        Store.open(path)
+    assert path.read_bytes().startswith(b"these are my notes")
+
+
+def test_docs_schema_describes_every_table_and_column(store):
+    doc = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
+    tables = [
+        row[0]
+        for row in store.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'messages_fts_%' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    for table in tables:
+        assert re.search(rf"^## `{table}`", doc, re.MULTILINE), f"docs/schema.md misses table {table}"
+        section = doc.split(f"## `{table}`", 1)[1].split("\n## ", 1)[0]
+        for column in store.conn.execute(f"SELECT name FROM pragma_table_info('{table}')"):
+            assert f"`{column[0]}`" in section, f"docs/schema.md misses {table}.{column[0]}"
