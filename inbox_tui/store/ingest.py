@@ -335,3 +335,16 @@ def refresh_ticket(store: Store, ticket_id: int) -> None:
            WHERE id = :id""",
         {"id": ticket_id},
     )
+
+
+def tickets_for_message_ids(store: Store, message_ids: list[str]) -> dict[str, int]:
+    """The ticket holding each of these Message-IDs (ids not stored are left out)."""
+    found: dict[str, int] = {}
+    for start in range(0, len(message_ids), 500):
+        chunk = message_ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = store.conn.execute(
+            f"SELECT message_id, ticket_id FROM messages WHERE message_id IN ({marks})", chunk
+        )
+        found.update((row[0], row[1]) for row in rows)
+    return found
