@@ -1,0 +1,233 @@
+"""Read queries for the inbox views: a window of tickets, one ticket, one thread.
+
+Every query is small and indexed (see tests/test_tui.py::test_views_use_indexes): the TUI asks
+for a page of rows at a time and never loads a whole table.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+
+from inbox_tui.store.db import Store
+
+VIEWS: tuple[str, ...] = ("all", "open", "pending", "snoozed", "closed")
+"""The ticket views, in the order the TUI numbers them (1–5)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TicketRow:
+    """One ticket as the list shows it."""
+
+    id: int
+    channel: str
+    status: str
+    subject: str
+    customer_name: str
+    customer_email: str
+    created_at: str
+    last_message_at: str
+    message_count: int
+    unread_count: int
+    snippet: str
+    flagged: bool
+    priority: int
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRow:
+    """One message of a thread, without its raw bytes or attachment contents."""
+
+    id: int
+    direction: str  # "in" (from the customer) | "out" (the seller's reply)
+    from_name: str
+    from_addr: str
+    to: tuple[tuple[str, str], ...]
+    date: str
+    subject: str
+    text: str
+    parse_error: str | None
+    attachments: tuple[tuple[str, str, int], ...] = ()  # (filename, content_type, size)
+
+
+_TICKET_COLUMNS = """
+    t.id, t.channel, t.status, t.subject,
+    coalesce(c.name, '') AS customer_name, coalesce(c.email, '') AS customer_email,
+    t.created_at, t.last_message_at, t.message_count, t.unread_count, t.snippet,
+    t.flagged, t.priority
+"""
+
+
+def _view_filter(view: str) -> tuple[str, tuple[str, ...]]:
+    """The WHERE clause (with its parameters) selecting a view's tickets."""
+    if view == "all":
+        return "", ()
+    if view in VIEWS:
+        return "WHERE status = ?", (view,)
+    raise ValueError(f"unknown view {view!r}; expected one of {', '.join(VIEWS)}")
+
+
+def count_tickets(store: Store, view: str = "all") -> int:
+    """How many tickets `view` holds."""
+    where, params = _view_filter(view)
+    return store.conn.execute(f"SELECT count(*) FROM tickets {where}", params).fetchone()[0]
+
+
+def count_by_view(store: Store) -> dict[str, int]:
+    """Ticket counts for every view, in one pass over the status index."""
+    counts = dict.fromkeys(VIEWS, 0)
+    for status, count in store.conn.execute("SELECT status, count(*) FROM tickets GROUP BY status"):
+        counts[status] = count
+        counts["all"] += count
+    return counts
+
+
+def list_tickets(
+    store: Store, view: str = "all", offset: int = 0, limit: int = 100
+) -> list[TicketRow]:
+    """A window of `view`, newest `last_message_at` first (ties: highest id first)."""
+    where, params = _view_filter(view)
+    # The page's ids come from the covering (status,) last_message_at, id index; only those
+    # rows are then joined, so a large OFFSET walks index entries, not ticket rows.
+    rows = store.conn.execute(
+        f"""
+        WITH page AS (
+            SELECT id FROM tickets {where}
+            ORDER BY last_message_at DESC, id DESC LIMIT ? OFFSET ?
+        )
+        SELECT {_TICKET_COLUMNS}
+        FROM page JOIN tickets t ON t.id = page.id
+        LEFT JOIN customers c ON c.id = t.customer_id
+        ORDER BY t.last_message_at DESC, t.id DESC
+        """,
+        (*params, max(0, limit), max(0, offset)),
+    ).fetchall()
+    tags = _tags_for(store, [row["id"] for row in rows])
+    return [_ticket_row(row, tags.get(row["id"], ())) for row in rows]
+
+
+def get_ticket(store: Store, ticket_id: int) -> TicketRow | None:
+    """One ticket with its tags, or None if there is no such ticket."""
+    row = store.conn.execute(
+        f"""
+        SELECT {_TICKET_COLUMNS}
+        FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id
+        WHERE t.id = ?
+        """,
+        (ticket_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    return _ticket_row(row, _tags_for(store, [ticket_id]).get(ticket_id, ()))
+
+
+def ticket_position(store: Store, view: str, ticket_id: int) -> int | None:
+    """The index of a ticket in `view` (as `list_tickets` orders it), or None if not in it."""
+    ticket = store.conn.execute(
+        "SELECT status, last_message_at FROM tickets WHERE id = ?", (ticket_id,)
+    ).fetchone()
+    if ticket is None or (view != "all" and ticket["status"] != view):
+        return None
+    where, params = _view_filter(view)
+    where = f"{where} AND" if where else "WHERE"
+    return store.conn.execute(
+        f"SELECT count(*) FROM tickets {where} (last_message_at, id) > (?, ?)",
+        (*params, ticket["last_message_at"], ticket_id),
+    ).fetchone()[0]
+
+
+def ticket_messages(store: Store, ticket_id: int) -> list[MessageRow]:
+    """A ticket's messages, oldest first, each with its attachments' names and sizes."""
+    attachments: dict[int, list[tuple[str, str, int]]] = {}
+    for row in store.conn.execute(
+        """
+        SELECT a.message_id, a.filename, a.content_type, a.size
+        FROM messages m JOIN attachments a ON a.message_id = m.id
+        WHERE m.ticket_id = ?
+        ORDER BY a.message_id, a.id
+        """,
+        (ticket_id,),
+    ):
+        attachments.setdefault(row["message_id"], []).append(
+            (row["filename"], row["content_type"], row["size"])
+        )
+    rows = store.conn.execute(
+        """
+        SELECT id, direction, from_name, from_addr, to_addrs, date, subject, text, parse_error
+        FROM messages WHERE ticket_id = ?
+        ORDER BY date, id
+        """,
+        (ticket_id,),
+    )
+    return [
+        MessageRow(
+            id=row["id"],
+            direction=row["direction"],
+            from_name=row["from_name"],
+            from_addr=row["from_addr"],
+            to=_addresses(row["to_addrs"]),
+            date=row["date"],
+            subject=row["subject"],
+            text=row["text"],
+            parse_error=row["parse_error"],
+            attachments=tuple(attachments.get(row["id"], ())),
+        )
+        for row in rows
+    ]
+
+
+def _tags_for(store: Store, ticket_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """Tag names of the given tickets, in one query over the ticket_tags primary key."""
+    if not ticket_ids:
+        return {}
+    marks = ",".join("?" * len(ticket_ids))
+    tags: dict[int, list[str]] = {}
+    for ticket_id, name in store.conn.execute(
+        f"""
+        SELECT tt.ticket_id, tg.name
+        FROM ticket_tags tt JOIN tags tg ON tg.id = tt.tag_id
+        WHERE tt.ticket_id IN ({marks})
+        ORDER BY tt.ticket_id, tg.name COLLATE NOCASE
+        """,
+        ticket_ids,
+    ):
+        tags.setdefault(ticket_id, []).append(name)
+    return {ticket_id: tuple(names) for ticket_id, names in tags.items()}
+
+
+def _ticket_row(row: sqlite3.Row, tags: tuple[str, ...]) -> TicketRow:
+    return TicketRow(
+        id=row["id"],
+        channel=row["channel"],
+        status=row["status"],
+        subject=row["subject"],
+        customer_name=row["customer_name"],
+        customer_email=row["customer_email"],
+        created_at=row["created_at"],
+        last_message_at=row["last_message_at"],
+        message_count=row["message_count"],
+        unread_count=row["unread_count"],
+        snippet=row["snippet"],
+        flagged=bool(row["flagged"]),
+        priority=row["priority"],
+        tags=tags,
+    )
+
+
+def _addresses(value: str) -> tuple[tuple[str, str], ...]:
+    """[[name, address], …] JSON as stored; anything malformed yields what can be read."""
+    try:
+        items = json.loads(value or "[]")
+    except ValueError:
+        return ()
+    if not isinstance(items, list):
+        return ()
+    out: list[tuple[str, str]] = []
+    for item in items:
+        if isinstance(item, (list, tuple)) and len(item) == 2:
+            out.append((str(item[0] or ""), str(item[1] or "")))
+        elif isinstance(item, str):
+            out.append(("", item))
+    return tuple(out)

@@ -1,0 +1,1 @@
+"""The terminal UI: the app (composition root), its screens and widgets."""

@@ -1,0 +1,40 @@
+"""The thread screen: one ticket's thread full-screen; Escape or q goes back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+from inbox_tui.store.db import Store
+from inbox_tui.tui.keymap import bindings
+from inbox_tui.tui.widgets.thread_view import ThreadView
+
+
+class ThreadScreen(Screen):
+    """Reading one ticket, with the whole terminal for it."""
+
+    BINDINGS = bindings("thread_screen")
+
+    def __init__(self, store: Store, ticket_id: int, *, now: Callable[[], datetime]) -> None:
+        super().__init__()
+        self.store = store
+        self.ticket_id = ticket_id
+        self.now = now
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield ThreadView(self.store, now=self.now, max_body_chars=500_000, id="thread")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        thread = self.query_one(ThreadView)
+        thread.show_ticket(self.ticket_id, immediately=True)
+        thread.focus()
+        self.sub_title = f"Ticket #{self.ticket_id}"
+
+    def action_close(self) -> None:
+        self.dismiss()

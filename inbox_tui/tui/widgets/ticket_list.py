@@ -1,0 +1,324 @@
+"""The ticket list: a virtual, line-API list that fetches pages of a view on demand.
+
+It never holds more than a few pages of rows: `virtual_size` is the view's count, and each
+visible line asks the page cache for its row, which asks the store for a page when missing.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from inbox_tui.store.db import Store
+from inbox_tui.store.views import TicketRow, count_tickets, list_tickets, ticket_position
+from inbox_tui.tui.display import age_label
+from inbox_tui.tui.keymap import bindings
+
+MAX_CACHED_PAGES = 4
+
+
+def _cell(value: str, width: int, style: Style | str = "", *, right: bool = False) -> Text:
+    """One column of a row: plain text cut or padded to exactly `width` cells."""
+    text = Text(value, style=style, no_wrap=True, overflow="ellipsis", end="")
+    text.truncate(width, overflow="ellipsis")
+    if right:
+        text.pad_left(width - text.cell_len)
+    else:
+        text.pad_right(width - text.cell_len)
+    return text
+
+
+class TicketList(ScrollView, can_focus=True):
+    """Tickets of one view, newest activity first; the cursor row is the selected ticket."""
+
+    BINDINGS = bindings("list")
+
+    COMPONENT_CLASSES = {
+        "ticket-list--cursor",
+        "ticket-list--unread",
+        "ticket-list--marker",
+        "ticket-list--dim",
+        "ticket-list--tag",
+        "ticket-list--empty",
+    }
+
+    cursor: reactive[int] = reactive(0, always_update=False, repaint=False)
+
+    class Highlighted(Message):
+        """The cursor moved to another ticket (None when the view is empty)."""
+
+        def __init__(self, ticket_list: TicketList, ticket: TicketRow | None) -> None:
+            super().__init__()
+            self.ticket_list = ticket_list
+            self.ticket = ticket
+
+        @property
+        def control(self) -> TicketList:
+            return self.ticket_list
+
+    class Opened(Message):
+        """The user asked to open the ticket under the cursor."""
+
+        def __init__(self, ticket_list: TicketList, ticket: TicketRow) -> None:
+            super().__init__()
+            self.ticket_list = ticket_list
+            self.ticket = ticket
+
+        @property
+        def control(self) -> TicketList:
+            return self.ticket_list
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        now: Callable[[], datetime],
+        view: str = "all",
+        page_size: int = 200,
+        empty_text: str = "No tickets here.",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.store = store
+        self.now = now
+        self.view = view
+        self.page_size = max(1, page_size)
+        self.empty_text = empty_text
+        self.count = 0
+        self.pages_fetched = 0  # how many times the store was asked for a page
+        self._pages: OrderedDict[int, list[TicketRow]] = OrderedDict()
+        self._announced: int | None = None
+        self._line_cache: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._styles: dict[str, Style] = {}
+        self._base_style: Style | None = None
+
+    # --- data ---------------------------------------------------------------------------------
+
+    @property
+    def cached_pages(self) -> int:
+        return len(self._pages)
+
+    def row(self, index: int) -> TicketRow | None:
+        """The ticket at `index` of the view, fetching its page if it is not cached."""
+        if not 0 <= index < self.count:
+            return None
+        number, offset = divmod(index, self.page_size)
+        page = self._pages.get(number)
+        if page is None:
+            page = list_tickets(self.store, self.view, number * self.page_size, self.page_size)
+            self.pages_fetched += 1
+            self._pages[number] = page
+            while len(self._pages) > MAX_CACHED_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        return page[offset] if offset < len(page) else None
+
+    @property
+    def ticket(self) -> TicketRow | None:
+        """The ticket under the cursor."""
+        return self.row(self.cursor)
+
+    def load(self, view: str | None = None, *, keep_ticket: int | None = None) -> None:
+        """(Re)read the view from the store: count, cleared cache, cursor kept in range.
+
+        With `keep_ticket`, the cursor goes to that ticket if the view holds it.
+        """
+        if view is not None:
+            self.view = view
+        self._pages.clear()
+        self._line_cache.clear()
+        self.count = count_tickets(self.store, self.view)
+        self.virtual_size = Size(0, self.count)
+        position = None
+        if keep_ticket is not None:
+            position = ticket_position(self.store, self.view, keep_ticket)
+        self._announced = None
+        self.set_reactive(TicketList.cursor, self._clamp(position if position is not None else 0))
+        self._scroll_cursor_into_view(self.cursor)
+        self.refresh()
+        self._announce()
+
+    # --- cursor -------------------------------------------------------------------------------
+
+    def _clamp(self, value: int) -> int:
+        return max(0, min(value, self.count - 1)) if self.count else 0
+
+    def validate_cursor(self, value: int) -> int:
+        return self._clamp(value)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line(old)
+        self.refresh_line(new)
+        self._scroll_cursor_into_view(new)
+        self._announce()
+
+    def _announce(self) -> None:
+        ticket = self.ticket
+        ticket_id = ticket.id if ticket else None
+        if ticket_id != self._announced or ticket is None:
+            self._announced = ticket_id
+            self.post_message(self.Highlighted(self, ticket))
+
+    def _scroll_cursor_into_view(self, index: int) -> None:
+        height = self.scrollable_content_region.height
+        top = round(self.scroll_y)
+        if height <= 0:
+            return
+        if index < top:
+            self.scroll_to(y=index, animate=False, force=True)
+        elif index >= top + height:
+            self.scroll_to(y=index - height + 1, animate=False, force=True)
+
+    def on_mount(self) -> None:
+        self.set_interval(60, self._refresh_ages)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._scroll_cursor_into_view(self.cursor)
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = self.count - 1
+
+    def action_page_down(self) -> None:
+        self.cursor += max(1, self.scrollable_content_region.height - 1)
+
+    def action_page_up(self) -> None:
+        self.cursor -= max(1, self.scrollable_content_region.height - 1)
+
+    def action_open(self) -> None:
+        ticket = self.ticket
+        if ticket is not None:
+            self.post_message(self.Opened(self, ticket))
+
+    async def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = round(self.scroll_y) + offset.y
+        if index < self.count:
+            self.cursor = index
+            if event.chain >= 2:
+                self.action_open()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self.refresh_line(self.cursor)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self.refresh_line(self.cursor)
+
+    # --- rendering ----------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._clear_line_cache()
+
+    def _clear_line_cache(self) -> None:
+        self._line_cache.clear()
+        self._styles.clear()
+        self._base_style = None
+
+    def _refresh_ages(self) -> None:
+        """Ages ("5m", "3h") move with the clock: re-render the rows now and then."""
+        self._line_cache.clear()
+        self.refresh()
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(f"ticket-list--{name}")
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        base = self._base_style
+        index = round(self.scroll_y) + y
+        if self.count == 0:
+            if y != 1:
+                return Strip.blank(width, base)
+            text = Text(self.empty_text, style=self._style("empty"), no_wrap=True, end="")
+            text.truncate(max(0, width - 2), overflow="ellipsis")
+            text.pad_left(2)
+            return self._strip(text, width, base)
+        ticket = self.row(index)
+        if ticket is None:
+            return Strip.blank(width, base)
+        is_cursor = index == self.cursor
+        key = (ticket.id, index, width, is_cursor, is_cursor and self.has_focus)
+        strip = self._line_cache.get(key)
+        if strip is None:
+            text = self._row_text(ticket, width)
+            if is_cursor:
+                text.stylize(self._style("cursor"))
+            strip = self._line_cache[key] = self._strip(text, width, base)
+        return strip
+
+    def _strip(self, text: Text, width: int, base: Style) -> Strip:
+        segments = [
+            Segment(segment.text, base + segment.style if segment.style else base)
+            for segment in text.render(self.app.console)
+        ]
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _row_text(self, ticket: TicketRow, width: int) -> Text:
+        """One row: unread marker, channel, customer, subject (+tags, snippet), age, status."""
+        unread, dim = self._style("unread"), self._style("dim")
+        # marker 2, channel 8, customer, " ", subject, " ", age 6, "  ", status 7, " "
+        channel_w, age_w, status_w = 8, 6, 10
+        customer_w = 24 if width >= 120 else 16
+        if width < 70:
+            channel_w, status_w = 0, 1
+        subject_w = max(8, width - 2 - channel_w - customer_w - 1 - 1 - age_w - status_w)
+
+        row = Text(no_wrap=True, end="")
+        if ticket.unread_count:
+            row.append_text(_cell("●", 2, self._style("marker")))
+        else:
+            row.append_text(_cell("⚑" if ticket.flagged else "", 2, dim))
+        if channel_w:
+            row.append_text(_cell(ticket.channel, channel_w, dim))
+        customer = ticket.customer_name or ticket.customer_email or "(unknown)"
+        row.append_text(_cell(customer, customer_w, unread if ticket.unread_count else ""))
+        row.append(" ")
+
+        subject = Text(no_wrap=True, end="")
+        subject.append(ticket.subject or "(no subject)", unread if ticket.unread_count else "")
+        for tag in ticket.tags:
+            subject.append(" #" + tag, self._style("tag"))
+        if ticket.snippet:
+            subject.append(" — " + ticket.snippet, dim)
+        subject.truncate(subject_w, overflow="ellipsis", pad=True)
+        row.append_text(subject)
+        row.append(" ")
+        row.append_text(
+            _cell(age_label(ticket.last_message_at, self.now()), age_w, dim, right=True)
+        )
+        if status_w > 1:
+            row.append("  ")
+            row.append_text(_cell(ticket.status, status_w - 3, dim))
+        row.append(" ")
+        return row

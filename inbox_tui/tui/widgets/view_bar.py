@@ -1,0 +1,42 @@
+"""The view bar: the numbered views with their ticket counts, the current one highlighted."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich.text import Text
+from textual.widgets import Static
+
+from inbox_tui.store.views import VIEWS
+
+
+class ViewBar(Static):
+    """The numbered views and their ticket counts, the one shown highlighted."""
+
+    COMPONENT_CLASSES = {"view-bar--current", "view-bar--key"}
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(Text(""), id=id, classes=classes)
+        self.counts: dict[str, int] = dict.fromkeys(VIEWS, 0)
+        self.current = VIEWS[0]
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.call_later(self.show, self.counts, self.current)
+
+    def show(self, counts: Mapping[str, int], current: str) -> None:
+        self.counts = dict(counts)
+        self.current = current
+        current_style = self.get_component_rich_style("view-bar--current")
+        key_style = self.get_component_rich_style("view-bar--key")
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        for number, view in enumerate(VIEWS, start=1):
+            if number > 1:
+                text.append(" ")
+            start = len(text)
+            text.append(" ")
+            text.append(str(number), key_style)
+            text.append(f" {view.capitalize()} {self.counts.get(view, 0):,} ")
+            if view == current:
+                text.stylize(current_style, start, len(text))
+        self.update(text)
