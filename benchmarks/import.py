@@ -33,18 +33,43 @@ from inbox_tui.store import Store  # noqa: E402
 
 SELLER = "hello@shop.example"
 FIRST = ["Ayşe", "Mehmet", "Lena", "Jonas", "Emily", "James", "Zeynep", "Can", "Sophie", "Oliver"]
-LAST = ["Yılmaz", "Kaya", "Müller", "Schmidt", "Smith", "Brown", "Demir", "Öztürk", "Weber", "Taylor"]
+LAST = [
+    "Yılmaz",
+    "Kaya",
+    "Müller",
+    "Schmidt",
+    "Smith",
+    "Brown",
+    "Demir",
+    "Öztürk",
+    "Weber",
+    "Taylor",
+]
 TOPICS = [
-    ("Where is my order?", "Hello, I ordered a towel set two weeks ago and it has not arrived yet. "),
-    ("Siparişim nerede?", "Merhaba, iki hafta önce sipariş verdim ama hâlâ gelmedi. Kargo takip numarası var mı? "),
-    ("Falsche Größe geliefert", "Guten Tag, ich habe die falsche Größe bekommen. Wie kann ich das umtauschen? "),
+    (
+        "Where is my order?",
+        "Hello, I ordered a towel set two weeks ago and it has not arrived yet. ",
+    ),
+    (
+        "Siparişim nerede?",
+        "Merhaba, iki hafta önce sipariş verdim ama hâlâ gelmedi. Kargo takip numarası var mı? ",
+    ),
+    (
+        "Falsche Größe geliefert",
+        "Guten Tag, ich habe die falsche Größe bekommen. Wie kann ich das umtauschen? ",
+    ),
     ("Refund request", "Hi, the item arrived damaged and I would like a refund please. "),
     ("İade talebi", "Ürün hasarlı geldi, iade etmek istiyorum. Lütfen yardımcı olur musunuz? "),
-    ("Rücksendung", "Ich möchte den Artikel zurücksenden. Bitte senden Sie mir ein Rücksendeetikett. "),
+    (
+        "Rücksendung",
+        "Ich möchte den Artikel zurücksenden. Bitte senden Sie mir ein Rücksendeetikett. ",
+    ),
 ]
 
 
-def build_message(rnd: random.Random, index: int, thread: int, turn: int, when: datetime, ids: list[str]) -> bytes:
+def build_message(
+    rnd: random.Random, index: int, thread: int, turn: int, when: datetime, ids: list[str]
+) -> bytes:
     first, last = rnd.choice(FIRST), rnd.choice(LAST)
     customer = (f"{first} {last}", f"customer{thread}@example.com")
     subject, text = TOPICS[thread % len(TOPICS)]
@@ -61,14 +86,24 @@ def build_message(rnd: random.Random, index: int, thread: int, turn: int, when: 
     body = (text * rnd.randint(3, 12)) + f"\n\nOrder {thread:07d}\n-- \n{first}\n"
     kind = index % 10
     if kind < 6:
-        msg.set_content(body, charset="iso-8859-9" if kind == 1 and subject.startswith(("Sip", "İade")) else "utf-8")
+        msg.set_content(
+            body,
+            charset="iso-8859-9" if kind == 1 and subject.startswith(("Sip", "İade")) else "utf-8",
+        )
     elif kind < 9:
         msg.set_content(body)
-        msg.add_alternative(f"<html><body><p>{body.replace(chr(10), '<br>')}</p></body></html>", subtype="html")
+        msg.add_alternative(
+            f"<html><body><p>{body.replace(chr(10), '<br>')}</p></body></html>", subtype="html"
+        )
     else:
-        msg.add_alternative(f"<html><body><div><p>{body}</p><table><tr><td>Item</td><td>1</td></tr></table></div></body></html>", subtype="html")
+        msg.add_alternative(
+            f"<html><body><div><p>{body}</p><table><tr><td>Item</td><td>1</td></tr></table></div></body></html>",
+            subtype="html",
+        )
     if index % 50 == 0:
-        msg.add_attachment(os.urandom(20_000), maintype="image", subtype="jpeg", filename="photo.jpg")
+        msg.add_attachment(
+            os.urandom(20_000), maintype="image", subtype="jpeg", filename="photo.jpg"
+        )
     return msg.as_bytes()
 
 
@@ -106,7 +141,9 @@ async def main():
     print(json.dumps({{"first_paint_s": round(elapsed, 3), "rss_mb": round(rss, 1)}}))
 asyncio.run(main())
 """
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -121,7 +158,10 @@ def main() -> None:
     if not (maildir / "cur").exists():
         started = time.perf_counter()
         build_maildir(maildir, args.messages)
-        print(f"built {args.messages} messages in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+        print(
+            f"built {args.messages} messages in {time.perf_counter() - started:.1f}s",
+            file=sys.stderr,
+        )
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
 

@@ -91,17 +91,24 @@ def cli(ctx: click.Context, config_path: Path | None, db_path: Path | None) -> N
 
 
 def _run_tui(state: Context, store: Any, *, title: str) -> None:
-    from inbox_tui.tui.app import run_tui
+    from inbox_tui.tui.app import UnknownTheme, run_tui
 
     ui = state.config.ui
     try:
         run_tui(store, title=title, theme=ui.theme, page_size=ui.page_size)
+    except UnknownTheme as exc:  # only Textual knows its themes
+        raise CliError(f"config: ui.theme: {exc}") from None
     finally:
         store.close()
 
 
 @cli.command()
-@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False), help="Where to keep the demo store.")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to keep the demo store.",
+)
 @click.option("--rebuild", is_flag=True, help="Throw away the demo store and build it again.")
 @click.option("--no-tui", is_flag=True, help="Build the demo store and exit (for scripts).")
 @pass_context
@@ -131,7 +138,13 @@ def import_group() -> None:
 
 
 def _import(state: Context, kind: str, path: Path) -> None:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     from inbox_tui.importer import NotAMailbox, import_maildir, import_mbox
 
@@ -184,8 +197,15 @@ def import_mbox_command(state: Context, path: Path) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here instead of stdout.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write here instead of stdout.",
+)
 @pass_context
 def export(state: Context, fmt: str, output: Path | None) -> None:
     """Export tickets: JSON Lines with messages, or CSV with one row per ticket."""

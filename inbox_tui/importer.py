@@ -84,7 +84,9 @@ def import_messages(
                     result.known += 1
                     continue
                 parsed = _parse(item.raw)
-                outcome = ingest.add(item, parsed, thread_hints(parsed, item.raw, seller), digest=digest)
+                outcome = ingest.add(
+                    item, parsed, thread_hints(parsed, item.raw, seller), digest=digest
+                )
                 if outcome.status == "copy":
                     result.copies += 1
                     continue
@@ -131,7 +133,9 @@ def import_maildir(
                     if progress:
                         progress(1)
 
-    return import_messages(store, items(), seller_emails=seller_emails, progress=progress, result=result)
+    return import_messages(
+        store, items(), seller_emails=seller_emails, progress=progress, result=result
+    )
 
 
 def import_mbox(

@@ -82,7 +82,9 @@ def thread(count: int, *, prefix: str = "t", seller: str = "hello@shop.example")
         mails.append(
             make_mail(
                 subject="Where is my order?" if index == 0 else "Re: Where is my order?",
-                sender=("Ayşe Yılmaz", f"{prefix}@example.com") if customer_turn else ("Shop", seller),
+                sender=("Ayşe Yılmaz", f"{prefix}@example.com")
+                if customer_turn
+                else ("Shop", seller),
                 to=("Shop", seller) if customer_turn else ("Ayşe Yılmaz", f"{prefix}@example.com"),
                 body=f"message {index} of {prefix}",
                 message_id=mid,

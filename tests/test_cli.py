@@ -15,7 +15,9 @@ from tests.mailgen import thread, write_maildir, write_mbox
 BIN = Path(sys.executable).parent / "inbox-tui"
 
 
-def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(BIN), *args],
         capture_output=True,
@@ -26,7 +28,9 @@ def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) 
     )
 
 
-def assert_one_line_error(result: subprocess.CompletedProcess[str], *fragments: str, code: int = 2) -> None:
+def assert_one_line_error(
+    result: subprocess.CompletedProcess[str], *fragments: str, code: int = 2
+) -> None:
     assert result.returncode == code, result
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -82,7 +86,10 @@ def test_mbox_import_from_the_command_line(tmp_path):
         (("--config", "{tmp}/bad.yaml", "export"), ("bad.yaml", "line 2")),
         (("--config", "{tmp}/nope.yaml", "export"), ("nope.yaml", "not found")),
         (("--db", "{tmp}/none.db", "export"), ("no inbox database",)),
-        (("--db", "{tmp}/photo.jpg", "import", "mbox", "{tmp}/photo.jpg"), ("not a usable inbox database",)),
+        (
+            ("--db", "{tmp}/photo.jpg", "import", "mbox", "{tmp}/photo.jpg"),
+            ("not a usable inbox database",),
+        ),
         (("export", "--format", "xml"), ("xml",)),
     ],
 )
@@ -132,3 +139,10 @@ def test_demo_builds_once_without_the_tui(tmp_path):
     second = run("demo", "--db", str(db), "--no-tui")
     assert second.returncode == 0
     assert run("--db", str(db), "export", "--format", "csv").stdout.splitlines() == exported
+
+
+def test_unknown_theme_is_a_config_error_before_the_screen_opens(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("ui:\n  theme: no-such-theme\n")
+    result = run("--config", str(config), "--db", str(tmp_path / "x.db"))
+    assert_one_line_error(result, "ui.theme", "unknown theme 'no-such-theme'")

@@ -16,12 +16,26 @@ TICKET_KEYS = [
     "id", "channel", "status", "tags", "customer", "subject", "order_number", "priority", "flagged",
     "created_at", "last_message_at", "message_count", "unread_count", "messages",
 ]  # fmt: skip
-MESSAGE_KEYS = ["message_id", "from", "to", "cc", "date", "direction", "subject", "text", "parse_error"]
+MESSAGE_KEYS = [
+    "message_id",
+    "from",
+    "to",
+    "cc",
+    "date",
+    "direction",
+    "subject",
+    "text",
+    "parse_error",
+]
 
 
 def _fill(store, tmp_path):
     mails = thread(3, prefix="e") + [
-        make_mail(message_id="<h@x>", subject='Hostile "quotes", commas and [bold]markup[/]', body="line1\nline2"),
+        make_mail(
+            message_id="<h@x>",
+            subject='Hostile "quotes", commas and [bold]markup[/]',
+            body="line1\nline2",
+        ),
     ]
     import_maildir(store, write_maildir(tmp_path / "Mail", mails), seller_emails=SELLER)
     ticket = store.conn.execute("SELECT id FROM tickets WHERE message_count = 3").fetchone()[0]
@@ -45,7 +59,11 @@ def test_jsonl_round_trips_every_ticket_and_message(store, tmp_path):
     assert conversation["tags"] == ["shipping", "vip"]
     assert conversation["customer"] == {"name": "Ayşe Yılmaz", "email": "e@example.com"}
     assert [list(m) for m in conversation["messages"]] == [MESSAGE_KEYS] * 3
-    assert [m["message_id"] for m in conversation["messages"]] == ["e-0@example.com", "e-1@example.com", "e-2@example.com"]
+    assert [m["message_id"] for m in conversation["messages"]] == [
+        "e-0@example.com",
+        "e-1@example.com",
+        "e-2@example.com",
+    ]
     assert [m["direction"] for m in conversation["messages"]] == ["in", "out", "in"]
     assert conversation["messages"][1]["to"] == [{"name": "Ayşe Yılmaz", "email": "e@example.com"}]
     assert conversation["messages"][2]["text"] == "message 2 of e"

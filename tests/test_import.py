@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -42,9 +41,16 @@ def test_maildir_import_threads_conversations_and_is_idempotent(store, tmp_path)
     assert ticket["last_message_at"] == "2026-10-01T12:00:00Z"
     assert ticket["last_inbound_at"] == "2026-10-01T11:00:00Z"
     assert ticket["last_outbound_at"] == "2026-10-01T12:00:00Z"
-    directions = [r[0] for r in store.conn.execute("SELECT direction FROM messages WHERE ticket_id = ? ORDER BY date", (ticket["id"],))]
+    directions = [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT direction FROM messages WHERE ticket_id = ? ORDER BY date", (ticket["id"],)
+        )
+    ]
     assert directions == ["in", "out", "in", "out"]
-    assert ticket["unread_count"] == 2  # the customer's two messages; the seller's own count as read
+    assert (
+        ticket["unread_count"] == 2
+    )  # the customer's two messages; the seller's own count as read
 
 
 def test_same_mail_in_two_folders_is_stored_once_with_two_locations(store, tmp_path):
@@ -113,7 +119,9 @@ def test_ten_megabyte_attachment_is_listed_with_its_content(store, tmp_path):
     msg["Message-ID"] = "<big@x>"
     msg.set_content("see attached")
     payload = os.urandom(10 * 1024 * 1024)
-    msg.add_attachment(payload, maintype="application", subtype="octet-stream", filename="damage.bin")
+    msg.add_attachment(
+        payload, maintype="application", subtype="octet-stream", filename="damage.bin"
+    )
     import_maildir(store, write_maildir(tmp_path / "Mail", [msg.as_bytes()]), seller_emails=SELLER)
     row = store.conn.execute("SELECT filename, size, content FROM attachments").fetchone()
     assert (row["filename"], row["size"]) == ("damage.bin", len(payload))
@@ -141,7 +149,12 @@ def test_bad_paths_are_one_line_errors(store, tmp_path):
 def test_interrupted_import_keeps_what_was_committed_and_resumes(store, tmp_path, monkeypatch):
     import inbox_tui.importer as importer
 
-    mails = [make_mail(message_id=f"<n{i}@x>", subject=f"order {i}", date=BASE_TIME + timedelta(minutes=i)) for i in range(12)]
+    mails = [
+        make_mail(
+            message_id=f"<n{i}@x>", subject=f"order {i}", date=BASE_TIME + timedelta(minutes=i)
+        )
+        for i in range(12)
+    ]
     box = write_maildir(tmp_path / "Mail", mails)
     monkeypatch.setattr(importer, "BATCH_SIZE", 5)
     seen = 0
@@ -181,7 +194,12 @@ def test_a_new_message_reopens_a_closed_ticket(store, tmp_path):
 def test_fts_finds_messages_by_subject_sender_and_body(store, tmp_path):
     mails = [
         make_mail(message_id="<f1@x>", subject="Sipariş iadesi", body="Havlu yanlış renkte geldi"),
-        make_mail(message_id="<f2@x>", subject="Falsche Größe", sender=("Lena Müller", "lena@example.de"), body="Bitte Umtausch"),
+        make_mail(
+            message_id="<f2@x>",
+            subject="Falsche Größe",
+            sender=("Lena Müller", "lena@example.de"),
+            body="Bitte Umtausch",
+        ),
     ]
     import_maildir(store, write_maildir(tmp_path / "Mail", mails), seller_emails=SELLER)
 

@@ -54,7 +54,9 @@ def test_docs_schema_describes_every_table_and_column(store):
         )
     ]
     for table in tables:
-        assert re.search(rf"^## `{table}`", doc, re.MULTILINE), f"docs/schema.md misses table {table}"
+        assert re.search(rf"^## `{table}`", doc, re.MULTILINE), (
+            f"docs/schema.md misses table {table}"
+        )
         section = doc.split(f"## `{table}`", 1)[1].split("\n## ", 1)[0]
         for column in store.conn.execute(f"SELECT name FROM pragma_table_info('{table}')"):
             assert f"`{column[0]}`" in section, f"docs/schema.md misses {table}.{column[0]}"

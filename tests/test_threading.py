@@ -30,7 +30,9 @@ def hints_for(raw: bytes):
 
 def test_subject_normalisation_strips_reply_prefixes_in_several_languages():
     assert normalize_subject("Re: AW: Ynt: Sipariş  nerede?") == "sipariş nerede?"
-    assert normalize_subject("RE[2]: Fwd: WG: Falsche Größe") == "falsche grösse"  # casefold: ß matches ss
+    assert (
+        normalize_subject("RE[2]: Fwd: WG: Falsche Größe") == "falsche grösse"
+    )  # casefold: ß matches ss
     assert normalize_subject("Where is my order?") == "where is my order?"
     assert is_reply_subject("Ynt: iade")
     assert is_reply_subject("AW: Rücksendung")
@@ -64,7 +66,11 @@ def test_amazon_relay_mail_is_keyed_by_order_and_buyer_and_the_reply_joins_it():
     )
     incoming, outgoing = hints_for(question), hints_for(reply)
     assert incoming.channel == outgoing.channel == "amazon"
-    assert incoming.thread_key == outgoing.thread_key == "amazon:302-1234567-7654321:0abc123@marketplace.amazon.de"
+    assert (
+        incoming.thread_key
+        == outgoing.thread_key
+        == "amazon:302-1234567-7654321:0abc123@marketplace.amazon.de"
+    )
     assert incoming.customer == Address("Jane Doe", "0abc123@marketplace.amazon.de")
     assert incoming.order_number == "302-1234567-7654321"
     assert (incoming.direction, outgoing.direction) == ("in", "out")
@@ -84,7 +90,9 @@ def test_shopify_contact_form_names_the_customer_in_reply_to():
 def test_subject_fallback_only_for_replies_without_headers():
     plain = make_mail(subject="Wrong size", message_id="<a@x>")
     reply_without_headers = make_mail(subject="Re: Wrong size", message_id="<b@x>")
-    reply_with_headers = make_mail(subject="Re: Wrong size", message_id="<c@x>", in_reply_to="<zzz@x>")
+    reply_with_headers = make_mail(
+        subject="Re: Wrong size", message_id="<c@x>", in_reply_to="<zzz@x>"
+    )
     assert hints_for(plain).subject_key is None
     assert hints_for(reply_without_headers).subject_key == "wrong size"
     assert hints_for(reply_with_headers).subject_key is None
@@ -151,11 +159,16 @@ def conversations(draw):
     return [mails[i] for i in arrived], {f"m{i}@example.com": roots[i] for i in range(count)}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(conversations(), st.randoms(use_true_random=False))
 def test_store_threading_matches_union_of_ids_in_any_arrival_order(tmp_path_factory, case, rnd):
     raws, roots = case
-    expected = {frozenset(hints_for(raws[i]).message_id for i in group) for group in group_messages([hints_for(r) for r in raws])}
+    expected = {
+        frozenset(hints_for(raws[i]).message_id for i in group)
+        for group in group_messages([hints_for(r) for r in raws])
+    }
 
     first = Store.open(":memory:")
     assert _partition(_store_groups(first, raws)) == expected
@@ -181,7 +194,11 @@ def test_store_threading_matches_union_of_ids_in_any_arrival_order(tmp_path_fact
 def test_full_references_keep_a_conversation_together_even_with_lost_messages(store):
     chain = [f"<c{i}@example.com>" for i in range(5)]
     raws = [
-        make_mail(message_id=chain[i], references=chain[:i] or None, in_reply_to=chain[i - 1] if i else None)
+        make_mail(
+            message_id=chain[i],
+            references=chain[:i] or None,
+            in_reply_to=chain[i - 1] if i else None,
+        )
         for i in (4, 2, 0)  # 1 and 3 never arrive, and the rest arrive newest first
     ]
     groups = _partition(_store_groups(store, raws))

@@ -26,12 +26,17 @@ _PREFIX = re.compile(
     r"^\s*(?:(?:re|aw|wg|fwd?|ynt|cvp|ilt|i̇lt|sv|vs|antw|rv|tr|ref)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
     re.IGNORECASE,
 )
-_REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|ynt|cvp|sv|vs|antw|rv)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]", re.I)
+_REPLY_PREFIX = re.compile(
+    r"^\s*(?:re|aw|ynt|cvp|sv|vs|antw|rv)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]", re.I
+)
 _SPACES = re.compile(r"\s+")
 
 AMAZON_RELAY = re.compile(r"@marketplace\.amazon\.[a-z.]+$")
 AMAZON_ORDER = re.compile(r"(?<!\d)(\d{3}-\d{7}-\d{7})(?!\d)")
-_AMAZON_NAME_SUFFIX = re.compile(r"\s*-\s*Amazon Marketplace\s*$|\s+via Amazon\s*$", re.I)
+# Relays dress the buyer's name: "Jane Doe - Amazon Marketplace", "Megan Patel via Etsy".
+_RELAY_NAME_SUFFIX = re.compile(
+    r"\s*-\s*Amazon Marketplace\s*$|\s+via (?:Amazon|Etsy|eBay)\s*$", re.I
+)
 
 # Channel by the customer-side address's domain. Order matters: first match wins.
 _CHANNEL_DOMAINS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -42,7 +47,9 @@ _CHANNEL_DOMAINS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("shopify", re.compile(r"@(?:[a-z0-9-]+\.)*shopify(?:email)?\.com$")),
 )
 # Notification senders that relay a customer's words, naming the customer in Reply-To.
-_NOTIFIERS = re.compile(r"^(?:mailer|no-?reply|notifications?|store\+\d+)@(?:[a-z0-9-]+\.)*shopify(?:email)?\.com$")
+_NOTIFIERS = re.compile(
+    r"^(?:mailer|no-?reply|notifications?|store\+\d+)@(?:[a-z0-9-]+\.)*shopify(?:email)?\.com$"
+)
 
 CHANNELS = ("email", "amazon", "ebay", "etsy", "walmart", "shopify")
 
@@ -92,11 +99,9 @@ def _customer(msg: ParsedMessage, direction: str) -> Address | None:
 
 
 def _clean_customer(address: Address | None) -> Address | None:
-    if address is None:
-        return None
-    if AMAZON_RELAY.search(address.addr):
-        return Address(_AMAZON_NAME_SUFFIX.sub("", address.name), address.addr)
-    return address
+    if address is None or not address.name:
+        return address
+    return Address(_RELAY_NAME_SUFFIX.sub("", address.name), address.addr)
 
 
 def thread_hints(msg: ParsedMessage, raw: bytes, seller_emails: frozenset[str]) -> ThreadHints:

@@ -43,7 +43,11 @@ class MaildirReader:
     def folders(self) -> list[str]:
         found = [""]
         for entry in sorted(os.scandir(self.path), key=lambda e: e.name):
-            if entry.name.startswith(".") and entry.is_dir() and (Path(entry.path) / "cur").is_dir():
+            if (
+                entry.name.startswith(".")
+                and entry.is_dir()
+                and (Path(entry.path) / "cur").is_dir()
+            ):
                 found.append(entry.name)
         return found
 

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from inbox_tui.sources.maildir import NotAMailbox
 from inbox_tui.sources.base import IncomingMessage
+from inbox_tui.sources.maildir import NotAMailbox
 
 _STATUS = re.compile(rb"^(X-)?Status:[ \t]*([A-Za-z]*)", re.MULTILINE | re.IGNORECASE)
 
@@ -26,7 +26,9 @@ class MboxReader:
         if not self.path.exists():
             raise NotAMailbox(f"{path}: no such file (give the path of an mbox file)")
         if not self.path.is_file():
-            raise NotAMailbox(f"{path}: not a file (an mbox is one file; for a folder use 'import maildir')")
+            raise NotAMailbox(
+                f"{path}: not a file (an mbox is one file; for a folder use 'import maildir')"
+            )
         with open(self.path, "rb") as handle:
             head = handle.read(4096)
         if head and not head.lstrip(b"\r\n").startswith(b"From "):

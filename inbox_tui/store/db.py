@@ -48,11 +48,15 @@ class Store:
         file_path = None if memory else Path(path).expanduser()
         if file_path is not None:
             if not file_path.exists() and not create:
-                raise StoreError(f"no inbox database at {file_path} (run 'inbox-tui import' or 'inbox-tui demo' first)")
+                raise StoreError(
+                    f"no inbox database at {file_path} (run 'inbox-tui import' or 'inbox-tui demo' first)"
+                )
             try:
                 file_path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"cannot create the folder for {file_path}: {exc.strerror}") from exc
+                raise StoreError(
+                    f"cannot create the folder for {file_path}: {exc.strerror}"
+                ) from exc
         try:
             conn = sqlite3.connect(
                 ":memory:" if memory else str(file_path),

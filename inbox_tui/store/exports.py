@@ -63,7 +63,10 @@ def iter_ticket_records(store: Store, *, with_messages: bool = True) -> Iterator
                 "channel": row["channel"],
                 "status": row["status"],
                 "tags": tags.get(row["id"], []),
-                "customer": {"name": row["customer_name"] or "", "email": row["customer_email"] or ""},
+                "customer": {
+                    "name": row["customer_name"] or "",
+                    "email": row["customer_email"] or "",
+                },
                 "subject": row["subject"],
                 "order_number": row["order_number"],
                 "priority": row["priority"],

@@ -167,13 +167,23 @@ class Ingest:
         )
         message_id = cursor.lastrowid
         assert message_id is not None
-        self.conn.execute("INSERT INTO message_raw (message_id, raw) VALUES (?, ?)", (message_id, item.raw))
+        self.conn.execute(
+            "INSERT INTO message_raw (message_id, raw) VALUES (?, ?)", (message_id, item.raw)
+        )
         if parsed.attachments:
             self.conn.executemany(
                 """INSERT INTO attachments (message_id, filename, content_type, size, content_id, inline, content)
                    VALUES (?, ?, ?, ?, ?, ?, ?)""",
                 [
-                    (message_id, a.filename, a.content_type, a.size, a.content_id, int(a.inline), a.content)
+                    (
+                        message_id,
+                        a.filename,
+                        a.content_type,
+                        a.size,
+                        a.content_id,
+                        int(a.inline),
+                        a.content,
+                    )
                     for a in parsed.attachments
                 ],
             )
@@ -190,7 +200,9 @@ class Ingest:
         cached = self._customers.get(customer.addr)
         if cached is not None:
             return cached
-        row = self.conn.execute("SELECT id, name FROM customers WHERE email = ?", (customer.addr,)).fetchone()
+        row = self.conn.execute(
+            "SELECT id, name FROM customers WHERE email = ?", (customer.addr,)
+        ).fetchone()
         if row is None:
             customer_id = self.conn.execute(
                 "INSERT INTO customers (email, name, channel, created_at) VALUES (?, ?, ?, ?)",
@@ -199,7 +211,9 @@ class Ingest:
         else:
             customer_id = row["id"]
             if not row["name"] and customer.name:
-                self.conn.execute("UPDATE customers SET name = ? WHERE id = ?", (customer.name, customer_id))
+                self.conn.execute(
+                    "UPDATE customers SET name = ? WHERE id = ?", (customer.name, customer_id)
+                )
         assert customer_id is not None
         self._customers[customer.addr] = customer_id
         return customer_id
@@ -207,7 +221,8 @@ class Ingest:
     def _tickets_for_refs(self, refs: list[str]) -> list[int]:
         marks = ",".join("?" * len(refs))
         rows = self.conn.execute(
-            f"SELECT DISTINCT ticket_id FROM thread_refs WHERE ref IN ({marks}) ORDER BY ticket_id", refs
+            f"SELECT DISTINCT ticket_id FROM thread_refs WHERE ref IN ({marks}) ORDER BY ticket_id",
+            refs,
         )
         return [row[0] for row in rows]
 
@@ -230,7 +245,15 @@ class Ingest:
             """INSERT INTO tickets (thread_key, channel, subject, customer_id, order_number,
                    created_at, last_message_at)
                VALUES (?, ?, ?, ?, ?, ?, ?)""",
-            (hints.thread_key, hints.channel, parsed.subject, customer_id, hints.order_number, date_text, date_text),
+            (
+                hints.thread_key,
+                hints.channel,
+                parsed.subject,
+                customer_id,
+                hints.order_number,
+                date_text,
+                date_text,
+            ),
         ).lastrowid
         assert ticket_id is not None
         return ticket_id

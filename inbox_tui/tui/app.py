@@ -13,6 +13,10 @@ from inbox_tui.store.db import Store
 from inbox_tui.tui.screens.main import MainScreen
 
 
+class UnknownTheme(ValueError):
+    """The configured theme is not one Textual knows."""
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -39,7 +43,7 @@ class InboxApp(App[None]):
         self.title = title
         if theme not in self.available_themes:
             choices = ", ".join(sorted(self.available_themes))
-            raise ValueError(f"unknown theme {theme!r}; choose one of: {choices}")
+            raise UnknownTheme(f"unknown theme {theme!r}; choose one of: {choices}")
         self.theme = theme
 
     def get_default_screen(self) -> Screen:
