@@ -64,7 +64,15 @@ def add_location(store: Store, item: IncomingMessage, message_id: int) -> None:
 
 
 def _addresses(addresses: tuple[Address, ...]) -> str:
+    if not addresses:
+        return "[]"
     return json.dumps([[a.name, a.addr] for a in addresses], ensure_ascii=False)
+
+
+def _json(value: list[str] | tuple[str, ...] | dict[str, str]) -> str:
+    if not value:
+        return "{}" if isinstance(value, dict) else "[]"
+    return json.dumps(value if isinstance(value, dict) else list(value), ensure_ascii=False)
 
 
 class Ingest:
@@ -153,15 +161,15 @@ class Ingest:
                 parsed.subject,
                 date_text,
                 parsed.in_reply_to,
-                json.dumps(list(parsed.references), ensure_ascii=False),
-                json.dumps(parsed.headers, ensure_ascii=False),
+                _json(parsed.references),
+                _json(parsed.headers),
                 parsed.text,
                 parsed.snippet,
                 int(seen),
                 int(item.answered),
                 int(item.flagged),
                 parsed.parse_error,
-                json.dumps(defects),
+                _json(defects),
                 utc_now(),
             ),
         )

@@ -79,7 +79,6 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX messages_by_ticket ON messages(ticket_id, date, id);
     CREATE INDEX messages_by_message_id ON messages(message_id);
-    CREATE INDEX messages_by_content_key ON messages(content_key);
 
     -- The exact bytes as received, kept apart so scans of messages stay small.
     CREATE TABLE message_raw (
