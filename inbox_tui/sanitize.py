@@ -30,6 +30,12 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # text (Trojan Source), plus the BOM and the interlinear annotation characters.
 _INVISIBLE = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff\ufff9-\ufffb]")
 
+# Anything the patterns above could touch, or a CR (TAB and LF are fine): most text has none
+# of it, and one search is far cheaper than the substitutions.
+_SUSPECT = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff\ufff9-\ufffb]"
+)
+
 _SPACE_RUN = re.compile(r"\s+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -38,6 +44,8 @@ def clean_text(value: str | None) -> str:
     """Body text: strip escape sequences and controls, keep newlines and tabs."""
     if not value:
         return ""
+    if not _SUSPECT.search(value):
+        return value
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = _ESCAPE_SEQUENCES.sub("", value)
     value = _CONTROLS.sub("", value)

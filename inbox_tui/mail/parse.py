@@ -23,6 +23,7 @@ from email.utils import collapse_rfc2231_value, getaddresses, parsedate_to_datet
 from functools import lru_cache
 from io import BytesIO
 
+from inbox_tui.mail import boundary
 from inbox_tui.mail.html import html_to_text
 from inbox_tui.mail.message import Address, Attachment, ParsedMessage
 from inbox_tui.sanitize import clean_body, clean_line, snippet
@@ -58,6 +59,7 @@ class _RawHeaderPolicy(EmailPolicy):
 _POLICY = _RawHeaderPolicy()
 _GENERATOR_POLICY = _POLICY.clone(max_line_length=0)  # attached messages: keep header folding
 _PARSER = BytesParser(policy=_POLICY)
+boundary.install()  # multipart boundaries without a regex compile each
 
 
 def parse_message(raw: bytes, *, now: datetime | None = None) -> ParsedMessage:

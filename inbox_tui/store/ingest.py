@@ -82,6 +82,7 @@ class Ingest:
         self.store = store
         self.conn: sqlite3.Connection = store.conn
         self._customers: dict[str, int] = {}
+        self.now = utc_now()  # imported_at for this batch; the importer refreshes it per batch
 
     def record_if_known(self, item: IncomingMessage, digest: str) -> bool:
         """True (and the location recorded) when these exact bytes are stored already."""
@@ -170,7 +171,7 @@ class Ingest:
                 int(item.flagged),
                 parsed.parse_error,
                 _json(defects),
-                utc_now(),
+                self.now,
             ),
         )
         message_id = cursor.lastrowid
@@ -196,7 +197,7 @@ class Ingest:
                 ],
             )
         add_location(self.store, item, message_id)
-        self._update_ticket(ticket_id, hints, parsed, date_text, customer_id, seen)
+        self._update_ticket(ticket_id, hints, parsed, date_text, customer_id, seen, created)
         return Outcome("added", ticket_id, message_id, created, merged)
 
     # --- helpers -------------------------------------------------------------------------
@@ -274,12 +275,15 @@ class Ingest:
         date_text: str,
         customer_id: int | None,
         seen: bool,
+        created: bool,
     ) -> None:
         inbound = hints.direction == "in"
-        row = self.conn.execute(
-            "SELECT status, last_message_at, message_count FROM tickets WHERE id = ?", (ticket_id,)
-        ).fetchone()
-        newest = row["message_count"] == 0 or date_text >= row["last_message_at"]
+        row = None
+        if not created:  # a ticket made for this message has nothing to compare with
+            row = self.conn.execute(
+                "SELECT status, last_message_at FROM tickets WHERE id = ?", (ticket_id,)
+            ).fetchone()
+        newest = row is None or date_text >= row["last_message_at"]
         # SQLite evaluates every right-hand side against the old row.
         self.conn.execute(
             """UPDATE tickets SET
@@ -311,7 +315,7 @@ class Ingest:
             },
         )
         # The customer wrote again: a closed or pending ticket needs the seller again.
-        if inbound and newest and row["status"] in ("closed", "pending") and row["message_count"]:
+        if inbound and newest and row is not None and row["status"] in ("closed", "pending"):
             self.conn.execute("UPDATE tickets SET status = 'open' WHERE id = ?", (ticket_id,))
             self.conn.execute(
                 "INSERT INTO events (ticket_id, at, kind, old_value, new_value, actor) "
