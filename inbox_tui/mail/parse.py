@@ -10,7 +10,6 @@ also more forgiving of the broken charsets real mail carries.
 from __future__ import annotations
 
 import binascii
-import codecs
 import contextlib
 import re
 from datetime import UTC, datetime, timedelta
@@ -19,16 +18,17 @@ from email.generator import BytesGenerator
 from email.message import Message
 from email.parser import BytesParser
 from email.policy import EmailPolicy
-from email.utils import collapse_rfc2231_value, getaddresses, parsedate_to_datetime
-from functools import lru_cache
+from email.utils import collapse_rfc2231_value
 from io import BytesIO
 
 from inbox_tui.mail import boundary
+from inbox_tui.mail.charsets import b64decode, codecs_for, decode_bytes, decode_header, decode_raw
+from inbox_tui.mail.headers import first_message_id, message_ids, parse_addresses, plausible_date
 from inbox_tui.mail.html import html_to_text
 from inbox_tui.mail.message import Address, Attachment, ParsedMessage
 from inbox_tui.sanitize import clean_body, clean_line, snippet
 
-__all__ = ["SELECTED_HEADERS", "decode_bytes", "decode_header", "parse_message"]
+__all__ = ["SELECTED_HEADERS", "parse_message"]
 
 SELECTED_HEADERS = (
     "list-id",
@@ -65,7 +65,7 @@ boundary.install()  # multipart boundaries without a regex compile each
 def parse_message(raw: bytes, *, now: datetime | None = None) -> ParsedMessage:
     """Parse one message. Pure and total: problems are reported in `parse_error`, not raised.
 
-    `now` (default: the current time) bounds plausible dates; see `_plausible_date`.
+    `now` (default: the current time) bounds plausible dates; see `plausible_date`.
     """
     try:
         if not isinstance(raw, bytes):
@@ -133,20 +133,20 @@ def _header_fields(headers: dict[str, list[str]], hint: str | None, now: datetim
 
     def addresses(name: str) -> tuple[Address, ...]:
         values = headers.get(name)
-        return _addresses(", ".join(values), hint) if values else ()
+        return parse_addresses(", ".join(values), hint) if values else ()
 
-    date = _plausible_date(first("date"), now)
+    date = plausible_date(first("date"), now)
     if date is None:
         stamps = (v.rpartition(";") for v in headers.get("received", ()))
-        received = (_plausible_date(stamp, now) for _, semicolon, stamp in stamps if semicolon)
+        received = (plausible_date(stamp, now) for _, semicolon, stamp in stamps if semicolon)
         date = max((d for d in received if d is not None), default=None)
     senders = addresses("from")
-    references = _message_ids(first("references") or "")
+    references = message_ids(first("references") or "")
     if len(references) > _MAX_REFERENCES:  # keep the thread root and the nearest ancestors
         references = references[:1] + references[1 - _MAX_REFERENCES :]
     return {
-        "message_id": _first_id(first("message-id")),
-        "in_reply_to": _first_id(first("in-reply-to")),
+        "message_id": first_message_id(first("message-id")),
+        "in_reply_to": first_message_id(first("in-reply-to")),
         "references": tuple(references),
         "subject": clean_line(decode_header(first("subject") or "", hint)),
         "from_": senders[0] if senders else None,
@@ -247,7 +247,7 @@ class _Walk:
     def _hint_charset(self) -> str | None:
         """The first legacy charset the message declares anywhere, for unlabelled 8-bit text."""
         for part in self.parts:
-            codec = _codecs_for(part.charset)
+            codec = codecs_for(part.charset)
             if codec and not codec[0].startswith(("utf", "ascii")):
                 return codec[0]
         return None
@@ -341,7 +341,7 @@ def _related_root(part: _Part, children: list[_Part]) -> _Part:
 def _content_id(value: str | None) -> str | None:
     if not value:
         return None
-    value = clean_line(_decode_raw(value, None)).strip("<> ")
+    value = clean_line(decode_raw(value, None)).strip("<> ")
     return value or None
 
 
@@ -359,7 +359,6 @@ def _filename(part: _Part, hint: str | None) -> str:
 
 _KNOWN_CTE = {"", "7bit", "8bit", "binary", "7-bit", "8-bit", "8bits", "none", "base64"}
 _KNOWN_CTE |= {"quoted-printable", "x-uuencode", "uuencode", "x-uue", "uue"}
-_B64_JUNK = re.compile(rb"[^A-Za-z0-9+/]")
 _META_CHARSET = re.compile(
     rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]{1,40})", re.I
 )
@@ -373,7 +372,7 @@ def _payload_bytes(part: Message, problems: list[str]) -> bytes:
     seen = str(part.get("content-transfer-encoding", "")).lower()  # as the stdlib matched it
     cte = seen.split(";")[0].strip(" \t\"'")
     if cte == "base64" and (seen != cte or _has(part, errors.InvalidBase64LengthDefect)):
-        return _b64decode(data)  # a spelling the stdlib missed, or base64 it gave up on
+        return b64decode(data)  # a spelling the stdlib missed, or base64 it gave up on
     if cte == "quoted-printable" and seen != cte:
         return binascii.a2b_qp(data)
     if cte not in _KNOWN_CTE:
@@ -383,140 +382,6 @@ def _payload_bytes(part: Message, problems: list[str]) -> bytes:
 
 def _has(part: Message, defect: type) -> bool:
     return any(isinstance(d, defect) for d in part.defects)
-
-
-def _b64decode(data: bytes) -> bytes:
-    """Base64 as mail clients read it: junk characters ignored, bad padding repaired."""
-    try:
-        return binascii.a2b_base64(data)
-    except binascii.Error:
-        pass
-    alphabet = _B64_JUNK.sub(b"", data)
-    if len(alphabet) % 4 == 1:
-        alphabet = alphabet[:-1]
-    try:
-        return binascii.a2b_base64(alphabet + b"=" * (-len(alphabet) % 4))
-    except binascii.Error:  # pragma: no cover - cannot happen after the repair above
-        return b""
-
-
-# Labels mail software writes for a superset, read as browsers do (WHATWG Encoding Standard),
-# or labels Python does not know.
-_CHARSET_ALIASES = {
-    "iso-8859-1": "cp1252",
-    "iso8859-1": "cp1252",
-    "latin1": "cp1252",
-    "latin-1": "cp1252",
-    "iso-8859-9": "cp1254",
-    "iso8859-9": "cp1254",
-    "latin5": "cp1254",
-    "iso-8859-11": "cp874",
-    "tis-620": "cp874",
-    "windows-874": "cp874",
-    "ks_c_5601-1987": "cp949",
-    "euc-kr": "cp949",
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "x-gbk": "gb18030",
-    "shift_jis": "cp932",
-    "x-sjis": "cp932",
-    "iso-8859-8-i": "iso-8859-8",
-    "x-mac-turkish": "mac-turkish",
-}
-# Codecs for which ASCII bytes do not mean ASCII text (escape-based or wide encodings).
-_NOT_ASCII_COMPATIBLE = ("utf-16", "utf-32", "utf-7", "iso2022", "hz")
-
-
-@lru_cache(maxsize=512)
-def _codecs_for(label: object) -> tuple[str, ...]:
-    """Python codec names to try for a declared charset label, best first; () if unknown."""
-    if not isinstance(label, str) or len(label) > 64:
-        return ()
-    label = label.strip(" \t\"'").lower()
-    names = []
-    for candidate in (_CHARSET_ALIASES.get(label, label), label):
-        try:
-            info = codecs.lookup(candidate)
-        except (LookupError, ValueError, TypeError):
-            continue
-        if getattr(info, "_is_text_encoding", True) and info.name not in names:
-            names.append(info.name)
-    return tuple(names)
-
-
-def decode_bytes(data: bytes, charset: str | None, hint: str | None = None) -> str:
-    """Bytes to text, never failing: declared charset, UTF-8, the message's hint, cp1252, latin-1.
-
-    Valid UTF-8 wins over a declared single-byte charset: mislabelled UTF-8 is common, while
-    legacy text that happens to be valid multi-byte UTF-8 practically never occurs.
-    """
-    declared = _codecs_for(charset)
-    ascii_safe = not declared or not declared[0].startswith(_NOT_ASCII_COMPATIBLE)
-    if ascii_safe and data.isascii():
-        return data.decode("ascii")
-    candidates = list(declared)
-    if ascii_safe and not (declared and declared[0].startswith("utf")):
-        candidates.insert(0, "utf-8")
-    candidates += ["utf-8", *_codecs_for(hint), "cp1252"]
-    for codec in dict.fromkeys(candidates):
-        try:
-            return data.decode(codec)
-        except (UnicodeError, LookupError):
-            continue
-    return data.decode("latin-1")
-
-
-def _decode_raw(value: str, hint: str | None) -> str:
-    """A header string whose 8-bit bytes arrived undeclared (surrogate-escaped by the parser)."""
-    if value.isascii():
-        return value
-    return decode_bytes(value.encode("utf-8", "surrogateescape"), None, hint)
-
-
-_ENCODED_WORD = re.compile(r"=\?([^?\s]{1,75})\?([QqBb])\?([^?]*)\?=")
-
-
-def decode_header(value: str, hint: str | None = None) -> str:
-    """Decode RFC 2047 encoded words anywhere in a header value; leave broken ones as text.
-
-    Adjacent words in one charset are joined before decoding, so a character split across two
-    words (common with base64 UTF-8) survives; whitespace between encoded words is dropped.
-    """
-    if "=?" not in value:
-        return _decode_raw(value, hint)
-    pieces: list[str] = []
-    run_charset, run = "", b""
-    pos, after_word = 0, False
-    for match in _ENCODED_WORD.finditer(value):
-        gap = value[pos : match.start()]
-        data = _word_bytes(match.group(2), match.group(3))
-        charset = match.group(1).split("*", 1)[0].lower()  # drop an RFC 2231 language tag
-        adjacent = after_word and (not gap or gap.isspace())
-        if data is None or not adjacent or charset != run_charset:
-            if run:
-                pieces.append(decode_bytes(run, run_charset, hint))
-                run = b""
-            if data is None:  # not decodable: keep the text as written
-                pieces.append(_decode_raw(value[pos : match.end()], hint))
-                pos, after_word = match.end(), False
-                continue
-            if not adjacent:
-                pieces.append(_decode_raw(gap, hint))
-        run_charset, run = charset, run + data
-        pos, after_word = match.end(), True
-    if run:
-        pieces.append(decode_bytes(run, run_charset, hint))
-    pieces.append(_decode_raw(value[pos:], hint))
-    return "".join(pieces)
-
-
-def _word_bytes(encoding: str, text: str) -> bytes | None:
-    data = text.encode("utf-8", "surrogateescape")
-    if encoding in "Qq":
-        return binascii.a2b_qp(data, header=True)
-    if not _B64_JUNK.sub(b"", data):
-        return None
-    return _b64decode(data)
 
 
 def _unflow(text: str, delsp: bool) -> str:
@@ -560,134 +425,3 @@ def _message_bytes(part: Message) -> bytes:
     except Exception:
         return b""
     return out.getvalue()
-
-
-# ---------------------------------------------------------------------------------------------
-# Addresses, ids, dates
-
-
-def _addresses(value: str, hint: str | None) -> tuple[Address, ...]:
-    """Parse an address list: simple forms by regex, then the legacy parser (checked), then
-    policy.default's parser for whatever the legacy one may misread."""
-    pairs = _simple_pairs(value)
-    if pairs is None:
-        try:
-            pairs = getaddresses([value])
-        except Exception:
-            pairs = []
-        if not _plausible_pairs(value, pairs):
-            pairs = _strict_pairs(value) or pairs
-    result = []
-    for name, addr in pairs:
-        addr = clean_line(_decode_raw(addr, hint)).strip("<>")  # "<>": the null sender
-        name = clean_line(decode_header(name, hint))
-        if "@" not in addr and (" " in addr or '"' in addr):  # "From: Amazon Marketplace"
-            name, addr = name or addr.strip('"'), ""
-        addr = addr.lower()
-        if name or addr:
-            result.append(Address(name=name, addr=addr))
-    return tuple(result)
-
-
-_FWS = "[ \t\r\n]*+"  # what the legacy parser skips between tokens
-_ATOM = r'[^\s()<>@,:;."\[\]\\]++'
-_ADDR_SPEC = rf"{_ATOM}(?:\.{_ATOM})*+@{_ATOM}(?:\.{_ATOM})*+"
-_WORD = r'[^()<>@,:;"\[\]\\ \t\r\n]++'
-# One `Name <local@domain>`, `"Any, name" <local@domain>` or `local@domain`, then a comma or
-# the end: no comments, groups, escapes or route addresses. For these getaddresses() returns
-# exactly what _simple_pairs does (a property test checks it), several times slower. Every
-# character has one role and the quantifiers are possessive, so hostile input stays linear.
-_SIMPLE_ADDRESS = re.compile(
-    rf'{_FWS}(?:(?:"([^"\\\r]*+)"|((?:{_WORD}(?:[ \t\r\n]++{_WORD})*+)?+)){_FWS}<({_ADDR_SPEC})>'
-    rf"|({_ADDR_SPEC})){_FWS}(?:,|$)"
-)
-_PHRASE_SPACE = re.compile(r"[ \t\r\n]+")
-
-
-def _simple_pairs(value: str) -> list[tuple[str, str]] | None:
-    pairs: list[tuple[str, str]] = []
-    pos = 0
-    while pos < len(value):
-        match = _SIMPLE_ADDRESS.match(value, pos)
-        if match is None:
-            return None
-        quoted, phrase, addr, bare = match.groups()
-        if bare:
-            pairs.append(("", bare))
-        else:
-            pairs.append((quoted if quoted is not None else _PHRASE_SPACE.sub(" ", phrase), addr))
-        pos = match.end()
-    return pairs or None
-
-
-_QUOTED_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-
-
-def _plausible_pairs(value: str, pairs: list[tuple[str, str]]) -> bool:
-    """The legacy parser's answer is trusted when it found one address per comma-separated item.
-
-    This is the check CPython added to `getaddresses(strict=True)` (CVE-2023-27043) after the
-    legacy parser was shown to split crafted addresses into different ones.
-    """
-    expected = 1 + _QUOTED_STRING.sub("", value).count(",")
-    if not pairs:
-        return not value.strip()
-    return len(pairs) == expected and all(
-        addr.count("@") == 1 and "[" not in addr for _, addr in pairs
-    )
-
-
-def _strict_pairs(value: str) -> list[tuple[str, str]]:
-    if len(value) > _MAX_STRICT_CHARS:  # its parser is quadratic on some hostile input
-        return []
-    try:
-        header = _STRICT_POLICY.header_factory("to", value)
-        return [(a.display_name, a.addr_spec) for a in header.addresses]
-    except Exception:
-        return []
-
-
-_STRICT_POLICY = EmailPolicy()
-_MAX_STRICT_CHARS = 2000
-_COMMENT = re.compile(r"\([^()]*\)")
-_BRACKETED = re.compile(r"<([^<>]*)>")
-
-
-def _message_ids(value: str) -> list[str]:
-    """Message-IDs in a header, without <>, comments or junk tokens; order kept, no repeats."""
-    for _ in range(4):  # comments nest; "(Jane's message of <id@x>)" must not count
-        value, found = _COMMENT.subn(" ", value)
-        if not found:
-            break
-    ids = [token.strip() for token in _BRACKETED.findall(value)]
-    if not ids:  # some mailers forget the brackets
-        ids = [token.strip("<>,;\"'") for token in value.split() if "@" in token]
-    cleaned = (clean_line(token) for token in ids)
-    return list(
-        dict.fromkeys(
-            token
-            for token in cleaned
-            if token
-            and len(token) <= _MAX_ID_LENGTH
-            and " " not in token  # clean_line folded all whitespace to " "
-        )
-    )
-
-
-def _first_id(value: str | None) -> str | None:
-    ids = _message_ids(value) if value else []
-    return next((i for i in ids if "@" in i), ids[0] if ids else None)
-
-
-def _plausible_date(value: str | None, now: datetime) -> datetime | None:
-    """A Date-like value as aware UTC, or None when unparseable, before 1990 or in the future."""
-    if not value or not value.strip():
-        return None
-    try:
-        date = parsedate_to_datetime(value.strip())
-        if date.tzinfo is None:
-            date = date.replace(tzinfo=UTC)  # "-0000": the zone is unknown, the time is UTC
-        date = date.astimezone(UTC)
-    except Exception:
-        return None
-    return date if _OLDEST_DATE <= date <= now + _FUTURE_SLACK else None

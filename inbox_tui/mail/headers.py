@@ -1,0 +1,143 @@
+"""Reading header values: address lists, Message-IDs, dates. Pure, tolerant of junk."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from email.policy import EmailPolicy
+from email.utils import getaddresses, parsedate_to_datetime
+
+from inbox_tui.mail.charsets import decode_header, decode_raw
+from inbox_tui.mail.message import Address
+from inbox_tui.sanitize import clean_line
+
+_MAX_ID_LENGTH = 998
+_OLDEST_DATE = datetime(1990, 1, 1, tzinfo=UTC)
+_FUTURE_SLACK = timedelta(days=2)
+
+
+def parse_addresses(value: str, hint: str | None) -> tuple[Address, ...]:
+    """Parse an address list: simple forms by regex, then the legacy parser (checked), then
+    policy.default's parser for whatever the legacy one may misread."""
+    pairs = _simple_pairs(value)
+    if pairs is None:
+        try:
+            pairs = getaddresses([value])
+        except Exception:
+            pairs = []
+        if not _plausible_pairs(value, pairs):
+            pairs = _strict_pairs(value) or pairs
+    result = []
+    for name, addr in pairs:
+        addr = clean_line(decode_raw(addr, hint)).strip("<>")  # "<>": the null sender
+        name = clean_line(decode_header(name, hint))
+        if "@" not in addr and (" " in addr or '"' in addr):  # "From: Amazon Marketplace"
+            name, addr = name or addr.strip('"'), ""
+        addr = addr.lower()
+        if name or addr:
+            result.append(Address(name=name, addr=addr))
+    return tuple(result)
+
+
+_FWS = "[ \t\r\n]*+"  # what the legacy parser skips between tokens
+_ATOM = r'[^\s()<>@,:;."\[\]\\]++'
+_ADDR_SPEC = rf"{_ATOM}(?:\.{_ATOM})*+@{_ATOM}(?:\.{_ATOM})*+"
+_WORD = r'[^()<>@,:;"\[\]\\ \t\r\n]++'
+# One `Name <local@domain>`, `"Any, name" <local@domain>` or `local@domain`, then a comma or
+# the end: no comments, groups, escapes or route addresses. For these getaddresses() returns
+# exactly what _simple_pairs does (a property test checks it), several times slower. Every
+# character has one role and the quantifiers are possessive, so hostile input stays linear.
+_SIMPLE_ADDRESS = re.compile(
+    rf'{_FWS}(?:(?:"([^"\\\r]*+)"|((?:{_WORD}(?:[ \t\r\n]++{_WORD})*+)?+)){_FWS}<({_ADDR_SPEC})>'
+    rf"|({_ADDR_SPEC})){_FWS}(?:,|$)"
+)
+_PHRASE_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+def _simple_pairs(value: str) -> list[tuple[str, str]] | None:
+    pairs: list[tuple[str, str]] = []
+    pos = 0
+    while pos < len(value):
+        match = _SIMPLE_ADDRESS.match(value, pos)
+        if match is None:
+            return None
+        quoted, phrase, addr, bare = match.groups()
+        if bare:
+            pairs.append(("", bare))
+        else:
+            pairs.append((quoted if quoted is not None else _PHRASE_SPACE.sub(" ", phrase), addr))
+        pos = match.end()
+    return pairs or None
+
+
+_QUOTED_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _plausible_pairs(value: str, pairs: list[tuple[str, str]]) -> bool:
+    """The legacy parser's answer is trusted when it found one address per comma-separated item.
+
+    This is the check CPython added to `getaddresses(strict=True)` (CVE-2023-27043) after the
+    legacy parser was shown to split crafted addresses into different ones.
+    """
+    expected = 1 + _QUOTED_STRING.sub("", value).count(",")
+    if not pairs:
+        return not value.strip()
+    return len(pairs) == expected and all(
+        addr.count("@") == 1 and "[" not in addr for _, addr in pairs
+    )
+
+
+def _strict_pairs(value: str) -> list[tuple[str, str]]:
+    if len(value) > _MAX_STRICT_CHARS:  # its parser is quadratic on some hostile input
+        return []
+    try:
+        header = _STRICT_POLICY.header_factory("to", value)
+        return [(a.display_name, a.addr_spec) for a in header.addresses]
+    except Exception:
+        return []
+
+
+_STRICT_POLICY = EmailPolicy()
+_MAX_STRICT_CHARS = 2000
+_COMMENT = re.compile(r"\([^()]*\)")
+_BRACKETED = re.compile(r"<([^<>]*)>")
+
+
+def message_ids(value: str) -> list[str]:
+    """Message-IDs in a header, without <>, comments or junk tokens; order kept, no repeats."""
+    for _ in range(4):  # comments nest; "(Jane's message of <id@x>)" must not count
+        value, found = _COMMENT.subn(" ", value)
+        if not found:
+            break
+    ids = [token.strip() for token in _BRACKETED.findall(value)]
+    if not ids:  # some mailers forget the brackets
+        ids = [token.strip("<>,;\"'") for token in value.split() if "@" in token]
+    cleaned = (clean_line(token) for token in ids)
+    return list(
+        dict.fromkeys(
+            token
+            for token in cleaned
+            if token
+            and len(token) <= _MAX_ID_LENGTH
+            and " " not in token  # clean_line folded all whitespace to " "
+        )
+    )
+
+
+def first_message_id(value: str | None) -> str | None:
+    ids = message_ids(value) if value else []
+    return next((i for i in ids if "@" in i), ids[0] if ids else None)
+
+
+def plausible_date(value: str | None, now: datetime) -> datetime | None:
+    """A Date-like value as aware UTC, or None when unparseable, before 1990 or in the future."""
+    if not value or not value.strip():
+        return None
+    try:
+        date = parsedate_to_datetime(value.strip())
+        if date.tzinfo is None:
+            date = date.replace(tzinfo=UTC)  # "-0000": the zone is unknown, the time is UTC
+        date = date.astimezone(UTC)
+    except Exception:
+        return None
+    return date if _OLDEST_DATE <= date <= now + _FUTURE_SLACK else None
