@@ -1,23 +1,21 @@
 """The user's settings: a YAML file read into typed, validated models.
 
 Every key is a pydantic field whose `description` is its documentation: `config.example.yaml`
-is checked against these models and `docs/config.md` is generated from them. A bad file gives
+is checked against these models and `docs/config.md` is generated from them
+(config_reference.py); config_yaml.py reads the YAML and remembers where each key was. A bad file gives
 a `ConfigError` whose message is one line naming the file, the line, the key and what was
 expected. Adding a source kind means adding one model to `SourceConfig` and nothing else.
 """
 
 from __future__ import annotations
 
-import inspect
 import re
 import types
-from collections.abc import Sequence
 from datetime import UTC, date, tzinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -29,9 +27,10 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError, PydanticUndefined
+from pydantic_core import PydanticCustomError
 
 from inbox_tui import paths
+from inbox_tui.config_yaml import ConfigError, KeyPath, Position, dotted, load_yaml
 
 __all__ = [
     "Config",
@@ -41,31 +40,15 @@ __all__ = [
     "SellerConfig",
     "SourceConfig",
     "UiConfig",
-    "config_reference",
     "load_config",
     "parse_config",
 ]
 
 
-class ConfigError(Exception):
-    """A config file that cannot be used. str() is one line: file, line, key, what was expected."""
-
-    def __init__(
-        self, file: str, message: str, line: int | None = None, column: int | None = None
-    ) -> None:
-        self.file, self.message, self.line, self.column = file, message, line, column
-        where = file
-        if line is not None:
-            where += f" line {line}"
-            if column is not None:
-                where += f", column {column}"
-        super().__init__(" ".join(f"{where}: {message}".splitlines()))
-
-
 # --- value types --------------------------------------------------------------------------
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
     """A short, one-line, escaped rendering of a user's value for an error message."""
     if value is None:
         return "nothing"
@@ -85,14 +68,14 @@ def _expand_path(value: Any, info: ValidationInfo) -> Path:
     if isinstance(value, Path):  # built in code rather than read from YAML
         value = str(value)
     if not isinstance(value, str) or not value.strip():
-        raise PydanticCustomError("path", "expected a path, got {got}", {"got": _describe(value)})
+        raise PydanticCustomError("path", "expected a path, got {got}", {"got": describe(value)})
     if "\x00" in value:
         raise PydanticCustomError("path", "a path cannot contain a NUL character")
     try:
         path = Path(value).expanduser()
     except RuntimeError:  # "~someone" for an unknown user, or no home directory at all
         raise PydanticCustomError(
-            "path", "cannot expand '~' in {got}", {"got": _describe(value)}
+            "path", "cannot expand '~' in {got}", {"got": describe(value)}
         ) from None
     base_dir = (info.context or {}).get("base_dir")
     if not path.is_absolute() and base_dir is not None:
@@ -106,7 +89,7 @@ _EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\".]+(?:\.[^@\s<>,;\".]+)+")
 def _check_email(value: str) -> str:
     if not _EMAIL.fullmatch(value):
         raise PydanticCustomError(
-            "email", "not a valid e-mail address: {got}", {"got": _describe(value)}
+            "email", "not a valid e-mail address: {got}", {"got": describe(value)}
         )
     return value.lower()
 
@@ -125,7 +108,7 @@ def _check_timezone(name: str) -> str:
         raise PydanticCustomError(
             "timezone",
             "not a known IANA time zone: {got}{hint}",
-            {"got": _describe(name), "hint": hint},
+            {"got": describe(name), "hint": hint},
         ) from None
     return name
 
@@ -138,13 +121,13 @@ def _check_source_name(name: str) -> str:
         raise PydanticCustomError(
             "source_name",
             "expected lower-case letters, digits, '-' and '_' only, got {got}",
-            {"got": _describe(name)},
+            {"got": describe(name)},
         )
     return name
 
 
 # How the reference page names the checked types below.
-_CHECK_LABELS: dict[Any, str] = {
+CHECK_LABELS: dict[Any, str] = {
     _expand_path: "path",
     _check_email: "e-mail address",
     _check_timezone: "time zone name",
@@ -286,116 +269,6 @@ class Config(_Section):
 
 # --- reading the file ------------------------------------------------------------------------
 
-Position = tuple[int, int]  # 1-based line and column
-KeyPath = tuple[Any, ...]  # ('sources', 0, 'kind')
-
-
-class _DuplicateKey(Exception):
-    def __init__(self, path: KeyPath, line: int, first_line: int) -> None:
-        self.path, self.line, self.first_line = path, line, first_line
-
-
-class _PositionLoader(yaml.SafeLoader):
-    """A SafeLoader that also records where every mapping key and sequence item starts."""
-
-    def load_with_positions(self) -> tuple[Any, dict[KeyPath, Position]]:
-        node = self.get_single_node()
-        if node is None:
-            return None, {}
-        positions: dict[KeyPath, Position] = {}
-        self._record(node, (), positions, set())
-        positions[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        return self.construct_document(node), positions
-
-    def _record(
-        self, node: yaml.Node, path: KeyPath, positions: dict[KeyPath, Position], seen: set[int]
-    ) -> None:
-        # An alias is walked once only: re-walking shared nodes is exponential ("billion laughs").
-        if id(node) in seen:
-            return
-        seen.add(id(node))
-        children: list[tuple[Any, yaml.Node, yaml.Node]] = []
-        if isinstance(node, yaml.MappingNode):
-            first_line: dict[Any, int] = {}
-            for key_node, _ in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(
-                    key_node, yaml.ScalarNode
-                ):
-                    continue
-                key, line = self.construct_object(key_node), key_node.start_mark.line + 1
-                if key in first_line:
-                    raise _DuplicateKey(path + (key,), line, first_line[key])
-                first_line[key] = line
-            self.flatten_mapping(node)  # `<<: *anchor` merges: merged keys first, own keys win
-            children = [
-                (self.construct_object(k), k, v)
-                for k, v in node.value
-                if isinstance(k, yaml.ScalarNode)
-            ]
-        elif isinstance(node, yaml.SequenceNode):
-            children = [(index, item, item) for index, item in enumerate(node.value)]
-        for key, mark_node, value_node in children:
-            mark = mark_node.start_mark
-            positions[path + (key,)] = (mark.line + 1, mark.column + 1)
-            self._record(value_node, path + (key,), positions, seen)
-
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError as exc:  # looks like a date but is not one, e.g. 2024-13-01
-            raise yaml.constructor.ConstructorError(
-                None, None, f"not a valid date: {node.value!r} ({exc})", node.start_mark
-            ) from None
-
-
-_PositionLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp", _PositionLoader.construct_yaml_timestamp
-)
-
-
-def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
-    """PyYAML's two-part message as one phrase, naming where an unclosed thing was opened."""
-    problem, context, start = exc.problem or "", exc.context or "", exc.context_mark
-    opened = re.fullmatch(r"while (?:parsing|scanning|constructing) an? (.+)", context)
-    if opened and start and exc.problem_mark and start.line != exc.problem_mark.line:
-        problem += (
-            f" (in the {opened[1]} started at line {start.line + 1}, column {start.column + 1})"
-        )
-    elif context and not context.startswith("while "):
-        problem = f"{context}, {problem}"
-    if "'\\t'" in problem:
-        problem += " (indent with spaces, not tabs)"
-    return problem or "unreadable"
-
-
-def _load_yaml(text: str, file: str) -> tuple[Any, dict[KeyPath, Position]]:
-    """Parse YAML text into plain data plus key positions, or raise a one-line ConfigError."""
-    loader = None
-    try:
-        loader = _PositionLoader(text)  # checks for control characters straight away
-        return loader.load_with_positions()
-    except _DuplicateKey as exc:
-        raise ConfigError(
-            file, f"{_dotted(exc.path)}: duplicate key (first at line {exc.first_line})", exc.line
-        ) from None
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
-        raise ConfigError(
-            file, f"not valid YAML: control character {char} not allowed", line
-        ) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise ConfigError(file, f"not valid YAML: {_yaml_problem(exc)}", line, column) from None
-    except RecursionError:
-        raise ConfigError(file, "not valid YAML: nested too deeply") from None
-    except (yaml.YAMLError, ValueError, TypeError) as exc:  # anything PyYAML did not mark
-        raise ConfigError(file, f"not valid YAML: {exc}") from None
-    finally:
-        if loader is not None:
-            loader.dispose()
-
 
 def parse_config(
     text: str | bytes, file: str = "config.yaml", base_dir: Path | None = None
@@ -410,11 +283,11 @@ def parse_config(
             raise ConfigError(
                 file, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); is it a YAML file?", line
             ) from None
-    data, positions = _load_yaml(text, file)
+    data, positions = load_yaml(text, file)
     if data is None:
         return Config()
     if not isinstance(data, dict):
-        expected = f"expected a mapping of settings (key: value), got {_describe(data)}"
+        expected = f"expected a mapping of settings (key: value), got {describe(data)}"
         raise ConfigError(file, expected, positions[()][0])
     try:
         return Config.model_validate(data, context={"base_dir": base_dir})
@@ -447,19 +320,7 @@ def load_config(path: Path | None = None) -> Config:
 # --- turning a ValidationError into one line --------------------------------------------------
 
 
-def _dotted(path: KeyPath) -> str:
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif isinstance(part, str) and re.fullmatch(r"[A-Za-z0-9_-]+", part):
-            out += f".{part}" if out else part
-        else:
-            out += f"[{part!r}]"
-    return out or "(top level)"
-
-
-def _union_members(annotation: Any) -> tuple[str | None, list[Any]]:
+def union_members(annotation: Any) -> tuple[str | None, list[Any]]:
     """(discriminator, members) of a possibly Annotated union; (None, []) if not a union."""
     discriminator = None
     if get_origin(annotation) is Annotated:
@@ -470,7 +331,7 @@ def _union_members(annotation: Any) -> tuple[str | None, list[Any]]:
     return None, []
 
 
-def _tag(model: type[BaseModel], discriminator: str) -> str:
+def discriminator_tag(model: type[BaseModel], discriminator: str) -> str:
     return get_args(model.model_fields[discriminator].annotation)[0]
 
 
@@ -486,9 +347,9 @@ def _follow(loc: KeyPath) -> tuple[KeyPath, type[BaseModel] | None, Any]:
     parts = list(loc)
     while parts:
         part = parts[0]
-        discriminator, members = _union_members(current)
+        discriminator, members = union_members(current)
         if members:
-            models = {_tag(m, discriminator): m for m in members if discriminator}
+            models = {discriminator_tag(m, discriminator): m for m in members if discriminator}
             if part in models:
                 current = models[parts.pop(0)]
             else:  # Optional[X]: pydantic reports X's errors without a tag
@@ -532,29 +393,31 @@ def _message(error: dict[str, Any]) -> tuple[KeyPath, str]:
         known = ", ".join(sorted(owner.model_fields)) if owner else ""
         return path, f"unknown key (known: {known})"
     if kind in ("union_tag_invalid", "union_tag_not_found"):
-        discriminator, members = _union_members(here)
+        discriminator, members = union_members(here)
         key = discriminator or ctx.get("discriminator", "").strip("'")
-        expected = ", ".join(repr(_tag(m, key)) for m in members) or ctx.get("expected_tags", "")
+        expected = ", ".join(repr(discriminator_tag(m, key)) for m in members) or ctx.get(
+            "expected_tags", ""
+        )
         if kind == "union_tag_not_found" or not isinstance(got, dict):
             return path, f"missing required key {key!r} (expected one of {expected})"
-        return path + (key,), f"expected one of {expected}, got {_describe(got.get(key))}"
+        return path + (key,), f"expected one of {expected}, got {describe(got.get(key))}"
     if kind == "duplicate_source_name":
         return path + (ctx["index"], "name"), error["msg"]
     if kind in ("path", "email", "timezone", "source_name"):
         return path, error["msg"]
     if kind == "invalid_key":
-        return path, f"expected a key name (text), got {_describe(got)}"
+        return path, f"expected a key name (text), got {describe(got)}"
     if kind == "greater_than_equal":
-        return path, f"expected at least {ctx['ge']}, got {_describe(got)}"
+        return path, f"expected at least {ctx['ge']}, got {describe(got)}"
     if kind == "less_than_equal":
-        return path, f"expected at most {ctx['le']}, got {_describe(got)}"
+        return path, f"expected at most {ctx['le']}, got {describe(got)}"
     if kind == "string_too_short":
         return path, "must not be empty"
     if kind in _EXPECTED:
         expected = _EXPECTED[kind].format(expected=ctx.get("expected", ""))
-        return path, f"expected {expected}, got {_describe(got)}"
+        return path, f"expected {expected}, got {describe(got)}"
     msg = str(error["msg"]).removeprefix("Value error, ")
-    return path, f"{msg[:1].lower()}{msg[1:]}, got {_describe(got)}"
+    return path, f"{msg[:1].lower()}{msg[1:]}, got {describe(got)}"
 
 
 def _line(path: KeyPath, positions: dict[KeyPath, Position]) -> int | None:
@@ -576,90 +439,4 @@ def _explain(exc: ValidationError, file: str, positions: dict[KeyPath, Position]
     found.sort(key=lambda item: item[0])
     _, path, text, line = found[0]
     more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-    return ConfigError(file, f"{_dotted(path)}: {text}{more}", line)
-
-
-# --- the reference page ---------------------------------------------------------------------
-
-
-_TYPE_LABELS: dict[Any, str] = {str: "text", int: "integer", Path: "path"}
-
-
-def _type_label(annotation: Any, metadata: Sequence[Any] = ()) -> str:
-    """A reader's name for a field's type: "list of e-mail addresses", "integer, 20-5000"."""
-    if get_origin(annotation) is Annotated:
-        annotation, *metadata = get_args(annotation)
-    checks = {getattr(m, "func", None) for m in metadata}
-    _, members = _union_members(annotation)
-    if label := next((name for check, name in _CHECK_LABELS.items() if check in checks), ""):
-        pass
-    elif members:
-        label = " or ".join(dict.fromkeys(_type_label(m) for m in members if m is not type(None)))
-    elif get_origin(annotation) is Literal:
-        label = " or ".join(f"`{value}`" for value in get_args(annotation))
-    elif get_origin(annotation) is list:
-        item = _type_label(get_args(annotation)[0])
-        label = f"list of {item}{'es' if item.endswith('s') else 's'}"
-    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        label = "mapping"
-    else:
-        label = _TYPE_LABELS.get(annotation, str(annotation))
-    low = next((m.ge for m in metadata if hasattr(m, "ge")), None)
-    high = next((m.le for m in metadata if hasattr(m, "le")), None)
-    return f"{label}, {low}-{high}" if low is not None and high is not None else label
-
-
-def _default_label(field: Any) -> str:
-    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-    if "x-default" in extra:
-        return f"`{extra['x-default']}`"
-    if field.is_required():
-        return "required"
-    value = field.default_factory() if field.default_factory else field.default
-    if value is PydanticUndefined or isinstance(value, BaseModel):
-        return "see below"
-    return f"`{value!r}`" if not isinstance(value, str) else f'`"{value}"`'
-
-
-def _sections(model: type[BaseModel], title: str, prefix: str) -> list[tuple[str, str, Any]]:
-    """(title, key prefix, model) for `model` and every model nested in it, depth first."""
-    found = [(title, prefix, model)]
-    for name, field in model.model_fields.items():
-        inner, key = field.annotation, f"{prefix}{name}"
-        if get_origin(inner) is list:
-            inner, key = get_args(inner)[0], f"{key}[]"
-        discriminator, members = _union_members(inner)
-        for member in members if discriminator else []:
-            kind = _tag(member, discriminator)
-            found += _sections(member, f"`{key}` with `kind: {kind}`", f"{key}.")
-        if isinstance(inner, type) and issubclass(inner, BaseModel):
-            found += _sections(inner, f"`{key}`", f"{key}.")
-    return found
-
-
-def config_reference() -> str:
-    """The configuration reference as Markdown, generated from the models."""
-    lines = [
-        "<!-- Generated from inbox_tui/config.py. Do not edit: regenerate with"
-        " `python -m inbox_tui.config > docs/config.md` -->",
-        "",
-        "# Configuration reference",
-        "",
-        "inbox-tui reads YAML from `--config FILE`, or from `<config dir>/config.yaml`"
-        " (Linux: `~/.config/inbox-tui/config.yaml`). Every key is optional and a missing"
-        " file means all defaults; a key left empty (`key:`) takes its default. Unknown keys"
-        " are errors. `<data dir>` is the platform's data directory"
-        " (Linux: `~/.local/share/inbox-tui`). See `config.example.yaml` for a commented example.",
-    ]
-    for title, prefix, model in _sections(Config, "Top level", ""):
-        lines += ["", f"## {title}", "", inspect.cleandoc(model.__doc__ or ""), ""]
-        lines += ["| key | type | default | description |", "|---|---|---|---|"]
-        for name, field in model.model_fields.items():
-            description = (field.description or "").replace("|", "\\|")
-            label, default = _type_label(field.annotation, field.metadata), _default_label(field)
-            lines.append(f"| `{prefix}{name}` | {label} | {default} | {description} |")
-    return "\n".join(lines)
-
-
-if __name__ == "__main__":
-    print(config_reference())
+    return ConfigError(file, f"{dotted(path)}: {text}{more}", line)

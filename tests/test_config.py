@@ -12,17 +12,17 @@ from typing import Annotated, Any, Union, get_args, get_origin
 import pytest
 from pydantic import BaseModel
 
-from inbox_tui import config as config_module
 from inbox_tui import paths
 from inbox_tui.config import (
     Config,
     ConfigError,
     MaildirSourceConfig,
     MboxSourceConfig,
-    config_reference,
     load_config,
     parse_config,
 )
+from inbox_tui.config_reference import config_reference
+from inbox_tui.config_yaml import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "config.example.yaml"
@@ -401,7 +401,7 @@ def test_field_walk_sees_every_source_kind() -> None:
 def test_every_key_is_set_and_commented_in_the_example() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     lines = text.splitlines()
-    data, positions = config_module._load_yaml(text, str(EXAMPLE))
+    data, positions = load_yaml(text, str(EXAMPLE))
     for path in sorted(_field_paths(Config)):
         if path[0] == "sources" and len(path) > 1:
             kind, key = path[1], path[2:]
@@ -428,7 +428,7 @@ def test_every_field_and_model_is_described() -> None:
 def test_docs_config_md_is_generated() -> None:
     docs = (ROOT / "docs" / "config.md").read_text(encoding="utf-8")
     assert docs == config_reference() + "\n", (
-        "docs/config.md is stale: run `python -m inbox_tui.config > docs/config.md`"
+        "docs/config.md is stale: run `python -m inbox_tui.config_reference > docs/config.md`"
     )
 
 

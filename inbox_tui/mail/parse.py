@@ -1,10 +1,10 @@
 """Raw RFC 5322 bytes to a `ParsedMessage`: headers, readable body, attachments. Never raises.
 
 The MIME structure comes from the stdlib feedparser under `email.policy.default` settings. Header
-values are read as raw strings and decoded here (RFC 2047, 8-bit fallbacks, addresses, dates):
-policy.default's structured header objects cost 5-10x the rest of the parse (the feedparser
-alone re-parses Content-Type a dozen times per message), and the plain-string path below is
-also more forgiving of the broken charsets real mail carries.
+values are read as raw strings and decoded by charsets.py and headers.py (RFC 2047, 8-bit
+fallbacks, addresses, dates): policy.default's structured header objects cost 5-10x the rest of
+the parse (the feedparser alone re-parses Content-Type a dozen times per message), and the
+plain-string path is also more forgiving of the broken charsets real mail carries.
 """
 
 from __future__ import annotations
