@@ -18,7 +18,7 @@ from inbox_tui.store.ingest import Ingest, known_uids, raw_digest
 
 Progress = Callable[[int], None]  # called with how many more messages were handled
 
-BATCH_SIZE = 500
+BATCH_SIZE = 2000
 
 __all__ = ["ImportResult", "NotAMailbox", "import_maildir", "import_mbox", "import_messages"]
 
