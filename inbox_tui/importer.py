@@ -13,7 +13,7 @@ from inbox_tui.mail.threading import thread_hints
 from inbox_tui.sources.base import IncomingMessage
 from inbox_tui.sources.maildir import MaildirReader, NotAMailbox
 from inbox_tui.sources.mbox import MboxReader
-from inbox_tui.store.db import Store, utc_now
+from inbox_tui.store.db import Store
 from inbox_tui.store.ingest import Ingest, known_uids, raw_digest
 
 Progress = Callable[[int], None]  # called with how many more messages were handled
@@ -77,8 +77,8 @@ def import_messages(
         batch = [item for _, item in zip(range(BATCH_SIZE), iterator, strict=False)]
         if not batch:
             break
-        ingest.now = utc_now()
         with store.transaction():
+            ingest.begin_batch()
             for item in batch:
                 digest = raw_digest(item.raw)
                 if ingest.record_if_known(item, digest):

@@ -76,13 +76,21 @@ def _json(value: list[str] | tuple[str, ...] | dict[str, str]) -> str:
 
 
 class Ingest:
-    """Stores messages one by one inside the caller's transaction, with a small customer cache."""
+    """Stores messages one by one inside the caller's transaction, with a small customer cache.
+
+    Call `begin_batch()` at the start of every transaction: it forgets the cache, which may
+    hold rows a rolled-back transaction never kept.
+    """
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self.conn: sqlite3.Connection = store.conn
         self._customers: dict[str, int] = {}
-        self.now = utc_now()  # imported_at for this batch; the importer refreshes it per batch
+        self.now = utc_now()  # imported_at for this batch
+
+    def begin_batch(self) -> None:
+        self._customers.clear()
+        self.now = utc_now()
 
     def record_if_known(self, item: IncomingMessage, digest: str) -> bool:
         """True (and the location recorded) when these exact bytes are stored already."""
