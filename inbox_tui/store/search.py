@@ -1,0 +1,252 @@
+"""Running a search: a parsed `Query` → SQL over tickets, tags, orders and messages_fts.
+
+Text terms become one FTS5 MATCH (every term quoted as an FTS5 string, so nothing typed is
+FTS syntax); filters become indexed lookups on tickets. docs/search.md explains the language.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from inbox_tui.search import Query, SearchError, Term, parse_query, time_bound
+from inbox_tui.store.db import Store, format_time
+from inbox_tui.store.views import TICKET_COLUMNS, TicketRow, tags_for, ticket_row
+
+__all__ = ["COUNT_CAP", "SearchError", "count_search", "search_tickets", "to_sql"]
+
+COUNT_CAP = 1_000
+"""count_search stops counting here: the TUI shows "1000+" rather than wait for the rest (at
+100k tickets, counting every ticket that mentions a common word costs 50–150 ms)."""
+
+_MAX_DOTLESS = 3  # i/ı letters spelled both ways in one term (2**3 phrases)
+
+# FTS5 column filters per field; bare words search every column.
+_COLUMNS = {"text": "", "from": "{from_name from_addr} : ", "subject": "subject : "}
+
+# Tickets whose messages match one FTS5 expression, three ways to the same set; which is
+# fastest depends on how many messages match (chosen by search_tickets and count_search with
+# a capped probe, _matches; docs/search.md has the numbers):
+_PLANS = {
+    # few matches: start from the matching messages and look up their tickets
+    "rare": """t.id IN (
+    SELECT m.ticket_id FROM messages m
+    WHERE m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?))""",
+    # many: walk tickets (newest first for a page) and test each one's messages against the
+    # match set, built once; a page or a capped count stops early
+    "walk": """EXISTS (
+    SELECT 1 FROM messages m
+    WHERE m.ticket_id = t.id
+      AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?))""",
+    # in between, for counting: one sequential pass over messages_by_ticket beats a seek per
+    # ticket when the count will not stop early
+    "scan": """t.id IN (
+    SELECT m.ticket_id FROM messages m INDEXED BY messages_by_ticket
+    WHERE m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?))""",
+}
+
+_WORDS_ONLY_TICKETS = """SELECT DISTINCT m.ticket_id FROM messages m INDEXED BY messages_by_ticket
+    WHERE m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)"""
+
+RARE_MATCHES = 1_000
+"""Up to this many matching messages, a search starts from them rather than from the tickets."""
+
+DENSE_FACTOR = 4
+"""From cap × this many matching messages on, a capped count walks tickets: it reaches the cap
+soon; below, one pass over the matching messages is cheaper."""
+
+
+def search_tickets(
+    store: Store,
+    query: str | Query,
+    *,
+    offset: int = 0,
+    limit: int = 100,
+    now: datetime | None = None,
+) -> list[TicketRow]:
+    """A window of the tickets matching `query`, newest `last_message_at` first (ties: id)."""
+    parsed = _parsed(query)
+    plan = "rare" if _matches(store, parsed, RARE_MATCHES) <= RARE_MATCHES else "walk"
+    where, params = to_sql(parsed, now, plan=plan)
+    rows = store.conn.execute(
+        f"""
+        WITH page AS (
+            SELECT t.id FROM {_tickets(parsed)} {where}
+            ORDER BY t.last_message_at DESC, t.id DESC LIMIT ? OFFSET ?
+        )
+        SELECT {TICKET_COLUMNS}
+        FROM page JOIN tickets t ON t.id = page.id
+        LEFT JOIN customers c ON c.id = t.customer_id
+        ORDER BY t.last_message_at DESC, t.id DESC
+        """,
+        (*params, max(0, limit), max(0, offset)),
+    ).fetchall()
+    tags = tags_for(store, [row["id"] for row in rows])
+    return [ticket_row(row, tags.get(row["id"], ())) for row in rows]
+
+
+def count_search(
+    store: Store, query: str | Query, now: datetime | None = None, *, cap: int = COUNT_CAP
+) -> int:
+    """How many tickets match `query`, counting no further than `cap` (a result equal to cap
+    means "cap or more"). cap=0 counts them all, however long that takes."""
+    parsed = _parsed(query)
+    dense = max(RARE_MATCHES, DENSE_FACTOR * cap)
+    matches = _matches(store, parsed, dense)
+    if matches <= RARE_MATCHES:
+        plan = "rare"
+    elif matches > dense and cap > 0:
+        plan = "walk"
+    else:
+        plan = "scan"
+    where, params = to_sql(parsed, now, plan=plan)
+    sql = f"SELECT t.id FROM {_tickets(parsed)} {where}"
+    words_only = all(_in_fts(term) and not term.negated for term in parsed.terms)
+    if plan != "rare" and words_only and params:
+        sql = _WORDS_ONLY_TICKETS  # the matching messages' tickets, no need to join tickets
+    if cap > 0:
+        return store.conn.execute(
+            f"SELECT count(*) FROM ({sql} LIMIT ?)", (*params, cap)
+        ).fetchone()[0]
+    return store.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+
+
+def to_sql(
+    query: Query, now: datetime | None = None, *, plan: str = "walk"
+) -> tuple[str, list[object]]:
+    """The WHERE clause (alias `t` for tickets) and its parameters selecting `query`'s tickets.
+
+    `plan` picks how the words are matched (a key of _PLANS); the tickets are the same."""
+    now = now or datetime.now(UTC)
+    clauses: list[str] = []
+    params: list[object] = []
+    expression = _fts_expression(query)
+    if expression:
+        clauses.append(_PLANS[plan])
+        params.append(expression)
+    for term in query.terms:
+        if _in_fts(term):
+            if term.negated:
+                clauses.append(f"NOT {_PLANS['walk']}")
+                params.append(_fts_phrase(term))
+            continue
+        clause, values = _filter(term, now)
+        clauses.append(f"NOT ({clause})" if term.negated else clause)
+        params.extend(values)
+    return ("WHERE " + "\n AND ".join(clauses) if clauses else ""), params
+
+
+def _tickets(query: Query) -> str:
+    """The tickets table, read in rowid order when is:unread/is:flagged select: those are few
+    and unindexed, and walking the time index to find them reads ticket rows in random order
+    (~250 ms at 100k tickets against ~20 ms for one sequential pass and a sort)."""
+    if any(term.field == "is" and not term.negated for term in query.terms):
+        return "tickets t NOT INDEXED"
+    return "tickets t"
+
+
+def _fts_expression(query: Query) -> str:
+    """The FTS5 expression a matching message must satisfy: every positive word term, ANDed."""
+    return " AND ".join(
+        _fts_phrase(term) for term in query.terms if _in_fts(term) and not term.negated
+    )
+
+
+def _matches(store: Store, query: Query, limit: int) -> int:
+    """How many messages the query's words match, counting no further than limit + 1 (cheap:
+    FTS5 reads doclists only). A query without words counts as matching more than limit."""
+    expression = _fts_expression(query)
+    if not expression:
+        return limit + 1
+    if any(term.prefix for term in query.terms):
+        # A prefix merges the doclists of every word it begins before the first row (~20 ms for
+        # a common one at 300k messages); the whole word alone matches no more, and often
+        # already more than enough.
+        exact = Query(tuple(replace(term, prefix=False) for term in query.terms), query.text)
+        found = _count_matches(store, _fts_expression(exact), limit)
+        if found > limit:
+            return found
+    return _count_matches(store, expression, limit)
+
+
+def _count_matches(store: Store, expression: str, limit: int) -> int:
+    return store.conn.execute(
+        "SELECT count(*) FROM (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? LIMIT ?)",
+        (expression, limit + 1),
+    ).fetchone()[0]
+
+
+def _parsed(query: str | Query) -> Query:
+    return parse_query(query) if isinstance(query, str) else query
+
+
+def _in_fts(term: Term) -> bool:
+    return term.field in _COLUMNS
+
+
+def _fts_phrase(term: Term) -> str:
+    """The term as FTS5 strings (quotes doubled), with its column filter and prefix star.
+
+    The tokenizer keeps Turkish dotless ı apart from i (it is a letter, not an accent), and
+    customers write either: a term with i or ı also matches its spellings with the other."""
+    # FTS5 reads its query as a C string: a NUL would end it mid-quote.
+    value = term.value.replace("\x00", " ").replace('"', '""')
+    star = "*" if term.prefix else ""
+    phrases = [f'"{spelling}"{star}' for spelling in _dotless_spellings(value)]
+    expression = phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")"
+    return _COLUMNS[term.field] + expression
+
+
+def _dotless_spellings(value: str) -> list[str]:
+    """`value` with each i/ı as either letter: all 2**n spellings up to n = 3, else two."""
+    spots = [index for index, char in enumerate(value) if char in "iIı"]
+    if not spots:
+        return [value]
+    if len(spots) > _MAX_DOTLESS:
+        return [
+            value,
+            "".join("ı" if char in "iI" else "i" if char == "ı" else char for char in value),
+        ]
+    spellings = []
+    for choice in itertools.product("iı", repeat=len(spots)):
+        chars = list(value)
+        for index, letter in zip(spots, choice, strict=True):
+            chars[index] = letter
+        spellings.append("".join(chars))
+    return spellings
+
+
+def _filter(term: Term, now: datetime) -> tuple[str, list[object]]:
+    """SQL for one ticket-level filter (never negated here; the caller wraps NOT)."""
+    field, value = term.field, term.value
+    if field in ("channel", "status"):
+        return f"t.{field} = ?", [value]
+    if field == "is":
+        return ("t.unread_count > 0", []) if value == "unread" else ("t.flagged <> 0", [])
+    if field == "tag":
+        return (
+            "t.id IN (SELECT tt.ticket_id FROM ticket_tags tt"
+            " JOIN tags g ON g.id = tt.tag_id WHERE g.name = ?)",
+            [value],
+        )
+    if field == "order":
+        return (
+            "(t.order_number = ? OR t.id IN (SELECT tor.ticket_id FROM ticket_orders tor"
+            " JOIN orders o ON o.id = tor.order_id WHERE o.order_number = ?))",
+            [value, value],
+        )
+    if field == "to":
+        return (
+            "EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = t.id"
+            " AND m.to_addrs LIKE ? ESCAPE '\\')",
+            ["%" + _like_escape(value) + "%"],
+        )
+    if field in ("before", "after"):
+        bound = format_time(time_bound(value, now))
+        return (f"t.last_message_at {'<' if field == 'before' else '>='} ?", [bound])
+    raise AssertionError(f"unhandled field {field}")  # parse_query admits only FIELDS
+
+
+def _like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
