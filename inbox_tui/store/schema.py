@@ -223,6 +223,19 @@ MIGRATIONS: list[str] = [
         VALUES (new.id, new.subject, new.from_name, new.from_addr, new.text);
     END;
     """,
+    # --- version 2: SLA due times -------------------------------------------------------------
+    # due_at is computed in Python (inbox_tui/sla.py: business hours, time zones), so existing
+    # rows are not backfilled here: store.due.refresh_due(store, None, policy) fills them.
+    """
+    ALTER TABLE tickets ADD COLUMN due_at TEXT;  -- answer by then; NULL when nothing waits
+    -- The Due view: open tickets with a due time, most urgent first.
+    CREATE INDEX tickets_due ON tickets(due_at, id) WHERE status = 'open' AND due_at IS NOT NULL;
+    -- Only an open ticket is due: leaving 'open' clears it (whoever changes the status).
+    CREATE TRIGGER tickets_due_cleared AFTER UPDATE OF status ON tickets
+    WHEN new.status <> 'open' AND new.due_at IS NOT NULL BEGIN
+        UPDATE tickets SET due_at = NULL WHERE id = new.id;
+    END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
