@@ -5,7 +5,8 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-SYSTEM_PACKAGES := tmux
+# Debian package:command it provides (checked with `command -v`, also in /usr/sbin).
+SYSTEM_PACKAGES := tmux:tmux dovecot-imapd:dovecot
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test lint venv test-deps system-deps bench clean
@@ -29,9 +30,11 @@ venv: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(BIN)/inbox-tui demo
 
-# System packages the tests drive for real (tmux for the start-up test from a real terminal).
+# System packages the tests drive for real (tmux for the start-up test from a real terminal,
+# Dovecot for IMAP sync).
 system-deps:
-	@missing=""; for p in $(SYSTEM_PACKAGES); do command -v $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for entry in $(SYSTEM_PACKAGES); do pkg=$${entry%%:*}; cmd=$${entry#*:}; \
+	  PATH="$$PATH:/usr/sbin:/usr/local/sbin" command -v $$cmd >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \

@@ -31,14 +31,25 @@ from pydantic_core import PydanticCustomError
 
 from inbox_tui import paths
 from inbox_tui.config_yaml import ConfigError, KeyPath, Position, dotted, load_yaml
+from inbox_tui.sla import (
+    CHANNELS,
+    DEFAULT_BUSINESS_HOURS_CHANNELS,
+    DEFAULT_TARGETS,
+    WEEKDAYS,
+    format_duration,
+    parse_duration,
+)
 
 __all__ = [
     "Config",
     "ConfigError",
+    "ImapSourceConfig",
     "MaildirSourceConfig",
     "MboxSourceConfig",
     "SellerConfig",
     "SourceConfig",
+    "SlaConfig",
+    "SnoozeConfig",
     "UiConfig",
     "load_config",
     "parse_config",
@@ -126,18 +137,67 @@ def _check_source_name(name: str) -> str:
     return name
 
 
+def _check_duration(value: Any) -> str:
+    try:
+        parse_duration(value)
+    except ValueError as exc:
+        raise PydanticCustomError(
+            "duration", "{why}, got {got}", {"why": str(exc), "got": describe(value)}
+        ) from None
+    return value.strip()
+
+
+_CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+
+
+def _check_clock_time(value: Any) -> str:
+    if not isinstance(value, str) or not _CLOCK.fullmatch(value.strip()):
+        raise PydanticCustomError(
+            "clock_time",
+            "expected a time of day as HH:MM (24 h), got {got}",
+            {"got": describe(value)},
+        )
+    return value.strip()
+
+
+def _check_weekday(value: Any) -> str:
+    if not isinstance(value, str) or value.strip().lower()[:3] not in WEEKDAYS:
+        raise PydanticCustomError(
+            "weekday", "expected a weekday (mon … sun), got {got}", {"got": describe(value)}
+        )
+    return value.strip().lower()[:3]
+
+
+def _check_channel(value: Any) -> str:
+    if value not in CHANNELS:
+        raise PydanticCustomError(
+            "channel",
+            "expected a channel ({known}), got {got}",
+            {"known": ", ".join(CHANNELS), "got": describe(value)},
+        )
+    return value
+
+
 # How the reference page names the checked types below.
 CHECK_LABELS: dict[Any, str] = {
     _expand_path: "path",
     _check_email: "e-mail address",
     _check_timezone: "time zone name",
     _check_source_name: "name",
+    _check_duration: "duration",
+    _check_clock_time: "time of day",
+    _check_weekday: "weekday",
+    _check_channel: "channel",
 }
 
 PathSetting = Annotated[Path, BeforeValidator(_expand_path)]
 EmailAddress = Annotated[str, AfterValidator(_check_email)]
 TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
 SourceName = Annotated[str, AfterValidator(_check_source_name)]
+Duration = Annotated[str, BeforeValidator(_check_duration)]
+ClockTime = Annotated[str, BeforeValidator(_check_clock_time)]
+Weekday = Annotated[str, BeforeValidator(_check_weekday)]
+Channel = Annotated[str, BeforeValidator(_check_channel)]
 
 
 # --- the models ------------------------------------------------------------------------------
@@ -208,8 +268,113 @@ class MboxSourceConfig(_SourceBase):
     )
 
 
+_LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "ip6-localhost"}
+
+
+class ImapSourceConfig(_SourceBase):
+    """Sync a mailbox on an IMAP server (two-way: read, answered and flagged go back)."""
+
+    kind: Literal["imap"] = Field(description="The kind of source.")
+    host: str = Field(min_length=1, description="The IMAP server's host name or address.")
+    port: int | None = Field(
+        None,
+        ge=1,
+        le=65535,
+        strict=True,
+        description="The server's port: by default 993 with `tls: ssl`, 143 otherwise.",
+        json_schema_extra={"x-default": "993 or 143"},
+    )
+    tls: Literal["ssl", "starttls", "none"] = Field(
+        "ssl",
+        description="How to encrypt: `ssl` (TLS from the start), `starttls` (upgrade a plain"
+        " connection) or `none` (only for a loopback host, or with `allow_insecure: true`)."
+        " Certificates are always verified.",
+    )
+    allow_insecure: bool = Field(
+        False,
+        description="Allow `tls: none` to a host that is not this machine: the password and"
+        " your mail cross the network unencrypted.",
+    )
+    ca_file: PathSetting | None = Field(
+        None,
+        description="A PEM file of CA certificates to trust instead of the system's (for a"
+        " server with its own or a self-signed certificate).",
+        json_schema_extra={"x-default": "the system's CAs"},
+    )
+    username: str = Field(min_length=1, description="The login name, often your e-mail address.")
+    password_command: str | None = Field(
+        None,
+        description="A shell command that prints the password (e.g. `pass show mail/shop`);"
+        " the first line of its output is used.",
+        json_schema_extra={"x-default": "not set"},
+    )
+    password_env: str | None = Field(
+        None,
+        description="The name of an environment variable holding the password.",
+        json_schema_extra={"x-default": "not set"},
+    )
+    keyring: str | None = Field(
+        None,
+        description="A service name in the system keyring holding the password for `username`"
+        " (needs the Python package `keyring`).",
+        json_schema_extra={"x-default": "not set"},
+    )
+    password: str | None = Field(
+        None,
+        description="The password in plain text: works, but inbox-tui warns; prefer one of the"
+        " three above.",
+        json_schema_extra={"x-default": "not set"},
+    )
+    folders: list[str] = Field(
+        default_factory=lambda: ["INBOX"],
+        min_length=1,
+        description="The folders to sync.",
+    )
+    sent_folder: str | None = Field(
+        None,
+        description="The folder your sent replies are appended to (e.g. `Sent`).",
+        json_schema_extra={"x-default": "not set"},
+    )
+    keep_gone: bool = Field(
+        True,
+        description="Keep the local copy of a message deleted on the server (marked gone)."
+        " Messages in a ticket are never dropped silently; `false` is accepted but not acted"
+        " on yet (copies are always kept).",
+    )
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or (993 if self.tls == "ssl" else 143)
+
+    @model_validator(mode="after")
+    def _safe_enough(self) -> ImapSourceConfig:
+        secrets = [
+            key
+            for key in ("password_command", "password_env", "keyring", "password")
+            if getattr(self, key) is not None
+        ]
+        if len(secrets) != 1:
+            found = ", ".join(secrets) if secrets else "none"
+            raise PydanticCustomError(
+                "at_key",
+                "set exactly one of password_command, password_env, keyring, password"
+                " (found: {found})",
+                {"found": found, "key": secrets[-1] if secrets else ""},
+            )
+        if self.tls == "none" and not self.allow_insecure and self.host not in _LOOPBACK_HOSTS:
+            raise PydanticCustomError(
+                "at_key",
+                "tls: none sends your password unencrypted to {host}; use ssl or starttls,"
+                " or set allow_insecure: true",
+                {"host": self.host, "key": "tls"},
+            )
+        return self
+
+
 # One model per kind; `kind` picks the model, so errors talk about that model's keys only.
-SourceConfig = Annotated[MaildirSourceConfig | MboxSourceConfig, Field(discriminator="kind")]
+SourceConfig = Annotated[
+    MaildirSourceConfig | MboxSourceConfig | ImapSourceConfig, Field(discriminator="kind")
+]
 
 
 class UiConfig(_Section):
@@ -224,6 +389,74 @@ class UiConfig(_Section):
         le=5000,
         strict=True,
         description="How many rows the ticket list fetches from the store at a time (20-5000).",
+    )
+
+
+def _target(channel: str, note: str) -> Any:
+    return Field(
+        format_duration(DEFAULT_TARGETS[channel]),
+        description=f"How long you have to answer {note}, e.g. '24h', '2d', '90m'.",
+    )
+
+
+class SlaTargetsConfig(_Section):
+    """First-response target per channel: the time from the customer's first unanswered message."""
+
+    amazon: Duration = _target("amazon", "an Amazon buyer")
+    ebay: Duration = _target("ebay", "an eBay buyer")
+    walmart: Duration = _target("walmart", "a Walmart customer")
+    etsy: Duration = _target("etsy", "an Etsy buyer")
+    email: Duration = _target("email", "plain e-mail (and any channel not listed)")
+    shopify: Duration = _target("shopify", "a Shopify store customer")
+
+
+class BusinessHoursConfig(_Section):
+    """When your business-hours clock runs, in `seller.timezone` (daylight saving included)."""
+
+    days: list[Weekday] = Field(
+        default_factory=lambda: list(WEEKDAYS[:5]),
+        min_length=1,
+        description="The days you work: mon, tue, wed, thu, fri, sat, sun.",
+    )
+    start: ClockTime = Field("09:00", description="When your working day starts, HH:MM (24 h).")
+    end: ClockTime = Field(
+        "17:00", description="When your working day ends, HH:MM (24 h); later than `start`."
+    )
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> BusinessHoursConfig:
+        if self.end <= self.start:
+            raise PydanticCustomError(
+                "business_hours",
+                "end ({end}) must be later than start ({start})",
+                {"end": self.end, "start": self.start},
+            )
+        return self
+
+
+class SlaConfig(_Section):
+    """Response-time targets: the Due view sorts by them and the list shows the time left."""
+
+    targets: SlaTargetsConfig = Field(
+        default_factory=SlaTargetsConfig, description="Target per channel (see below)."
+    )
+    business_hours: BusinessHoursConfig = Field(
+        default_factory=BusinessHoursConfig, description="Your working hours (see below)."
+    )
+    business_hours_channels: list[Channel] = Field(
+        default_factory=lambda: sorted(DEFAULT_BUSINESS_HOURS_CHANNELS),
+        description="Channels whose clock only runs in business hours; the others count"
+        " around the clock (marketplaces do).",
+    )
+
+
+class SnoozeConfig(_Section):
+    """Snoozed tickets: they come back at their time, or earlier when the customer writes."""
+
+    wake_on_reply: bool = Field(
+        True,
+        strict=True,
+        description="A new message from the customer wakes a snoozed ticket at once.",
     )
 
 
@@ -245,6 +478,12 @@ class Config(_Section):
     )
     ui: UiConfig = Field(
         default_factory=UiConfig, description="The terminal interface (see below)."
+    )
+    sla: SlaConfig = Field(
+        default_factory=SlaConfig, description="Response-time targets (see below)."
+    )
+    snooze: SnoozeConfig = Field(
+        default_factory=SnoozeConfig, description="Snoozed tickets (see below)."
     )
 
     @field_validator("sources")
@@ -403,7 +642,12 @@ def _message(error: dict[str, Any]) -> tuple[KeyPath, str]:
         return path + (key,), f"expected one of {expected}, got {describe(got.get(key))}"
     if kind == "duplicate_source_name":
         return path + (ctx["index"], "name"), error["msg"]
-    if kind in ("path", "email", "timezone", "source_name"):
+    if kind == "at_key":  # a model-level check that names the key it is about
+        return path + ((ctx["key"],) if ctx.get("key") else ()), error["msg"]
+    if kind in (
+        *("path", "email", "timezone", "source_name"),
+        *("duration", "clock_time", "weekday", "channel", "business_hours"),
+    ):
         return path, error["msg"]
     if kind == "invalid_key":
         return path, f"expected a key name (text), got {describe(got)}"

@@ -14,7 +14,7 @@ from pydantic_core import PydanticUndefined
 
 from inbox_tui.config import CHECK_LABELS, Config, discriminator_tag, union_members
 
-_TYPE_LABELS: dict[Any, str] = {str: "text", int: "integer", Path: "path"}
+_TYPE_LABELS: dict[Any, str] = {str: "text", int: "integer", bool: "true or false", Path: "path"}
 
 
 def _type_label(annotation: Any, metadata: Sequence[Any] = ()) -> str:

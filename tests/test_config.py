@@ -16,6 +16,7 @@ from inbox_tui import paths
 from inbox_tui.config import (
     Config,
     ConfigError,
+    ImapSourceConfig,
     MaildirSourceConfig,
     MboxSourceConfig,
     load_config,
@@ -87,6 +88,14 @@ def test_example_loads_cleanly() -> None:
     assert config.sources == [
         MaildirSourceConfig(name="archive", kind="maildir", path=home / "Mail/shop"),
         MboxSourceConfig(name="old-mail", kind="mbox", path=home / "old.mbox"),
+        ImapSourceConfig(
+            name="shop",
+            kind="imap",
+            host="imap.example.com",
+            username="hello@shop.example",
+            password_command="pass show mail/shop",
+            sent_folder="Sent",
+        ),
     ]
     assert config.ui.theme == "textual-dark" and config.ui.page_size == 200
 
@@ -156,7 +165,7 @@ CASES = {
     ),
     "unknown top-level key": (
         "database: x.db\nsellers: {}\n",
-        "config.yaml line 2: sellers: unknown key (known: database, seller, sources, ui)",
+        "config.yaml line 2: sellers: unknown key (known: database, seller, sla, snooze, sources, ui)",
     ),
     "unknown key in a source": (
         """
@@ -200,12 +209,12 @@ CASES = {
             kind: imap4
             path: ~/x
         """,
-        "config.yaml line 8: sources[1].kind: expected one of 'maildir', 'mbox', got 'imap4'",
+        "config.yaml line 8: sources[1].kind: expected one of 'maildir', 'mbox', 'imap', got 'imap4'",
     ),
     "no source kind": (
         "sources:\n  - name: archive\n    path: ~/Mail\n",
         "config.yaml line 2: sources[0]: missing required key 'kind'"
-        " (expected one of 'maildir', 'mbox')",
+        " (expected one of 'maildir', 'mbox', 'imap')",
     ),
     "bad email": (
         """
@@ -395,7 +404,7 @@ def _all_models(model: type[BaseModel]) -> set[type[BaseModel]]:
 
 def test_field_walk_sees_every_source_kind() -> None:
     kinds = {path[1] for path in _field_paths(Config) if path[0] == "sources" and len(path) == 3}
-    assert kinds == {"maildir", "mbox"}
+    assert kinds == {"maildir", "mbox", "imap"}
 
 
 def test_every_key_is_set_and_commented_in_the_example() -> None:
@@ -435,7 +444,7 @@ def test_docs_config_md_is_generated() -> None:
 def test_reference_lists_every_key() -> None:
     reference = config_reference()
     for path in _field_paths(Config):
-        dotted = re.sub(r"^sources\.(maildir|mbox)", "sources[]", ".".join(path))
+        dotted = re.sub(r"^sources\.(maildir|mbox|imap)", "sources[]", ".".join(path))
         assert f"| `{dotted}` |" in reference
 
 

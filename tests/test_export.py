@@ -26,6 +26,8 @@ MESSAGE_KEYS = [
     "subject",
     "text",
     "parse_error",
+    "flags",
+    "gone",
 ]
 
 

@@ -15,6 +15,12 @@ def _address(name: str, email: str) -> dict[str, str]:
     return {"name": name, "email": email}
 
 
+def _flags(row: Any) -> list[str]:
+    """`seen`, `answered`, `flagged` as set, then the IMAP keywords: what the server has."""
+    names = [name for name in ("seen", "answered", "flagged") if row[name]]
+    return names + json.loads(row["keywords"])
+
+
 def iter_ticket_records(store: Store, *, with_messages: bool = True) -> Iterator[dict[str, Any]]:
     """Every ticket as a plain dict (the export format), oldest id first; constant memory."""
     last_id = 0
@@ -40,7 +46,8 @@ def iter_ticket_records(store: Store, *, with_messages: bool = True) -> Iterator
         if with_messages:
             for row in store.conn.execute(
                 f"""SELECT ticket_id, message_id, from_name, from_addr, to_addrs, cc_addrs, date,
-                           direction, subject, text, parse_error
+                           direction, subject, text, parse_error, seen, answered, flagged,
+                           keywords, gone
                     FROM messages WHERE ticket_id IN ({marks}) ORDER BY ticket_id, date, id""",
                 ids,
             ):
@@ -55,6 +62,8 @@ def iter_ticket_records(store: Store, *, with_messages: bool = True) -> Iterator
                         "subject": row["subject"],
                         "text": row["text"],
                         "parse_error": row["parse_error"],
+                        "flags": _flags(row),
+                        "gone": bool(row["gone"]),
                     }
                 )
         for row in tickets:

@@ -1,0 +1,376 @@
+"""IMAP sync: bring a server's folders into the store, incrementally and crash-safely.
+
+Per folder: EXAMINE (read-only, so nothing is marked read), compare UIDVALIDITY/UIDNEXT/
+HIGHESTMODSEQ with the stored state, fetch new UIDs in size-bounded batches of BODY.PEEK[] +
+FLAGS through the same parse → thread → ingest path as import, and advance the folder's state
+in the same transaction as each batch. Then flag changes (CONDSTORE CHANGEDSINCE when offered,
+else FLAGS of every known UID) and expunges (the server's UID set against the stored one).
+"""
+
+from __future__ import annotations
+
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
+
+from inbox_tui.config import ImapSourceConfig
+from inbox_tui.mail.parse import parse_message
+from inbox_tui.mail.threading import thread_hints
+from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
+from inbox_tui.sources.base import IncomingMessage
+from inbox_tui.sources.imap_session import (
+    TIMEOUT,
+    ImapSyncError,
+    close,
+    connect,
+    error_text,
+    server_flags,
+    uid_fetch,
+    uid_set,
+)
+from inbox_tui.store.db import Store
+from inbox_tui.store.ingest import Ingest, raw_digest
+from inbox_tui.store.sync import (
+    FlagChange,
+    FolderState,
+    ServerFlags,
+    apply_server_flags,
+    folder_state,
+    folder_uids,
+    forget_folder,
+    last_event_id,
+    mark_found_again,
+    mark_gone,
+    record_pushed,
+    save_folder_state,
+    savepoint,
+    seen_to_push,
+    ticket_flags_to_push,
+)
+
+BATCH_MESSAGES = 500
+BATCH_BYTES = 32 * 1024 * 1024
+
+Progress = Callable[[str, int, int | None], None]  # (folder, messages done, total or None)
+
+
+@dataclass
+class FolderResult:
+    folder: str
+    new: int = 0
+    changed: int = 0
+    gone: int = 0
+    errors: int = 0
+    reconnects: int = 0  # the connection dropped and the folder was resumed
+    pushed: int = 0  # local changes sent to the server
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+    failed: str | None = None  # the folder could not be synced (missing, renamed, dropped)
+
+    def summary(self) -> str:
+        if self.failed:
+            return f"{self.folder}: failed: {self.failed}"
+        extra = f", {self.pushed} sent to the server" if self.pushed else ""
+        if self.reconnects:
+            extra += f", reconnected {self.reconnects}x"
+        return (
+            f"{self.folder}: {self.new} new, {self.changed} changed, {self.gone} gone,"
+            f" {self.errors} errors{extra} ({self.seconds:.1f}s)"
+        )
+
+
+def source_key(config: ImapSourceConfig) -> str:
+    return f"imap:{config.name}"
+
+
+class FolderSync:
+    """Syncs one folder over an open connection."""
+
+    def __init__(
+        self,
+        client: IMAPClient,
+        store: Store,
+        config: ImapSourceConfig,
+        folder: str,
+        *,
+        seller_emails: frozenset[str],
+        progress: Progress | None = None,
+        result: FolderResult | None = None,
+        sla: SlaPolicy = DEFAULT_POLICY,
+    ) -> None:
+        self.client, self.store, self.config, self.folder = client, store, config, folder
+        self.sla = sla
+        self.source = source_key(config)
+        self.seller = seller_emails
+        self.progress = progress
+        self.condstore = client.has_capability("CONDSTORE")
+        self.result = result or FolderResult(folder)  # carried over when retrying
+        self.ingest = Ingest(store)
+
+    def run(self) -> FolderResult:
+        started = time.perf_counter()
+        try:
+            self._run()
+        finally:
+            self.result.seconds += time.perf_counter() - started
+        return self.result
+
+    def _run(self) -> None:
+        state = folder_state(self.store, self.source, self.folder)
+        pushed = last_event_id(self.store)  # local changes up to here go out in this sync
+        push: dict[int, bool] = {}
+        flag_changes: list[FlagChange] = []
+        if state is not None and state.pushed_event < pushed:
+            since = state.pushed_event
+            push = seen_to_push(self.store, self.source, self.folder, since, pushed)
+            flag_changes = ticket_flags_to_push(self.store, self.source, self.folder, since, pushed)
+        # EXAMINE (read-only) unless there is something to push: nothing can change by accident.
+        info = self.client.select_folder(self.folder, readonly=not (push or flag_changes))
+        uidvalidity = int(info[b"UIDVALIDITY"])
+        uidnext = info.get(b"UIDNEXT")
+        modseq = info.get(b"HIGHESTMODSEQ") if self.condstore else None
+        if state is not None and state.uidvalidity != uidvalidity:
+            # The server renumbered the folder: forget its UIDs; fetching the mail again re-maps
+            # every message to the stored one by its bytes or Message-ID, adding nothing twice.
+            # Local changes not pushed yet stay local (their UIDs mean nothing any more).
+            with self.store.transaction():
+                forget_folder(self.store, self.source, self.folder)
+            state, push, flag_changes = None, {}, []
+        if push or flag_changes:
+            # Before pulling: for the same flag, the seller's newer intent wins (docs/imap.md).
+            self._push_seen(push)
+            self._push_flags(flag_changes)
+        elif state is not None and self._unchanged(state, uidnext, modseq):
+            if pushed != state.pushed_event:
+                with self.store.transaction():
+                    save_folder_state(
+                        self.store, self.source, self.folder,
+                        FolderState(uidvalidity, state.highest_uid, state.highest_modseq, pushed),
+                    )  # fmt: skip
+            return  # one round-trip: nothing new, nothing changed, nothing expunged
+        highest = state.highest_uid if state else 0
+        current = FolderState(uidvalidity, highest, state.highest_modseq if state else None, pushed)
+        if uidnext is None or int(uidnext) > highest + 1:
+            current = self._fetch_new(current)
+        if state is not None:
+            self._pull_flags(state)
+            self._find_expunged(current.highest_uid)
+        with self.store.transaction():
+            save_folder_state(
+                self.store,
+                self.source,
+                self.folder,
+                FolderState(
+                    uidvalidity, current.highest_uid, int(modseq) if modseq else None, pushed
+                ),
+            )
+
+    def _push_seen(self, push: dict[int, bool]) -> None:
+        seen = sorted(uid for uid, value in push.items() if value)
+        unseen = sorted(uid for uid, value in push.items() if not value)
+        if seen:
+            self.client.add_flags(seen, [b"\\Seen"], silent=True)
+        if unseen:
+            self.client.remove_flags(unseen, [b"\\Seen"], silent=True)
+        self.result.pushed += len(push)
+
+    def _push_flags(self, changes: list[FlagChange]) -> None:
+        for change in changes:
+            if change.add:
+                self.client.add_flags([change.uid], sorted(change.add), silent=True)
+            if change.remove:
+                self.client.remove_flags([change.uid], sorted(change.remove), silent=True)
+        if changes:
+            with self.store.transaction():
+                record_pushed(self.store, changes)
+            self.result.pushed += len(changes)
+
+    def _unchanged(self, state: FolderState, uidnext: Any, modseq: Any) -> bool:
+        return (
+            uidnext is not None
+            and int(uidnext) <= state.highest_uid + 1
+            and modseq is not None
+            and state.highest_modseq is not None
+            and int(modseq) == state.highest_modseq
+        )
+
+    def _fetch_new(self, state: FolderState) -> FolderState:
+        sizes = uid_fetch(self.client, f"{state.highest_uid + 1}:*", ["RFC822.SIZE"])
+        todo = sorted(
+            (uid, int(data.get(b"RFC822.SIZE", 0)))
+            for uid, data in sizes.items()
+            if uid > state.highest_uid
+        )
+        done = 0
+        if self.progress:
+            self.progress(self.folder, 0, len(todo))
+        for batch in _batches(todo):
+            state = self._fetch_batch(state, batch)
+            done += len(batch)
+            if self.progress:
+                self.progress(self.folder, done, len(todo))
+        return state
+
+    def _fetch_batch(self, state: FolderState, uids: list[int]) -> FolderState:
+        fetched = uid_fetch(self.client, uid_set(uids), ["BODY.PEEK[]", "FLAGS", "INTERNALDATE"])
+        with self.store.transaction():
+            self.ingest.begin_batch()
+            flags: dict[int, ServerFlags] = {}
+            for uid in uids:
+                data = fetched.get(uid)
+                if data is None or b"BODY[]" not in data:
+                    continue  # expunged between listing and fetching
+                try:
+                    with savepoint(self.store):
+                        flags[uid] = self._store_message(uid, data)
+                except Exception as exc:  # one broken message never stops a folder
+                    self.result.errors += 1
+                    self.result.problems.append(f"UID {uid}: {type(exc).__name__}: {exc}"[:300])
+            apply_server_flags(self.store, self.source, self.folder, flags)
+            state = FolderState(
+                state.uidvalidity, max(uids), state.highest_modseq, state.pushed_event
+            )
+            save_folder_state(self.store, self.source, self.folder, state)
+        self.ingest.settle(self.sla)
+        return state
+
+    def _store_message(self, uid: int, data: dict[bytes, Any]) -> ServerFlags:
+        raw = bytes(data[b"BODY[]"])
+        flags = server_flags(data.get(b"FLAGS"))
+        received = data.get(b"INTERNALDATE")
+        item = IncomingMessage(
+            raw=raw,
+            source=self.source,
+            folder=self.folder,
+            uid=str(uid),
+            received_at=received if isinstance(received, datetime) else None,
+            seen=flags.seen,
+            answered=flags.answered,
+            flagged=False,  # set by apply_server_flags, which also flags the ticket
+        )
+        digest = raw_digest(raw)
+        if self.ingest.record_if_known(item, digest):
+            mark_found_again(self.store, self.source, self.folder, uid)
+            return flags
+        parsed = parse_message(raw)
+        outcome = self.ingest.add(
+            item, parsed, thread_hints(parsed, raw, self.seller), digest=digest
+        )
+        if outcome.status == "copy":
+            mark_found_again(self.store, self.source, self.folder, uid)
+        else:
+            self.result.new += 1
+        return flags
+
+    def _pull_flags(self, state: FolderState) -> None:
+        if state.highest_uid == 0:
+            return
+        uids = f"1:{state.highest_uid}"
+        if self.condstore and state.highest_modseq is not None:
+            fetched = uid_fetch(
+                self.client, uids, ["FLAGS"], [f"CHANGEDSINCE {state.highest_modseq}"]
+            )
+        else:
+            fetched = uid_fetch(self.client, uids, ["FLAGS"])
+        flags = {
+            uid: server_flags(data.get(b"FLAGS"))
+            for uid, data in fetched.items()
+            if uid <= state.highest_uid and b"FLAGS" in data
+        }
+        if flags:
+            with self.store.transaction():
+                self.result.changed += apply_server_flags(
+                    self.store, self.source, self.folder, flags
+                )
+
+    def _find_expunged(self, highest_uid: int) -> None:
+        on_server = set(self.client.search("ALL"))
+        stored = folder_uids(self.store, self.source, self.folder)
+        missing = sorted(uid for uid in stored if uid <= highest_uid and uid not in on_server)
+        if missing:
+            with self.store.transaction():
+                self.result.gone += mark_gone(self.store, self.source, self.folder, missing)
+
+
+def _batches(todo: list[tuple[int, int]]) -> list[list[int]]:
+    batches: list[list[int]] = []
+    current: list[int] = []
+    size = 0
+    for uid, length in todo:
+        if current and (len(current) >= BATCH_MESSAGES or size + length > BATCH_BYTES):
+            batches.append(current)
+            current, size = [], 0
+        current.append(uid)
+        size += length
+    if current:
+        batches.append(current)
+    return batches
+
+
+# A dropped connection or a timeout: reconnect after these pauses (seconds) and resume the folder
+# from its last committed batch; then give up on the source for this run.
+BACKOFF = (1.0, 4.0, 15.0)
+_CONNECTION_LOST = (OSError, EOFError, IMAPClientAbortError, ssl.SSLError)
+
+
+def sync_source(
+    store: Store,
+    config: ImapSourceConfig,
+    *,
+    seller_emails: frozenset[str] = frozenset(),
+    progress: Progress | None = None,
+    timeout: float = TIMEOUT,
+    backoff: tuple[float, ...] = BACKOFF,
+    sla: SlaPolicy = DEFAULT_POLICY,
+) -> list[FolderResult]:
+    """Sync every configured folder of one IMAP source. ImapSyncError if it cannot even log in."""
+    client: IMAPClient | None = _session(config, timeout)
+    results: list[FolderResult] = []
+    try:
+        for folder in config.folders:
+            result = FolderResult(folder)
+            results.append(result)
+            while True:
+                try:
+                    if client is None:
+                        client = _session(config, timeout)
+                    FolderSync(
+                        client, store, config, folder,
+                        seller_emails=seller_emails, progress=progress, result=result, sla=sla,
+                    ).run()  # fmt: skip
+                    break
+                except _CONNECTION_LOST as exc:
+                    close(client)
+                    client = None
+                    if result.reconnects >= len(backoff):
+                        result.failed = f"connection lost {result.reconnects + 1} times, last: {error_text(exc)}"
+                        return results  # the server is unwell: leave the other folders be
+                    time.sleep(backoff[result.reconnects])
+                    result.reconnects += 1
+                except ImapSyncError as exc:  # reconnecting failed (server down, login refused)
+                    result.failed = f"could not reconnect: {exc}"
+                    return results
+                except IMAPClientError as exc:  # a missing or renamed folder: report, go on
+                    result.failed = error_text(exc)
+                    break
+    finally:
+        if client is not None:
+            close(client)
+    return results
+
+
+def _session(config: ImapSourceConfig, timeout: float) -> IMAPClient:
+    client = connect(config, timeout=timeout)
+    try:
+        if client.has_capability("CONDSTORE") and client.has_capability("ENABLE"):
+            client.enable("CONDSTORE")  # so SELECT reports HIGHESTMODSEQ
+    except _CONNECTION_LOST as exc:
+        close(client)
+        raise ImapSyncError(f"{config.host} dropped the connection: {error_text(exc)}") from None
+    return client

@@ -1,0 +1,180 @@
+"""A connection cut in the middle of a FETCH: the sync reconnects, resumes, stores every message once."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+from typing import TYPE_CHECKING
+
+import pytest
+
+from inbox_tui.config import ImapSourceConfig
+from inbox_tui.sources.imap import sync_source
+from tests.mailgen import make_mail
+
+if TYPE_CHECKING:
+    from tests.dovecot import Account
+
+pytest_plugins = ["tests.dovecot"]  # the real-Dovecot fixtures
+
+
+class CuttingProxy:
+    """A TCP proxy to the server that drops the first `cuts` connections after `after` bytes
+    have come from the server (a flaky shop Wi-Fi in one class)."""
+
+    def __init__(self, port: int, *, after: int, cuts: int = 1) -> None:
+        self.upstream = port
+        self.after, self.cuts = after, cuts
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.connections = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            limit = self.after if self.connections <= self.cuts else None
+            server = socket.create_connection(("127.0.0.1", self.upstream))
+            threading.Thread(target=self._pump, args=(client, server, None), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, limit), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, target: socket.socket, limit: int | None) -> None:
+        sent = 0
+        try:
+            while data := source.recv(65536):
+                if limit is not None and sent + len(data) >= limit:
+                    target.sendall(data[: limit - sent])
+                    break
+                target.sendall(data)
+                sent += len(data)
+        except OSError:
+            pass
+        for sock in (source, target):  # cut both directions, like a dead link
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+@pytest.fixture
+def big_mailbox(imap_account: Account) -> Account:
+    client = imap_account.client()
+    body = "Hello, my parcel has not arrived yet, could you check the tracking please? " * 120
+    for i in range(700):  # ~10 KB each: two batches, the cut lands inside the second
+        client.append("INBOX", make_mail(message_id=f"<d{i}@x>", subject=f"Parcel {i}", body=body))
+    client.logout()
+    return imap_account
+
+
+def source_via(proxy: CuttingProxy, account: Account, monkeypatch) -> ImapSourceConfig:
+    monkeypatch.setenv("DROP_TEST_PASSWORD", account.password)
+    return ImapSourceConfig(
+        name="shop",
+        kind="imap",
+        host="127.0.0.1",
+        port=proxy.port,
+        tls="none",
+        username=account.username,
+        password_env="DROP_TEST_PASSWORD",
+    )
+
+
+def test_cut_mid_fetch_reconnects_and_stores_everything_once(store, big_mailbox, monkeypatch):
+    proxy = CuttingProxy(big_mailbox.port, after=6_500_000)
+    try:
+        source = source_via(proxy, big_mailbox, monkeypatch)
+        [result] = sync_source(store, source, backoff=(0.05, 0.05))
+    finally:
+        proxy.close()
+    assert result.failed is None and result.reconnects == 1, result
+    assert result.new == 700 and "reconnected 1x" in result.summary()
+    messages, distinct, locations = store.conn.execute(
+        "SELECT count(*), count(DISTINCT message_id), (SELECT count(*) FROM message_locations)"
+        " FROM messages"
+    ).fetchone()
+    assert (messages, distinct, locations) == (700, 700, 700)
+
+
+def test_a_link_that_keeps_dropping_fails_the_folder_in_one_line(store, big_mailbox, monkeypatch):
+    proxy = CuttingProxy(big_mailbox.port, after=2_000_000, cuts=99)
+    try:
+        source = source_via(proxy, big_mailbox, monkeypatch)
+        source = source.model_copy(update={"folders": ["INBOX", "Archive"]})
+        results = sync_source(store, source, backoff=(0.01, 0.01))
+    finally:
+        proxy.close()
+    [inbox] = results  # the other folder is not tried against an unwell server
+    assert inbox.failed and inbox.failed.startswith("connection lost 3 times")
+    assert "\n" not in inbox.summary()
+    # What arrived before the cuts is kept, once; the next good sync finishes the job.
+    stored = store.conn.execute("SELECT count(*) FROM messages").fetchone()[0]
+    assert (
+        stored
+        == store.conn.execute("SELECT count(DISTINCT message_id) FROM messages").fetchone()[0]
+    )
+
+
+def test_server_restart_mid_sync_resumes(tmp_path, monkeypatch):
+    import sqlite3
+    import time
+
+    from inbox_tui.store import Store
+    from tests.dovecot import start_dovecot
+
+    servers = start_dovecot()
+    server = next(servers)  # our own Dovecot: restarting the shared one would hurt other tests
+    try:
+        account = server.add_user()
+        client = account.client()
+        body = "Is the blue scarf back in stock? " * 300
+        for i in range(600):
+            client.append(
+                "INBOX", make_mail(message_id=f"<r{i}@x>", subject=f"Stock {i}", body=body)
+            )
+        client.logout()
+        monkeypatch.setenv("RESTART_TEST_PASSWORD", account.password)
+        source = ImapSourceConfig(
+            name="shop", kind="imap", host="127.0.0.1", port=server.port, tls="none",
+            username=account.username, password_env="RESTART_TEST_PASSWORD",
+        )  # fmt: skip
+        monkeypatch.setattr("inbox_tui.sources.imap.BATCH_MESSAGES", 25)  # many commit points
+        from inbox_tui.sources.imap import FolderSync
+
+        fetch_batch = FolderSync._fetch_batch
+
+        def slow_fetch_batch(self, state, uids):  # a slow link: the restart lands mid-sync
+            time.sleep(0.1)
+            return fetch_batch(self, state, uids)
+
+        monkeypatch.setattr(FolderSync, "_fetch_batch", slow_fetch_batch)
+        store = Store.open(tmp_path / "restart.db")
+        outcome: list = []
+        worker = threading.Thread(
+            target=lambda: outcome.append(sync_source(store, source, backoff=(0.5, 1.0, 2.0)))
+        )
+        worker.start()
+        deadline = time.monotonic() + 30
+        with sqlite3.connect(tmp_path / "restart.db", timeout=5) as reader:
+            while time.monotonic() < deadline:  # the first batch is in: restart mid-sync
+                if reader.execute("SELECT count(*) FROM messages").fetchone()[0] > 0:
+                    break
+                time.sleep(0.01)
+        server.restart()
+        worker.join(60)
+        [[result]] = outcome
+        assert result.failed is None and result.reconnects >= 1, result
+        count, distinct = store.conn.execute(
+            "SELECT count(*), count(DISTINCT message_id) FROM messages"
+        ).fetchone()
+        assert (count, distinct, result.new) == (600, 600, 600)
+        store.close()
+    finally:
+        servers.close()
