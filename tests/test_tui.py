@@ -16,15 +16,19 @@ from inbox_tui.store.views import (
     count_by_view,
     count_tickets,
     get_ticket,
+    list_tags,
     list_tickets,
+    tag_counts,
     ticket_messages,
     ticket_position,
+    ticket_states,
 )
 from inbox_tui.tui.app import InboxApp
 from inbox_tui.tui.display import age_label, size_label
 from inbox_tui.tui.keymap import KEYMAP
 from inbox_tui.tui.screens.main import MainScreen
 from inbox_tui.tui.screens.thread import ThreadScreen
+from inbox_tui.tui.ticket_views import VIEW_NAMES
 from inbox_tui.tui.widgets.thread_view import ThreadView
 from inbox_tui.tui.widgets.ticket_list import MAX_CACHED_PAGES, TicketList
 
@@ -154,6 +158,11 @@ def screen_text(app: InboxApp) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
+def key(view: str) -> str:
+    """The number key of a view (Due, when there is one, shifts the others by one)."""
+    return str(VIEW_NAMES.index(view) + 1)
+
+
 def ticket_list(app: InboxApp) -> TicketList:
     return app.screen.query_one(TicketList)
 
@@ -209,6 +218,9 @@ def test_views_use_indexes(store: Store) -> None:
     count_by_view(store)
     get_ticket(store, 1)
     ticket_messages(store, 1)
+    list_tags(store)
+    tag_counts(store, [1, 2])
+    ticket_states(store, [1, 2])
     store.conn.set_trace_callback(None)
 
     assert len(statements) > 20
@@ -253,7 +265,8 @@ async def test_list_shows_rows_and_counts(store: Store) -> None:
         for i in range(1, 6):
             assert f"Order question {i}" in text
         assert "Buyer 1" in text and "#refund" in text
-        assert "1 All 12" in text and "2 Open 6" in text and "5 Closed 2" in text
+        assert f"{key('all')} All 12" in text and f"{key('open')} Open 6" in text
+        assert f"{key('closed')} Closed 2" in text
         assert "1h" in text and "pending" in text
         # the thread pane shows the first ticket straight away
         assert "Body of 1" in text and "photo.jpg" in text and "2.0 KB" in text
@@ -355,7 +368,7 @@ async def test_view_switching(store: Store) -> None:
         tickets = ticket_list(app)
         assert tickets.count == 12
         await pilot.press("j")  # ticket 2: open
-        await pilot.press("3")
+        await pilot.press(key("pending"))
         await pilot.pause()
         assert tickets.view == "pending" and tickets.count == 2
         assert [tickets.row(i).id for i in range(2)] == [3, 8]
@@ -364,18 +377,18 @@ async def test_view_switching(store: Store) -> None:
         assert "Order question 3" in text and "Order question 2" not in text
         assert thread(app).ticket_id == 3
 
-        await pilot.press("2")  # ticket 3 is not open: the cursor goes to the top
+        await pilot.press(key("open"))  # ticket 3 is not open: the cursor goes to the top
         assert tickets.count == 6 and tickets.cursor == 0
         await pilot.press("j", "j", "j")  # open tickets are 1, 2, 6, 7 ...
         assert tickets.ticket.id == 7
-        await pilot.press("1")  # the selected ticket stays selected
+        await pilot.press(key("all"))  # the selected ticket stays selected
         assert tickets.count == 12 and tickets.ticket.id == 7 and tickets.cursor == 6
 
-        await pilot.press("4", "5")
+        await pilot.press(key("snoozed"), key("closed"))
         await pilot.pause()
         assert tickets.count == 2 and tickets.ticket.id == 5
         store.conn.execute("UPDATE tickets SET status = 'open' WHERE status = 'closed'")
-        await pilot.press("5")
+        await pilot.press(key("closed"))
         await pilot.pause()
         assert tickets.count == 0 and thread(app).ticket_id is None
         assert "No closed tickets." in screen_text(app)
@@ -515,8 +528,8 @@ async def test_demo_inbox(tmp_path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ThreadScreen)
         await pilot.press("escape")
-        for number in "23451":
-            await pilot.press(number)
+        for view in (*VIEW_NAMES, "all"):
+            await pilot.press(key(view))
         assert tickets.count == count_tickets(store)
 
 

@@ -242,6 +242,14 @@ def last_batch(store: Store, actor: str = "user") -> str | None:
     return None
 
 
+def batch_tickets(store: Store, batch_id: str) -> list[int]:
+    """The tickets one batch changed, in id order (what an undo of it will touch)."""
+    rows = store.conn.execute(
+        "SELECT DISTINCT ticket_id FROM events WHERE batch_id = ? ORDER BY ticket_id", (batch_id,)
+    )
+    return [row[0] for row in rows]
+
+
 # --- shared machinery -------------------------------------------------------------------
 
 

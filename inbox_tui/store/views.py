@@ -15,6 +15,8 @@ from inbox_tui.store.db import Store
 VIEWS: tuple[str, ...] = ("all", "open", "pending", "snoozed", "closed")
 """The ticket views, in the order the TUI numbers them (1–5)."""
 
+_CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
+
 
 @dataclass(frozen=True, slots=True)
 class TicketRow:
@@ -52,7 +54,7 @@ class MessageRow:
     attachments: tuple[tuple[str, str, int], ...] = ()  # (filename, content_type, size)
 
 
-_TICKET_COLUMNS = """
+TICKET_COLUMNS = """
     t.id, t.channel, t.status, t.subject,
     coalesce(c.name, '') AS customer_name, coalesce(c.email, '') AS customer_email,
     t.created_at, t.last_message_at, t.message_count, t.unread_count, t.snippet,
@@ -97,22 +99,22 @@ def list_tickets(
             SELECT id FROM tickets {where}
             ORDER BY last_message_at DESC, id DESC LIMIT ? OFFSET ?
         )
-        SELECT {_TICKET_COLUMNS}
+        SELECT {TICKET_COLUMNS}
         FROM page JOIN tickets t ON t.id = page.id
         LEFT JOIN customers c ON c.id = t.customer_id
         ORDER BY t.last_message_at DESC, t.id DESC
         """,
         (*params, max(0, limit), max(0, offset)),
     ).fetchall()
-    tags = _tags_for(store, [row["id"] for row in rows])
-    return [_ticket_row(row, tags.get(row["id"], ())) for row in rows]
+    tags = tags_for(store, [row["id"] for row in rows])
+    return [ticket_row(row, tags.get(row["id"], ())) for row in rows]
 
 
 def get_ticket(store: Store, ticket_id: int) -> TicketRow | None:
     """One ticket with its tags, or None if there is no such ticket."""
     row = store.conn.execute(
         f"""
-        SELECT {_TICKET_COLUMNS}
+        SELECT {TICKET_COLUMNS}
         FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id
         WHERE t.id = ?
         """,
@@ -120,7 +122,7 @@ def get_ticket(store: Store, ticket_id: int) -> TicketRow | None:
     ).fetchone()
     if row is None:
         return None
-    return _ticket_row(row, _tags_for(store, [ticket_id]).get(ticket_id, ()))
+    return ticket_row(row, tags_for(store, [ticket_id]).get(ticket_id, ()))
 
 
 def ticket_position(store: Store, view: str, ticket_id: int) -> int | None:
@@ -178,7 +180,48 @@ def ticket_messages(store: Store, ticket_id: int) -> list[MessageRow]:
     ]
 
 
-def _tags_for(store: Store, ticket_ids: list[int]) -> dict[int, tuple[str, ...]]:
+def list_tags(store: Store) -> list[str]:
+    """Every tag name, in name order (ignoring case), for the tag picker."""
+    return [name for (name,) in store.conn.execute("SELECT name FROM tags ORDER BY name")]
+
+
+def tag_counts(store: Store, ticket_ids: list[int]) -> dict[str, int]:
+    """How many of the given tickets carry each tag (tags carried by none are left out)."""
+    counts: dict[str, int] = {}
+    for start in range(0, len(ticket_ids), _CHUNK):
+        for names in tags_for(store, ticket_ids[start : start + _CHUNK]).values():
+            for name in names:
+                counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+@dataclass(frozen=True, slots=True)
+class TicketState:
+    """The toggleable state of one ticket, read before a toggle decides which way to go."""
+
+    status: str
+    flagged: bool
+    unread_count: int
+    priority: int
+
+
+def ticket_states(store: Store, ticket_ids: list[int]) -> dict[int, TicketState]:
+    """Status, flag, unread count and priority of the given tickets (by primary key)."""
+    states: dict[int, TicketState] = {}
+    for start in range(0, len(ticket_ids), _CHUNK):
+        chunk = ticket_ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for row in store.conn.execute(
+            f"SELECT id, status, flagged, unread_count, priority FROM tickets WHERE id IN ({marks})",
+            chunk,
+        ):
+            states[row["id"]] = TicketState(
+                row["status"], bool(row["flagged"]), row["unread_count"], row["priority"]
+            )
+    return states
+
+
+def tags_for(store: Store, ticket_ids: list[int]) -> dict[int, tuple[str, ...]]:
     """Tag names of the given tickets, in one query over the ticket_tags primary key."""
     if not ticket_ids:
         return {}
@@ -197,7 +240,7 @@ def _tags_for(store: Store, ticket_ids: list[int]) -> dict[int, tuple[str, ...]]
     return {ticket_id: tuple(names) for ticket_id, names in tags.items()}
 
 
-def _ticket_row(row: sqlite3.Row, tags: tuple[str, ...]) -> TicketRow:
+def ticket_row(row: sqlite3.Row, tags: tuple[str, ...]) -> TicketRow:
     return TicketRow(
         id=row["id"],
         channel=row["channel"],

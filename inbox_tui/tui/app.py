@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from textual.app import App
 from textual.screen import Screen
 
+from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store.db import Store
+from inbox_tui.tui.commands import KeymapCommands
+from inbox_tui.tui.keymap import bindings
+from inbox_tui.tui.screens.help import HelpScreen
 from inbox_tui.tui.screens.main import MainScreen
+from inbox_tui.tui.ticket_views import wake_snoozed
+
+WAKE_EVERY = 60.0  # seconds between looks for snoozed tickets whose time has come
 
 
 class UnknownTheme(ValueError):
@@ -26,6 +33,8 @@ class InboxApp(App[None]):
 
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {KeymapCommands}
+    BINDINGS = bindings("app")
 
     def __init__(
         self,
@@ -35,11 +44,15 @@ class InboxApp(App[None]):
         theme: str = "textual-dark",
         page_size: int = 200,
         now: Callable[[], datetime] = _utc_now,
+        tz: tzinfo = UTC,
+        sla: SlaPolicy = DEFAULT_POLICY,
     ) -> None:
         super().__init__()
+        self.sla = sla  # first-response targets: due times and their colours
         self.store = store
         self.page_size = page_size
         self.now = now  # injectable clock: ages in the list are relative to it
+        self.tz = tz  # the seller's time zone: snooze presets ("tomorrow 9:00") are in it
         self.title = title
         if theme not in self.available_themes:
             choices = ", ".join(sorted(self.available_themes))
@@ -47,7 +60,29 @@ class InboxApp(App[None]):
         self.theme = theme
 
     def get_default_screen(self) -> Screen:
-        return MainScreen(self.store, now=self.now, page_size=self.page_size)
+        return MainScreen(
+            self.store, now=self.now, page_size=self.page_size, tz=self.tz, sla=self.sla
+        )
+
+    def on_mount(self) -> None:
+        self.wake_snoozed()
+        self.set_interval(WAKE_EVERY, self.wake_snoozed)
+
+    def wake_snoozed(self) -> list[int]:
+        """Open snoozed tickets whose time has come and show them; their ids."""
+        woken = wake_snoozed(self.store, self.now(), self.sla)
+        main = self.screen_stack[0] if self.screen_stack else None
+        if woken and isinstance(main, MainScreen) and main.is_mounted:
+            current = main.ticket_list.ticket
+            main.reload(
+                keep_ticket=current.id if current else None,
+                fallback_index=main.ticket_list.cursor,
+            )
+        return woken
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
 
 
 def run_tui(store: Store, **kw: Any) -> None:

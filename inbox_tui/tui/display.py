@@ -46,3 +46,16 @@ def size_label(size: int) -> str:
             return f"{int(value)} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     raise AssertionError("unreachable")
+
+
+def due_label(due: datetime, now: datetime) -> str:
+    """Time left to answer, in at most 7 cells: "due 3h", "due 25m", "late 2d"."""
+    seconds = (due - now).total_seconds()
+    word, seconds = ("due", seconds) if seconds > 0 else ("late", -seconds)
+    if seconds < 3600:
+        amount = f"{max(1, int(seconds // 60))}m"
+    elif seconds < 2 * 86400:
+        amount = f"{int(seconds // 3600)}h"
+    else:
+        amount = f"{int(seconds // 86400)}d"
+    return f"{word} {amount}"

@@ -1,7 +1,8 @@
 """Every key of the TUI in one table; the footer, help and palette read it from here.
 
-A scope says where a key is live: "main" (the list+thread screen), "list" (the focused ticket
-list), "thread" (the focused thread pane) and "thread_screen" (the full-screen thread).
+A scope says where a key is live: "app" (everywhere), "main" (the list+thread screen), "list"
+(the focused ticket list), "thread" (the focused thread pane), "thread_screen" (the full-screen
+thread) and the dialogs "snooze", "tags" and "help". SCOPES names them for the help screen.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from textual.binding import Binding
+
+from inbox_tui.tui.ticket_views import VIEW_NAMES
 
 
 class Key(NamedTuple):
@@ -21,28 +24,89 @@ class Key(NamedTuple):
 
 
 KEYMAP: tuple[Key, ...] = (
-    Key("list", "j,down", "cursor_down", "Next ticket", group="Move"),
-    Key("list", "k,up", "cursor_up", "Previous ticket", group="Move"),
+    Key("list", "j,down", "cursor_down", "Next ticket", show=False),
+    Key("list", "k,up", "cursor_up", "Previous ticket", show=False),
     Key("list", "g,home", "first", "First ticket", show=False),
     Key("list", "G,end", "last", "Last ticket", show=False),
     Key("list", "pageup", "page_up", "Page up", show=False),
     Key("list", "pagedown", "page_down", "Page down", show=False),
     Key("list", "enter", "open", "Open"),
-    Key("thread", "j,down", "scroll_down", "Scroll down", group="Scroll"),
-    Key("thread", "k,up", "scroll_up", "Scroll up", group="Scroll"),
+    Key("list", "x,space", "toggle_select", "Select", show=False),
+    Key("thread", "j,down", "scroll_down", "Scroll down", show=False),
+    Key("thread", "k,up", "scroll_up", "Scroll up", show=False),
     Key("thread", "space,pagedown", "page_down", "Page down", show=False),
     Key("thread", "pageup", "page_up", "Page up", show=False),
     Key("thread", "g,home", "scroll_home", "Top", show=False),
     Key("thread", "G,end", "scroll_end", "Bottom", show=False),
-    Key("main", "tab", "toggle_focus", "Switch pane"),
-    Key("main", "1", "show_view('all')", "All tickets", group="Views"),
-    Key("main", "2", "show_view('open')", "Open tickets", group="Views"),
-    Key("main", "3", "show_view('pending')", "Pending tickets", group="Views"),
-    Key("main", "4", "show_view('snoozed')", "Snoozed tickets", group="Views"),
-    Key("main", "5", "show_view('closed')", "Closed tickets", group="Views"),
+    Key("main", "tab", "toggle_focus", "Switch pane", show=False),
+    Key("main", "e", "close_tickets", "Close"),
+    Key("main", "E", "reopen_tickets", "Reopen", show=False),
+    Key("main", "p", "pending_tickets", "Pending", show=False),
+    Key("main", "z", "snooze_tickets", "Snooze"),
+    Key("main", "t", "tag_tickets", "Tag"),
+    Key("main", "f", "toggle_flag", "Flag/unflag", show=False),
+    Key("main", "U", "toggle_read", "Read/unread", show=False),
+    Key("main", "exclamation_mark", "cycle_priority", "Priority", show=False),
+    Key("main", "u", "undo", "Undo"),
+    Key("main", "slash", "search", "Search"),
+    Key("main", "n", "next_result", "Next result", show=False),
+    Key("main", "N", "previous_result", "Previous result", show=False),
+    Key("main", "escape", "clear_search", "Clear search", show=False),
+    *(
+        Key("main", str(number), f"show_view({view!r})", f"{view.capitalize()} tickets", show=False)
+        for number, view in enumerate(VIEW_NAMES, start=1)
+    ),
     Key("main", "q", "app.quit", "Quit"),
     Key("thread_screen", "escape,q", "close", "Back"),
+    Key("thread_screen", "e", "triage('close_tickets')", "Close and go back"),
+    Key("thread_screen", "E", "triage('reopen_tickets')", "Reopen", show=False),
+    Key("thread_screen", "p", "triage('pending_tickets')", "Pending and go back", show=False),
+    Key("thread_screen", "z", "triage('snooze_tickets')", "Snooze"),
+    Key("thread_screen", "t", "triage('tag_tickets')", "Tag"),
+    Key("thread_screen", "f", "triage('toggle_flag')", "Flag/unflag", show=False),
+    Key("thread_screen", "U", "triage('toggle_read')", "Read/unread", show=False),
+    Key("thread_screen", "exclamation_mark", "triage('cycle_priority')", "Priority", show=False),
+    Key("thread_screen", "u", "triage('undo')", "Undo"),
+    Key("snooze", "down", "preset_down", "Next preset", group="Choose"),
+    Key("snooze", "up", "preset_up", "Previous preset", group="Choose"),
+    Key("snooze", "escape", "cancel", "Cancel"),
+    Key("tags", "down", "option_down", "Next tag", group="Choose"),
+    Key("tags", "up", "option_up", "Previous tag", group="Choose"),
+    Key("tags", "escape", "cancel", "Cancel"),
+    Key("help", "escape,q,question_mark", "close", "Close help"),
+    Key("app", "question_mark", "help", "Help"),
 )
+
+SCOPES: dict[str, str] = {
+    "app": "Everywhere",
+    "main": "Inbox",
+    "list": "Ticket list",
+    "thread": "Thread pane",
+    "thread_screen": "Full-screen thread",
+    "snooze": "Snooze dialog",
+    "tags": "Tag picker",
+    "help": "This help",
+}
+"""Every scope of KEYMAP with its title, in the order the help screen lists them."""
+
+_KEY_NAMES = {
+    "question_mark": "?",
+    "slash": "/",
+    "exclamation_mark": "!",
+    "space": "space",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+}
+
+
+def key_label(keys: str) -> str:
+    """The keys of a binding as people type them: "j/↓", "?", "x/space"."""
+    names = []
+    for name in keys.split(","):
+        name = _KEY_NAMES.get(name, name)
+        names.append({"down": "↓", "up": "↑", "enter": "Enter", "escape": "Esc"}.get(name, name))
+    return "/".join(names)
+
 
 _GROUPS: dict[str, Binding.Group] = {}
 

@@ -3,22 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
-from textual.containers import Container
+from textual.containers import Container, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Static
 
+from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
+from inbox_tui.store import actions
 from inbox_tui.store.db import Store
-from inbox_tui.store.views import VIEWS, count_by_view
+from inbox_tui.store.views import list_tags, tag_counts, ticket_states
 from inbox_tui.tui.keymap import bindings
+from inbox_tui.tui.screens.snooze import SnoozeScreen
+from inbox_tui.tui.screens.tag_picker import TagPicker
 from inbox_tui.tui.screens.thread import ThreadScreen
+from inbox_tui.tui.snooze_times import wake_label
+from inbox_tui.tui.ticket_views import (
+    VIEW_NAMES,
+    Search,
+    SearchFailed,
+    check_search,
+    count_views,
+    refresh_due,
+    search_cap,
+)
 from inbox_tui.tui.widgets.thread_view import ThreadView
 from inbox_tui.tui.widgets.ticket_list import TicketList
 from inbox_tui.tui.widgets.view_bar import ViewBar
 
+SEARCH_DELAY = 0.15  # seconds of quiet typing before a search runs
+SEARCH_HINT = 'search: words, "a phrase", from: tag: channel: status: order: is: before: after:'
 EMPTY_STORE = "No tickets yet — run `inbox-tui import maildir PATH` or `inbox-tui demo`."
 
 
@@ -28,19 +46,38 @@ class MainScreen(Screen):
     BINDINGS = bindings("main")
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
 
-    def __init__(self, store: Store, *, now: Callable[[], datetime], page_size: int) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        now: Callable[[], datetime],
+        page_size: int,
+        tz: tzinfo = UTC,
+        sla: SlaPolicy = DEFAULT_POLICY,
+    ) -> None:
         super().__init__()
         self.store = store
         self.now = now
+        self.tz = tz
+        self.sla = sla
         self.page_size = page_size
-        self.view = VIEWS[0]
-        self.counts: dict[str, int] = dict.fromkeys(VIEWS, 0)
+        self.view = "all"
+        self.counts: dict[str, int] = dict.fromkeys(VIEW_NAMES, 0)
+        self.search: Search | None = None  # the search whose results the list shows
+        self.found = 0
+        self._search_timer: Timer | None = None
+        self._only: list[int] | None = None  # see act_on
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield ViewBar(id="views")
+        with Vertical(id="search-box"):
+            yield Input(placeholder=SEARCH_HINT, id="search")
+            yield Static(Text(""), id="search-error")
         with Container(id="panes"):
-            yield TicketList(self.store, now=self.now, page_size=self.page_size, id="tickets")
+            yield TicketList(
+                self.store, now=self.now, page_size=self.page_size, sla=self.sla, id="tickets"
+            )
             yield ThreadView(self.store, now=self.now, id="thread")
         yield Static(Text(EMPTY_STORE), id="empty")
         yield Footer()
@@ -57,20 +94,274 @@ class MainScreen(Screen):
         self.ticket_list.focus()
         self.reload()
 
-    def reload(self, *, keep_ticket: int | None = None) -> None:
+    def reload(self, *, keep_ticket: int | None = None, fallback_index: int = 0) -> None:
         """Re-read counts and the current view from the store."""
-        self.counts = count_by_view(self.store)
+        self.counts = count_views(self.store)
         empty_store = self.counts["all"] == 0
         self.set_class(empty_store, "-empty")
         self.ticket_list.empty_text = f"No {self.view} tickets." if self.view != "all" else ""
-        self.ticket_list.load(self.view, keep_ticket=keep_ticket)
+        self.ticket_list.load(
+            self.search or self.view, keep_ticket=keep_ticket, fallback_index=fallback_index
+        )
+        if self.search is not None:
+            self.found = self.ticket_list.count
         self.query_one(ViewBar).show(self.counts, self.view)
-        self.sub_title = f"{self.view.capitalize()} · {self.counts[self.view]:,}"
+        self._show_subtitle()
+
+    def _show_subtitle(self) -> None:
+        selected = len(self.ticket_list.selected)
+        if self.search is not None:
+            more = "+" if self.found and self.found == search_cap() else ""
+            shown = f"Search · {self.found:,}{more} found"
+        else:
+            shown = f"{self.view.capitalize()} · {self.counts[self.view]:,}"
+        self.sub_title = shown + (f" · {selected:,} selected" if selected else "")
+
+    # --- search -------------------------------------------------------------------------------
+
+    @property
+    def search_input(self) -> Input:
+        return self.query_one("#search", Input)
+
+    def action_search(self) -> None:
+        self.add_class("-searching")
+        self.search_input.focus()
+
+    @on(Input.Changed, "#search")
+    def _typed(self, event: Input.Changed) -> None:
+        if not self.has_class("-searching"):
+            return
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self.run_search(event.value))
+
+    @on(Input.Submitted, "#search")
+    def _submitted(self, event: Input.Submitted) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        if self.run_search(event.value):
+            self.ticket_list.focus()
+
+    def run_search(self, text: str) -> bool:
+        """Show the tickets matching `text` (or the view again when it is blank); False when
+        the query is malformed, with the reason shown under the input."""
+        text = text.strip()
+        if not text:
+            self._show_search_error(None)
+            if self.search is not None:
+                self.search = None
+                self.reload(fallback_index=0)
+            return True
+        search = Search(text, self.now())
+        try:
+            found = check_search(self.store, search)
+        except SearchFailed as failure:
+            self._show_search_error(failure)
+            return False
+        self._show_search_error(None)
+        self.search, self.found = search, found
+        self.ticket_list.load(search, count=found)
+        self._show_subtitle()
+        return True
+
+    def _show_search_error(self, failure: SearchFailed | None) -> None:
+        error = self.query_one("#search-error", Static)
+        self.set_class(failure is not None, "-search-error")
+        if failure is None:
+            error.update(Text(""))
+            return
+        # a caret under the spot in the query, then the reason (plain Text: the query is typed)
+        caret = " " * max(0, failure.position) + "^ "
+        error.update(Text(caret + str(failure), no_wrap=True, overflow="ellipsis"))
+
+    def action_clear_search(self) -> None:
+        if not self.has_class("-searching"):
+            return
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self.remove_class("-searching")
+        self._show_search_error(None)
+        self.search_input.value = ""
+        self.ticket_list.focus()
+        if self.search is not None:
+            current = self.ticket_list.ticket
+            self.search = None
+            self.reload(keep_ticket=current.id if current else None)
+
+    def action_next_result(self) -> None:
+        self._step_result(1)
+
+    def action_previous_result(self) -> None:
+        self._step_result(-1)
+
+    def _step_result(self, step: int) -> None:
+        if self.search is None:
+            self.notify("No search yet: press / to search")
+            return
+        self.ticket_list.focus()
+        self.ticket_list.cursor += step
+
+    # --- ticket actions: on the selection, or else the cursor ticket ------------------------
+
+    def targets(self) -> list[int]:
+        """The tickets an action works on: the selected ones, or else the one under the cursor."""
+        if self._only is not None:
+            return list(self._only)
+        tickets = self.ticket_list
+        if tickets.selected:
+            return sorted(tickets.selected)
+        ticket = tickets.ticket
+        return [ticket.id] if ticket else []
+
+    def _apply(self, ids: list[int], change: Callable[[list[int]], object], done: str) -> None:
+        """Run one store action on `ids`, then clear the selection and show the result.
+
+        The cursor stays on its ticket; when the ticket left the view (closed in Open), it
+        lands on the ticket that took its place, so triage keeps its rhythm.
+        """
+        if not ids:
+            return
+        tickets = self.ticket_list
+        above = [i for i, at in tickets.cached_indices(set(ids)).items() if at < tickets.cursor]
+        try:
+            change(ids)
+        except ValueError as error:
+            self.notify(str(error), severity="error")
+            return
+        refresh_due(self.store, ids, self.sla)  # a reopened or undone ticket waits again
+        current = tickets.ticket
+        if set(ids) == tickets.selected:
+            tickets.clear_selection()
+        # tickets above the cursor that left the view move the next one up by as many rows
+        fallback = tickets.cursor - self._left_view(above)
+        self.reload(keep_ticket=current.id if current else None, fallback_index=fallback)
+        self.thread.refresh_ticket()
+        what = "1 ticket" if len(ids) == 1 else f"{len(ids):,} tickets"
+        self.notify(f"{done} {what}" + ("" if done == "Undid" else " · u to undo"), timeout=3)
+
+    def _left_view(self, ids: list[int]) -> int:
+        """How many of `ids` the current view no longer holds (0 for a search: unknown)."""
+        if self.search is not None or self.view == "all" or not ids:
+            return 0
+        wanted = "open" if self.view == "due" else self.view
+        return sum(state.status != wanted for state in ticket_states(self.store, ids).values())
+
+    def act_on(self, ids: list[int], action: str) -> None:
+        """Run ticket action `action` (e.g. "close_tickets") on `ids` instead of the selection or
+        the cursor ticket: the full-screen thread acts on its own ticket through this."""
+        self._only = ids
+        try:
+            getattr(self, f"action_{action}")()
+        finally:
+            self._only = None
+
+    def _set_status(self, status: str, done: str) -> None:
+        def change(ids: list[int]) -> None:
+            actions.set_status(self.store, ids, status, at=self.now())
+
+        self._apply(self.targets(), change, done)
+
+    def action_close_tickets(self) -> None:
+        self._set_status("closed", "Closed")
+
+    def action_reopen_tickets(self) -> None:
+        self._set_status("open", "Reopened")
+
+    def action_pending_tickets(self) -> None:
+        self._set_status("pending", "Marked pending")
+
+    def action_snooze_tickets(self) -> None:
+        ids = self.targets()
+        if not ids:
+            return
+
+        def snoozed(until: datetime | None) -> None:
+            if until is not None:
+                self._apply(
+                    ids,
+                    lambda ids: actions.snooze(self.store, ids, until, at=self.now()),
+                    f"Snoozed until {wake_label(until, self.tz)}:",
+                )
+
+        self.app.push_screen(SnoozeScreen(now=self.now(), tz=self.tz, count=len(ids)), snoozed)
+
+    def action_tag_tickets(self) -> None:
+        ids = self.targets()
+        if not ids:
+            return
+
+        def picked(name: str | None) -> None:
+            if not name:
+                return
+            have = tag_counts(self.store, ids)
+            carried = sum(n for tag, n in have.items() if tag.casefold() == name.casefold())
+            if carried >= len(ids):
+                self._apply(
+                    ids,
+                    lambda ids: actions.remove_tag(self.store, ids, name, at=self.now()),
+                    f"Removed #{name} from",
+                )
+            else:
+                self._apply(
+                    ids,
+                    lambda ids: actions.add_tag(self.store, ids, name, at=self.now()),
+                    f"Tagged #{name}:",
+                )
+
+        picker = TagPicker(list_tags(self.store), tag_counts(self.store, ids), targets=len(ids))
+        self.app.push_screen(picker, picked)
+
+    def action_toggle_flag(self) -> None:
+        ids = self.targets()
+        states = ticket_states(self.store, ids)
+        flag = not all(state.flagged for state in states.values())
+
+        def change(ids: list[int]) -> None:
+            actions.set_flag(self.store, ids, flag, at=self.now())
+
+        self._apply(ids, change, "Flagged" if flag else "Unflagged")
+
+    def action_toggle_read(self) -> None:
+        ids = self.targets()
+        states = ticket_states(self.store, ids)
+        read = any(state.unread_count for state in states.values())
+
+        def change(ids: list[int]) -> None:
+            actions.mark_read(self.store, ids, read, at=self.now())
+
+        self._apply(ids, change, "Marked read:" if read else "Marked unread:")
+
+    def action_cycle_priority(self) -> None:
+        ids = self.targets()
+        states = ticket_states(self.store, ids)
+        priority = (max((s.priority for s in states.values()), default=0) + 1) % 3
+
+        def change(ids: list[int]) -> None:
+            actions.set_priority(self.store, ids, priority, at=self.now())
+
+        self._apply(ids, change, f"Priority {priority}:")
+
+    def action_undo(self) -> None:
+        batch = actions.last_batch(self.store)
+        if batch is None:
+            self.notify("Nothing to undo")
+            return
+
+        def change(_: list[int]) -> None:
+            actions.undo(self.store, batch, at=self.now())
+
+        self._apply(actions.batch_tickets(self.store, batch), change, "Undid")
+
+    def on_ticket_list_selection_changed(self, event: TicketList.SelectionChanged) -> None:
+        self._show_subtitle()
 
     def action_show_view(self, view: str) -> None:
-        if view not in VIEWS:
+        if view not in VIEW_NAMES:
             return
         keep = self.ticket_list.ticket
+        if self.has_class("-searching"):
+            self.search = None  # a view key leaves the search
+            self.action_clear_search()
         self.view = view
         self.reload(keep_ticket=keep.id if keep else None)
 
@@ -84,4 +375,9 @@ class MainScreen(Screen):
         self.thread.show_ticket(event.ticket.id if event.ticket else None)
 
     def on_ticket_list_opened(self, event: TicketList.Opened) -> None:
-        self.app.push_screen(ThreadScreen(self.store, event.ticket.id, now=self.now))
+        ticket = event.ticket
+        if ticket.unread_count:
+            # actor "view", not "user": `u` undoes what the seller did, not what reading did
+            actions.mark_read(self.store, [ticket.id], True, actor="view", at=self.now())
+            self.reload(keep_ticket=ticket.id, fallback_index=self.ticket_list.cursor)
+        self.app.push_screen(ThreadScreen(self.store, ticket.id, now=self.now))

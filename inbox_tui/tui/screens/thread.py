@@ -1,4 +1,8 @@
-"""The thread screen: one ticket's thread full-screen; Escape or q goes back."""
+"""The thread screen: one ticket's thread full-screen; Escape or q goes back.
+
+Triage keys act on this ticket through the main screen (one place for every action); closing
+or marking pending goes back to the list, where the cursor is already on the next ticket.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,9 @@ from textual.widgets import Footer, Header
 from inbox_tui.store.db import Store
 from inbox_tui.tui.keymap import bindings
 from inbox_tui.tui.widgets.thread_view import ThreadView
+
+LEAVES = frozenset({"close_tickets", "pending_tickets"})
+"""Actions after which the thread screen goes back to the list."""
 
 
 class ThreadScreen(Screen):
@@ -38,3 +45,18 @@ class ThreadScreen(Screen):
 
     def action_close(self) -> None:
         self.dismiss()
+
+    def action_triage(self, action: str) -> None:
+        main = self.app.screen_stack[0]
+        act_on = getattr(main, "act_on", None)
+        if act_on is None:
+            return
+        act_on([self.ticket_id], action)
+        if action in LEAVES:
+            self.dismiss()
+        else:
+            self.query_one(ThreadView).refresh_ticket()
+
+    def on_screen_resume(self) -> None:
+        # back from the snooze or tag dialog: show what changed
+        self.query_one(ThreadView).refresh_ticket()

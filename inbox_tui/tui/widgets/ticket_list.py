@@ -21,10 +21,12 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store.db import Store
-from inbox_tui.store.views import TicketRow, count_tickets, list_tickets, ticket_position
-from inbox_tui.tui.display import age_label
+from inbox_tui.store.views import TicketRow
+from inbox_tui.tui.display import age_label, due_label
 from inbox_tui.tui.keymap import bindings
+from inbox_tui.tui.ticket_views import Search, count_view, due_times, view_page, view_position
 
 MAX_CACHED_PAGES = 4
 
@@ -52,6 +54,11 @@ class TicketList(ScrollView, can_focus=True):
         "ticket-list--dim",
         "ticket-list--tag",
         "ticket-list--empty",
+        "ticket-list--selected",
+        "ticket-list--priority",
+        "ticket-list--due-ok",
+        "ticket-list--due-soon",
+        "ticket-list--due-breached",
     }
 
     cursor: reactive[int] = reactive(0, always_update=False, repaint=False)
@@ -80,14 +87,27 @@ class TicketList(ScrollView, can_focus=True):
         def control(self) -> TicketList:
             return self.ticket_list
 
+    class SelectionChanged(Message):
+        """Tickets were selected or deselected; `selected` is the new selection."""
+
+        def __init__(self, ticket_list: TicketList, selected: frozenset[int]) -> None:
+            super().__init__()
+            self.ticket_list = ticket_list
+            self.selected = selected
+
+        @property
+        def control(self) -> TicketList:
+            return self.ticket_list
+
     def __init__(
         self,
         store: Store,
         *,
         now: Callable[[], datetime],
-        view: str = "all",
+        view: str | Search = "all",
         page_size: int = 200,
         empty_text: str = "No tickets here.",
+        sla: SlaPolicy = DEFAULT_POLICY,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -98,9 +118,12 @@ class TicketList(ScrollView, can_focus=True):
         self.view = view
         self.page_size = max(1, page_size)
         self.empty_text = empty_text
+        self.sla = sla
         self.count = 0
+        self.selected: set[int] = set()  # ticket ids marked with x/space, across views
         self.pages_fetched = 0  # how many times the store was asked for a page
         self._pages: OrderedDict[int, list[TicketRow]] = OrderedDict()
+        self._due: dict[int, datetime] = {}  # due times of the cached pages' tickets
         self._announced: int | None = None
         self._line_cache: LRUCache[tuple, Strip] = LRUCache(1024)
         self._styles: dict[str, Style] = {}
@@ -119,39 +142,78 @@ class TicketList(ScrollView, can_focus=True):
         number, offset = divmod(index, self.page_size)
         page = self._pages.get(number)
         if page is None:
-            page = list_tickets(self.store, self.view, number * self.page_size, self.page_size)
+            page = view_page(self.store, self.view, number * self.page_size, self.page_size)
             self.pages_fetched += 1
             self._pages[number] = page
+            self._due.update(due_times(self.store, [ticket.id for ticket in page]))
             while len(self._pages) > MAX_CACHED_PAGES:
-                self._pages.popitem(last=False)
+                for ticket in self._pages.popitem(last=False)[1]:
+                    self._due.pop(ticket.id, None)
         else:
             self._pages.move_to_end(number)
         return page[offset] if offset < len(page) else None
+
+    def cached_indices(self, ticket_ids: set[int]) -> dict[int, int]:
+        """The index of each of `ticket_ids` found in the cached pages (no store reads)."""
+        found: dict[int, int] = {}
+        for number, page in self._pages.items():
+            for offset, ticket in enumerate(page):
+                if ticket.id in ticket_ids:
+                    found[ticket.id] = number * self.page_size + offset
+        return found
 
     @property
     def ticket(self) -> TicketRow | None:
         """The ticket under the cursor."""
         return self.row(self.cursor)
 
-    def load(self, view: str | None = None, *, keep_ticket: int | None = None) -> None:
+    def load(
+        self,
+        view: str | Search | None = None,
+        *,
+        keep_ticket: int | None = None,
+        fallback_index: int = 0,
+        count: int | None = None,
+    ) -> None:
         """(Re)read the view from the store: count, cleared cache, cursor kept in range.
 
-        With `keep_ticket`, the cursor goes to that ticket if the view holds it.
+        With `keep_ticket`, the cursor goes to that ticket if the view holds it, and otherwise
+        to `fallback_index` (after a ticket left the view: the one that took its place).
+        `count`, when the caller has just counted the view, saves counting it again.
         """
         if view is not None:
             self.view = view
         self._pages.clear()
+        self._due.clear()
         self._line_cache.clear()
-        self.count = count_tickets(self.store, self.view)
+        self.count = count_view(self.store, self.view) if count is None else count
         self.virtual_size = Size(0, self.count)
         position = None
         if keep_ticket is not None:
-            position = ticket_position(self.store, self.view, keep_ticket)
+            position = view_position(self.store, self.view, keep_ticket)
         self._announced = None
-        self.set_reactive(TicketList.cursor, self._clamp(position if position is not None else 0))
+        index = position if position is not None else fallback_index
+        self.set_reactive(TicketList.cursor, self._clamp(index))
         self._scroll_cursor_into_view(self.cursor)
         self.refresh()
         self._announce()
+
+    # --- selection ----------------------------------------------------------------------------
+
+    def action_toggle_select(self) -> None:
+        ticket = self.ticket
+        if ticket is None:
+            return
+        self.selected.symmetric_difference_update({ticket.id})
+        self.refresh_line(self.cursor)
+        self.post_message(self.SelectionChanged(self, frozenset(self.selected)))
+
+    def clear_selection(self) -> None:
+        if self.selected:
+            self.selected.clear()
+            self._line_cache.clear()
+            self.refresh()
+            self.post_message(self.SelectionChanged(self, frozenset()))
 
     # --- cursor -------------------------------------------------------------------------------
 
@@ -268,10 +330,13 @@ class TicketList(ScrollView, can_focus=True):
         if ticket is None:
             return Strip.blank(width, base)
         is_cursor = index == self.cursor
-        key = (ticket.id, index, width, is_cursor, is_cursor and self.has_focus)
+        is_selected = ticket.id in self.selected
+        key = (ticket.id, index, width, is_cursor, is_cursor and self.has_focus, is_selected)
         strip = self._line_cache.get(key)
         if strip is None:
-            text = self._row_text(ticket, width)
+            text = self._row_text(ticket, width, selected=is_selected)
+            if is_selected:
+                text.stylize(self._style("selected"))
             if is_cursor:
                 text.stylize(self._style("cursor"))
             strip = self._line_cache[key] = self._strip(text, width, base)
@@ -284,21 +349,23 @@ class TicketList(ScrollView, can_focus=True):
         ]
         return Strip(segments).adjust_cell_length(width, base)
 
-    def _row_text(self, ticket: TicketRow, width: int) -> Text:
-        """One row: unread marker, channel, customer, subject (+tags, snippet), age, status."""
+    def _row_text(self, ticket: TicketRow, width: int, *, selected: bool = False) -> Text:
+        """One row: selection, unread and flag marks, channel, customer, subject (+priority,
+        tags, snippet), age, status."""
         unread, dim = self._style("unread"), self._style("dim")
-        # marker 2, channel 8, customer, " ", subject, " ", age 6, "  ", status 7, " "
+        # marks 4, channel 8, customer, " ", subject, " ", age 6, "  ", status 7, " "
         channel_w, age_w, status_w = 8, 6, 10
         customer_w = 24 if width >= 120 else 16
         if width < 70:
             channel_w, status_w = 0, 1
-        subject_w = max(8, width - 2 - channel_w - customer_w - 1 - 1 - age_w - status_w)
+        subject_w = max(8, width - 4 - channel_w - customer_w - 1 - 1 - age_w - status_w)
 
         row = Text(no_wrap=True, end="")
-        if ticket.unread_count:
-            row.append_text(_cell("●", 2, self._style("marker")))
-        else:
-            row.append_text(_cell("⚑" if ticket.flagged else "", 2, dim))
+        marker = self._style("marker")
+        row.append("✓" if selected else " ", marker)
+        row.append("●" if ticket.unread_count else " ", marker)
+        row.append("⚑" if ticket.flagged else " ", marker)
+        row.append(" ")
         if channel_w:
             row.append_text(_cell(ticket.channel, channel_w, dim))
         customer = ticket.customer_name or ticket.customer_email or "(unknown)"
@@ -306,6 +373,8 @@ class TicketList(ScrollView, can_focus=True):
         row.append(" ")
 
         subject = Text(no_wrap=True, end="")
+        if ticket.priority > 0:
+            subject.append("!" * min(ticket.priority, 3) + " ", self._style("priority"))
         subject.append(ticket.subject or "(no subject)", unread if ticket.unread_count else "")
         for tag in ticket.tags:
             subject.append(" #" + tag, self._style("tag"))
@@ -319,6 +388,14 @@ class TicketList(ScrollView, can_focus=True):
         )
         if status_w > 1:
             row.append("  ")
-            row.append_text(_cell(ticket.status, status_w - 3, dim))
+            due = self._due.get(ticket.id) if ticket.status == "open" else None
+            if due is None:
+                row.append_text(_cell(ticket.status, status_w - 3, dim))
+            else:  # an open ticket waiting for an answer: the time left says more than "open"
+                now = self.now()
+                urgency = self.sla.urgency(ticket.channel, due, now)
+                row.append_text(
+                    _cell(due_label(due, now), status_w - 3, self._style(f"due-{urgency}"))
+                )
         row.append(" ")
         return row

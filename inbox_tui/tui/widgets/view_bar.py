@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from rich.text import Text
 from textual.widgets import Static
 
-from inbox_tui.store.views import VIEWS
+from inbox_tui.tui.ticket_views import VIEW_NAMES
 
 
 class ViewBar(Static):
@@ -17,8 +17,8 @@ class ViewBar(Static):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(Text(""), id=id, classes=classes)
-        self.counts: dict[str, int] = dict.fromkeys(VIEWS, 0)
-        self.current = VIEWS[0]
+        self.counts: dict[str, int] = dict.fromkeys(VIEW_NAMES, 0)
+        self.current = "all"
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -30,7 +30,7 @@ class ViewBar(Static):
         current_style = self.get_component_rich_style("view-bar--current")
         key_style = self.get_component_rich_style("view-bar--key")
         text = Text(no_wrap=True, overflow="ellipsis", end="")
-        for number, view in enumerate(VIEWS, start=1):
+        for number, view in enumerate(VIEW_NAMES, start=1):
             if number > 1:
                 text.append(" ")
             start = len(text)
