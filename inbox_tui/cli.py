@@ -56,6 +56,13 @@ class Context:
             raise CliError(str(exc)) from None
 
     @property
+    def sla(self) -> Any:
+        """The first-response policy from the config (targets, business hours, time zone)."""
+        from inbox_tui.sla import SlaPolicy
+
+        return SlaPolicy.from_config(self.config)
+
+    @property
     def seller_emails(self) -> frozenset[str]:
         return frozenset(email.lower() for email in self.config.seller.emails)
 
@@ -95,7 +102,14 @@ def _run_tui(state: Context, store: Any, *, title: str) -> None:
 
     ui = state.config.ui
     try:
-        run_tui(store, title=title, theme=ui.theme, page_size=ui.page_size)
+        run_tui(
+            store,
+            title=title,
+            theme=ui.theme,
+            page_size=ui.page_size,
+            tz=state.config.seller.tzinfo,
+            sla=state.sla,
+        )
     except UnknownTheme as exc:  # only Textual knows its themes
         raise CliError(f"config: ui.theme: {exc}") from None
     finally:
@@ -163,6 +177,7 @@ def _import(state: Context, kind: str, path: Path) -> None:
                 store,
                 path,
                 seller_emails=state.seller_emails,
+                sla=state.sla,
                 progress=lambda n: bar.advance(task, n),
                 on_total=lambda total: bar.update(task, total=total),
             )
@@ -232,7 +247,7 @@ def export(state: Context, fmt: str, output: Path | None) -> None:
 @cli.command()
 @pass_context
 def sync(state: Context) -> None:
-    """Bring every configured source up to date (local Maildir and mbox sources for now)."""
+    """Bring every configured source up to date (IMAP, local Maildir and mbox)."""
     from inbox_tui.importer import NotAMailbox, import_maildir, import_mbox
 
     sources = state.config.sources
@@ -243,9 +258,12 @@ def sync(state: Context) -> None:
     failed = 0
     try:
         for source in sources:
+            if source.kind == "imap":
+                failed += not _sync_imap(state, store, source)
+                continue
             run: Callable[..., Any] = {"maildir": import_maildir, "mbox": import_mbox}[source.kind]
             try:
-                result = run(store, source.path, seller_emails=state.seller_emails)
+                result = run(store, source.path, seller_emails=state.seller_emails, sla=state.sla)
             except NotAMailbox as exc:
                 failed += 1
                 click.echo(f"{source.name}: failed: {exc}", err=True)
@@ -255,6 +273,42 @@ def sync(state: Context) -> None:
         store.close()
     if failed:
         sys.exit(1)
+
+
+def _sync_imap(state: Context, store: Any, source: Any) -> bool:
+    """Sync one IMAP source with a progress bar per folder; False if any part of it failed."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from inbox_tui.sources.imap import ImapSyncError, sync_source
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    try:
+        with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
+            tasks: dict[str, Any] = {}
+
+            def progress(folder: str, done: int, total: int | None) -> None:
+                if folder not in tasks:
+                    tasks[folder] = bar.add_task(f"{source.name}/{folder}", total=total)
+                bar.update(tasks[folder], completed=done, total=total)
+
+            results = sync_source(
+                store,
+                source,
+                seller_emails=state.seller_emails,
+                progress=progress,
+                sla=state.sla,
+            )
+    except ImapSyncError as exc:
+        click.echo(f"{source.name}: failed: {exc}", err=True)
+        return False
+    ok = True
+    for result in results:
+        line = f"{source.name}/{result.summary()}"
+        click.echo(line, err=bool(result.failed))
+        for problem in result.problems[:20]:
+            click.echo(f"  {problem}", err=True)
+        ok = ok and not result.failed and not result.errors
+    return ok
 
 
 @cli.command()

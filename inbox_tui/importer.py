@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from inbox_tui.mail.message import ParsedMessage
 from inbox_tui.mail.parse import parse_message
 from inbox_tui.mail.threading import thread_hints
+from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.sources.base import IncomingMessage
 from inbox_tui.sources.maildir import MaildirReader, NotAMailbox
 from inbox_tui.sources.mbox import MboxReader
@@ -49,16 +49,6 @@ class ImportResult:
         return ", ".join(parts) + f" ({self.seconds:.1f}s, {rate:,.0f} msg/s)"
 
 
-def _parse(raw: bytes) -> ParsedMessage:
-    try:
-        return parse_message(raw)
-    except Exception as exc:  # parse_message promises not to raise; never let a bug stop an import
-        return ParsedMessage(
-            message_id=None, in_reply_to=None, references=(), subject="", from_=None,
-            parse_error=f"parser failed: {type(exc).__name__}: {exc}"[:300],
-        )  # fmt: skip
-
-
 def import_messages(
     store: Store,
     items: Iterable[IncomingMessage],
@@ -66,9 +56,15 @@ def import_messages(
     seller_emails: frozenset[str] = frozenset(),
     progress: Progress | None = None,
     result: ImportResult | None = None,
+    sla: SlaPolicy | None = None,
 ) -> ImportResult:
-    """Store every message; commits every BATCH_SIZE so an interrupted import resumes cheaply."""
+    """Store every message; commits every BATCH_SIZE so an interrupted import resumes cheaply.
+
+    After each batch the touched tickets' due times are recomputed with `sla` (default: the
+    default policy) and, if it says so, snoozed tickets the customer wrote to are woken.
+    """
     result = result or ImportResult()
+    sla = sla or DEFAULT_POLICY
     started = time.perf_counter()
     seller = frozenset(address.lower() for address in seller_emails)
     ingest = Ingest(store)
@@ -84,7 +80,7 @@ def import_messages(
                 if ingest.record_if_known(item, digest):
                     result.known += 1
                     continue
-                parsed = _parse(item.raw)
+                parsed = parse_message(item.raw)
                 outcome = ingest.add(
                     item, parsed, thread_hints(parsed, item.raw, seller), digest=digest
                 )
@@ -95,6 +91,7 @@ def import_messages(
                 result.tickets_created += int(outcome.ticket_created)
                 result.merged += outcome.merged
                 result.unreadable += int(parsed.parse_error is not None)
+        ingest.settle(sla)
         if progress:
             progress(len(batch))
     result.seconds += time.perf_counter() - started
@@ -108,6 +105,7 @@ def import_maildir(
     seller_emails: frozenset[str] = frozenset(),
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
+    sla: SlaPolicy | None = None,
 ) -> ImportResult:
     """Import a Maildir and its Maildir++ subfolders. Files already imported are not even read."""
     reader = MaildirReader(Path(path))
@@ -135,7 +133,7 @@ def import_maildir(
                         progress(1)
 
     return import_messages(
-        store, items(), seller_emails=seller_emails, progress=progress, result=result
+        store, items(), seller_emails=seller_emails, progress=progress, result=result, sla=sla
     )
 
 
@@ -146,6 +144,7 @@ def import_mbox(
     seller_emails: frozenset[str] = frozenset(),
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
+    sla: SlaPolicy | None = None,
 ) -> ImportResult:
     """Import one mbox file. Messages are identified by the digest of their bytes."""
     reader = MboxReader(Path(path))
@@ -157,7 +156,12 @@ def import_mbox(
         on_total(total)
     before = result.known
     imported = import_messages(
-        store, reader.messages(known), seller_emails=seller_emails, progress=progress, result=result
+        store,
+        reader.messages(known),
+        seller_emails=seller_emails,
+        progress=progress,
+        result=result,
+        sla=sla,
     )
     skipped = total - (imported.added + imported.copies + imported.known - before)
     imported.known += skipped

@@ -18,8 +18,10 @@ from datetime import datetime
 
 from inbox_tui.mail.message import Address, ParsedMessage
 from inbox_tui.mail.threading import ThreadHints, normalize_subject
+from inbox_tui.sla import SlaPolicy
 from inbox_tui.sources.base import IncomingMessage
 from inbox_tui.store.db import Store, format_time, utc_now
+from inbox_tui.store.due import refresh_due, wake_on_reply
 
 SUBJECT_FALLBACK_DAYS = 60
 
@@ -79,7 +81,8 @@ class Ingest:
     """Stores messages one by one inside the caller's transaction, with a small customer cache.
 
     Call `begin_batch()` at the start of every transaction: it forgets the cache, which may
-    hold rows a rolled-back transaction never kept.
+    hold rows a rolled-back transaction never kept. Call `settle(policy)` after the commit: it
+    brings the due times of the tickets the batch touched up to date.
     """
 
     def __init__(self, store: Store) -> None:
@@ -87,10 +90,22 @@ class Ingest:
         self.conn: sqlite3.Connection = store.conn
         self._customers: dict[str, int] = {}
         self.now = utc_now()  # imported_at for this batch
+        self.touched: set[int] = set()  # tickets that got a message in this batch
+        self.written_to: set[int] = set()  # … of them, those the customer wrote to
 
     def begin_batch(self) -> None:
         self._customers.clear()
+        self.touched.clear()
+        self.written_to.clear()
         self.now = utc_now()
+
+    def settle(self, policy: SlaPolicy) -> None:
+        """After the batch committed: wake snoozed tickets the customer wrote to (when the
+        policy says so) and recompute the due times of every ticket the batch touched."""
+        if policy.wake_on_reply and self.written_to:
+            wake_on_reply(self.store, sorted(self.written_to), policy=policy)
+        if self.touched:
+            refresh_due(self.store, sorted(self.touched), policy)
 
     def record_if_known(self, item: IncomingMessage, digest: str) -> bool:
         """True (and the location recorded) when these exact bytes are stored already."""
@@ -205,6 +220,9 @@ class Ingest:
                 ],
             )
         add_location(self.store, item, message_id)
+        self.touched.add(ticket_id)
+        if hints.direction == "in":
+            self.written_to.add(ticket_id)
         self._update_ticket(ticket_id, hints, parsed, date_text, customer_id, seen, created)
         return Outcome("added", ticket_id, message_id, created, merged)
 
