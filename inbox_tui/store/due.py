@@ -18,7 +18,7 @@ from inbox_tui.store.actions import atomic
 from inbox_tui.store.db import Store, format_time, parse_time, utc_now
 
 # Private helpers of views.py, reused so a Due row is built exactly like any other list row.
-from inbox_tui.store.views import TICKET_COLUMNS, TicketRow, tags_for, ticket_row
+from inbox_tui.store.views import TicketRow, page_rows
 
 BATCH = 500  # ids per IN (...) list and per transaction
 
@@ -89,22 +89,14 @@ def count_due(store: Store) -> int:
 
 def list_due(store: Store, offset: int = 0, limit: int = 100) -> list[TicketRow]:
     """A window of the Due view: open tickets with a due time, most urgent (earliest) first."""
-    rows = store.conn.execute(
-        f"""
-        WITH page AS (
-            SELECT id FROM tickets INDEXED BY tickets_due
-            WHERE status = 'open' AND due_at IS NOT NULL
-            ORDER BY due_at, id LIMIT ? OFFSET ?
-        )
-        SELECT {TICKET_COLUMNS}, t.due_at
-        FROM page JOIN tickets t ON t.id = page.id
-        LEFT JOIN customers c ON c.id = t.customer_id
-        ORDER BY t.due_at, t.id
-        """,
+    return page_rows(
+        store,
+        """SELECT id FROM tickets INDEXED BY tickets_due
+           WHERE status = 'open' AND due_at IS NOT NULL
+           ORDER BY due_at, id LIMIT ? OFFSET ?""",
         (max(0, limit), max(0, offset)),
-    ).fetchall()
-    tags = tags_for(store, [row["id"] for row in rows])
-    return [ticket_row(row, tags.get(row["id"], ())) for row in rows]
+        "t.due_at, t.id",
+    )
 
 
 def due_times(store: Store, ticket_ids: list[int]) -> dict[int, datetime]:

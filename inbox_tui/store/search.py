@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from inbox_tui.search import Query, SearchError, Term, parse_query, time_bound
 from inbox_tui.store.db import Store, format_time
-from inbox_tui.store.views import TICKET_COLUMNS, TicketRow, tags_for, ticket_row
+from inbox_tui.store.views import TicketRow, page_rows
 
 __all__ = ["COUNT_CAP", "SearchError", "count_search", "search_tickets", "to_sql"]
 
@@ -69,21 +69,13 @@ def search_tickets(
     parsed = _parsed(query)
     plan = "rare" if _matches(store, parsed, RARE_MATCHES) <= RARE_MATCHES else "walk"
     where, params = to_sql(parsed, now, plan=plan)
-    rows = store.conn.execute(
-        f"""
-        WITH page AS (
-            SELECT t.id FROM {_tickets(parsed)} {where}
-            ORDER BY t.last_message_at DESC, t.id DESC LIMIT ? OFFSET ?
-        )
-        SELECT {TICKET_COLUMNS}
-        FROM page JOIN tickets t ON t.id = page.id
-        LEFT JOIN customers c ON c.id = t.customer_id
-        ORDER BY t.last_message_at DESC, t.id DESC
-        """,
+    return page_rows(
+        store,
+        f"""SELECT t.id FROM {_tickets(parsed)} {where}
+            ORDER BY t.last_message_at DESC, t.id DESC LIMIT ? OFFSET ?""",
         (*params, max(0, limit), max(0, offset)),
-    ).fetchall()
-    tags = tags_for(store, [row["id"] for row in rows])
-    return [ticket_row(row, tags.get(row["id"], ())) for row in rows]
+        "t.last_message_at DESC, t.id DESC",
+    )
 
 
 def count_search(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from inbox_tui.store.db import Store
@@ -93,18 +94,29 @@ def list_tickets(
     where, params = _view_filter(view)
     # The page's ids come from the covering (status,) last_message_at, id index; only those
     # rows are then joined, so a large OFFSET walks index entries, not ticket rows.
+    return page_rows(
+        store,
+        f"""SELECT id FROM tickets {where}
+            ORDER BY last_message_at DESC, id DESC LIMIT ? OFFSET ?""",
+        (*params, max(0, limit), max(0, offset)),
+        "t.last_message_at DESC, t.id DESC",
+    )
+
+
+def page_rows(
+    store: Store, page_sql: str, params: Sequence[object], order_by: str
+) -> list[TicketRow]:
+    """Ticket rows (with customer and tags) for the page of ids `page_sql` selects, in
+    `order_by` order. Every list of the TUI (views, Due, search) is read through here."""
     rows = store.conn.execute(
         f"""
-        WITH page AS (
-            SELECT id FROM tickets {where}
-            ORDER BY last_message_at DESC, id DESC LIMIT ? OFFSET ?
-        )
+        WITH page AS ({page_sql})
         SELECT {TICKET_COLUMNS}
         FROM page JOIN tickets t ON t.id = page.id
         LEFT JOIN customers c ON c.id = t.customer_id
-        ORDER BY t.last_message_at DESC, t.id DESC
+        ORDER BY {order_by}
         """,
-        (*params, max(0, limit), max(0, offset)),
+        params,
     ).fetchall()
     tags = tags_for(store, [row["id"] for row in rows])
     return [ticket_row(row, tags.get(row["id"], ())) for row in rows]
