@@ -286,3 +286,24 @@ def _addresses(value: str) -> tuple[tuple[str, str], ...]:
         elif isinstance(item, str):
             out.append(("", item))
     return tuple(out)
+
+
+def other_tickets(store: Store, ticket_id: int, limit: int = 5) -> tuple[int, list[TicketRow]]:
+    """The same customer's other tickets: how many there are, and the newest `limit` of them."""
+    row = store.conn.execute(
+        "SELECT customer_id FROM tickets WHERE id = ?", (ticket_id,)
+    ).fetchone()
+    if row is None or row["customer_id"] is None:
+        return 0, []
+    customer = row["customer_id"]
+    count = store.conn.execute(
+        "SELECT count(*) FROM tickets WHERE customer_id = ? AND id != ?", (customer, ticket_id)
+    ).fetchone()[0]
+    rows = page_rows(
+        store,
+        """SELECT id FROM tickets WHERE customer_id = ? AND id != ?
+           ORDER BY last_message_at DESC LIMIT ?""",
+        (customer, ticket_id, max(0, limit)),
+        "t.last_message_at DESC, t.id DESC",
+    )
+    return count, rows

@@ -1,4 +1,4 @@
-"""The thread screen: one ticket's thread full-screen; Escape or q goes back.
+"""The thread screen: one ticket's thread with the customer panel beside it; Escape or q goes back.
 
 Triage keys act on this ticket through the main screen (one place for every action); closing
 or marking pending goes back to the list, where the cursor is already on the next ticket.
@@ -10,11 +10,13 @@ from collections.abc import Callable
 from datetime import datetime
 
 from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from inbox_tui.store.db import Store
 from inbox_tui.tui.keymap import bindings
+from inbox_tui.tui.widgets.customer_panel import CustomerPanel
 from inbox_tui.tui.widgets.thread_view import ThreadView
 
 LEAVES = frozenset({"close_tickets", "pending_tickets"})
@@ -25,6 +27,7 @@ class ThreadScreen(Screen):
     """Reading one ticket, with the whole terminal for it."""
 
     BINDINGS = bindings("thread_screen")
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # the customer panel needs room
 
     def __init__(self, store: Store, ticket_id: int, *, now: Callable[[], datetime]) -> None:
         super().__init__()
@@ -34,13 +37,17 @@ class ThreadScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield ThreadView(self.store, now=self.now, max_body_chars=500_000, id="thread")
+        with Horizontal():
+            yield ThreadView(self.store, now=self.now, max_body_chars=500_000, id="thread")
+            with VerticalScroll(id="customer"):
+                yield CustomerPanel(self.store, now=self.now)
         yield Footer()
 
     def on_mount(self) -> None:
         thread = self.query_one(ThreadView)
         thread.show_ticket(self.ticket_id, immediately=True)
         thread.focus()
+        self.query_one(CustomerPanel).show_ticket(self.ticket_id)
         self.sub_title = f"Ticket #{self.ticket_id}"
 
     def action_close(self) -> None:
@@ -56,7 +63,9 @@ class ThreadScreen(Screen):
             self.dismiss()
         else:
             self.query_one(ThreadView).refresh_ticket()
+            self.query_one(CustomerPanel).show_ticket(self.ticket_id)
 
     def on_screen_resume(self) -> None:
         # back from the snooze or tag dialog: show what changed
         self.query_one(ThreadView).refresh_ticket()
+        self.query_one(CustomerPanel).show_ticket(self.ticket_id)
