@@ -68,4 +68,6 @@ async def test_thread_screen_shows_the_panel_when_there_is_room(store, tmp_path)
     async with narrow.run_test(size=(80, 24)) as pilot:
         narrow.push_screen(ThreadScreen(store, ticket, now=lambda: NOW))
         await pilot.pause()
-        assert narrow.screen.query_one("#customer").display is False  # narrow: the thread gets it all
+        assert (
+            narrow.screen.query_one("#customer").display is False
+        )  # narrow: the thread gets it all
