@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import traceback
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -97,7 +96,7 @@ def cli(ctx: click.Context, config_path: Path | None, db_path: Path | None) -> N
         _run_tui(state, store, title="inbox-tui")
 
 
-def _run_tui(state: Context, store: Any, *, title: str) -> None:
+def _run_tui(state: Context, store: Any, *, title: str, sync: bool = True) -> None:
     from inbox_tui.tui.app import UnknownTheme, run_tui
 
     ui = state.config.ui
@@ -109,6 +108,9 @@ def _run_tui(state: Context, store: Any, *, title: str) -> None:
             page_size=ui.page_size,
             tz=state.config.seller.tzinfo,
             sla=state.sla,
+            sources=state.config.sources if sync else (),
+            seller_emails=state.seller_emails,
+            sync_every=state.config.sync.interval_minutes * 60.0,
         )
     except UnknownTheme as exc:  # only Textual knows its themes
         raise CliError(f"config: ui.theme: {exc}") from None
@@ -143,7 +145,7 @@ def demo(state: Context, db_path: Path | None, rebuild: bool, no_tui: bool) -> N
         click.echo(f"demo inbox ready at {path} ({count} tickets)")
         store.close()
         return
-    _run_tui(state, store, title="inbox-tui demo")
+    _run_tui(state, store, title="inbox-tui demo", sync=False)  # the demo is not the seller's mail
 
 
 @cli.group(name="import")
@@ -248,7 +250,9 @@ def export(state: Context, fmt: str, output: Path | None) -> None:
 @pass_context
 def sync(state: Context) -> None:
     """Bring every configured source up to date (IMAP, local Maildir and mbox)."""
-    from inbox_tui.importer import NotAMailbox, import_maildir, import_mbox
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from inbox_tui.syncing import sync_one
 
     sources = state.config.sources
     if not sources:
@@ -256,59 +260,37 @@ def sync(state: Context) -> None:
         return
     store = state.open_store()
     failed = 0
-    try:
-        for source in sources:
-            if source.kind == "imap":
-                failed += not _sync_imap(state, store, source)
-                continue
-            run: Callable[..., Any] = {"maildir": import_maildir, "mbox": import_mbox}[source.kind]
-            try:
-                result = run(store, source.path, seller_emails=state.seller_emails, sla=state.sla)
-            except NotAMailbox as exc:
-                failed += 1
-                click.echo(f"{source.name}: failed: {exc}", err=True)
-                continue
-            click.echo(f"{source.name}: {result.summary()}")
-    finally:
-        store.close()
-    if failed:
-        sys.exit(1)
-
-
-def _sync_imap(state: Context, store: Any, source: Any) -> bool:
-    """Sync one IMAP source with a progress bar per folder; False if any part of it failed."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    from inbox_tui.sources.imap import ImapSyncError, sync_source
-
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     try:
         with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
             tasks: dict[str, Any] = {}
 
-            def progress(folder: str, done: int, total: int | None) -> None:
-                if folder not in tasks:
-                    tasks[folder] = bar.add_task(f"{source.name}/{folder}", total=total)
-                bar.update(tasks[folder], completed=done, total=total)
+            def progress(source: str, folder: str, done: int, total: int | None) -> None:
+                key = f"{source}/{folder}"
+                if key not in tasks:
+                    tasks[key] = bar.add_task(key, total=total)
+                bar.update(tasks[key], completed=done, total=total)
 
-            results = sync_source(
-                store,
-                source,
-                seller_emails=state.seller_emails,
-                progress=progress,
-                sla=state.sla,
-            )
-    except ImapSyncError as exc:
-        click.echo(f"{source.name}: failed: {exc}", err=True)
-        return False
-    ok = True
-    for result in results:
-        line = f"{source.name}/{result.summary()}"
-        click.echo(line, err=bool(result.failed))
-        for problem in result.problems[:20]:
-            click.echo(f"  {problem}", err=True)
-        ok = ok and not result.failed and not result.errors
-    return ok
+            for source in sources:
+                outcome = sync_one(
+                    store,
+                    source,
+                    seller_emails=state.seller_emails,
+                    sla=state.sla,
+                    progress=progress,
+                )
+                for line in outcome.lines:
+                    click.echo(line, err=": failed:" in line)
+                for problem in outcome.problems[:20]:
+                    click.echo(f"  {problem}", err=True)
+                if outcome.failed:
+                    failed += 1
+                    if not outcome.lines:
+                        click.echo(f"{source.name}: failed: {outcome.failed}", err=True)
+    finally:
+        store.close()
+    if failed:
+        sys.exit(1)
 
 
 @cli.command()

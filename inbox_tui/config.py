@@ -50,6 +50,7 @@ __all__ = [
     "SourceConfig",
     "SlaConfig",
     "SnoozeConfig",
+    "SyncConfig",
     "UiConfig",
     "load_config",
     "parse_config",
@@ -460,6 +461,19 @@ class SnoozeConfig(_Section):
     )
 
 
+class SyncConfig(_Section):
+    """Syncing while the inbox is open."""
+
+    interval_minutes: int = Field(
+        5,
+        ge=0,
+        le=1440,
+        strict=True,
+        description="Sync every source this often while the TUI runs, and once at start"
+        " (0: only at start; `inbox-tui sync` syncs on demand).",
+    )
+
+
 class Config(_Section):
     """Every setting of inbox-tui. All keys are optional; a missing file means all defaults."""
 
@@ -484,6 +498,9 @@ class Config(_Section):
     )
     snooze: SnoozeConfig = Field(
         default_factory=SnoozeConfig, description="Snoozed tickets (see below)."
+    )
+    sync: SyncConfig = Field(
+        default_factory=SyncConfig, description="Background sync in the TUI (see below)."
     )
 
     @field_validator("sources")

@@ -165,7 +165,7 @@ CASES = {
     ),
     "unknown top-level key": (
         "database: x.db\nsellers: {}\n",
-        "config.yaml line 2: sellers: unknown key (known: database, seller, sla, snooze, sources, ui)",
+        "config.yaml line 2: sellers: unknown key (known: database, seller, sla, snooze, sources, sync, ui)",
     ),
     "unknown key in a source": (
         """

@@ -26,6 +26,10 @@ class ImapSyncError(Exception):
     """A source could not be synced at all (connect, TLS, login); str() is one line."""
 
 
+class ImapUnreachable(ImapSyncError):
+    """The server could not be reached at all: no network, refused, no answer, no DNS."""
+
+
 def connect(config: ImapSourceConfig, *, timeout: float = TIMEOUT) -> IMAPClient:
     """A logged-in connection, or ImapSyncError with one line saying what went wrong."""
     host, port = config.host, config.effective_port
@@ -52,13 +56,13 @@ def connect(config: ImapSourceConfig, *, timeout: float = TIMEOUT) -> IMAPClient
     except ssl.SSLError as exc:
         raise ImapSyncError(f"TLS with {host}:{port} failed: {exc.reason or exc}") from None
     except ConnectionRefusedError:
-        raise ImapSyncError(f"connection refused by {host}:{port}") from None
+        raise ImapUnreachable(f"connection refused by {host}:{port}") from None
     except TimeoutError:
-        raise ImapSyncError(f"no answer from {host}:{port} within {timeout:.0f}s") from None
+        raise ImapUnreachable(f"no answer from {host}:{port} within {timeout:.0f}s") from None
     except socket.gaierror as exc:
-        raise ImapSyncError(f"cannot resolve {host}: {exc.strerror or exc}") from None
+        raise ImapUnreachable(f"cannot resolve {host}: {exc.strerror or exc}") from None
     except OSError as exc:
-        raise ImapSyncError(f"cannot connect to {host}:{port}: {exc.strerror or exc}") from None
+        raise ImapUnreachable(f"cannot connect to {host}:{port}: {exc.strerror or exc}") from None
     except IMAPClientError as exc:
         raise ImapSyncError(f"{host}:{port} refused the session: {error_text(exc)}") from None
     try:

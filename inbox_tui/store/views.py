@@ -307,3 +307,10 @@ def other_tickets(store: Store, ticket_id: int, limit: int = 5) -> tuple[int, li
         "t.last_message_at DESC, t.id DESC",
     )
     return count, rows
+
+
+def outbox_waiting(store: Store) -> int:
+    """Replies queued or failed, not yet accepted by a server (the status line shows them)."""
+    return store.conn.execute(
+        "SELECT count(*) FROM outbox WHERE status IN ('queued', 'sending', 'failed')"
+    ).fetchone()[0]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+from textual import work
 from textual.app import App
 from textual.screen import Screen
 
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store.db import Store
+from inbox_tui.syncing import SourceOutcome, sync_all
 from inbox_tui.tui.commands import KeymapCommands
 from inbox_tui.tui.keymap import bindings
 from inbox_tui.tui.screens.help import HelpScreen
@@ -18,6 +20,7 @@ from inbox_tui.tui.screens.main import MainScreen
 from inbox_tui.tui.ticket_views import wake_snoozed
 
 WAKE_EVERY = 60.0  # seconds between looks for snoozed tickets whose time has come
+STATUS_EVERY = 30.0  # seconds between redraws of the status line ("synced 3m ago")
 
 
 class UnknownTheme(ValueError):
@@ -46,9 +49,15 @@ class InboxApp(App[None]):
         now: Callable[[], datetime] = _utc_now,
         tz: tzinfo = UTC,
         sla: SlaPolicy = DEFAULT_POLICY,
+        sources: Sequence[Any] = (),
+        seller_emails: frozenset[str] = frozenset(),
+        sync_every: float = 0.0,
     ) -> None:
         super().__init__()
         self.sla = sla  # first-response targets: due times and their colours
+        self.sources = list(sources)  # synced in a worker at start and every `sync_every` s
+        self.seller_emails = seller_emails
+        self.sync_every = sync_every
         self.store = store
         self.page_size = page_size
         self.now = now  # injectable clock: ages in the list are relative to it
@@ -67,6 +76,50 @@ class InboxApp(App[None]):
     def on_mount(self) -> None:
         self.wake_snoozed()
         self.set_interval(WAKE_EVERY, self.wake_snoozed)
+        self.set_interval(STATUS_EVERY, self._show_status)
+        self._show_status()
+        if self.synced_sources:
+            self.sync_now()
+            if self.sync_every > 0:
+                self.set_interval(self.sync_every, self.sync_now)
+
+    @property
+    def main_screen(self) -> MainScreen | None:
+        main = self.screen_stack[0] if self.screen_stack else None
+        return main if isinstance(main, MainScreen) and main.is_mounted else None
+
+    @property
+    def synced_sources(self) -> int:
+        """How many sources the worker syncs (none for a store that lives only in memory)."""
+        return len(self.sources) if self.store.path is not None else 0
+
+    def _show_status(self) -> None:
+        if (main := self.main_screen) is not None:
+            main.show_status()
+
+    def sync_now(self) -> None:
+        """Sync every source in a worker thread; keys keep working while it runs."""
+        if (main := self.main_screen) is not None:
+            main.status.syncing()
+            main.show_status()
+        self._sync_worker()
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def _sync_worker(self) -> None:
+        # A connection of its own: SQLite connections are not shared between threads, and
+        # WAL lets the UI read while this one writes.
+        assert self.store.path is not None
+        store = Store.open(self.store.path)
+        try:
+            outcomes = sync_all(store, self.sources, seller_emails=self.seller_emails, sla=self.sla)
+        finally:
+            store.close()
+        self.call_from_thread(self._synced, outcomes)
+
+    def _synced(self, outcomes: list[SourceOutcome]) -> None:
+        if (main := self.main_screen) is not None:
+            main.status.synced(outcomes, self.now())
+            main.refresh_after_sync()
 
     def wake_snoozed(self) -> list[int]:
         """Open snoozed tickets whose time has come and show them; their ids."""

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header, Input, Static
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store import actions
 from inbox_tui.store.db import Store
-from inbox_tui.store.views import list_tags, tag_counts, ticket_states
+from inbox_tui.store.views import list_tags, outbox_waiting, tag_counts, ticket_states
 from inbox_tui.tui.keymap import bindings
 from inbox_tui.tui.screens.snooze import SnoozeScreen
 from inbox_tui.tui.screens.tag_picker import TagPicker
@@ -31,6 +31,7 @@ from inbox_tui.tui.ticket_views import (
     refresh_due,
     search_cap,
 )
+from inbox_tui.tui.widgets.status_line import StatusLine
 from inbox_tui.tui.widgets.thread_view import ThreadView
 from inbox_tui.tui.widgets.ticket_list import TicketList
 from inbox_tui.tui.widgets.view_bar import ViewBar
@@ -80,6 +81,7 @@ class MainScreen(Screen):
             )
             yield ThreadView(self.store, now=self.now, id="thread")
         yield Static(Text(EMPTY_STORE), id="empty")
+        yield StatusLine(id="status")
         yield Footer()
 
     @property
@@ -93,6 +95,26 @@ class MainScreen(Screen):
     def on_mount(self) -> None:
         self.ticket_list.focus()
         self.reload()
+        self.show_status()
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one("#status", StatusLine)
+
+    def show_status(self) -> None:
+        status = self.status
+        status.sources = getattr(self.app, "synced_sources", 0)
+        status.outbox = outbox_waiting(self.store)
+        status.show(self.now())
+
+    def refresh_after_sync(self) -> None:
+        """New mail arrived: re-read the list where the cursor is; the selection stays."""
+        current = self.ticket_list.ticket
+        self.reload(
+            keep_ticket=current.id if current else None, fallback_index=self.ticket_list.cursor
+        )
+        self.thread.refresh_ticket()
+        self.show_status()
 
     def reload(self, *, keep_ticket: int | None = None, fallback_index: int = 0) -> None:
         """Re-read counts and the current view from the store."""

@@ -1,0 +1,89 @@
+"""Syncing every configured source once: the one routine behind `inbox-tui sync` and the TUI.
+
+Each source is synced on its own; one that fails is reported and the others go on. A source
+that cannot be reached at all (refused, no answer, no DNS) counts as "offline", which the TUI
+shows without alarm: the seller keeps working and the next round tries again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from inbox_tui.importer import NotAMailbox, import_maildir, import_mbox
+from inbox_tui.sla import SlaPolicy
+from inbox_tui.store.db import Store
+
+FolderProgress = Callable[[str, str, int, int | None], None]  # source, folder, done, total
+
+
+@dataclass
+class SourceOutcome:
+    name: str
+    lines: list[str] = field(default_factory=list)  # one summary line per folder
+    problems: list[str] = field(default_factory=list)  # single messages that failed
+    failed: str | None = None  # why the source (or a folder of it) could not be synced
+    offline: bool = False  # the server could not be reached at all
+    new: int = 0
+
+
+def sync_one(
+    store: Store,
+    source: Any,
+    *,
+    seller_emails: frozenset[str],
+    sla: SlaPolicy,
+    progress: FolderProgress | None = None,
+) -> SourceOutcome:
+    """Sync one configured source (imap, maildir or mbox); never raises for a source's trouble."""
+    outcome = SourceOutcome(source.name)
+    if source.kind == "imap":
+        from inbox_tui.sources.imap import sync_source
+        from inbox_tui.sources.imap_session import ImapSyncError, ImapUnreachable
+
+        def folder_progress(folder: str, done: int, total: int | None) -> None:
+            if progress:
+                progress(source.name, folder, done, total)
+
+        try:
+            results = sync_source(
+                store, source, seller_emails=seller_emails, progress=folder_progress, sla=sla
+            )
+        except ImapSyncError as exc:
+            outcome.failed = str(exc)
+            outcome.offline = isinstance(exc, ImapUnreachable)
+            return outcome
+        for result in results:
+            outcome.lines.append(f"{source.name}/{result.summary()}")
+            outcome.problems.extend(result.problems)
+            outcome.new += result.new
+            if result.failed or result.errors:
+                outcome.failed = outcome.failed or result.failed or f"{result.errors} errors"
+        return outcome
+    run = {"maildir": import_maildir, "mbox": import_mbox}[source.kind]
+    try:
+        result = run(store, source.path, seller_emails=seller_emails, sla=sla)
+    except NotAMailbox as exc:
+        outcome.failed = str(exc)
+        return outcome
+    outcome.lines.append(f"{source.name}: {result.summary()}")
+    outcome.problems.extend(result.problems)
+    outcome.new = result.added
+    if result.failed:
+        outcome.failed = f"{result.failed} messages could not be read"
+    return outcome
+
+
+def sync_all(
+    store: Store,
+    sources: list[Any],
+    *,
+    seller_emails: frozenset[str],
+    sla: SlaPolicy,
+    progress: FolderProgress | None = None,
+) -> list[SourceOutcome]:
+    return [
+        sync_one(store, source, seller_emails=seller_emails, sla=sla, progress=progress)
+        for source in sources
+    ]

@@ -1,0 +1,73 @@
+"""Sync while the inbox is open: a worker brings new mail in; the status line says how it went."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+from inbox_tui.config import parse_config
+from inbox_tui.store import Store
+from inbox_tui.tui.app import InboxApp
+from inbox_tui.tui.widgets.status_line import StatusLine
+from tests.mailgen import make_mail, thread, write_maildir
+
+
+def _screen(app: InboxApp) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def test_new_mail_arrives_while_the_seller_reads(tmp_path: Path) -> None:
+    box = write_maildir(tmp_path / "Mail", thread(2, prefix="first"))
+    config = parse_config(f"sources:\n  - name: archive\n    kind: maildir\n    path: {box}\n")
+    store = Store.open(tmp_path / "inbox.db")
+    app = InboxApp(store, sources=config.sources, seller_emails=frozenset({"hello@shop.example"}))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Where is my order?" in _screen(app)
+        assert "synced just now · 2 new" in app.screen.query_one(StatusLine).text(app.now()).plain
+
+        await pilot.press("j")  # the seller is somewhere in the list when more mail comes
+        cursor_ticket = app.screen.ticket_list.ticket
+        write_maildir(box, [make_mail(subject="Falsche Größe", message_id="<late@x>")])
+        app.sync_now()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Falsche Größe" in _screen(app)
+        assert app.screen.ticket_list.ticket == cursor_ticket  # the cursor stayed on its ticket
+        assert "1 new" in app.screen.query_one(StatusLine).text(app.now()).plain
+
+
+async def test_an_unreachable_server_shows_offline_not_an_error(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("SHOP_IMAP_PASSWORD", "secret")
+    config = parse_config(
+        "sources:\n  - name: shop\n    kind: imap\n    host: 127.0.0.1\n"
+        f"    port: {_closed_port()}\n    tls: none\n    username: seller@example.com\n"
+        "    password_env: SHOP_IMAP_PASSWORD\n"
+    )
+    store = Store.open(tmp_path / "inbox.db")
+    app = InboxApp(store, sources=config.sources)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        line = app.screen.query_one(StatusLine).text(app.now()).plain
+        assert line.startswith("offline — connection refused by 127.0.0.1")
+        assert "outbox 0" in line
+        await pilot.press("j", "k")  # the inbox still answers keys
+        assert app.is_running
+
+
+async def test_without_sources_the_status_line_says_so(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "inbox.db")
+    app = InboxApp(store)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert "no sources to sync · outbox 0" in _screen(app)
