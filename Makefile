@@ -31,13 +31,13 @@ demo: $(VENV)/.installed
 	$(BIN)/inbox-tui demo
 
 # System packages the tests drive for real (tmux for the start-up test from a real terminal,
-# Dovecot for IMAP sync).
+# Dovecot for IMAP sync). RUNLEVEL=1 keeps the packages from starting system services.
 system-deps:
 	@missing=""; for entry in $(SYSTEM_PACKAGES); do pkg=$${entry%%:*}; cmd=$${entry#*:}; \
 	  PATH="$$PATH:/usr/sbin:/usr/local/sbin" command -v $$cmd >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages:$$missing"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq $$missing; \
 	fi
 
 test-deps: system-deps $(VENV)/.test-installed
