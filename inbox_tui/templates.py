@@ -1,0 +1,595 @@
+"""Reply templates: the YAML library, sandboxed Jinja2 rendering and checks (ranking: suggest.py).
+
+Pure: no Textual, no network. A template's missing variable never becomes a hole in the text:
+`render` reports it (name and line) and the caller blocks sending until it is filled.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+from jinja2 import meta, nodes
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from inbox_tui.config_yaml import ConfigError, load_yaml
+from inbox_tui.mail.threading import CHANNELS
+from inbox_tui.sanitize import clean_line, clean_text
+
+__all__ = [
+    "CONTEXT_SCHEMA",
+    "MissingVariable",
+    "Rendered",
+    "Template",
+    "TemplateError",
+    "check_library",
+    "load_library",
+    "load_templates",
+    "parse_templates",
+    "render",
+    "shipped_templates",
+    "template_problems",
+]
+
+# The variables a template may use: top-level name -> its fields (None: a plain value).
+CONTEXT_SCHEMA: dict[str, frozenset[str] | None] = {
+    "customer": frozenset({"name", "first_name", "email"}),
+    "ticket": frozenset({"subject", "channel", "id"}),
+    "order": frozenset(
+        {
+            "number",
+            "date",
+            "items",
+            "total",
+            "currency",
+            "tracking_number",
+            "tracking_url",
+            "carrier",
+            "tracking",  # the issue's spelling; the same value as tracking_number
+        }
+    ),
+    "seller": frozenset({"name", "signature"}),
+    "today": None,
+}
+ITEM_FIELDS = frozenset({"title", "quantity", "sku", "price"})
+MISSING_MARK = "[missing: {name}]"  # what a preview shows where a value is missing
+
+_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
+
+
+class TemplateError(Exception):
+    """A template that cannot be loaded or rendered. str() is one line: file, line, what."""
+
+    def __init__(self, message: str, file: str | None = None, line: int | None = None) -> None:
+        self.message, self.file, self.line = message, file, line
+        where = file or ""
+        if line is not None:
+            where = f"{where} line {line}" if where else f"line {line}"
+        text = f"{where}: {message}" if where else message
+        super().__init__(" ".join(text.splitlines()))
+
+
+# --- the library -----------------------------------------------------------------------------
+
+
+class _Entry(BaseModel):
+    """One template as written in YAML."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str  # a short id, also the shortcut in the picker
+    name: str = Field(min_length=1)
+    subject: str | None = None
+    body: str = Field(min_length=1)
+    channels: list[str] = Field(default_factory=list)
+    language: str = "en"
+    tags: list[str] = Field(default_factory=list)
+    status: Literal["open", "pending", "closed"] | None = None
+    keywords: list[str] = Field(default_factory=list)
+    examples: list[str] = Field(default_factory=list)
+
+    @field_validator("key")
+    @classmethod
+    def _short_id(cls, value: str) -> str:
+        if not _KEY.fullmatch(value):
+            raise ValueError(
+                f"expected a short id (lower-case letters, digits, '-', '_'; up to 32), got {value!r}"
+            )
+        return value
+
+    @field_validator("channels")
+    @classmethod
+    def _known_channels(cls, value: list[str]) -> list[str]:
+        for channel in value:
+            if channel not in CHANNELS:
+                raise ValueError(f"expected channels from {', '.join(CHANNELS)}, got {channel!r}")
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _language_code(cls, value: str) -> str:
+        value = value.strip().lower()
+        if not _LANGUAGE.fullmatch(value):
+            raise ValueError(f"expected a language code like en, tr, de, got {value!r}")
+        return value
+
+
+@dataclass(frozen=True)
+class Template:
+    """A validated template; `file` and `line` say where it was written, `body_line` where
+    its body text starts (template line 1)."""
+
+    key: str
+    name: str
+    body: str
+    subject: str | None = None
+    channels: tuple[str, ...] = ()  # empty: every channel
+    language: str = "en"
+    tags: tuple[str, ...] = ()
+    status: str | None = None
+    keywords: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    file: str = "<template>"
+    line: int = 1
+    body_line: int = 1
+
+    def applies_to(self, channel: str) -> bool:
+        return not self.channels or channel in self.channels
+
+
+def _value_line(lines: list[str], key_line: int) -> int:
+    """The first line of a value whose key is on `key_line`: the next one for a block scalar."""
+    text = lines[key_line - 1] if 0 < key_line <= len(lines) else ""
+    after = text.split(":", 1)[1].strip() if ":" in text else ""
+    return key_line + 1 if after[:1] in ("|", ">") else key_line
+
+
+def parse_templates(text: str, file: str = "templates.yaml") -> list[Template]:
+    """Templates from YAML text (a list of entries); a bad entry raises a one-line TemplateError."""
+    try:
+        data, positions = load_yaml(text, file)
+    except ConfigError as exc:
+        raise TemplateError(exc.message, file, exc.line) from None
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise TemplateError("expected a list of templates (- key: …)", file, positions[()][0])
+    lines = text.splitlines()
+    templates: list[Template] = []
+    for index, item in enumerate(data):
+        line = positions.get((index,), (None, None))[0]
+        label = f"[{index}]"
+        if isinstance(item, dict) and _KEY.fullmatch(str(item.get("key", ""))):
+            label = item["key"]
+        if not isinstance(item, dict):
+            raise TemplateError(
+                f"{label}: expected a mapping (key: …, name: …, body: …)", file, line
+            )
+        try:
+            entry = _Entry.model_validate(item)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            loc = tuple(error["loc"])
+            where = positions.get((index, *loc[:1]), (line, None))[0]
+            name = ".".join(str(part) for part in loc) or "(entry)"
+            if error["type"] == "extra_forbidden":
+                known = ", ".join(sorted(_Entry.model_fields))
+                message = f"{label}.{name}: unknown key (known: {known})"
+            elif error["type"] == "missing":
+                message = f"{label}: {name} is required"
+            else:
+                why = str(error["msg"]).removeprefix("Value error, ")
+                message = f"{label}.{name}: {why}"
+            raise TemplateError(message, file, where) from None
+        body_key = positions.get((index, "body"), (line or 1, 1))[0]
+        templates.append(
+            Template(
+                key=entry.key,
+                name=entry.name,
+                body=entry.body,
+                subject=entry.subject,
+                channels=tuple(entry.channels),
+                language=entry.language,
+                tags=tuple(entry.tags),
+                status=entry.status,
+                keywords=tuple(entry.keywords),
+                examples=tuple(entry.examples),
+                file=file,
+                line=line or 1,
+                body_line=_value_line(lines, body_key),
+            )
+        )
+    return templates
+
+
+def _read(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TemplateError(f"cannot read it: {exc.strerror or exc}", str(path)) from None
+    try:
+        return raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError:
+        raise TemplateError("not UTF-8 text; is it a YAML file?", str(path)) from None
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    if not path.exists():
+        raise TemplateError("not found (a YAML file or a folder of them)", str(path))
+    return [path]
+
+
+def load_templates(path: Path | str) -> list[Template]:
+    """The templates in a YAML file, or in every *.yaml / *.yml file of a folder."""
+    return [t for file in _files(Path(path)) for t in parse_templates(_read(file), str(file))]
+
+
+def shipped_templates() -> list[Template]:
+    """The default library that ships inside the package."""
+    folder = resources.files("inbox_tui") / "data" / "templates"
+    found: list[Template] = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            name = f"inbox_tui/data/templates/{entry.name}"
+            found.extend(parse_templates(entry.read_text(encoding="utf-8"), name))
+    return found
+
+
+def _merge(shipped: list[Template], own: list[Template]) -> list[Template]:
+    """The seller's templates add to the shipped ones; one with a shipped key replaces it."""
+    own_keys = {t.key for t in own}
+    return [t for t in shipped if t.key not in own_keys] + own
+
+
+def _duplicates(templates: list[Template]) -> list[str]:
+    first: dict[str, Template] = {}
+    problems = []
+    for template in templates:
+        if template.key in first:
+            seen = first[template.key]
+            problems.append(
+                f"{template.file} line {template.line}: {template.key}: duplicate key"
+                f" (also {seen.file} line {seen.line})"
+            )
+        else:
+            first[template.key] = template
+    return problems
+
+
+def load_library(extra: Path | str | None = None) -> list[Template]:
+    """The shipped library plus the seller's (`templates:` in the config); raises TemplateError
+    on the first bad file, duplicate key or template that does not compile."""
+    shipped = shipped_templates()
+    own = load_templates(extra) if extra is not None else []
+    for group in (shipped, own):
+        if problems := _duplicates(group):
+            raise TemplateError(problems[0])
+    library = _merge(shipped, own)
+    for template in library:
+        if problems := template_problems(template, variables=False):
+            raise TemplateError(problems[0])
+    return library
+
+
+def check_library(extra: Path | str | None = None) -> tuple[list[Template], list[str]]:
+    """Every template of the library and one line per problem (bad file, syntax, unknown
+    variable, duplicate key); the check goes on past a problem to report them all."""
+    problems: list[str] = []
+    shipped = shipped_templates()
+    own: list[Template] = []
+    if extra is not None:
+        try:
+            files = _files(Path(extra))
+        except TemplateError as exc:
+            problems.append(str(exc))
+            files = []
+        for file in files:
+            try:
+                own += parse_templates(_read(file), str(file))
+            except TemplateError as exc:
+                problems.append(str(exc))
+    problems += _duplicates(shipped) + _duplicates(own)
+    library = _merge(shipped, own)
+    for template in library:
+        problems += template_problems(template)
+    return library, problems
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MissingVariable:
+    """A variable the template needs and the context lacks; `line` is in the body (or subject)."""
+
+    name: str
+    line: int
+    part: str = "body"  # "body" or "subject"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The filled-in reply. Not sendable while `missing` is not empty: the text then carries a
+    visible MISSING_MARK where each value is missing, never an empty hole."""
+
+    subject: str | None
+    body: str
+    missing: list[MissingVariable] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing
+
+
+class _Record:
+    """A context mapping seen from a template: fields by attribute or item, and a dotted path
+    so a missing field is named in full ("order.tracking_number", not "tracking_number")."""
+
+    __slots__ = ("_fields", "_path")
+
+    def __init__(self, path: str, fields: Mapping[str, Any]) -> None:
+        self._path = path
+        self._fields = {k: _wrap(f"{path}.{k}", v) for k, v in fields.items() if _present(v)}
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._fields[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, name: str) -> Any:
+        return self._fields[name]
+
+    def __str__(self) -> str:
+        return self._path
+
+
+def _present(value: Any) -> bool:
+    return value is not None and value != ""
+
+
+def _wrap(path: str, value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return _Record(path, value)
+    if isinstance(value, list | tuple):
+        return [_wrap(f"{path}[{i}]", v) for i, v in enumerate(value)]
+    return value
+
+
+class _Recorder:
+    """Collects what went missing during one render, with the template line it happened on."""
+
+    def __init__(self) -> None:
+        self.missing: list[MissingVariable] = []
+
+    def add(self, name: str) -> None:
+        line = 1
+        frame = sys._getframe(2)
+        while frame is not None:
+            template = frame.f_globals.get("__jinja_template__")
+            if template is not None:
+                line = template.get_corresponding_lineno(frame.f_lineno)
+                break
+            frame = frame.f_back
+        self.missing.append(MissingVariable(name, line))
+
+
+_RECORDER: ContextVar[_Recorder | None] = ContextVar("template_recorder", default=None)
+
+
+def _record(name: str) -> None:
+    recorder = _RECORDER.get()
+    if recorder is not None:
+        recorder.add(name)
+
+
+class _Missing(jinja2.ChainableUndefined):
+    """Undefined that records its full dotted name when printed, iterated or measured."""
+
+    __slots__ = ()
+
+    @property
+    def _full_name(self) -> str:
+        obj, name = self._undefined_obj, self._undefined_name or "?"
+        if isinstance(obj, _Record):
+            return f"{obj._path}.{name}"
+        if isinstance(obj, _Missing):
+            return f"{obj._full_name}.{name}"
+        return name
+
+    def __getattr__(self, name: str) -> Any:
+        if name[:2] == "__":
+            raise AttributeError(name)
+        return _Missing(obj=self, name=name)
+
+    def __getitem__(self, name: Any) -> Any:
+        return _Missing(obj=self, name=str(name))
+
+    def __str__(self) -> str:
+        _record(self._full_name)
+        return MISSING_MARK.format(name=self._full_name)
+
+    def __iter__(self) -> Iterator[Any]:
+        _record(self._full_name)
+        return iter(())
+
+    def __len__(self) -> int:
+        _record(self._full_name)
+        return 0
+
+    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
+        _record(self._full_name)
+        raise jinja2.UndefinedError(f"{self._full_name} is missing")
+
+    # Undefined binds these to its own failing method; rebind them to the recording one.
+    __add__ = __radd__ = __sub__ = __rsub__ = _fail_with_undefined_error
+    __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _fail_with_undefined_error
+    __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = _fail_with_undefined_error
+    __pos__ = __neg__ = __call__ = __lt__ = __le__ = __gt__ = __ge__ = _fail_with_undefined_error
+    __int__ = __float__ = __complex__ = __pow__ = __rpow__ = _fail_with_undefined_error
+
+
+_MAX_REPEAT = 100_000
+
+
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox, stricter: an unsafe attribute is an error at once (never a quiet
+    Undefined), and `**` / `*` cannot build huge numbers or strings."""
+
+    intercepted_binops = frozenset({"**", "*"})
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
+        raise SecurityError(f"access to {attribute!r} is not allowed in a template")
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (left, right))
+        if operator == "**" and numbers and abs(right) > 64:
+            raise SecurityError("exponent too large")
+        if operator == "*":
+            size = next((len(v) for v in (left, right) if isinstance(v, str | list | tuple)), 0)
+            count = next((v for v in (left, right) if isinstance(v, int)), 1)
+            if size and size * count > _MAX_REPEAT:
+                raise SecurityError("result too large")
+        return super().call_binop(context, operator, left, right)
+
+
+# Plain text mail: no HTML autoescaping; no loader, so no include/extends/import. One shared
+# environment: the recorder of missing values is per render (a ContextVar), so it is thread-safe.
+_ENV = _Sandbox(
+    autoescape=False,
+    undefined=_Missing,
+    keep_trailing_newline=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    optimized=False,
+)
+
+
+@lru_cache(maxsize=512)
+def _compile(source: str) -> jinja2.Template:
+    return _ENV.from_string(source)
+
+
+def _render_part(
+    source: str, context: Mapping[str, Any], label: str, part: str
+) -> tuple[str, list[MissingVariable]]:
+    recorder = _Recorder()
+    token = _RECORDER.set(recorder)
+    values = {k: _wrap(k, v) for k, v in context.items() if _present(v)}
+    chunks: list[str] = []
+    try:
+        for chunk in _compile(source).generate(values):
+            chunks.append(chunk)
+    except jinja2.UndefinedError:
+        pass  # recorded: the text stops there, and the caller sees what is missing
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{label}: {part} line {exc.lineno}: {exc.message}") from None
+    except SecurityError as exc:
+        raise TemplateError(f"{label}: refused: {exc}") from None
+    except RecursionError:
+        raise TemplateError(f"{label}: {part} is nested too deeply") from None
+    except Exception as exc:  # anything a template expression can raise (1/0, int('x'), …)
+        raise TemplateError(f"{label}: {part}: {type(exc).__name__}: {exc}") from None
+    finally:
+        _RECORDER.reset(token)
+    missing = [MissingVariable(m.name, m.line, part) for m in recorder.missing]
+    return "".join(chunks), missing
+
+
+def render(template: Template | str, context: Mapping[str, Any]) -> Rendered:
+    """Fill a template in. Values come out as plain text (no HTML escaping), cleaned of control
+    and bidi characters; every missing variable is reported, never left as a hole. Raises
+    TemplateError for a syntax error, a sandbox escape or a failing expression."""
+    if isinstance(template, str):
+        template = Template(key="draft", name="draft", body=template)
+    label = template.key
+    body, missing = _render_part(template.body, context, label, "body")
+    subject = None
+    if template.subject is not None:
+        subject, more = _render_part(template.subject, context, label, "subject")
+        subject = clean_line(subject)
+        missing += more
+    return Rendered(subject, clean_text(body), list(dict.fromkeys(missing)))
+
+
+# --- checking --------------------------------------------------------------------------------
+
+
+def _unknown_variables(ast: nodes.Template) -> Iterator[tuple[str, int]]:
+    """(dotted name, line) of every variable or field outside CONTEXT_SCHEMA."""
+    known_globals = set(_ENV.globals)
+    undeclared = meta.find_undeclared_variables(ast)
+    for name in sorted(undeclared - set(CONTEXT_SCHEMA) - known_globals):
+        line = next((n.lineno for n in ast.find_all(nodes.Name) if n.name == name), 1)
+        yield name, line
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        root = node.node
+        if not (isinstance(root, nodes.Name) and root.name in undeclared):
+            continue
+        fields = CONTEXT_SCHEMA.get(root.name)
+        attr = node.attr if isinstance(node, nodes.Getattr) else None
+        if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+            attr = node.arg.value
+        if fields is not None and isinstance(attr, str) and attr not in fields:
+            yield f"{root.name}.{attr}", node.lineno
+    for loop in ast.find_all(nodes.For):
+        items = loop.iter
+        if not (
+            isinstance(items, nodes.Getattr)
+            and items.attr == "items"
+            and isinstance(items.node, nodes.Name)
+            and items.node.name == "order"
+            and isinstance(loop.target, nodes.Name)
+        ):
+            continue
+        for node in loop.find_all(nodes.Getattr):
+            target = node.node
+            if (
+                isinstance(target, nodes.Name)
+                and target.name == loop.target.name
+                and node.attr not in ITEM_FIELDS
+            ):
+                yield f"{target.name}.{node.attr}", node.lineno
+
+
+def template_problems(template: Template, *, variables: bool = True) -> list[str]:
+    """One line per problem of a template: a syntax error, or (with `variables`) a variable
+    that no reply context provides. Each names the file and line."""
+    problems = []
+    parts = [("body", template.body, template.body_line)]
+    if template.subject is not None:
+        parts.append(("subject", template.subject, template.line))
+    for part, source, first_line in parts:
+        try:
+            ast = _ENV.parse(source)
+        except jinja2.TemplateSyntaxError as exc:
+            line = first_line + (exc.lineno or 1) - 1 if part == "body" else first_line
+            problems.append(
+                f"{template.file} line {line}: {template.key}: {part} line {exc.lineno}:"
+                f" syntax error: {exc.message}"
+            )
+            continue
+        except RecursionError:
+            problems.append(f"{template.file} line {first_line}: {template.key}: nested too deeply")
+            continue
+        if not variables:
+            continue
+        for name, lineno in _unknown_variables(ast):
+            line = first_line + lineno - 1 if part == "body" else first_line
+            problems.append(
+                f"{template.file} line {line}: {template.key}: {part} line {lineno}:"
+                f" unknown variable {name}"
+            )
+    return problems
