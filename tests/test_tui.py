@@ -13,6 +13,7 @@ from textual.widgets import Footer
 from inbox_tui.store.db import Store, format_time
 from inbox_tui.store.views import (
     VIEWS,
+    count_by_channel,
     count_by_view,
     count_tickets,
     get_ticket,
@@ -22,6 +23,7 @@ from inbox_tui.store.views import (
     ticket_messages,
     ticket_position,
     ticket_states,
+    top_tags,
 )
 from inbox_tui.tui.app import InboxApp
 from inbox_tui.tui.display import age_label, size_label
@@ -211,11 +213,14 @@ def test_views_use_indexes(store: Store) -> None:
     """No query of views.py reads the tickets or messages table in full."""
     statements: list[str] = []
     store.conn.set_trace_callback(statements.append)
-    for view in VIEWS:
+    for view in (*VIEWS, "channel:amazon", "tag:refund"):
         count_tickets(store, view)
         list_tickets(store, view, 5, 10)
         ticket_position(store, view, 2)
+        ticket_position(store, view, 1)
     count_by_view(store)
+    count_by_channel(store)
+    top_tags(store, 10)
     get_ticket(store, 1)
     ticket_messages(store, 1)
     list_tags(store)

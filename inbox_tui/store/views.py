@@ -63,17 +63,38 @@ TICKET_COLUMNS = """
 """
 
 
+CHANNEL_VIEW = "channel:"
+TAG_VIEW = "tag:"
+"""Prefixes of the views by channel ("channel:amazon") and by tag ("tag:wrong size")."""
+
+
 def _view_filter(view: str) -> tuple[str, tuple[str, ...]]:
     """The WHERE clause (with its parameters) selecting a view's tickets."""
     if view == "all":
         return "", ()
     if view in VIEWS:
         return "WHERE status = ?", (view,)
-    raise ValueError(f"unknown view {view!r}; expected one of {', '.join(VIEWS)}")
+    if view.startswith(CHANNEL_VIEW):
+        return "WHERE channel = ?", (view.removeprefix(CHANNEL_VIEW),)
+    if view.startswith(TAG_VIEW):
+        # the tag's tickets from the ticket_tags_by_tag index, not a walk over every ticket
+        return (
+            "WHERE id IN (SELECT tt.ticket_id FROM ticket_tags tt"
+            " WHERE tt.tag_id = (SELECT g.id FROM tags g WHERE g.name = ?))",
+            (view.removeprefix(TAG_VIEW),),
+        )
+    raise ValueError(
+        f"unknown view {view!r}; expected one of {', '.join(VIEWS)}, channel:NAME or tag:NAME"
+    )
 
 
 def count_tickets(store: Store, view: str = "all") -> int:
     """How many tickets `view` holds."""
+    if view.startswith(TAG_VIEW):
+        return store.conn.execute(
+            "SELECT count(*) FROM ticket_tags WHERE tag_id = (SELECT id FROM tags WHERE name = ?)",
+            (view.removeprefix(TAG_VIEW),),
+        ).fetchone()[0]
     where, params = _view_filter(view)
     return store.conn.execute(f"SELECT count(*) FROM tickets {where}", params).fetchone()[0]
 
@@ -85,6 +106,28 @@ def count_by_view(store: Store) -> dict[str, int]:
         counts[status] = count
         counts["all"] += count
     return counts
+
+
+def count_by_channel(store: Store) -> dict[str, int]:
+    """Ticket counts of the channels that have tickets, in one pass over the channel index."""
+    return dict(
+        store.conn.execute("SELECT channel, count(*) FROM tickets GROUP BY channel").fetchall()
+    )
+
+
+def top_tags(store: Store, limit: int = 10) -> list[tuple[str, int]]:
+    """The `limit` tags on most tickets, with their ticket counts (ties in name order)."""
+    return [
+        (name, count)
+        for name, count in store.conn.execute(
+            """
+            SELECT g.name, count(*) AS n
+            FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id
+            GROUP BY tt.tag_id ORDER BY n DESC, g.name LIMIT ?
+            """,
+            (max(0, limit),),
+        )
+    ]
 
 
 def list_tickets(
@@ -139,13 +182,13 @@ def get_ticket(store: Store, ticket_id: int) -> TicketRow | None:
 
 def ticket_position(store: Store, view: str, ticket_id: int) -> int | None:
     """The index of a ticket in `view` (as `list_tickets` orders it), or None if not in it."""
-    ticket = store.conn.execute(
-        "SELECT status, last_message_at FROM tickets WHERE id = ?", (ticket_id,)
-    ).fetchone()
-    if ticket is None or (view != "all" and ticket["status"] != view):
-        return None
     where, params = _view_filter(view)
     where = f"{where} AND" if where else "WHERE"
+    ticket = store.conn.execute(
+        f"SELECT last_message_at FROM tickets {where} id = ?", (*params, ticket_id)
+    ).fetchone()
+    if ticket is None:
+        return None
     return store.conn.execute(
         f"SELECT count(*) FROM tickets {where} (last_message_at, id) > (?, ?)",
         (*params, ticket["last_message_at"], ticket_id),

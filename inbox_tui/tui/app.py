@@ -17,7 +17,7 @@ from inbox_tui.tui.commands import KeymapCommands
 from inbox_tui.tui.keymap import bindings
 from inbox_tui.tui.screens.help import HelpScreen
 from inbox_tui.tui.screens.main import MainScreen
-from inbox_tui.tui.ticket_views import wake_snoozed
+from inbox_tui.tui.ticket_views import SavedSearch, wake_snoozed
 
 WAKE_EVERY = 60.0  # seconds between looks for snoozed tickets whose time has come
 STATUS_EVERY = 30.0  # seconds between redraws of the status line ("synced 3m ago")
@@ -52,12 +52,15 @@ class InboxApp(App[None]):
         sources: Sequence[Any] = (),
         seller_emails: frozenset[str] = frozenset(),
         sync_every: float = 0.0,
+        saved_searches: Sequence[Any] = (),
     ) -> None:
         super().__init__()
         self.sla = sla  # first-response targets: due times and their colours
         self.sources = list(sources)  # synced in a worker at start and every `sync_every` s
         self.seller_emails = seller_emails
         self.sync_every = sync_every
+        # searches from the config (anything with .name and .query), each a view of its own
+        self.saved_searches = [SavedSearch(s.name, s.query) for s in saved_searches]
         self.store = store
         self.page_size = page_size
         self.now = now  # injectable clock: ages in the list are relative to it
@@ -70,7 +73,12 @@ class InboxApp(App[None]):
 
     def get_default_screen(self) -> Screen:
         return MainScreen(
-            self.store, now=self.now, page_size=self.page_size, tz=self.tz, sla=self.sla
+            self.store,
+            now=self.now,
+            page_size=self.page_size,
+            tz=self.tz,
+            sla=self.sla,
+            saved_searches=self.saved_searches,
         )
 
     def on_mount(self) -> None:

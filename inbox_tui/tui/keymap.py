@@ -56,6 +56,12 @@ KEYMAP: tuple[Key, ...] = (
         Key("main", str(number), f"show_view({view!r})", f"{view.capitalize()} tickets", show=False)
         for number, view in enumerate(VIEW_NAMES, start=1)
     ),
+    *(
+        Key("main", str(number), f"view_number({number})", f"View {number} (sidebar)", show=False)
+        for number in range(len(VIEW_NAMES) + 1, 10)
+    ),
+    Key("main", "left_square_bracket", "step_view(-1)", "Previous view", show=False),
+    Key("main", "right_square_bracket", "step_view(1)", "Next view", show=False),
     Key("main", "q", "app.quit", "Quit"),
     Key("thread_screen", "escape,q", "close", "Back"),
     Key("thread_screen", "e", "triage('close_tickets')", "Close and go back"),
@@ -93,6 +99,8 @@ _KEY_NAMES = {
     "question_mark": "?",
     "slash": "/",
     "exclamation_mark": "!",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
     "space": "space",
     "pageup": "PgUp",
     "pagedown": "PgDn",

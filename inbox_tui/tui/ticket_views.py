@@ -1,11 +1,13 @@
 """The views the TUI numbers, each a count and a page of rows from the store.
 
-The Due view (open tickets waiting for an answer, most urgent first) comes first; a search
-(`/`) takes a view's place in the list until it is cleared.
+The Due view (open tickets waiting for an answer, most urgent first) comes first, then the
+status views, one view per channel and per tag ("channel:amazon", "tag:refund") and the saved
+searches of the config ("saved:NAME"); a search (`/`) takes a view's place until it is cleared.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,12 +16,16 @@ from inbox_tui.store import due as _due
 from inbox_tui.store import search as _search
 from inbox_tui.store.db import Store
 from inbox_tui.store.views import (
+    CHANNEL_VIEW,
+    TAG_VIEW,
     VIEWS,
     TicketRow,
+    count_by_channel,
     count_by_view,
     count_tickets,
     list_tickets,
     ticket_position,
+    top_tags,
 )
 
 
@@ -64,6 +70,67 @@ def count_views(store: Store) -> dict[str, int]:
     counts = count_by_view(store)
     counts["due"] = _due.count_due(store)
     return {view: counts.get(view, 0) for view in VIEW_NAMES}
+
+
+SAVED_VIEW = "saved:"
+"""Prefix of a saved search's view: "saved:" and the search's name from the config."""
+
+CHANNEL_LABELS: dict[str, str] = {
+    "email": "Email",
+    "amazon": "Amazon",
+    "ebay": "eBay",
+    "etsy": "Etsy",
+    "walmart": "Walmart",
+    "shopify": "Shopify",
+}
+"""Every channel in sidebar order, with its name as sellers write it."""
+
+MAX_TAG_VIEWS = 10  # the sidebar lists the tags on most tickets, no more than this many
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSearch:
+    """A search from the config (`ui.saved_searches`), shown as a view of its own."""
+
+    name: str
+    query: str
+
+
+@dataclass(frozen=True, slots=True)
+class ViewEntry:
+    """One view as the sidebar lists it: `view` is what the list loads ("open", "tag:x", …)."""
+
+    view: str
+    label: str
+    section: str  # "views" | "channels" | "tags" | "searches"
+    count: int
+    capped: bool = False  # a saved search counted up to search_cap(): "1,000+"
+
+
+def view_entries(
+    store: Store, saved: Sequence[SavedSearch] = (), now: datetime | None = None
+) -> list[ViewEntry]:
+    """Every view in sidebar order, with its ticket count: the numbers 1–9 and `[`/`]` follow
+    this order. Channels and tags with no tickets are left out; every count is indexed."""
+    entries = [
+        ViewEntry(view, view.capitalize(), "views", count)
+        for view, count in count_views(store).items()
+    ]
+    channels = count_by_channel(store)
+    entries += [
+        ViewEntry(CHANNEL_VIEW + channel, label, "channels", channels[channel])
+        for channel, label in CHANNEL_LABELS.items()
+        if channels.get(channel)
+    ]
+    entries += [
+        ViewEntry(TAG_VIEW + name, name, "tags", count)
+        for name, count in top_tags(store, MAX_TAG_VIEWS)
+    ]
+    for search in saved:
+        count = count_view(store, Search(search.query, now or datetime.now().astimezone()))
+        view = SAVED_VIEW + search.name
+        entries.append(ViewEntry(view, search.name, "searches", count, count >= search_cap()))
+    return entries
 
 
 def count_view(store: Store, view: str | Search) -> int:

@@ -1,14 +1,15 @@
-"""The main screen: views bar, the ticket list and the selected ticket's thread."""
+"""The main screen: the views (sidebar or bar), the ticket list and the selected ticket's thread."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Container, Vertical
+from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
@@ -23,14 +24,18 @@ from inbox_tui.tui.screens.tag_picker import TagPicker
 from inbox_tui.tui.screens.thread import ThreadScreen
 from inbox_tui.tui.snooze_times import wake_label
 from inbox_tui.tui.ticket_views import (
+    SAVED_VIEW,
     VIEW_NAMES,
+    SavedSearch,
     Search,
     SearchFailed,
+    ViewEntry,
     check_search,
-    count_views,
     refresh_due,
     search_cap,
+    view_entries,
 )
+from inbox_tui.tui.widgets.sidebar import Sidebar
 from inbox_tui.tui.widgets.status_line import StatusLine
 from inbox_tui.tui.widgets.thread_view import ThreadView
 from inbox_tui.tui.widgets.ticket_list import TicketList
@@ -38,6 +43,7 @@ from inbox_tui.tui.widgets.view_bar import ViewBar
 
 SEARCH_DELAY = 0.15  # seconds of quiet typing before a search runs
 SEARCH_HINT = 'search: words, "a phrase", from: tag: channel: status: order: is: before: after:'
+SIDEBAR_MIN_WIDTH = 120  # from this many columns the sidebar replaces the one-line view bar
 EMPTY_STORE = "No tickets yet — run `inbox-tui import maildir PATH` or `inbox-tui demo`."
 
 
@@ -55,8 +61,10 @@ class MainScreen(Screen):
         page_size: int,
         tz: tzinfo = UTC,
         sla: SlaPolicy = DEFAULT_POLICY,
+        saved_searches: Sequence[SavedSearch] = (),
     ) -> None:
         super().__init__()
+        self.saved_searches = {search.name: search for search in saved_searches}
         self.store = store
         self.now = now
         self.tz = tz
@@ -64,6 +72,7 @@ class MainScreen(Screen):
         self.page_size = page_size
         self.view = "all"
         self.counts: dict[str, int] = dict.fromkeys(VIEW_NAMES, 0)
+        self.entries: list[ViewEntry] = []  # every view in sidebar (and number key) order
         self.search: Search | None = None  # the search whose results the list shows
         self.found = 0
         self._search_timer: Timer | None = None
@@ -72,15 +81,22 @@ class MainScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield ViewBar(id="views")
-        with Vertical(id="search-box"):
-            yield Input(placeholder=SEARCH_HINT, id="search")
-            yield Static(Text(""), id="search-error")
-        with Container(id="panes"):
-            yield TicketList(
-                self.store, now=self.now, page_size=self.page_size, sla=self.sla, id="tickets"
-            )
-            yield ThreadView(self.store, now=self.now, id="thread")
-        yield Static(Text(EMPTY_STORE), id="empty")
+        with Horizontal(id="body"):
+            yield Sidebar(id="sidebar")
+            with Vertical(id="content"):
+                with Vertical(id="search-box"):
+                    yield Input(placeholder=SEARCH_HINT, id="search")
+                    yield Static(Text(""), id="search-error")
+                with Container(id="panes"):
+                    yield TicketList(
+                        self.store,
+                        now=self.now,
+                        page_size=self.page_size,
+                        sla=self.sla,
+                        id="tickets",
+                    )
+                    yield ThreadView(self.store, now=self.now, id="thread")
+                yield Static(Text(EMPTY_STORE), id="empty")
         yield StatusLine(id="status")
         yield Footer()
 
@@ -92,10 +108,24 @@ class MainScreen(Screen):
     def thread(self) -> ThreadView:
         return self.query_one("#thread", ThreadView)
 
+    @property
+    def sidebar(self) -> Sidebar:
+        return self.query_one("#sidebar", Sidebar)
+
     def on_mount(self) -> None:
+        self._fit_sidebar(self.app.size.width)
         self.ticket_list.focus()
         self.reload()
         self.show_status()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_sidebar(event.size.width)
+
+    def _fit_sidebar(self, width: int) -> None:
+        wide = width >= SIDEBAR_MIN_WIDTH
+        self.set_class(wide, "-sidebar")
+        if not wide and self.focused is self.sidebar:
+            self.ticket_list.focus()
 
     @property
     def status(self) -> StatusLine:
@@ -116,19 +146,55 @@ class MainScreen(Screen):
         self.thread.refresh_ticket()
         self.show_status()
 
-    def reload(self, *, keep_ticket: int | None = None, fallback_index: int = 0) -> None:
-        """Re-read counts and the current view from the store."""
-        self.counts = count_views(self.store)
+    def reload(
+        self, *, keep_ticket: int | None = None, fallback_index: int = 0, recount: bool = True
+    ) -> None:
+        """Re-read the current view (and, with `recount`, every view's count) from the store."""
+        if recount or not self.entries:
+            saved = list(self.saved_searches.values())
+            self.entries = view_entries(self.store, saved, self.now())
+            self.counts = {entry.view: entry.count for entry in self.entries}
         empty_store = self.counts["all"] == 0
         self.set_class(empty_store, "-empty")
-        self.ticket_list.empty_text = f"No {self.view} tickets." if self.view != "all" else ""
+        if self.view == "all":
+            self.ticket_list.empty_text = ""
+        elif self.view in VIEW_NAMES:
+            self.ticket_list.empty_text = f"No {self.view} tickets."
+        else:
+            self.ticket_list.empty_text = f"No tickets in {self.view_label}."
         self.ticket_list.load(
-            self.search or self.view, keep_ticket=keep_ticket, fallback_index=fallback_index
+            self._list_source(), keep_ticket=keep_ticket, fallback_index=fallback_index
         )
         if self.search is not None:
             self.found = self.ticket_list.count
+        else:  # the list has just counted the view shown: that count is the freshest
+            self._note_count(self.view, self.ticket_list.count)
         self.query_one(ViewBar).show(self.counts, self.view)
+        self.sidebar.show(self.entries, self.view)
         self._show_subtitle()
+
+    def _note_count(self, view: str, count: int) -> None:
+        self.counts[view] = count
+        self.entries = [
+            replace(entry, count=count) if entry.view == view else entry for entry in self.entries
+        ]
+
+    def _list_source(self) -> str | Search:
+        """What the list shows: the `/` search, a saved search, or a view of the store."""
+        if self.search is not None:
+            return self.search
+        if self.view.startswith(SAVED_VIEW):
+            saved = self.saved_searches.get(self.view.removeprefix(SAVED_VIEW))
+            return Search(saved.query if saved else "", self.now())
+        return self.view
+
+    @property
+    def view_label(self) -> str:
+        """The current view's name as the sidebar shows it ("Open", "Amazon", a tag …)."""
+        entry = next((entry for entry in self.entries if entry.view == self.view), None)
+        if entry is not None:
+            return entry.label
+        return self.view.partition(":")[2] or self.view.capitalize()
 
     def _show_subtitle(self) -> None:
         selected = len(self.ticket_list.selected)
@@ -136,7 +202,7 @@ class MainScreen(Screen):
             more = "+" if self.found and self.found == search_cap() else ""
             shown = f"Search · {self.found:,}{more} found"
         else:
-            shown = f"{self.view.capitalize()} · {self.counts[self.view]:,}"
+            shown = f"{self.view_label} · {self.ticket_list.count:,}"
         self.sub_title = shown + (f" · {selected:,} selected" if selected else "")
 
     # --- search -------------------------------------------------------------------------------
@@ -265,6 +331,8 @@ class MainScreen(Screen):
         """How many of `ids` the current view no longer holds (0 for a search: unknown)."""
         if self.search is not None or self.view == "all" or not ids:
             return 0
+        if self.view not in VIEW_NAMES:
+            return 0  # channel, tag and saved-search views: the list finds its place itself
         wanted = "open" if self.view == "due" else self.view
         return sum(state.status != wanted for state in ticket_states(self.store, ids).values())
 
@@ -378,18 +446,40 @@ class MainScreen(Screen):
         self._show_subtitle()
 
     def action_show_view(self, view: str) -> None:
-        if view not in VIEW_NAMES:
+        if view not in VIEW_NAMES and view not in self.counts:
             return
         keep = self.ticket_list.ticket
         if self.has_class("-searching"):
             self.search = None  # a view key leaves the search
             self.action_clear_search()
         self.view = view
-        self.reload(keep_ticket=keep.id if keep else None)
+        # switching views changes no count: only actions, sync and wake-ups recount
+        self.reload(keep_ticket=keep.id if keep else None, recount=False)
+
+    def action_view_number(self, number: int) -> None:
+        """Show the `number`-th view of the sidebar (1-based), if there is one."""
+        if 1 <= number <= len(self.entries):
+            self.action_show_view(self.entries[number - 1].view)
+
+    def action_step_view(self, step: int) -> None:
+        """Show the view before (-1) or after (1) the current one, in sidebar order."""
+        views = [entry.view for entry in self.entries]
+        if not views:
+            return
+        at = views.index(self.view) if self.view in views else -step
+        self.action_show_view(views[(at + step) % len(views)])
+
+    @on(Sidebar.ViewChosen)
+    def _view_chosen(self, event: Sidebar.ViewChosen) -> None:
+        self.action_show_view(event.view)
+        self.ticket_list.focus()
 
     def action_toggle_focus(self) -> None:
+        """Tab: list, thread, then the sidebar when it is shown, and round again."""
         if self.focused is self.ticket_list:
             self.thread.focus()
+        elif self.focused is self.thread and self.has_class("-sidebar"):
+            self.sidebar.focus()
         else:
             self.ticket_list.focus()
 

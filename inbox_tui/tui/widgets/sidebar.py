@@ -1,0 +1,79 @@
+"""The sidebar: every view (status, channel, tag, saved search) with its count, in key order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from inbox_tui.tui.ticket_views import ViewEntry
+
+SECTION_TITLES = {"channels": "Channels", "tags": "Tags", "searches": "Saved searches"}
+LABEL_WIDTH = 24  # cells for the key, the name and the count of one row
+
+
+def entry_text(entry: ViewEntry, number: int | None, current: bool) -> Text:
+    """One row: the number key (1–9), the view's name (plain text: tags come from users and
+    mail) and its count, right-aligned; the current view marked."""
+    count = f"{entry.count:,}" + ("+" if entry.capped else "")
+    key = f"{number} " if number is not None else "  "
+    name_width = max(1, LABEL_WIDTH - len(key) - len(count) - 1)
+    name = Text(entry.label, no_wrap=True, overflow="ellipsis", end="")
+    name.truncate(name_width, overflow="ellipsis", pad=True)
+    text = Text(no_wrap=True, overflow="ellipsis", end="")
+    text.append("▌" if current else " ", "bold" if current else "")
+    text.append(key, "dim")
+    text.append_text(name)
+    text.append(" ")
+    text.append(count, "" if entry.count else "dim")
+    if current:
+        text.stylize("bold")
+    return text
+
+
+class Sidebar(OptionList):
+    """Views with live counts; Enter (or a click) on one shows it."""
+
+    class ViewChosen(Message):
+        """The user picked `view` in the sidebar."""
+
+        def __init__(self, view: str) -> None:
+            super().__init__()
+            self.view = view
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._shown: tuple[str, ...] = ()  # the option ids, to update prompts in place
+
+    def show(self, entries: Sequence[ViewEntry], current: str) -> None:
+        options: list[Option] = []
+        section = "views"
+        for number, entry in enumerate(entries, start=1):
+            if entry.section != section:
+                section = entry.section
+                title = Text(" " + SECTION_TITLES.get(section, section), style="dim italic")
+                options.append(Option(title, id=f"section:{section}", disabled=True))
+            text = entry_text(entry, number if number <= 9 else None, entry.view == current)
+            options.append(Option(text, id=entry.view))
+        ids = tuple(option.id or "" for option in options)
+        # the cursor stays where the user put it while the sidebar has focus; otherwise it
+        # follows the view shown (switched with 1–9 or [ ])
+        keep = self.highlighted_option.id if self.has_focus and self.highlighted_option else None
+        if ids == self._shown:
+            for option in options:
+                if not option.disabled and option.id is not None:
+                    self.replace_option_prompt(option.id, option.prompt)
+        else:
+            self._shown = ids
+            self.set_options(options)
+        target = keep if keep in ids else current
+        if target in ids:
+            self.highlighted = ids.index(target)
+
+    def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(self.ViewChosen(event.option.id))
