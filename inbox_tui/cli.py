@@ -111,6 +111,7 @@ def _run_tui(state: Context, store: Any, *, title: str, sync: bool = True) -> No
             sources=state.config.sources if sync else (),
             seller_emails=state.seller_emails,
             sync_every=state.config.sync.interval_minutes * 60.0,
+            saved_searches=state.config.ui.saved_searches,
         )
     except UnknownTheme as exc:  # only Textual knows its themes
         raise CliError(f"config: ui.theme: {exc}") from None
@@ -301,6 +302,25 @@ def send(state: Context) -> None:
         click.echo("no sources configured (add some under `sources:` in the config)")
         return
     click.echo("nothing to send: replies arrive with the composer")
+
+
+@cli.group(name="templates")
+def templates_group() -> None:
+    """Reply templates: the shipped library plus yours (`templates:` in the config)."""
+
+
+@templates_group.command(name="check")
+@pass_context
+def templates_check(state: Context) -> None:
+    """Check every template: YAML, syntax, unknown variables, duplicate keys."""
+    from inbox_tui.templates import check_library
+
+    library, problems = check_library(state.config.templates)
+    if problems:
+        for problem in problems:
+            click.echo(f"inbox-tui: {problem}", err=True)
+        sys.exit(USAGE_ERROR)
+    click.echo(f"{len(library)} templates OK")
 
 
 def _crash(exc: BaseException) -> NoReturn:

@@ -31,6 +31,7 @@ from pydantic_core import PydanticCustomError
 
 from inbox_tui import paths
 from inbox_tui.config_yaml import ConfigError, KeyPath, Position, dotted, load_yaml
+from inbox_tui.search import SearchError, parse_query
 from inbox_tui.sla import (
     CHANNELS,
     DEFAULT_BUSINESS_HOURS_CHANNELS,
@@ -46,6 +47,7 @@ __all__ = [
     "ImapSourceConfig",
     "MaildirSourceConfig",
     "MboxSourceConfig",
+    "SavedSearchConfig",
     "SellerConfig",
     "SourceConfig",
     "SlaConfig",
@@ -179,6 +181,18 @@ def _check_channel(value: Any) -> str:
     return value
 
 
+def _check_search_query(value: str) -> str:
+    try:
+        query = parse_query(value)
+    except SearchError as exc:
+        raise PydanticCustomError(
+            "search_query", "not a valid search: {why}", {"why": exc.message}
+        ) from None
+    if not query:
+        raise PydanticCustomError("search_query", "a search needs at least one word or filter")
+    return value.strip()
+
+
 # How the reference page names the checked types below.
 CHECK_LABELS: dict[Any, str] = {
     _expand_path: "path",
@@ -189,6 +203,7 @@ CHECK_LABELS: dict[Any, str] = {
     _check_clock_time: "time of day",
     _check_weekday: "weekday",
     _check_channel: "channel",
+    _check_search_query: "search query",
 }
 
 PathSetting = Annotated[Path, BeforeValidator(_expand_path)]
@@ -199,6 +214,7 @@ Duration = Annotated[str, BeforeValidator(_check_duration)]
 ClockTime = Annotated[str, BeforeValidator(_check_clock_time)]
 Weekday = Annotated[str, BeforeValidator(_check_weekday)]
 Channel = Annotated[str, BeforeValidator(_check_channel)]
+SearchQuery = Annotated[str, AfterValidator(_check_search_query)]
 
 
 # --- the models ------------------------------------------------------------------------------
@@ -378,6 +394,16 @@ SourceConfig = Annotated[
 ]
 
 
+class SavedSearchConfig(_Section):
+    """A search kept in the config: a view of its own in the sidebar."""
+
+    name: str = Field(min_length=1, description="The view's name in the sidebar.")
+    query: SearchQuery = Field(
+        description="What to search for, as typed after `/` (docs/search.md), e.g."
+        " 'tag:refund status:open'."
+    )
+
+
 class UiConfig(_Section):
     """How the terminal interface looks and behaves."""
 
@@ -391,6 +417,25 @@ class UiConfig(_Section):
         strict=True,
         description="How many rows the ticket list fetches from the store at a time (20-5000).",
     )
+    saved_searches: list[SavedSearchConfig] = Field(
+        default_factory=list,
+        description="Searches shown as views in the sidebar, after the tags, each with its"
+        " count (number keys 1-9 and `[`/`]` reach them too).",
+    )
+
+    @field_validator("saved_searches")
+    @classmethod
+    def _unique_search_names(cls, searches: list[SavedSearchConfig]) -> list[SavedSearchConfig]:
+        first: dict[str, int] = {}
+        for index, search in enumerate(searches):
+            if search.name in first:
+                raise PydanticCustomError(
+                    "at_key",
+                    "duplicate saved search name {got} (also saved_searches[{first}])",
+                    {"got": repr(search.name), "first": first[search.name], "key": index},
+                )
+            first[search.name] = index
+        return searches
 
 
 def _target(channel: str, note: str) -> Any:
@@ -501,6 +546,14 @@ class Config(_Section):
     )
     sync: SyncConfig = Field(
         default_factory=SyncConfig, description="Background sync in the TUI (see below)."
+    )
+    templates: PathSetting | None = Field(
+        None,
+        description="Your own reply templates: a YAML file, or a folder of *.yaml files, that"
+        " add to the shipped library (a template with a shipped key replaces that one). '~'"
+        " is expanded; a relative path is taken relative to the config file. See"
+        " docs/templates.md; `inbox-tui templates check` validates them.",
+        json_schema_extra={"x-default": "not set (the shipped library only)"},
     )
 
     @field_validator("sources")
@@ -663,7 +716,7 @@ def _message(error: dict[str, Any]) -> tuple[KeyPath, str]:
         return path + ((ctx["key"],) if ctx.get("key") else ()), error["msg"]
     if kind in (
         *("path", "email", "timezone", "source_name"),
-        *("duration", "clock_time", "weekday", "channel", "business_hours"),
+        *("duration", "clock_time", "weekday", "channel", "business_hours", "search_query"),
     ):
         return path, error["msg"]
     if kind == "invalid_key":

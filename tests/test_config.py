@@ -165,7 +165,7 @@ CASES = {
     ),
     "unknown top-level key": (
         "database: x.db\nsellers: {}\n",
-        "config.yaml line 2: sellers: unknown key (known: database, seller, sla, snooze, sources, sync, ui)",
+        "config.yaml line 2: sellers: unknown key (known: database, seller, sla, snooze, sources, sync, templates, ui)",
     ),
     "unknown key in a source": (
         """
@@ -188,6 +188,23 @@ CASES = {
     "out of range": (
         "ui:\n  page_size: 10\n",
         "config.yaml line 2: ui.page_size: expected at least 20, got 10",
+    ),
+    "bad saved search": (
+        """
+        ui:
+          saved_searches:
+            - name: Refunds
+              query: tag:refund
+            - name: Late
+              query: staus:open
+        """,
+        "config.yaml line 6: ui.saved_searches[1].query: not a valid search: unknown field"
+        " 'staus:' at 0 — did you mean 'status:'?",
+    ),
+    "duplicate saved search names": (
+        "ui:\n  saved_searches:\n    - {name: A, query: x}\n    - {name: A, query: y}\n",
+        "config.yaml line 4: ui.saved_searches[1]: duplicate saved search name 'A'"
+        " (also saved_searches[0])",
     ),
     "mapping expected": (
         "seller: Anatolia Textiles\n",
@@ -418,13 +435,40 @@ def test_every_key_is_set_and_commented_in_the_example() -> None:
             assert index is not None, f"config.example.yaml has no source of kind {kind!r}"
             located: tuple[Any, ...] = ("sources", index, *key)
         else:
-            located = path
+            located = _in_lists(data, path)
         assert located in positions, f"config.example.yaml does not set {'.'.join(path)}"
         line = positions[located][0]
         above = lines[line - 2].strip() if line >= 2 else ""
         assert "#" in lines[line - 1] or above.startswith("#"), (
             f"config.example.yaml line {line}: {'.'.join(path)} has no comment"
         )
+
+
+def _in_lists(data: Any, path: tuple[str, ...]) -> tuple[Any, ...]:
+    """`path` in the example's data, through the first item of every list on the way
+    (('ui', 'saved_searches', 'name') is set at ('ui', 'saved_searches', 0, 'name'))."""
+    located: list[Any] = []
+    for key in path:
+        if isinstance(data, list) and data:
+            located.append(0)
+            data = data[0]
+        located.append(key)
+        data = data.get(key) if isinstance(data, dict) else None
+    return tuple(located)
+
+
+def _reference_key(path: tuple[str, ...]) -> str:
+    """How docs/config.md names a key: `sources[].path`, `ui.saved_searches[].name`."""
+    dotted = re.sub(r"^sources\.(maildir|mbox|imap)", "sources[]", ".".join(path))
+    model: Any = Config
+    parts = dotted.split(".")
+    for index, part in enumerate(parts[:-1]):
+        field = model.model_fields[part.removesuffix("[]")]
+        below = _models_below(field.annotation)
+        if get_origin(field.annotation) is list and below and not part.endswith("[]"):
+            parts[index] = part + "[]"
+        model = below[0]
+    return ".".join(parts)
 
 
 def test_every_field_and_model_is_described() -> None:
@@ -444,8 +488,8 @@ def test_docs_config_md_is_generated() -> None:
 def test_reference_lists_every_key() -> None:
     reference = config_reference()
     for path in _field_paths(Config):
-        dotted = re.sub(r"^sources\.(maildir|mbox|imap)", "sources[]", ".".join(path))
-        assert f"| `{dotted}` |" in reference
+        dotted = _reference_key(path)
+        assert f"| `{dotted}` |" in reference, dotted
 
 
 def test_import_is_cheap() -> None:
