@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
@@ -12,7 +12,9 @@ from textual.screen import Screen
 
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store.db import Store
-from inbox_tui.syncing import SourceOutcome, sync_all
+
+if TYPE_CHECKING:
+    from inbox_tui.syncing import SourceOutcome
 from inbox_tui.tui.commands import KeymapCommands
 from inbox_tui.tui.keymap import bindings
 from inbox_tui.tui.screens.help import HelpScreen
@@ -116,6 +118,8 @@ class InboxApp(App[None]):
     def _sync_worker(self) -> None:
         # A connection of its own: SQLite connections are not shared between threads, and
         # WAL lets the UI read while this one writes.
+        from inbox_tui.syncing import sync_all  # the parser and IMAP only once a sync runs
+
         assert self.store.path is not None
         store = Store.open(self.store.path)
         try:

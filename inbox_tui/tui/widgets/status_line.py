@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
 
 from inbox_tui.store.db import format_time
-from inbox_tui.syncing import SourceOutcome
 from inbox_tui.tui.display import age_label
+
+if TYPE_CHECKING:
+    from inbox_tui.syncing import SourceOutcome
 
 
 class StatusLine(Static):
