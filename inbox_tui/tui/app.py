@@ -12,14 +12,14 @@ from textual.screen import Screen
 
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store.db import Store
-
-if TYPE_CHECKING:
-    from inbox_tui.syncing import SourceOutcome
 from inbox_tui.tui.commands import KeymapCommands
 from inbox_tui.tui.keymap import bindings
 from inbox_tui.tui.screens.help import HelpScreen
 from inbox_tui.tui.screens.main import MainScreen
 from inbox_tui.tui.ticket_views import SavedSearch, wake_snoozed
+
+if TYPE_CHECKING:
+    from inbox_tui.syncing import SourceOutcome
 
 WAKE_EVERY = 60.0  # seconds between looks for snoozed tickets whose time has come
 STATUS_EVERY = 30.0  # seconds between redraws of the status line ("synced 3m ago")
