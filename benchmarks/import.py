@@ -21,90 +21,14 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.corpus import SELLER, build_message  # noqa: E402
 from inbox_tui.importer import import_maildir  # noqa: E402
 from inbox_tui.store import Store  # noqa: E402
-
-SELLER = "hello@shop.example"
-FIRST = ["Ayşe", "Mehmet", "Lena", "Jonas", "Emily", "James", "Zeynep", "Can", "Sophie", "Oliver"]
-LAST = [
-    "Yılmaz",
-    "Kaya",
-    "Müller",
-    "Schmidt",
-    "Smith",
-    "Brown",
-    "Demir",
-    "Öztürk",
-    "Weber",
-    "Taylor",
-]
-TOPICS = [
-    (
-        "Where is my order?",
-        "Hello, I ordered a towel set two weeks ago and it has not arrived yet. ",
-    ),
-    (
-        "Siparişim nerede?",
-        "Merhaba, iki hafta önce sipariş verdim ama hâlâ gelmedi. Kargo takip numarası var mı? ",
-    ),
-    (
-        "Falsche Größe geliefert",
-        "Guten Tag, ich habe die falsche Größe bekommen. Wie kann ich das umtauschen? ",
-    ),
-    ("Refund request", "Hi, the item arrived damaged and I would like a refund please. "),
-    ("İade talebi", "Ürün hasarlı geldi, iade etmek istiyorum. Lütfen yardımcı olur musunuz? "),
-    (
-        "Rücksendung",
-        "Ich möchte den Artikel zurücksenden. Bitte senden Sie mir ein Rücksendeetikett. ",
-    ),
-]
-
-
-def build_message(
-    rnd: random.Random, index: int, thread: int, turn: int, when: datetime, ids: list[str]
-) -> bytes:
-    first, last = rnd.choice(FIRST), rnd.choice(LAST)
-    customer = (f"{first} {last}", f"customer{thread}@example.com")
-    subject, text = TOPICS[thread % len(TOPICS)]
-    inbound = turn % 2 == 0
-    msg = EmailMessage()
-    msg["From"] = formataddr(customer if inbound else ("Anatolia Textiles", SELLER))
-    msg["To"] = formataddr(("Anatolia Textiles", SELLER) if inbound else customer)
-    msg["Subject"] = subject if turn == 0 else "Re: " + subject
-    msg["Date"] = format_datetime(when)
-    msg["Message-ID"] = f"<bench-{index}@example.com>"
-    if ids:
-        msg["In-Reply-To"] = ids[-1]
-        msg["References"] = " ".join(ids[-8:])
-    body = (text * rnd.randint(3, 12)) + f"\n\nOrder {thread:07d}\n-- \n{first}\n"
-    kind = index % 10
-    if kind < 6:
-        msg.set_content(
-            body,
-            charset="iso-8859-9" if kind == 1 and subject.startswith(("Sip", "İade")) else "utf-8",
-        )
-    elif kind < 9:
-        msg.set_content(body)
-        msg.add_alternative(
-            f"<html><body><p>{body.replace(chr(10), '<br>')}</p></body></html>", subtype="html"
-        )
-    else:
-        msg.add_alternative(
-            f"<html><body><div><p>{body}</p><table><tr><td>Item</td><td>1</td></tr></table></div></body></html>",
-            subtype="html",
-        )
-    if index % 50 == 0:
-        msg.add_attachment(
-            os.urandom(20_000), maintype="image", subtype="jpeg", filename="photo.jpg"
-        )
-    return msg.as_bytes()
 
 
 def build_maildir(path: Path, count: int) -> None:

@@ -34,72 +34,17 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-SELLER = "hello@shop.example"
+from benchmarks.corpus import SELLER, build_message  # noqa: E402
+
 SECRET_ENV = "BENCH_IMAP_PASSWORD"
-FIRST = ["Ayşe", "Mehmet", "Lena", "Jonas", "Emily", "James", "Zeynep", "Can", "Sophie", "Jörg"]
-LAST = ["Yılmaz", "Kaya", "Müller", "Schmidt", "Smith", "Brown", "Demir", "Öztürk", "Weber"]
-TOPICS = [
-    ("Where is my order?", "Hello, I ordered a towel set two weeks ago and it has not arrived. "),
-    ("Siparişim nerede?", "Merhaba, iki hafta önce sipariş verdim ama hâlâ gelmedi. Kargo no? "),
-    ("Falsche Größe geliefert", "Guten Tag, ich habe die falsche Größe bekommen. Umtausch? "),
-    ("Refund request", "Hi, the item arrived damaged and I would like a refund please. "),
-    ("İade talebi", "Ürün hasarlı geldi, iade etmek istiyorum. Yardımcı olur musunuz? "),
-    ("Rücksendung", "Ich möchte den Artikel zurücksenden. Bitte ein Rücksendeetikett. "),
-]
-REPLIES = [
-    "Thank you for your message, we are looking into it and will get back to you today. ",
-    "Merhaba, siparişiniz yarın kargoya verilecek. Teşekkür ederiz. ",
-    "Vielen Dank für Ihre Nachricht. Wir kümmern uns sofort darum. ",
-]
 
 
 # --- generating the mailbox ---------------------------------------------------------------
-
-
-def build_message(rnd: random.Random, index: int, thread: int, turn: int, when, ids) -> bytes:
-    first, last = rnd.choice(FIRST), rnd.choice(LAST)
-    customer = (f"{first} {last}", f"customer{thread}@example.com")
-    subject, text = TOPICS[thread % len(TOPICS)]
-    inbound = turn % 2 == 0
-    msg = EmailMessage()
-    msg["From"] = formataddr(customer if inbound else ("Anatolia Textiles", SELLER))
-    msg["To"] = formataddr(("Anatolia Textiles", SELLER) if inbound else customer)
-    msg["Subject"] = subject if turn == 0 else "Re: " + subject
-    msg["Date"] = format_datetime(when)
-    msg["Message-ID"] = f"<sync-bench-{index}@example.com>"
-    if ids:
-        msg["In-Reply-To"] = ids[-1]
-        msg["References"] = " ".join(ids[-8:])
-    said = text if inbound else rnd.choice(REPLIES)
-    body = (said * rnd.randint(3, 12)) + f"\n\nOrder {thread:07d}\n-- \n{first}\n"
-    if ids:  # a quoted tail, as mail clients write it
-        body += "\n" + "\n".join("> " + line for line in (text * 3).split(". "))
-    kind = index % 10
-    if kind < 6:
-        turkish = subject.startswith(("Sip", "İade"))
-        msg.set_content(body, charset="iso-8859-9" if kind == 1 and turkish else "utf-8")
-    elif kind < 9:
-        msg.set_content(body)
-        html = body.replace("\n", "<br>")
-        msg.add_alternative(f"<html><body><p>{html}</p></body></html>", subtype="html")
-    else:
-        msg.add_alternative(
-            f"<html><body><div><p>{body}</p><table><tr><td>Item</td><td>1</td></tr>"
-            "</table></div></body></html>",
-            subtype="html",
-        )
-    if index % 50 == 0:
-        msg.add_attachment(
-            rnd.randbytes(20_000), maintype="image", subtype="jpeg", filename="photo.jpg"
-        )
-    return msg.as_bytes()
 
 
 def generate(count: int, *, start: int = 0, seed: int = 42) -> list[bytes]:
@@ -114,7 +59,11 @@ def generate(count: int, *, start: int = 0, seed: int = 42) -> list[bytes]:
         ids: list[str] = []
         for turn in range(length):
             when = begin + timedelta(hours=turn * 5)
-            mails.append(build_message(rnd, index, thread, turn, when, ids))
+            mails.append(
+                build_message(
+                    rnd, index, thread, turn, when, ids, id_prefix="sync-bench", replies=True
+                )
+            )
             ids.append(f"<sync-bench-{index}@example.com>")
             index += 1
         thread += 1
