@@ -10,6 +10,7 @@ from inbox_tui.tui.app import InboxApp
 from inbox_tui.tui.screens.thread import ThreadScreen
 from inbox_tui.tui.widgets.customer_panel import CustomerPanel, customer_text
 from tests.mailgen import make_mail, write_maildir
+from tests.test_tui import screen_text
 
 RELAY = ("[b]Jane[/b] Doe - Amazon Marketplace", "0abc@marketplace.amazon.de")
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -61,9 +62,7 @@ async def test_thread_screen_shows_the_panel_when_there_is_room(store, tmp_path)
         await pilot.pause()
         panel = app.screen.query_one(CustomerPanel)
         assert panel.region.width > 0
-        assert "Peshtemal beach towel" in "\n".join(
-            strip.text for strip in app.screen._compositor.render_strips()
-        )
+        assert "Peshtemal beach towel" in screen_text(app)
     narrow = InboxApp(store, now=lambda: NOW)
     async with narrow.run_test(size=(80, 24)) as pilot:
         narrow.push_screen(ThreadScreen(store, ticket, now=lambda: NOW))

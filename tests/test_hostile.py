@@ -11,6 +11,7 @@ from inbox_tui.importer import import_maildir
 from inbox_tui.tui.app import InboxApp
 from inbox_tui.tui.widgets.ticket_list import TicketList
 from tests.mailgen import write_maildir
+from tests.test_tui import screen_text
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -59,7 +60,7 @@ async def test_hostile_mail_is_shown_literally_and_clicking_it_does_nothing(stor
     app = InboxApp(store)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
-        text = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        text = screen_text(app)
         assert "[@click=app.quit]now[/]" in text
         assert "[bold]not bold[/bold]" in text
         assert not CONTROL.search(text)

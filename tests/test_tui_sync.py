@@ -10,10 +10,7 @@ from inbox_tui.store import Store
 from inbox_tui.tui.app import InboxApp
 from inbox_tui.tui.widgets.status_line import StatusLine
 from tests.mailgen import make_mail, thread, write_maildir
-
-
-def _screen(app: InboxApp) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+from tests.test_tui import screen_text
 
 
 def _closed_port() -> int:
@@ -30,7 +27,7 @@ async def test_new_mail_arrives_while_the_seller_reads(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "Where is my order?" in _screen(app)
+        assert "Where is my order?" in screen_text(app)
         assert "synced just now · 2 new" in app.screen.query_one(StatusLine).text(app.now()).plain
 
         await pilot.press("j")  # the seller is somewhere in the list when more mail comes
@@ -39,7 +36,7 @@ async def test_new_mail_arrives_while_the_seller_reads(tmp_path: Path) -> None:
         app.sync_now()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "Falsche Größe" in _screen(app)
+        assert "Falsche Größe" in screen_text(app)
         assert app.screen.ticket_list.ticket == cursor_ticket  # the cursor stayed on its ticket
         assert "1 new" in app.screen.query_one(StatusLine).text(app.now()).plain
 
@@ -70,4 +67,4 @@ async def test_without_sources_the_status_line_says_so(tmp_path: Path) -> None:
     app = InboxApp(store)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
-        assert "no sources to sync · outbox 0" in _screen(app)
+        assert "no sources to sync · outbox 0" in screen_text(app)
