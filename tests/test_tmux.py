@@ -95,14 +95,23 @@ class Terminal:
     def pane(self, field: str) -> str:
         return self.run("display-message", "-p", "-t", self.session, f"#{{{field}}}").stdout.strip()
 
-    def wait_for(self, what: str, ready: Callable[[str], bool], timeout: float = 30) -> str:
+    def wait_for(
+        self,
+        what: str,
+        ready: Callable[[str], bool],
+        timeout: float = 30,
+        *,
+        quitting: bool = False,
+    ) -> str:
         deadline = time.monotonic() + timeout
         screen = ""
         while time.monotonic() < deadline:
             screen = self.screen()
             if ready(screen):
                 return screen
-            if (status := self.exit_status()) is not None:
+            # an exit is a failure, unless exiting is what we wait for (then the status can be
+            # printed a moment before tmux marks the pane dead)
+            if not quitting and (status := self.exit_status()) is not None:
                 pytest.fail(f"the app exited ({status}) before {what}:\n{self.report(screen)}")
             time.sleep(0.1)
         pytest.fail(f"timed out waiting for {what}:\n{self.report(screen)}")
@@ -138,6 +147,7 @@ def drive(terminal: Terminal, command: str, what: str) -> None:
         screen = terminal.wait_for(
             "the app to quit",
             lambda s: terminal.exit_status() is not None and terminal.pane("pane_dead") == "1",
+            quitting=True,
         )
         assert terminal.exit_status() == "0", terminal.report(screen)
     finally:
