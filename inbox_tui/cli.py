@@ -280,8 +280,8 @@ def sync(state: Context) -> None:
                     sla=state.sla,
                     progress=progress,
                 )
-                for line in outcome.lines:
-                    click.echo(line, err=": failed:" in line)
+                for line, line_failed in outcome.lines:
+                    click.echo(line, err=line_failed)
                 for problem in outcome.problems[:20]:
                     click.echo(f"  {problem}", err=True)
                 if outcome.failed:

@@ -21,7 +21,7 @@ FolderProgress = Callable[[str, str, int, int | None], None]  # source, folder, 
 @dataclass
 class SourceOutcome:
     name: str
-    lines: list[str] = field(default_factory=list)  # one summary line per folder
+    lines: list[tuple[str, bool]] = field(default_factory=list)  # (summary, failed) per folder
     problems: list[str] = field(default_factory=list)  # single messages that failed
     failed: str | None = None  # why the source (or a folder of it) could not be synced
     offline: bool = False  # the server could not be reached at all
@@ -55,7 +55,7 @@ def sync_one(
             outcome.offline = isinstance(exc, ImapUnreachable)
             return outcome
         for result in results:
-            outcome.lines.append(f"{source.name}/{result.summary()}")
+            outcome.lines.append((f"{source.name}/{result.summary()}", bool(result.failed)))
             outcome.problems.extend(result.problems)
             outcome.new += result.new
             if result.failed or result.errors:
@@ -67,7 +67,7 @@ def sync_one(
     except NotAMailbox as exc:
         outcome.failed = str(exc)
         return outcome
-    outcome.lines.append(f"{source.name}: {result.summary()}")
+    outcome.lines.append((f"{source.name}: {result.summary()}", False))
     outcome.problems.extend(result.problems)
     outcome.new = result.added
     if result.failed:
