@@ -21,7 +21,7 @@ from inbox_tui.tui.screens.tag_picker import TagPicker, filter_tags
 from inbox_tui.tui.screens.thread import ThreadScreen
 from inbox_tui.tui.snooze_times import parse_snooze, snooze_presets
 from inbox_tui.tui.ticket_views import VIEW_NAMES
-from tests.test_tui import NOW, key, screen_text, seed, seed_many, ticket_list
+from tests.test_tui import NOW, key, make_app, screen_text, seed, seed_many, ticket_list
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")  # UTC+3 all year
 
@@ -32,10 +32,6 @@ def store() -> Store:
     seed(store)
     yield store
     store.close()
-
-
-def make_app(store: Store, **kw) -> InboxApp:
-    return InboxApp(store, now=lambda: NOW, **kw)
 
 
 def state(store: Store) -> list[tuple]:
