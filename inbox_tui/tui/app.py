@@ -17,6 +17,7 @@ from inbox_tui.tui.keymap import bindings
 from inbox_tui.tui.screens.help import HelpScreen
 from inbox_tui.tui.screens.main import MainScreen
 from inbox_tui.tui.ticket_views import SavedSearch, wake_snoozed
+from inbox_tui.tui.widgets.status_line import SyncReport
 
 if TYPE_CHECKING:
     from inbox_tui.syncing import SourceOutcome
@@ -61,6 +62,7 @@ class InboxApp(App[None]):
         self.sources = list(sources)  # synced in a worker at start and every `sync_every` s
         self.seller_emails = seller_emails
         self.sync_every = sync_every
+        self.sync_report = SyncReport()
         # searches from the config (anything with .name and .query), each a view of its own
         self.saved_searches = [SavedSearch(s.name, s.query) for s in saved_searches]
         self.store = store
@@ -109,9 +111,8 @@ class InboxApp(App[None]):
 
     def sync_now(self) -> None:
         """Sync every source in a worker thread; keys keep working while it runs."""
-        if (main := self.main_screen) is not None:
-            main.status.syncing()
-            main.show_status()
+        self.sync_report.syncing()
+        self._show_status()
         self._sync_worker()
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
@@ -129,8 +130,8 @@ class InboxApp(App[None]):
         self.call_from_thread(self._synced, outcomes)
 
     def _synced(self, outcomes: list[SourceOutcome]) -> None:
+        self.sync_report.synced(outcomes, self.now())
         if (main := self.main_screen) is not None:
-            main.status.synced(outcomes, self.now())
             main.refresh_after_sync()
 
     def wake_snoozed(self) -> list[int]:

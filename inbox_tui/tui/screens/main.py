@@ -134,6 +134,8 @@ class MainScreen(Screen):
     def show_status(self) -> None:
         status = self.status
         status.sources = getattr(self.app, "synced_sources", 0)
+        if (report := getattr(self.app, "sync_report", None)) is not None:
+            status.report = report
         status.outbox = outbox_waiting(self.store)
         status.show(self.now())
 
