@@ -236,6 +236,17 @@ MIGRATIONS: list[str] = [
         UPDATE tickets SET due_at = NULL WHERE id = new.id;
     END;
     """,
+    # --- version 3: reply drafts ----------------------------------------------------------------
+    """
+    -- One draft per ticket, saved as the seller types; gone once the reply is queued.
+    CREATE TABLE drafts (
+        ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),
+        template_key TEXT,              -- the template it started from, if any
+        subject TEXT,
+        body TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
