@@ -21,62 +21,85 @@ class PasswordSettings(Protocol):
     password: str | None
 
 
-_warned: set[str] = set()
+_warned: set[tuple[str, str]] = set()
 
 
 def source_password(source: PasswordSettings) -> str:
     """The password of a source, from whichever of the four places its config names."""
-    if source.password_command is not None:
+    return read_secret(
+        source.name,
+        "password",
+        command=source.password_command,
+        env=source.password_env,
+        keyring_service=source.keyring,
+        keyring_user=source.username,
+        plain=source.password,
+    )
+
+
+def read_secret(
+    owner: str,
+    what: str,
+    *,
+    command: str | None = None,
+    env: str | None = None,
+    keyring_service: str | None = None,
+    keyring_user: str = "",
+    plain: str | None = None,
+) -> str:
+    """A secret (`what`: "password", "client_secret", "refresh token"…) of the config section
+    `owner`, from the first of: a command's first output line, an environment variable, the
+    system keyring (service, user), or plain text (warned once). Raises SecretError."""
+    if command is not None:
         try:
             done = subprocess.run(
-                source.password_command,
+                command,
                 shell=True,
                 capture_output=True,
                 timeout=60,
                 check=False,
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
-            raise SecretError(f"{source.name}: password_command failed: {exc}") from None
+            raise SecretError(f"{owner}: the command for the {what} failed: {exc}") from None
         if done.returncode != 0:
             reason = done.stderr.decode(errors="replace").strip().splitlines()
             why = reason[-1] if reason else f"exit code {done.returncode}"
-            raise SecretError(f"{source.name}: password_command failed: {why}")
+            raise SecretError(f"{owner}: the command for the {what} failed: {why}")
         lines = done.stdout.decode("utf-8", errors="replace").splitlines()
         if not lines or not lines[0]:
-            raise SecretError(f"{source.name}: password_command printed nothing")
+            raise SecretError(f"{owner}: the command for the {what} printed nothing")
         return lines[0]
-    if source.password_env is not None:
-        value = os.environ.get(source.password_env)
+    if env is not None:
+        value = os.environ.get(env)
         if not value:
             raise SecretError(
-                f"{source.name}: the environment variable {source.password_env} is not set"
+                f"{owner}: the environment variable {env} is not set (it should hold the {what})"
             )
         return value
-    if source.keyring is not None:
+    if keyring_service is not None:
         try:
             import keyring  # optional: only needed by those who use it
         except ImportError:
             raise SecretError(
-                f"{source.name}: keyring is set but the Python package 'keyring' is not"
+                f"{owner}: keyring is set but the Python package 'keyring' is not"
                 " installed (pip install keyring)"
             ) from None
         try:
-            value = keyring.get_password(source.keyring, source.username)
+            value = keyring.get_password(keyring_service, keyring_user)
         except Exception as exc:  # backends raise their own types
-            raise SecretError(f"{source.name}: the keyring failed: {exc}") from None
+            raise SecretError(f"{owner}: the keyring failed: {exc}") from None
         if value is None:
             raise SecretError(
-                f"{source.name}: no password for {source.username} in the keyring"
-                f" under {source.keyring!r}"
+                f"{owner}: no {what} for {keyring_user} in the keyring under {keyring_service!r}"
             )
         return value
-    if source.password is not None:
-        if source.name not in _warned:
-            _warned.add(source.name)
+    if plain is not None:
+        if (owner, what) not in _warned:
+            _warned.add((owner, what))
             print(
-                f"inbox-tui: warning: {source.name}: the password sits in the config in plain"
-                " text; prefer password_command, password_env or keyring",
+                f"inbox-tui: warning: {owner}: the {what} sits in the config in plain text;"
+                " prefer a command, an environment variable or the keyring",
                 file=sys.stderr,
             )
-        return source.password
-    raise SecretError(f"{source.name}: no password configured")
+        return plain
+    raise SecretError(f"{owner}: no {what} configured")

@@ -96,9 +96,12 @@ def test_password_from_a_command_the_environment_or_plain_text(monkeypatch, caps
 @pytest.mark.parametrize(
     ("settings", "message"),
     [
-        ({"password_command": "exit 3"}, "shop: password_command failed: exit code 3"),
-        ({"password_command": "echo nope >&2; false"}, "shop: password_command failed: nope"),
-        ({"password_command": "true"}, "shop: password_command printed nothing"),
+        ({"password_command": "exit 3"}, "shop: the command for the password failed: exit code 3"),
+        (
+            {"password_command": "echo nope >&2; false"},
+            "shop: the command for the password failed: nope",
+        ),
+        ({"password_command": "true"}, "shop: the command for the password printed nothing"),
         ({"password_env": "SURELY_UNSET_VAR"}, "the environment variable SURELY_UNSET_VAR"),
     ],
 )
