@@ -124,10 +124,12 @@ def child_sync(db: Path, host: str, port: int, username: str) -> None:
     before = resource.getrusage(resource.RUSAGE_SELF)
     cpu_before = before.ru_utime + before.ru_stime
     started = time.perf_counter()
-    [result] = sync_source(store, config, seller_emails=frozenset({SELLER}))
+    workers = int(os.environ["BENCH_WORKERS"]) if os.environ.get("BENCH_WORKERS") else None
+    [result] = sync_source(store, config, seller_emails=frozenset({SELLER}), workers=workers)
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = usage.ru_utime + usage.ru_stime - cpu_before
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # fetch-and-parse workers
+    cpu = usage.ru_utime + usage.ru_stime - cpu_before + children.ru_utime + children.ru_stime
     if os.environ.get("BENCH_PROFILE"):
         profiler.disable()
         profiler.dump_stats(os.environ["BENCH_PROFILE"])
@@ -149,13 +151,18 @@ def child_sync(db: Path, host: str, port: int, username: str) -> None:
                 "search_hits": searchable,
                 "cpu": cpu,
                 "rss_mb": usage.ru_maxrss / 1024,
+                "worker_rss_mb": children.ru_maxrss / 1024,
             }
         )
     )
 
 
-def run_inbox_tui(db: Path, account, profile: Path | None = None) -> dict:
+def run_inbox_tui(
+    db: Path, account, profile: Path | None = None, workers: int | None = None
+) -> dict:
     env = dict(os.environ, **{SECRET_ENV: account.password})
+    if workers is not None:
+        env["BENCH_WORKERS"] = str(workers)
     if profile:
         env["BENCH_PROFILE"] = str(profile)
     args = [sys.executable, __file__, "--child-sync", str(db), account.host, str(account.port)]
@@ -349,9 +356,12 @@ def main() -> None:
             report["offlineimap_s"], report["offlineimap_messages"] = seconds, got
 
         db = work / "inbox.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(db) + suffix).unlink(missing_ok=True)
-        first = run_inbox_tui(db, account, args.profile)
+        single_db = work / "single.db"
+        for path in (db, single_db):
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+        single = run_inbox_tui(single_db, account, workers=0)  # one connection, one core
+        first = run_inbox_tui(db, account, args.profile)  # as shipped: workers when it pays
         again = run_inbox_tui(db, account)
         client = account.client()
         try:
@@ -365,6 +375,7 @@ def main() -> None:
 
     rows[0:0] = [
         ("inbox-tui first sync", first["seconds"], first["cpu"], first["new"]),
+        ("inbox-tui first sync, one connection", single["seconds"], single["cpu"], single["new"]),
         ("inbox-tui no-change re-sync", again["seconds"], again["cpu"], again["new"]),
         ("inbox-tui re-sync after 100 new", more["seconds"], more["cpu"], more["new"]),
     ]
@@ -394,6 +405,9 @@ def main() -> None:
         "first_sync_process_s": round(first["process_seconds"], 2),
         "first_sync_msg_per_s": round(first["new"] / first["seconds"]),
         "first_sync_cpu_s": round(first["cpu"], 2),
+        "first_sync_worker_rss_mb": round(first["worker_rss_mb"], 1),
+        "one_connection_first_sync_s": round(single["seconds"], 2),
+        "one_connection_first_sync_cpu_s": round(single["cpu"], 2),
         "first_sync_new": first["new"],
         "first_sync_errors": first["errors"],
         "tickets": first["tickets"],

@@ -148,13 +148,13 @@ def test_server_restart_mid_sync_resumes(tmp_path, monkeypatch):
         monkeypatch.setattr("inbox_tui.sources.imap.BATCH_MESSAGES", 25)  # many commit points
         from inbox_tui.sources.imap import FolderSync
 
-        fetch_batch = FolderSync._fetch_batch
+        store_batch = FolderSync._store_batch
 
-        def slow_fetch_batch(self, state, uids):  # a slow link: the restart lands mid-sync
+        def slow_store_batch(self, *args):  # a slow link: the restart lands mid-sync
             time.sleep(0.1)
-            return fetch_batch(self, state, uids)
+            return store_batch(self, *args)
 
-        monkeypatch.setattr(FolderSync, "_fetch_batch", slow_fetch_batch)
+        monkeypatch.setattr(FolderSync, "_store_batch", slow_store_batch)
         store = Store.open(tmp_path / "restart.db")
         outcome: list = []
         worker = threading.Thread(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,8 +22,16 @@ from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
 from inbox_tui.config import ImapSourceConfig
 from inbox_tui.mail.parse import parse_message
 from inbox_tui.mail.threading import thread_hints
+from inbox_tui.secrets import SecretError, source_password
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.sources.base import IncomingMessage
+from inbox_tui.sources.imap_parallel import (
+    FETCH_ITEMS,
+    PARALLEL_FROM,
+    Prepared,
+    fetch_in_workers,
+    worker_count,
+)
 from inbox_tui.sources.imap_session import (
     TIMEOUT,
     ImapSyncError,
@@ -103,8 +111,10 @@ class FolderSync:
         progress: Progress | None = None,
         result: FolderResult | None = None,
         sla: SlaPolicy = DEFAULT_POLICY,
+        workers: int | None = None,
     ) -> None:
         self.client, self.store, self.config, self.folder = client, store, config, folder
+        self.workers = workers  # fetch-and-parse processes; None: decided by size and cores
         self.sla = sla
         self.source = source_key(config)
         self.seller = seller_emails
@@ -210,25 +220,54 @@ class FolderSync:
         done = 0
         if self.progress:
             self.progress(self.folder, 0, len(todo))
-        for batch in _batches(todo):
-            state = self._fetch_batch(state, batch)
+        for batch, prepared in self._fetched(_batches(todo), len(todo)):
+            state = self._store_batch(state, batch, prepared)
             done += len(batch)
             if self.progress:
                 self.progress(self.folder, done, len(todo))
         return state
 
-    def _fetch_batch(self, state: FolderState, uids: list[int]) -> FolderState:
-        fetched = uid_fetch(self.client, uid_set(uids), ["BODY.PEEK[]", "FLAGS", "INTERNALDATE"])
+    def _fetched(
+        self, batches: list[list[int]], count: int
+    ) -> Iterator[tuple[list[int], list[Prepared]]]:
+        """The batches with their messages: fetched here, or by worker processes (already
+        parsed) when the folder has many new messages (sources/imap_parallel.py)."""
+        workers = self.workers
+        if workers is None:
+            workers = worker_count() if count >= PARALLEL_FROM else 0
+        if workers > 0:
+            try:
+                password = source_password(self.config)
+            except SecretError as exc:
+                raise ImapSyncError(str(exc)) from None
+            yield from fetch_in_workers(
+                self.config, password, self.folder, batches, seller=self.seller, workers=workers
+            )
+            return
+        for batch in batches:
+            fetched = uid_fetch(self.client, uid_set(batch), FETCH_ITEMS)
+            yield (
+                batch,
+                [
+                    Prepared(uid, data, None, None)
+                    for uid in batch
+                    if (data := fetched.get(uid)) is not None and b"BODY[]" in data
+                ],
+            )  # a UID missing here was expunged between listing and fetching
+
+    def _store_batch(
+        self, state: FolderState, uids: list[int], prepared: list[Prepared]
+    ) -> FolderState:
         with self.store.transaction():
             self.ingest.begin_batch()
             flags: dict[int, ServerFlags] = {}
-            for uid in uids:
-                data = fetched.get(uid)
-                if data is None or b"BODY[]" not in data:
-                    continue  # expunged between listing and fetching
+            for item in prepared:
+                uid = item.uid
                 try:
+                    if item.problem:
+                        raise ValueError(item.problem)
                     with savepoint(self.store):
-                        flags[uid] = self._store_message(uid, data)
+                        flags[uid] = self._store_message(item)
                 except Exception as exc:  # one broken message never stops a folder
                     self.result.errors += 1
                     self.result.problems.append(f"UID {uid}: {type(exc).__name__}: {exc}"[:300])
@@ -240,7 +279,8 @@ class FolderSync:
         self.ingest.settle(self.sla)
         return state
 
-    def _store_message(self, uid: int, data: dict[bytes, Any]) -> ServerFlags:
+    def _store_message(self, prepared: Prepared) -> ServerFlags:
+        uid, data = prepared.uid, prepared.data
         raw = bytes(data[b"BODY[]"])
         flags = server_flags(data.get(b"FLAGS"))
         received = data.get(b"INTERNALDATE")
@@ -258,10 +298,11 @@ class FolderSync:
         if self.ingest.record_if_known(item, digest):
             mark_found_again(self.store, self.source, self.folder, uid)
             return flags
-        parsed = parse_message(raw)
-        outcome = self.ingest.add(
-            item, parsed, thread_hints(parsed, raw, self.seller), digest=digest
-        )
+        parsed, hints = prepared.parsed, prepared.hints
+        if parsed is None or hints is None:
+            parsed = parse_message(raw)
+            hints = thread_hints(parsed, raw, self.seller)
+        outcome = self.ingest.add(item, parsed, hints, digest=digest)
         if outcome.status == "copy":
             mark_found_again(self.store, self.source, self.folder, uid)
         else:
@@ -328,8 +369,11 @@ def sync_source(
     timeout: float = TIMEOUT,
     backoff: tuple[float, ...] = BACKOFF,
     sla: SlaPolicy = DEFAULT_POLICY,
+    workers: int | None = None,
 ) -> list[FolderResult]:
-    """Sync every configured folder of one IMAP source. ImapSyncError if it cannot even log in."""
+    """Sync every configured folder of one IMAP source. ImapSyncError if it cannot even log in.
+    `workers`: processes that fetch and parse while this one stores (None: one per core but
+    one, and only for folders with PARALLEL_FROM new messages or more; 0: never)."""
     client: IMAPClient | None = _session(config, timeout)
     results: list[FolderResult] = []
     try:
@@ -343,6 +387,7 @@ def sync_source(
                     FolderSync(
                         client, store, config, folder,
                         seller_emails=seller_emails, progress=progress, result=result, sla=sla,
+                        workers=workers,
                     ).run()  # fmt: skip
                     break
                 except _CONNECTION_LOST as exc:

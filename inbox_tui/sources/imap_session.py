@@ -30,13 +30,17 @@ class ImapUnreachable(ImapSyncError):
     """The server could not be reached at all: no network, refused, no answer, no DNS."""
 
 
-def connect(config: ImapSourceConfig, *, timeout: float = TIMEOUT) -> IMAPClient:
-    """A logged-in connection, or ImapSyncError with one line saying what went wrong."""
+def connect(
+    config: ImapSourceConfig, *, timeout: float = TIMEOUT, password: str | None = None
+) -> IMAPClient:
+    """A logged-in connection, or ImapSyncError with one line saying what went wrong.
+    `password` when it is known already (sync workers), else from the source's settings."""
     host, port = config.host, config.effective_port
-    try:
-        password = source_password(config)
-    except SecretError as exc:
-        raise ImapSyncError(str(exc)) from None
+    if password is None:
+        try:
+            password = source_password(config)
+        except SecretError as exc:
+            raise ImapSyncError(str(exc)) from None
     try:
         context = ssl.create_default_context(cafile=str(config.ca_file) if config.ca_file else None)
     except (OSError, ssl.SSLError) as exc:

@@ -1,0 +1,137 @@
+"""Big first syncs: fetch and parse in worker processes, store in UID order here.
+
+Parsing is most of a first sync's CPU time and imapclient reads one response at a time, so
+one connection on one core cannot go faster. For a folder with many new messages, a few worker
+processes each open their own connection (imapclient is neither thread-safe nor pipelined),
+FETCH a batch of BODY.PEEK[] and parse it (parsing is pure: bytes in, ParsedMessage out). The
+syncing process takes the batches back in UID order and stores each in one transaction with
+the folder's state, exactly as the one-connection path does, so crash safety is unchanged:
+a batch is either stored with its state or not at all.
+
+Workers are spawned, not forked: the TUI syncs from a thread, and forking a threaded process
+can deadlock. Spawning costs ~0.5 s, so small syncs stay on the one connection.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from imapclient import IMAPClient
+
+from inbox_tui.config import ImapSourceConfig
+from inbox_tui.mail.message import ParsedMessage
+from inbox_tui.mail.parse import parse_message
+from inbox_tui.mail.threading import ThreadHints, thread_hints
+from inbox_tui.sources.imap_session import connect, error_text, uid_fetch, uid_set
+
+PARALLEL_FROM = 3000  # new messages in a folder; below this one connection is quicker
+MAX_WORKERS = 4
+FETCH_ITEMS = ["BODY.PEEK[]", "FLAGS", "INTERNALDATE"]
+
+
+def worker_count() -> int:
+    """Worker processes for a big first sync: one per core but the one that stores (SQLite and
+    its full-text index need a core of their own), at most MAX_WORKERS; 0 on one core."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(0, min(MAX_WORKERS, (cores or 1) - 1))
+
+
+@dataclass(slots=True)
+class Prepared:
+    """One fetched message, parsed in a worker (or the reason parsing failed)."""
+
+    uid: int
+    data: dict[bytes, Any]  # the FETCH items: BODY[], FLAGS, INTERNALDATE
+    parsed: ParsedMessage | None
+    hints: ThreadHints | None
+    problem: str | None = None
+
+
+class WorkerLost(ConnectionError):
+    """A worker's connection failed; the caller treats it like its own dropped connection."""
+
+
+# --- in the worker process -----------------------------------------------------------------
+
+_client: IMAPClient | None = None
+_seller: frozenset[str] = frozenset()
+
+
+def _start(config: ImapSourceConfig, password: str, folder: str, seller: frozenset[str]) -> None:
+    global _client, _seller
+    _seller = seller
+    try:
+        _client = connect(config, password=password)
+        _client.select_folder(folder, readonly=True)
+    except Exception:  # reported when the first batch asks for the connection
+        _client = None
+
+
+def _fetch_and_parse(uids: list[int]) -> list[Prepared] | str:
+    """A batch fetched and parsed; a one-line reason instead when the connection failed."""
+    if _client is None:
+        return "a sync worker could not connect"
+    try:
+        fetched = uid_fetch(_client, uid_set(uids), FETCH_ITEMS)
+    except Exception as exc:  # the connection: the syncing process decides what to do
+        return f"a sync worker lost its connection: {error_text(exc)}"
+    prepared: list[Prepared] = []
+    for uid in uids:
+        data = fetched.get(uid)
+        if data is None or b"BODY[]" not in data:
+            continue  # expunged between listing and fetching
+        raw = bytes(data[b"BODY[]"])
+        data[b"BODY[]"] = raw
+        try:
+            parsed = parse_message(raw)
+            prepared.append(Prepared(uid, data, parsed, thread_hints(parsed, raw, _seller)))
+        except Exception as exc:  # one broken message never stops a folder
+            prepared.append(Prepared(uid, data, None, None, f"{type(exc).__name__}: {exc}"))
+    return prepared
+
+
+# --- in the syncing process ----------------------------------------------------------------
+
+
+def fetch_in_workers(
+    config: ImapSourceConfig,
+    password: str,
+    folder: str,
+    batches: list[list[int]],
+    *,
+    seller: frozenset[str],
+    workers: int,
+) -> Iterator[tuple[list[int], list[Prepared]]]:
+    """Each batch with its messages, in the order given, while workers fetch ahead.
+
+    At most two batches per worker are in flight, so memory stays bounded however big the
+    folder. Raises WorkerLost when a worker's connection fails (what was yielded is stored)."""
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(
+        workers, initializer=_start, initargs=(config, password, folder, seller)
+    ) as pool:
+        pending: deque[tuple[list[int], Any]] = deque()
+        todo = iter(batches)
+        try:
+            for batch in todo:
+                pending.append((batch, pool.apply_async(_fetch_and_parse, (batch,))))
+                if len(pending) >= 2 * workers:
+                    yield _collect(pending.popleft())
+            while pending:
+                yield _collect(pending.popleft())
+        except BaseException:
+            pool.terminate()  # leaving early: the workers' connections simply close
+            raise
+
+
+def _collect(item: tuple[list[int], Any]) -> tuple[list[int], list[Prepared]]:
+    batch, result = item
+    prepared = result.get()
+    if isinstance(prepared, str):
+        raise WorkerLost(prepared)
+    return batch, prepared
