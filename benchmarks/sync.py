@@ -157,6 +157,26 @@ def child_sync(db: Path, host: str, port: int, username: str) -> None:
     )
 
 
+def time_uid_listing(account, repeat: int = 7) -> dict[str, float]:
+    """Median ms to list every UID of the folder (how expunges are found): SEARCH vs ESEARCH."""
+    from inbox_tui.sources.imap_session import all_uids
+
+    client = account.client()
+    try:
+        client.select_folder("INBOX", readonly=True)
+        result = {}
+        for name, esearch in (("search_all_ms", False), ("esearch_all_ms", True)):
+            times = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                all_uids(client, esearch=esearch)
+                times.append((time.perf_counter() - started) * 1000)
+            result[name] = round(sorted(times)[repeat // 2], 1)
+        return result
+    finally:
+        client.logout()
+
+
 def run_inbox_tui(
     db: Path, account, profile: Path | None = None, workers: int | None = None
 ) -> dict:
@@ -370,6 +390,7 @@ def main() -> None:
         finally:
             client.logout()
         more = run_inbox_tui(db, account)
+        uid_listing = time_uid_listing(account)
     finally:
         server_gen.close()
 
@@ -429,6 +450,11 @@ def main() -> None:
     for key in ("mbsync_s", "offlineimap_s"):
         if key in report:
             report[key] = round(report[key], 2)
+    report.update(uid_listing)
+    print(
+        f"listing {args.messages:,} UIDs to find expunges: SEARCH ALL {uid_listing['search_all_ms']} ms,"
+        f" ESEARCH {uid_listing['esearch_all_ms']} ms (median of 7)"
+    )
     print(json.dumps(report))
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)

@@ -35,6 +35,7 @@ from inbox_tui.sources.imap_parallel import (
 from inbox_tui.sources.imap_session import (
     TIMEOUT,
     ImapSyncError,
+    all_uids,
     close,
     connect,
     error_text,
@@ -331,7 +332,7 @@ class FolderSync:
                 )
 
     def _find_expunged(self, highest_uid: int) -> None:
-        on_server = set(self.client.search("ALL"))
+        on_server = all_uids(self.client)
         stored = folder_uids(self.store, self.source, self.folder)
         missing = sorted(uid for uid in stored if uid <= highest_uid and uid not in on_server)
         if missing:
@@ -372,8 +373,9 @@ def sync_source(
     workers: int | None = None,
 ) -> list[FolderResult]:
     """Sync every configured folder of one IMAP source. ImapSyncError if it cannot even log in.
-    `workers`: processes that fetch and parse while this one stores (None: one per core but
-    one, and only for folders with PARALLEL_FROM new messages or more; 0: never)."""
+    `workers`: processes that fetch and parse while this one stores (None: as many as the
+    cores allow, `imap_parallel.worker_count`, for folders with PARALLEL_FROM new messages or
+    more; 0: never)."""
     client: IMAPClient | None = _session(config, timeout)
     results: list[FolderResult] = []
     try:

@@ -35,10 +35,15 @@ FETCH_ITEMS = ["BODY.PEEK[]", "FLAGS", "INTERNALDATE"]
 
 
 def worker_count() -> int:
-    """Worker processes for a big first sync: one per core but the one that stores (SQLite and
-    its full-text index need a core of their own), at most MAX_WORKERS; 0 on one core."""
+    """Worker processes for a big first sync, given the cores: none below four.
+
+    The storing process (SQLite and its full-text index) needs a core of its own, and so does
+    the IMAP server when it runs on the same machine. On two cores the workers were measured
+    to slow a 10,000-message first sync down (benchmarks/README.md), so they start at four
+    cores, leaving two free, at most MAX_WORKERS."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(0, min(MAX_WORKERS, (cores or 1) - 1))
+    cores = cores or 1
+    return min(MAX_WORKERS, cores - 2) if cores >= 4 else 0
 
 
 @dataclass(slots=True)
