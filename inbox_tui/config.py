@@ -354,9 +354,9 @@ class ImapSourceConfig(_SourceBase):
     )
     keep_gone: bool = Field(
         True,
-        description="Keep the local copy of a message deleted on the server (marked gone)."
-        " Messages in a ticket are never dropped silently; `false` is accepted but not acted"
-        " on yet (copies are always kept).",
+        description="Keep the local copy of a message deleted on the server (marked gone, still"
+        " in its ticket). `false` deletes it here too, recording a `deleted` event on its"
+        " ticket; a ticket left with no message is deleted.",
     )
 
     @property

@@ -182,6 +182,45 @@ def test_expunged_on_the_server_is_marked_gone_not_dropped(store, source, imap_a
     assert (again.new, again.gone) == (0, 0)
 
 
+def test_keep_gone_false_deletes_here_too_and_says_so(store, source, imap_account):
+    mirror = source.model_copy(update={"keep_gone": False})
+    append(imap_account, thread(3, prefix="d") + thread(1, prefix="alone"))
+    sync_source(store, mirror)
+    client = imap_account.client()
+    client.select_folder("INBOX")
+    client.delete_messages([2, 4])  # the middle of a thread, and a ticket's only message
+    client.expunge()
+    client.logout()
+    [result] = sync_source(store, mirror)
+    assert result.gone == 2
+    left = store.conn.execute("SELECT message_id FROM messages ORDER BY id").fetchall()
+    assert [row[0] for row in left] == ["d-0@example.com", "d-2@example.com"]
+    [(ticket, count, deleted)] = store.conn.execute(
+        """SELECT t.id, t.message_count, (SELECT group_concat(old_value) FROM events
+             WHERE ticket_id = t.id AND kind = 'deleted' AND actor = 'sync') FROM tickets t"""
+    ).fetchall()  # the lone message's ticket went with it
+    assert count == 2 and deleted and "Where is my order?" in deleted
+    for table in ("message_raw", "message_locations", "attachments"):
+        orphans = store.conn.execute(
+            f"SELECT count(*) FROM {table} WHERE message_id NOT IN (SELECT id FROM messages)"
+        ).fetchone()[0]
+        assert orphans == 0, table
+    assert (
+        store.conn.execute(
+            "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'alone'"
+        ).fetchone()[0]
+        == 0
+    )  # not findable any more
+    append(imap_account, [make_mail(message_id="<late@x>", in_reply_to="<d-1@example.com>")])
+    sync_source(store, mirror)  # a reply to the deleted message still joins its ticket
+    assert (
+        store.conn.execute("SELECT ticket_id FROM messages WHERE message_id = 'late@x'").fetchone()[
+            0
+        ]
+        == ticket
+    )
+
+
 def test_uidvalidity_change_remaps_without_duplicates(store, source, imap_account, dovecot_server):
     mails = thread(3, prefix="u")
     append(imap_account, mails)

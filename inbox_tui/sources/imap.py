@@ -337,7 +337,9 @@ class FolderSync:
         missing = sorted(uid for uid in stored if uid <= highest_uid and uid not in on_server)
         if missing:
             with self.store.transaction():
-                self.result.gone += mark_gone(self.store, self.source, self.folder, missing)
+                self.result.gone += mark_gone(
+                    self.store, self.source, self.folder, missing, keep=self.config.keep_gone
+                )
 
 
 def _batches(todo: list[tuple[int, int]]) -> list[list[int]]:

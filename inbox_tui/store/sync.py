@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from inbox_tui.store.db import Store, utc_now
+from inbox_tui.store.ingest import refresh_ticket
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,10 +183,15 @@ def refresh_unread(store: Store, ticket_ids: Iterable[int]) -> None:
     )
 
 
-def mark_gone(store: Store, source: str, folder: str, uids: Iterable[int]) -> int:
-    """The server expunged these UIDs: drop the locations; a message found nowhere else is gone."""
+def mark_gone(
+    store: Store, source: str, folder: str, uids: Iterable[int], *, keep: bool = True
+) -> int:
+    """The server expunged these UIDs: drop the locations; a message found nowhere else is gone.
+    With `keep=False` (the source's `keep_gone: false`) such a message is deleted instead
+    (`delete_gone`)."""
     conn = store.conn
     gone = 0
+    newly_gone: list[int] = []
     for uid in uids:
         row = conn.execute(
             "SELECT message_id FROM message_locations WHERE source = ? AND folder = ? AND uid = ?",
@@ -197,12 +203,55 @@ def mark_gone(store: Store, source: str, folder: str, uids: Iterable[int]) -> in
             "DELETE FROM message_locations WHERE source = ? AND folder = ? AND uid = ?",
             (source, folder, str(uid)),
         )
-        gone += conn.execute(
+        if conn.execute(
             """UPDATE messages SET gone = 1 WHERE id = ? AND NOT gone AND NOT EXISTS
                  (SELECT 1 FROM message_locations WHERE message_id = ?)""",
             (row[0], row[0]),
-        ).rowcount
+        ).rowcount:
+            gone += 1
+            newly_gone.append(row[0])
+    if not keep and newly_gone:
+        delete_gone(store, newly_gone)
     return gone
+
+
+def delete_gone(store: Store, message_ids: list[int]) -> None:
+    """Delete messages the server no longer has, with their raw bytes and attachments.
+
+    Not silent: each deletion is an event on its ticket (kind `deleted`, the subject as the
+    old value, actor `sync`). The ticket keeps its threading references, so a later reply to
+    a deleted message still joins it; a ticket left with no message at all (and nothing in
+    the outbox) is deleted with its tags, order links, draft and events."""
+    conn = store.conn
+    at = utc_now()
+    tickets: set[int] = set()
+    for message_id in message_ids:
+        row = conn.execute(
+            "SELECT ticket_id, subject FROM messages WHERE id = ?", (message_id,)
+        ).fetchone()
+        if row is None:
+            continue
+        tickets.add(row[0])
+        conn.execute(
+            "INSERT INTO events (ticket_id, at, kind, old_value, actor)"
+            " VALUES (?, ?, 'deleted', ?, 'sync')",
+            (row[0], at, row[1]),
+        )
+        for table in ("message_raw", "attachments", "message_locations"):
+            conn.execute(f"DELETE FROM {table} WHERE message_id = ?", (message_id,))
+        conn.execute("DELETE FROM messages WHERE id = ?", (message_id,))
+    for ticket_id in tickets:
+        empty = conn.execute(
+            """SELECT NOT EXISTS (SELECT 1 FROM messages WHERE ticket_id = :t)
+                  AND NOT EXISTS (SELECT 1 FROM outbox WHERE ticket_id = :t)""",
+            {"t": ticket_id},
+        ).fetchone()[0]
+        if not empty:
+            refresh_ticket(store, ticket_id)
+            continue
+        for table in ("ticket_tags", "ticket_orders", "thread_refs", "drafts", "events"):
+            conn.execute(f"DELETE FROM {table} WHERE ticket_id = ?", (ticket_id,))
+        conn.execute("DELETE FROM tickets WHERE id = ?", (ticket_id,))
 
 
 def mark_found_again(store: Store, source: str, folder: str, uid: int) -> None:
