@@ -357,6 +357,17 @@ def test_flag_and_tags_go_to_the_server_as_flagged_and_keywords(store, source, i
     sync_source(store, source)
     assert server_flags_of(imap_account, 2) == {b"$inbox_=C4=B0ade"}
 
+    # The customer writes again: the new message is tagged like the rest of its ticket.
+    append(
+        imap_account, [make_mail(message_id="<t-2@example.com>", in_reply_to="<t-1@example.com>")]
+    )
+    [result] = sync_source(store, source)
+    assert (result.new, result.pushed) == (1, 1)
+    assert server_flags_of(imap_account, 3) == {b"$inbox_=C4=B0ade"}
+    assert ticket_tags(store, ticket) == ["İade"]
+    [again] = sync_source(store, source)
+    assert (again.new, again.pushed, again.changed) == (0, 0, 0)
+
 
 def test_flag_and_keywords_set_on_the_server_show_on_the_ticket(store, source, imap_account):
     append(imap_account, thread(2, prefix="s"))

@@ -56,6 +56,7 @@ from inbox_tui.store.sync import (
     last_event_id,
     mark_found_again,
     mark_gone,
+    new_mail_flags_to_push,
     record_pushed,
     save_folder_state,
     savepoint,
@@ -169,6 +170,11 @@ class FolderSync:
         current = FolderState(uidvalidity, highest, state.highest_modseq if state else None, pushed)
         if uidnext is None or int(uidnext) > highest + 1:
             current = self._fetch_new(current)
+            tagged = new_mail_flags_to_push(self.store, self.source, self.folder, highest)
+            if tagged:  # new mail in tagged or flagged tickets: give it their keywords
+                if not (push or flag_changes):
+                    self.client.select_folder(self.folder)  # EXAMINEd so far: now writable
+                self._push_flags(tagged)
         if state is not None:
             self._pull_flags(state)
             self._find_expunged(current.highest_uid)

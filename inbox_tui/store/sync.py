@@ -354,6 +354,34 @@ def ticket_flags_to_push(
             (after_event, upto_event),
         )
     ]
+    return _ticket_flag_changes(store, source, folder, tickets)
+
+
+def new_mail_flags_to_push(
+    store: Store, source: str, folder: str, above_uid: int
+) -> list[FlagChange]:
+    """Mail that just arrived (UIDs above `above_uid`) in a flagged or tagged ticket: the
+    keywords of the ticket's tags (and its \\Flagged) for it, so a second device sees the new
+    message tagged like the rest of its ticket."""
+    tickets = [
+        row[0]
+        for row in store.conn.execute(
+            """SELECT DISTINCT m.ticket_id FROM message_locations l
+                 JOIN messages m ON m.id = l.message_id
+               WHERE l.source = ? AND l.folder = ? AND CAST(l.uid AS INTEGER) > ?
+                 AND (EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = m.ticket_id)
+                      OR EXISTS (SELECT 1 FROM tickets t WHERE t.id = m.ticket_id AND t.flagged))""",
+            (source, folder, above_uid),
+        )
+    ]
+    return _ticket_flag_changes(store, source, folder, tickets)
+
+
+def _ticket_flag_changes(
+    store: Store, source: str, folder: str, tickets: list[int]
+) -> list[FlagChange]:
+    """What the server's flags and keywords must change to say what these tickets say."""
+    conn = store.conn
     changes: list[FlagChange] = []
     for ticket_id in tickets:
         ticket = conn.execute("SELECT flagged FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
