@@ -65,28 +65,53 @@ def suggest(
     sharing a word with it): TF-IDF cosine of the message against each template's keywords,
     examples and name, diacritics folded; the message's language (given or guessed) wins ties
     and outweighs a weak match in another language."""
-    candidates = [t for t in templates if t.applies_to(channel)]
-    docs = [Counter(_tokens(" ".join((t.name, *t.keywords, *t.examples)))) for t in candidates]
-    query = Counter(_tokens(ticket_text))
-    if not candidates or not query:
-        return []
-    frequency = Counter(term for doc in docs for term in doc)
-    idf = {term: math.log(1 + len(docs) / count) for term, count in frequency.items()}
+    return Suggester(templates).rank(ticket_text, channel=channel, language=language, top=top)
 
-    def vector(counts: Counter[str]) -> dict[str, float]:
-        return {term: (1 + math.log(n)) * idf.get(term, 0.0) for term, n in counts.items()}
 
-    q = vector(query)
-    q_norm = math.sqrt(sum(v * v for v in q.values())) or 1.0
-    language = language or detect_language(ticket_text)
-    scored = []
-    for index, (template, doc) in enumerate(zip(candidates, docs, strict=True)):
-        d = vector(doc)
-        d_norm = math.sqrt(sum(v * v for v in d.values())) or 1.0
-        score = sum(q[t] * d.get(t, 0.0) for t in q) / (q_norm * d_norm)
-        if score <= 0:
-            continue
-        if language is not None:
-            score *= 1.5 if template.language == language else 0.5
-        scored.append((-score, index, template))
-    return [template for _, _, template in sorted(scored)[: max(0, top)]]
+class Suggester:
+    """`suggest` for many messages: each channel's template vectors are computed once."""
+
+    def __init__(self, templates: Sequence[Template]) -> None:
+        self.templates = list(templates)
+        self._channels: dict[str, _Index] = {}
+
+    def rank(
+        self, ticket_text: str, *, channel: str, language: str | None = None, top: int = 3
+    ) -> list[Template]:
+        index = self._channels.get(channel)
+        if index is None:
+            index = self._channels[channel] = _Index(
+                [t for t in self.templates if t.applies_to(channel)]
+            )
+        query = Counter(_tokens(ticket_text))
+        if not index.templates or not query:
+            return []
+        q = index.vector(query)
+        q_norm = math.sqrt(sum(v * v for v in q.values())) or 1.0
+        language = language or detect_language(ticket_text)
+        scored = []
+        for position, (template, d, d_norm) in enumerate(
+            zip(index.templates, index.docs, index.norms, strict=True)
+        ):
+            score = sum(q[t] * d.get(t, 0.0) for t in q) / (q_norm * d_norm)
+            if score <= 0:
+                continue
+            if language is not None:
+                score *= 1.5 if template.language == language else 0.5
+            scored.append((-score, position, template))
+        return [template for _, _, template in sorted(scored)[: max(0, top)]]
+
+
+class _Index:
+    """TF-IDF vectors of the templates that apply to one channel."""
+
+    def __init__(self, templates: list[Template]) -> None:
+        self.templates = templates
+        counts = [Counter(_tokens(" ".join((t.name, *t.keywords, *t.examples)))) for t in templates]
+        frequency = Counter(term for doc in counts for term in doc)
+        self.idf = {term: math.log(1 + len(counts) / n) for term, n in frequency.items()}
+        self.docs = [self.vector(doc) for doc in counts]
+        self.norms = [math.sqrt(sum(v * v for v in d.values())) or 1.0 for d in self.docs]
+
+    def vector(self, counts: Counter[str]) -> dict[str, float]:
+        return {term: (1 + math.log(n)) * self.idf.get(term, 0.0) for term, n in counts.items()}

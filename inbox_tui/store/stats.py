@@ -1,0 +1,103 @@
+"""The reads behind `inbox-tui stats` and the stats screen: tickets of a period, their first
+inbound message and first answer, tags, and the backlog now. Each is one indexed query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from inbox_tui.store.db import Store, format_time, parse_time
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodTicket:
+    id: int
+    channel: str
+    first_inbound: datetime | None  # when the customer first wrote (None: the seller began)
+    first_answer: datetime | None  # the seller's first message after that, if any
+    first_text: str  # the customer's first message, for "what they ask about"
+    status: str
+
+
+def tickets_started(store: Store, start: datetime, end: datetime) -> list[PeriodTicket]:
+    """Tickets whose first message falls in [start, end), with first inbound and first answer.
+
+    Reads tickets through `tickets_by_time` (a ticket started in the period has its last
+    message after the start) and each ticket's messages through `messages_by_ticket`."""
+    rows = store.conn.execute(
+        """SELECT t.id, t.channel, t.status, f.date AS first_in, f.text AS first_text,
+                  (SELECT min(a.date) FROM messages a
+                    WHERE a.ticket_id = t.id AND a.direction = 'out' AND a.date >= f.date)
+                   AS first_answer
+             FROM tickets t
+             LEFT JOIN messages f ON f.id = (
+                  SELECT m.id FROM messages m WHERE m.ticket_id = t.id AND m.direction = 'in'
+                   ORDER BY m.date, m.id LIMIT 1)
+            WHERE t.last_message_at >= :start AND t.created_at >= :start
+              AND t.created_at < :end""",
+        {"start": format_time(start), "end": format_time(end)},
+    ).fetchall()
+    return [
+        PeriodTicket(
+            id=row["id"],
+            channel=row["channel"],
+            first_inbound=parse_time(row["first_in"]) if row["first_in"] else None,
+            first_answer=parse_time(row["first_answer"]) if row["first_answer"] else None,
+            first_text=row["first_text"] or "",
+            status=row["status"],
+        )
+        for row in rows
+    ]
+
+
+def replies_sent(store: Store, start: datetime, end: datetime) -> int:
+    """The seller's messages dated in [start, end)."""
+    return store.conn.execute(
+        """SELECT count(*) FROM messages
+            WHERE direction = 'out' AND date >= ? AND date < ?""",
+        (format_time(start), format_time(end)),
+    ).fetchone()[0]
+
+
+def tag_counts(store: Store, ticket_ids: list[int]) -> dict[str, int]:
+    """How many of these tickets carry each tag."""
+    counts: dict[str, int] = {}
+    for begin in range(0, len(ticket_ids), 500):
+        chunk = ticket_ids[begin : begin + 500]
+        marks = ",".join("?" * len(chunk))
+        for name, count in store.conn.execute(
+            f"""SELECT g.name, count(*) FROM ticket_tags t JOIN tags g ON g.id = t.tag_id
+                 WHERE t.ticket_id IN ({marks}) GROUP BY g.name""",
+            chunk,
+        ):
+            counts[name] = counts.get(name, 0) + count
+    return counts
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    open: int
+    pending: int
+    snoozed: int
+    overdue: int  # open and past its due time
+    oldest_waiting: datetime | None  # the longest-waiting open ticket's due clock start
+
+
+def backlog(store: Store, now: datetime) -> Backlog:
+    conn = store.conn
+    counts = dict(conn.execute("SELECT status, count(*) FROM tickets GROUP BY status").fetchall())
+    overdue = conn.execute(
+        "SELECT count(*) FROM tickets WHERE status = 'open' AND due_at IS NOT NULL AND due_at < ?",
+        (format_time(now),),
+    ).fetchone()[0]
+    oldest = conn.execute(
+        """SELECT min(last_inbound_at) FROM tickets
+            WHERE status = 'open' AND due_at IS NOT NULL"""
+    ).fetchone()[0]
+    return Backlog(
+        open=counts.get("open", 0),
+        pending=counts.get("pending", 0),
+        snoozed=counts.get("snoozed", 0),
+        overdue=overdue,
+        oldest_waiting=parse_time(oldest) if oldest else None,
+    )
