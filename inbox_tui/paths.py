@@ -35,3 +35,8 @@ def state_dir() -> Path:
 
 def crash_log_path() -> Path:
     return state_dir() / "crash.log"
+
+
+def downloads_dir() -> Path:
+    """Where saved attachments go unless the config says otherwise: ~/Downloads/inbox-tui."""
+    return Path(platformdirs.user_downloads_dir()) / APP_NAME
