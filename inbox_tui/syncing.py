@@ -36,7 +36,7 @@ def sync_one(
     sla: SlaPolicy,
     progress: FolderProgress | None = None,
 ) -> SourceOutcome:
-    """Sync one configured source (imap, maildir or mbox); never raises for a source's trouble."""
+    """Sync one configured source (imap, ebay, maildir or mbox); never raises for a source's trouble."""
     outcome = SourceOutcome(source.name)
     if source.kind == "imap":
         from inbox_tui.sources.imap import sync_source
@@ -61,6 +61,8 @@ def sync_one(
             if result.failed or result.errors:
                 outcome.failed = outcome.failed or result.failed or f"{result.errors} errors"
         return outcome
+    if source.kind == "ebay":
+        return _sync_ebay(store, source, outcome, seller_emails, sla, progress)
     run = {"maildir": import_maildir, "mbox": import_mbox}[source.kind]
     try:
         result = run(store, source.path, seller_emails=seller_emails, sla=sla)
@@ -72,6 +74,40 @@ def sync_one(
     outcome.new = result.added
     if result.failed:
         outcome.failed = f"{result.failed} messages could not be read"
+    return outcome
+
+
+def _sync_ebay(
+    store: Store,
+    source: Any,
+    outcome: SourceOutcome,
+    seller_emails: frozenset[str],
+    sla: SlaPolicy,
+    progress: FolderProgress | None,
+) -> SourceOutcome:
+    """One summary line per conversation type, like an IMAP folder's."""
+    from inbox_tui.marketplaces.ebay_sync import sync_source as sync_ebay
+    from inbox_tui.marketplaces.http import ApiError
+    from inbox_tui.secrets import SecretError
+
+    def type_progress(kind: str, done: int, total: int | None) -> None:
+        if progress:
+            progress(source.name, kind, done, total)
+
+    try:
+        results = sync_ebay(
+            store, source, seller_emails=seller_emails, progress=type_progress, sla=sla
+        )
+    except (ApiError, SecretError) as exc:
+        outcome.failed = str(exc).removeprefix(f"{source.name}: ")  # the CLI names the source
+        outcome.offline = isinstance(exc, ApiError) and exc.offline
+        return outcome
+    for result in results:
+        outcome.lines.append((f"{source.name}/{result.summary()}", bool(result.failed)))
+        outcome.problems.extend(result.problems)
+        outcome.new += result.new
+        if result.failed or result.errors:
+            outcome.failed = outcome.failed or result.failed or f"{result.errors} errors"
     return outcome
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from inbox_tui.marketplaces.base import FetchedOrder
 from inbox_tui.sanitize import clean_line
 from inbox_tui.store.actions import atomic
 from inbox_tui.store.db import Store, format_time, parse_time, utc_now
@@ -71,15 +73,20 @@ def upsert_order(
     shipped_at: datetime | None = None,
     data: Mapping[str, Any] | None = None,
     fetched_at: datetime | None = None,
+    customer_id: int | None = None,
 ) -> int:
     """Insert an order, or update the one with the same (provider, order_number); returns its id.
 
     On update, an argument left as None (or empty items/data) keeps what is stored: a provider
-    that does not report tracking does not wipe tracking learned earlier. The customer is found
-    by lower-cased email and created when missing.
+    that does not report tracking does not wipe tracking learned earlier. The customer is
+    `customer_id` when given, else found by lower-cased email and created when missing. Text
+    from the provider is hostile like mail, so it is cleaned here, where it enters the store.
     """
     provider = (provider or "").strip().lower()
-    order_number = (order_number or "").strip()
+    order_number = clean_line(order_number or "")
+    status, carrier = _clean(status), _clean(carrier)
+    tracking_number, tracking_url = _clean(tracking_number), _clean(tracking_url)
+    currency = _clean(currency)
     if not provider:
         raise ValueError("an order needs a provider (amazon, ebay, shopify, woocommerce, …)")
     if not order_number:
@@ -103,7 +110,7 @@ def upsert_order(
         "data": json.dumps(dict(data), ensure_ascii=False, default=str) if data else None,
     }
     with atomic(store) as conn:
-        values["customer_id"] = _customer_for(
+        values["customer_id"] = customer_id or _customer_for(
             conn, customer_email, customer_name, provider, values["fetched_at"]
         )
         conn.execute(
@@ -186,7 +193,137 @@ def orders_for_customer(store: Store, customer_id: int, limit: int = DEFAULT_LIM
     return [_order(row) for row in rows]
 
 
+# --- orders fetched from a provider for a ticket -------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLookup:
+    """What the store knows about a ticket that order providers can search by."""
+
+    ticket_id: int
+    channel: str
+    subject: str
+    customer_id: int | None
+    email: str | None
+    username: str | None  # the buyer's marketplace user name (eBay)
+    order_number: str | None  # the marketplace order number the thread names (Amazon, eBay)
+
+
+def order_lookup(store: Store, ticket_id: int) -> OrderLookup | None:
+    """The ticket's channel, customer and order number; None for an unknown ticket."""
+    row = store.conn.execute(
+        """SELECT t.id, t.channel, t.subject, t.customer_id, t.order_number,
+                  c.email, c.marketplace_user
+           FROM tickets AS t LEFT JOIN customers AS c ON c.id = t.customer_id
+           WHERE t.id = ?""",
+        (ticket_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    return OrderLookup(
+        ticket_id=row["id"],
+        channel=row["channel"],
+        subject=row["subject"] or "",
+        customer_id=row["customer_id"],
+        email=row["email"] or None,
+        username=row["marketplace_user"] or None,
+        order_number=row["order_number"] or None,
+    )
+
+
+def _checked_source(provider: str) -> str:
+    # Which provider was asked about what, and when, lives in sync_state beside the mail
+    # sources' positions: source "orders:<provider>", folder the lookup key ("email:…").
+    return f"orders:{provider}"
+
+
+def orders_checked_at(store: Store, provider: str, key: str) -> datetime | None:
+    """When `provider` was last asked about `key` and answered, or None if never."""
+    row = store.conn.execute(
+        "SELECT updated_at FROM sync_state WHERE source = ? AND folder = ?",
+        (_checked_source(provider), key),
+    ).fetchone()
+    return parse_time(row[0]) if row else None
+
+
+def save_fetched_orders(
+    store: Store,
+    lookup: OrderLookup,
+    provider: str,
+    key: str,
+    orders: Sequence[FetchedOrder],
+    *,
+    fetched_at: datetime,
+    by_number: bool = False,
+) -> list[int]:
+    """Store what `provider` answered about `key` for a ticket, in one transaction: the orders
+    (tied to the ticket's customer), their links to the ticket, and when it was asked.
+
+    An order is tied to the ticket when the provider was asked by order number (`by_number`),
+    when it is the ticket's order number, or when the ticket's subject names it ("#1001").
+    Returns the stored orders' ids.
+    """
+    ids = []
+    with atomic(store) as conn:
+        for order in orders:
+            order_id = upsert_order(
+                store,
+                provider=order.provider,
+                order_number=order.order_number,
+                customer_email=None if lookup.customer_id else order.buyer_email,
+                customer_name=order.buyer_name,
+                customer_id=lookup.customer_id,
+                placed_at=order.placed_at,
+                status=order.status,
+                total=order.total,
+                currency=order.currency,
+                items=[
+                    {
+                        "title": line.title,
+                        "sku": line.sku,
+                        "quantity": line.quantity,
+                        "price": line.price,
+                    }
+                    for line in order.items
+                    if line.title
+                ],
+                carrier=order.carrier,
+                tracking_number=order.tracking_number,
+                tracking_url=order.tracking_url,
+                shipped_at=order.shipped_at,
+                data=order.data,
+                fetched_at=fetched_at,
+            )
+            ids.append(order_id)
+            if by_number or _names_order(lookup, order.order_number):
+                conn.execute(
+                    "INSERT OR IGNORE INTO ticket_orders (ticket_id, order_id) VALUES (?, ?)",
+                    (lookup.ticket_id, order_id),
+                )
+        conn.execute(
+            """INSERT INTO sync_state (source, folder, updated_at) VALUES (?, ?, ?)
+               ON CONFLICT (source, folder) DO UPDATE SET updated_at = excluded.updated_at""",
+            (_checked_source(provider), key, format_time(fetched_at)),
+        )
+    return ids
+
+
+def _names_order(lookup: OrderLookup, number: str) -> bool:
+    """The ticket is about this order: its own order number, or its subject names it."""
+    number = clean_line(number)
+    if lookup.order_number and number == lookup.order_number:
+        return True
+    bare = number.lstrip("#")
+    if len(bare) < 3:  # "#12" in a subject is more likely a size or a count than an order
+        return False
+    return re.search(rf"(?<![\w-])#?{re.escape(bare)}(?![\w-])", lookup.subject) is not None
+
+
 # --- helpers ------------------------------------------------------------------------------
+
+
+def _clean(value: str | None) -> str | None:
+    return clean_line(value) if value else value
 
 
 def _time(moment: datetime | None) -> str | None:

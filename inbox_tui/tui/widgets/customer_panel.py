@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual import work
 from textual.widgets import Static
 
+from inbox_tui.sanitize import clean_line
 from inbox_tui.store.db import Store
 from inbox_tui.store.orders import Order, orders_for_ticket
 from inbox_tui.store.views import get_ticket, other_tickets
 from inbox_tui.tui.display import age_label
+
+if TYPE_CHECKING:  # the HTTP side is imported by the worker, not at start-up
+    from inbox_tui.marketplaces.orders import OrderRefresher, RefreshOutcome
 
 SHOWN_ORDERS = 5
 SHOWN_ITEMS = 4
@@ -45,8 +52,11 @@ def _order_lines(order: Order, text: Text) -> None:
         text.append(f"    {order.tracking_url}\n", "dim")
 
 
-def customer_text(store: Store, ticket_id: int, now: datetime) -> Text:
-    """The panel's content, built from plain strings only (names and titles come from mail)."""
+def customer_text(
+    store: Store, ticket_id: int, now: datetime, order_notes: Sequence[str] = ()
+) -> Text:
+    """The panel's content, built from plain strings only (names and titles come from mail).
+    `order_notes` are shown dimly under the Orders heading ("refreshing orders…", errors)."""
     text = Text(end="")
     ticket = get_ticket(store, ticket_id)
     if ticket is None:
@@ -60,6 +70,8 @@ def customer_text(store: Store, ticket_id: int, now: datetime) -> Text:
 
     orders = orders_for_ticket(store, ticket_id, limit=SHOWN_ORDERS)
     text.append("\nOrders\n", "bold underline")
+    for note in order_notes:
+        text.append(f"  {note}\n", "dim")
     if not orders:
         text.append("  none known\n", "dim")
     for order in orders:
@@ -81,12 +93,88 @@ def customer_text(store: Store, ticket_id: int, now: datetime) -> Text:
 
 
 class CustomerPanel(Static):
-    """Shows `customer_text` for one ticket; refreshed when the ticket changes."""
+    """Shows `customer_text` for one ticket; refreshed when the ticket changes.
+
+    Opening a ticket also refreshes its orders from the shops when the cached ones are older
+    than `orders.refresh_after_minutes`: in a worker thread (the app's `order_refresher`, when
+    the config names order providers), after which the panel redraws itself.
+    """
 
     def __init__(self, store: Store, *, now: Callable[[], datetime], id: str | None = None) -> None:
         super().__init__(id=id)
         self.store = store
         self.now = now
+        self.ticket_id: int | None = None
+        self.order_notes: list[str] = []
+        self._refreshed: set[int] = set()  # asked once per opening; the cache does the rest
 
     def show_ticket(self, ticket_id: int) -> None:
-        self.update(customer_text(self.store, ticket_id, self.now()))
+        if ticket_id != self.ticket_id:
+            self.order_notes = []
+        self.ticket_id = ticket_id
+        self._start_refresh(ticket_id)
+        self._redraw()
+
+    def _redraw(self) -> None:
+        if self.ticket_id is not None:
+            self.update(customer_text(self.store, self.ticket_id, self.now(), self.order_notes))
+
+    def _start_refresh(self, ticket_id: int) -> None:
+        refresher = order_refresher(self.app)
+        if (
+            refresher is None
+            or not refresher.enabled
+            or self.store.path is None  # a store only in memory has no file for the worker
+            or ticket_id in self._refreshed
+        ):
+            return
+        self._refreshed.add(ticket_id)
+        if refresher.needs_refresh(self.store, ticket_id, self.now()):
+            self.order_notes = [REFRESHING]
+            self._refresh_worker(refresher, self.store.path, ticket_id, self.now())
+
+    @work(thread=True, group="orders", exit_on_error=False)
+    def _refresh_worker(
+        self, refresher: OrderRefresher, path: Path, ticket_id: int, now: datetime
+    ) -> None:
+        from inbox_tui.marketplaces.orders import RefreshOutcome
+
+        try:
+            outcome = refresher.refresh(path, ticket_id, now)
+        except Exception as exc:  # the store itself failed: say so, never crash the inbox
+            outcome = RefreshOutcome(errors=[clean_line(f"orders: could not refresh ({exc})")])
+        self.app.call_from_thread(self._refresh_done, ticket_id, outcome)
+
+    def _refresh_done(self, ticket_id: int, outcome: RefreshOutcome) -> None:
+        if ticket_id != self.ticket_id or not self.is_mounted:
+            return
+        self.order_notes = _notes(outcome)
+        self._redraw()
+
+
+REFRESHING = "refreshing orders…"
+
+
+def order_refresher(app: Any) -> OrderRefresher | None:
+    """The app's order refresher: the one it was given (`app.order_refresher`), else one made
+    once from `app.config` when that names order providers; None when there are none."""
+    refresher = getattr(app, "order_refresher", None)
+    if refresher is not None:
+        return refresher
+    config = getattr(app, "config", None)
+    if config is None:
+        return None
+    from inbox_tui.marketplaces.orders import OrderRefresher, configured_providers
+
+    if not configured_providers(config):
+        return None
+    app.order_refresher = refresher = OrderRefresher(config)
+    return refresher
+
+
+def _notes(outcome: RefreshOutcome) -> list[str]:
+    """What the panel says after a refresh: nothing when all went well; offline quietly."""
+    others = [error for error in outcome.errors if error not in outcome.unreachable]
+    if outcome.offline:
+        return ["offline: showing the orders saved earlier", *others]
+    return others

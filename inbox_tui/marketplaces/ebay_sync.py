@@ -1,0 +1,418 @@
+"""eBay sync: bring an account's conversations into the store, incrementally and crash-safely.
+
+Per conversation type: first send the seller's local read changes (update_conversation), then
+list conversations whose latest message is at or after the stored cursor (newest first, 50 a
+page), and fetch only those whose latest message is not stored yet, a few at a time (bounded
+by `concurrency`, never faster than `max_per_second`). Fetched conversations are stored oldest
+first, 50 to a transaction, and the cursor moves to the newest stored one's latest message in
+the same transaction, so a crash or a failure resumes where it stopped.
+With nothing new, a sync costs one request per conversation type.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from inbox_tui.config import EbaySourceConfig
+from inbox_tui.mail.parse import parse_message
+from inbox_tui.mail.threading import thread_hints
+from inbox_tui.marketplaces.ebay import (
+    MESSAGE_API,
+    PAGE,
+    conversation_messages,
+    ebay_client,
+    seller_username,
+    source_key,
+)
+from inbox_tui.marketplaces.ebay_mail import member_address, message_to_mail, parse_ebay_time
+from inbox_tui.marketplaces.http import ApiClient, ApiError
+from inbox_tui.sanitize import clean_line
+from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
+from inbox_tui.sources.base import IncomingMessage
+from inbox_tui.store.db import Store
+from inbox_tui.store.ebay import (
+    apply_read_state,
+    conversation_type,
+    inbound_newest_first,
+    is_known,
+    known_messages,
+    list_cursor,
+    pushed_event,
+    read_changes,
+    remember_conversation,
+    remember_member,
+    save_list_cursor,
+    save_pushed_event,
+)
+from inbox_tui.store.ingest import Ingest, raw_digest
+from inbox_tui.store.sync import last_event_id, savepoint
+
+Progress = Callable[[str, int, int | None], None]  # (conversation type, done, total or None)
+
+BATCH_CONVERSATIONS = 50  # conversations stored per transaction
+
+
+@dataclass
+class TypeResult:
+    """What one conversation type's sync did: the summary line `inbox-tui sync` prints."""
+
+    conversation_type: str
+    new: int = 0
+    changed: int = 0
+    errors: int = 0
+    pushed: int = 0
+    conversations: int = 0  # fetched because something was new
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+    failed: str | None = None
+
+    def summary(self) -> str:
+        if self.failed:
+            return f"{self.conversation_type}: failed: {self.failed}"
+        extra = f", {self.pushed} sent to eBay" if self.pushed else ""
+        return (
+            f"{self.conversation_type}: {self.new} new, {self.changed} changed,"
+            f" {self.errors} errors{extra} ({self.seconds:.1f}s)"
+        )
+
+
+@dataclass
+class _Fetched:
+    summary: dict[str, Any]
+    known: set[str]
+    messages: list[dict[str, Any]] | None = None
+    error: ApiError | None = None
+
+
+class EbaySync:
+    """Syncs one eBay source's conversation types over one client."""
+
+    def __init__(
+        self,
+        store: Store,
+        config: EbaySourceConfig,
+        client: ApiClient,
+        *,
+        seller_emails: frozenset[str] = frozenset(),
+        progress: Progress | None = None,
+        sla: SlaPolicy = DEFAULT_POLICY,
+    ) -> None:
+        self.store, self.config, self.client = store, config, client
+        self.source = source_key(config)
+        self.progress = progress
+        self.sla = sla
+        self.seller = seller_username(store, config, client)
+        self.seller_emails = seller_emails | {member_address(self.seller)}
+        self.ingest = Ingest(store)
+
+    # -- local read changes out ----------------------------------------------------------
+    def push_read_state(self, results: dict[str, TypeResult]) -> None:
+        """Send conversations the seller marked read/unread here since the last sync."""
+        upto = last_event_id(self.store)
+        since = pushed_event(self.store, self.source)
+        if since is not None and since < upto:
+            changes = read_changes(self.store, self.source, since, upto)
+            for conversation_id, read in sorted(changes.items()):
+                kind = conversation_type(self.store, self.source, conversation_id)
+                if kind not in results:
+                    continue
+                try:
+                    self.client.request(
+                        "POST",
+                        f"{MESSAGE_API}/update_conversation",
+                        json={
+                            "conversationId": conversation_id,
+                            "conversationType": kind,
+                            "read": read,
+                        },
+                        expect=(200, 204),
+                    )
+                    results[kind].pushed += 1
+                except ApiError as exc:
+                    if exc.offline or exc.auth_failed:
+                        raise
+                    results[kind].errors += 1
+                    results[kind].problems.append(f"conversation {conversation_id}: {exc}")
+        if since != upto:
+            with self.store.transaction():
+                save_pushed_event(self.store, self.source, upto)
+
+    # -- conversations in ----------------------------------------------------------------
+    def run(self, kind: str, result: TypeResult) -> TypeResult:
+        started = time.perf_counter()
+        try:
+            self._run(kind, result)
+        finally:
+            result.seconds += time.perf_counter() - started
+        return result
+
+    def _run(self, kind: str, result: TypeResult) -> None:
+        since = list_cursor(self.store, self.source, kind)
+        listed = self._list(kind, since)
+        todo: list[dict[str, Any]] = []
+        newest = since
+        for summary in listed:
+            latest = summary.get("latestMessage") or {}
+            stamp = latest.get("createdDate")
+            if isinstance(stamp, str) and _later(stamp, newest):
+                newest = stamp
+            conversation_id = str(summary["conversationId"])
+            if latest.get("messageId") and is_known(
+                self.store, self.source, conversation_id, str(latest["messageId"])
+            ):
+                result.changed += self._unread_count(conversation_id, summary)
+            else:
+                todo.append(summary)
+        todo.sort(key=lambda s: _time_key((s.get("latestMessage") or {}).get("createdDate")))
+        result.conversations = len(todo)
+        clean = self._fetch_all(kind, todo, result)
+        if clean and newest is not None and newest != since:
+            with self.store.transaction():
+                save_list_cursor(self.store, self.source, kind, newest)
+
+    def _list(self, kind: str, since: str | None) -> list[dict[str, Any]]:
+        """Every conversation of this type whose latest message is at or after `since`."""
+        params: dict[str, Any] = {"conversation_type": kind, "limit": PAGE}
+        if since:
+            params["start_time"] = since
+        found: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        offset = 0
+        while True:
+            page = self.client.get_json(
+                f"{MESSAGE_API}/conversation", params={**params, "offset": offset}
+            )
+            batch = page.get("conversations") if isinstance(page, dict) else None
+            if not isinstance(batch, list) or not batch:
+                break
+            for summary in batch:
+                # A conversation that moved up while we paged is listed twice: keep the first.
+                key = str(summary.get("conversationId") or "") if isinstance(summary, dict) else ""
+                if key and key not in seen:
+                    seen.add(key)
+                    found.append(summary)
+            offset += len(batch)
+            total = page.get("total")
+            if offset >= total if isinstance(total, int) else not page.get("next"):
+                break
+        return found
+
+    def _unread_count(self, conversation_id: str, summary: dict[str, Any]) -> int:
+        """A listed conversation with nothing new: take eBay's unread count (read elsewhere)."""
+        unread = summary.get("unreadCount")
+        if not isinstance(unread, int) or unread < 0:
+            return 0
+        inbound = inbound_newest_first(self.store, self.source, conversation_id)
+        wanted = {uid: index >= unread for index, uid in enumerate(inbound)}
+        with self.store.transaction():
+            return apply_read_state(self.store, self.source, conversation_id, wanted)
+
+    def _fetch_all(self, kind: str, todo: list[dict[str, Any]], result: TypeResult) -> bool:
+        """Fetch and store the conversations in order, up to BATCH_CONVERSATIONS of them per
+        transaction (one commit each would cost more than the rest); True when every one was
+        stored. A failure commits what came before it: that work is done."""
+        clean = True
+        pending = 0
+        if self.progress:
+            self.progress(kind, 0, len(todo))
+        with ExitStack() as transaction:
+            for done, fetched in enumerate(self._fetched(kind, todo), start=1):
+                conversation_id = str(fetched.summary["conversationId"])
+                if fetched.error is not None:
+                    if fetched.error.offline or fetched.error.auth_failed:
+                        self._commit(transaction)
+                        raise fetched.error
+                    clean = False
+                    result.errors += 1
+                    result.problems.append(f"conversation {conversation_id}: {fetched.error}")
+                else:
+                    if pending == 0:
+                        transaction.enter_context(self.store.transaction())
+                        self.ingest.begin_batch()
+                    stamp = (fetched.summary.get("latestMessage") or {}).get("createdDate")
+                    cursor = stamp if clean and isinstance(stamp, str) else None
+                    self._store(kind, fetched, cursor, result)
+                    pending += 1
+                    if pending >= BATCH_CONVERSATIONS:
+                        self._commit(transaction)
+                        pending = 0
+                if self.progress:
+                    self.progress(kind, done, len(todo))
+            self._commit(transaction)
+        return clean
+
+    def _commit(self, transaction: ExitStack) -> None:
+        transaction.close()  # leaves the store.transaction() block: COMMIT
+        self.ingest.settle(self.sla)
+
+    def _fetched(self, kind: str, todo: list[dict[str, Any]]) -> Iterator[_Fetched]:
+        """The conversations' messages, in `todo` order, fetched `concurrency` at a time."""
+        if not todo:
+            return
+        window = self.config.concurrency * 2
+        with ThreadPoolExecutor(self.config.concurrency, thread_name_prefix="ebay") as pool:
+            pending: deque[tuple[_Fetched, Future[list[dict[str, Any]]]]] = deque()
+            queue = iter(todo)
+            try:
+                for summary in queue:
+                    pending.append(self._submit(pool, kind, summary))
+                    if len(pending) >= window:
+                        break
+                while pending:
+                    fetched, future = pending.popleft()
+                    nxt = next(queue, None)
+                    if nxt is not None:
+                        pending.append(self._submit(pool, kind, nxt))
+                    try:
+                        fetched.messages = future.result()
+                    except ApiError as exc:
+                        fetched.error = exc
+                    yield fetched
+            finally:
+                for _, future in pending:
+                    future.cancel()
+
+    def _submit(
+        self, pool: ThreadPoolExecutor, kind: str, summary: dict[str, Any]
+    ) -> tuple[_Fetched, Future[list[dict[str, Any]]]]:
+        conversation_id = str(summary["conversationId"])
+        known = known_messages(self.store, self.source, conversation_id)  # main thread: SQLite
+        fetched = _Fetched(summary, known)
+        return fetched, pool.submit(self._messages, kind, conversation_id, known)
+
+    def _messages(self, kind: str, conversation_id: str, known: set[str]) -> list[dict[str, Any]]:
+        """The messages worth reading: from the page holding the last stored one when eBay
+        lists oldest first (as it does), else every page until a stored message shows up."""
+        start = max(len(known) - 1, 0)  # a page that starts with the last stored message
+        messages, total = conversation_messages(self.client, conversation_id, kind, offset=start)
+        if start and not (
+            messages and str(messages[0].get("messageId")) in known and _ascending(messages)
+        ):
+            start = 0  # not as expected (deleted messages, another order): read from the top
+            messages, total = conversation_messages(self.client, conversation_id, kind)
+        newest_first = not _ascending(messages)
+        offset = start + len(messages)
+        page = messages
+        while page and offset < total:
+            if newest_first and any(str(m.get("messageId")) in known for m in page):
+                break
+            page, total = conversation_messages(self.client, conversation_id, kind, offset=offset)
+            messages.extend(page)
+            offset += len(page)
+        return messages
+
+    def _store(self, kind: str, fetched: _Fetched, cursor: str | None, result: TypeResult) -> None:
+        """One conversation's new messages and read state, and the cursor that covers them,
+        inside the caller's transaction."""
+        conversation = fetched.summary
+        conversation_id = str(conversation["conversationId"])
+        messages = sorted(
+            (m for m in fetched.messages or [] if m.get("messageId")),
+            key=lambda m: _time_key(m.get("createdDate")),
+        )
+        read: dict[str, bool] = {}
+        remember_conversation(self.store, self.source, conversation_id, kind)
+        for message in messages:
+            uid = str(message["messageId"])
+            if uid in fetched.known:
+                if isinstance(message.get("readStatus"), bool):
+                    read[uid] = message["readStatus"]
+                continue
+            try:
+                with savepoint(self.store):
+                    if self._store_message(conversation, message):
+                        result.new += 1
+            except Exception as exc:  # one broken message never stops a conversation
+                result.errors += 1
+                result.problems.append(f"message {uid}: {type(exc).__name__}: {exc}"[:300])
+        result.changed += apply_read_state(self.store, self.source, conversation_id, read)
+        if kind == "FROM_MEMBERS":
+            self._remember_buyers(messages)
+        if cursor is not None:
+            save_list_cursor(self.store, self.source, kind, cursor)
+
+    def _remember_buyers(self, messages: list[dict[str, Any]]) -> None:
+        """The other party's eBay user name on their customer record (orders, replies)."""
+        seller = self.seller.casefold()
+        names = {
+            clean_line(str(m.get(key) or ""))
+            for m in messages
+            for key in ("senderUsername", "recipientUsername")
+        }
+        for name in names:
+            if name and name.casefold() != seller:
+                remember_member(self.store, member_address(name), name)
+
+    def _store_message(self, conversation: dict[str, Any], message: dict[str, Any]) -> bool:
+        raw = message_to_mail(message, conversation)
+        from_seller = str(message.get("senderUsername") or "").casefold() == self.seller.casefold()
+        item = IncomingMessage(
+            raw=raw,
+            source=self.source,
+            folder=str(conversation["conversationId"]),
+            uid=str(message["messageId"]),
+            received_at=parse_ebay_time(message.get("createdDate")),
+            seen=from_seller or message.get("readStatus") is True,
+        )
+        digest = raw_digest(raw)
+        if self.ingest.record_if_known(item, digest):
+            return False
+        parsed = parse_message(raw)
+        hints = thread_hints(parsed, raw, self.seller_emails)
+        return self.ingest.add(item, parsed, hints, digest=digest).status == "added"
+
+
+def _ascending(messages: list[dict[str, Any]]) -> bool:
+    stamps = [_time_key(m.get("createdDate")) for m in messages]
+    return all(a <= b for a, b in zip(stamps, stamps[1:], strict=False))
+
+
+def _time_key(value: Any) -> str:
+    """eBay times sort as text once normalised (all UTC, `Z`)."""
+    when = parse_ebay_time(value)
+    return when.isoformat() if when else ""
+
+
+def _later(stamp: str, than: str | None) -> bool:
+    return than is None or _time_key(stamp) > _time_key(than)
+
+
+def sync_source(
+    store: Store,
+    config: EbaySourceConfig,
+    *,
+    seller_emails: frozenset[str] = frozenset(),
+    progress: Progress | None = None,
+    sla: SlaPolicy = DEFAULT_POLICY,
+    transport: httpx.BaseTransport | None = None,
+    client: ApiClient | None = None,
+) -> list[TypeResult]:
+    """Sync every configured conversation type of one eBay source. Raises ApiError when eBay
+    cannot be reached or refuses the credentials, SecretError when a secret cannot be read."""
+    own = client is None
+    client = client or ebay_client(config, transport)
+    try:
+        sync = EbaySync(
+            store, config, client, seller_emails=seller_emails, progress=progress, sla=sla
+        )
+        results = {kind: TypeResult(kind) for kind in config.conversation_types}
+        sync.push_read_state(results)
+        for kind, result in results.items():
+            try:
+                sync.run(kind, result)
+            except ApiError as exc:
+                if exc.offline or exc.auth_failed:
+                    raise
+                result.failed = str(exc)
+        return list(results.values())
+    finally:
+        if own:
+            client.close()

@@ -1,0 +1,104 @@
+"""Opening a ticket refreshes its orders in a worker and redraws the customer panel (Pilot,
+against the loopback shops): "refreshing orders…" while it runs, a dim line when it fails."""
+
+from __future__ import annotations
+
+import pytest
+
+from inbox_tui.marketplaces.orders import OrderRefresher
+from inbox_tui.tui.app import InboxApp
+from inbox_tui.tui.screens.thread import ThreadScreen
+from inbox_tui.tui.widgets.customer_panel import CustomerPanel
+from tests.test_order_refresh import NOW, Shops, tickets
+from tests.test_tui import screen_text
+
+
+@pytest.fixture
+def shops(monkeypatch: pytest.MonkeyPatch):
+    shops = Shops()
+    monkeypatch.setenv("SHOPIFY_TOKEN", shops.shopify.token)
+    monkeypatch.setenv("WOO_SECRET", "cs_test")
+    monkeypatch.setenv("LWA_SECRET", shops.amazon.client_secret)
+    monkeypatch.setenv("LWA_REFRESH", next(iter(shops.amazon.refresh_tokens)))
+    yield shops
+    shops.stop()
+
+
+def inbox(store, refresher: OrderRefresher) -> InboxApp:
+    app = InboxApp(store, now=lambda: NOW)
+    app.order_refresher = refresher  # what the CLI wires from `orders:` in the config
+    return app
+
+
+def panel_text(app: InboxApp) -> str:
+    return str(app.screen.query_one(CustomerPanel).render())
+
+
+async def test_opening_a_ticket_shows_the_refreshed_order(store, tmp_path, shops) -> None:
+    email, _ = tickets(store, tmp_path)
+    shops.shopify.latency = 0.4  # long enough to see the panel say what it is doing
+    refresher = OrderRefresher(shops.config())
+    app = inbox(store, refresher)
+    async with app.run_test(size=(140, 40)) as pilot:
+        app.push_screen(ThreadScreen(store, email, now=lambda: NOW))
+        await pilot.pause()
+        assert "refreshing orders…" in screen_text(app)
+        assert "none known" in screen_text(app)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = panel_text(app)
+        assert "refreshing orders…" not in text
+        assert "#1042 · 18 Nov 2026 · fulfilled · 59.80 EUR" in text
+        assert "UPS 1Z999AA10123456784" in text
+        assert "1Z999AA10123456784" in screen_text(app)  # on the terminal, not just the widget
+        requests = len(shops.shopify.seen)
+        app.pop_screen()  # open it again: the orders are fresh, nobody is asked
+        app.push_screen(ThreadScreen(store, email, now=lambda: NOW))
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert "refreshing orders…" not in screen_text(app)
+        assert len(shops.shopify.seen) == requests
+    refresher.close()
+
+
+async def test_a_failing_shop_is_one_dim_line_and_offline_is_quiet(
+    store, tmp_path, shops, monkeypatch
+) -> None:
+    email, _ = tickets(store, tmp_path)
+    monkeypatch.setenv("WOO_SECRET", "cs_wrong")
+    shops.shopify.stop()
+    refresher = OrderRefresher(shops.config(), sleep=lambda seconds: None)
+    app = inbox(store, refresher)
+    async with app.run_test(size=(160, 40)) as pilot:
+        app.push_screen(ThreadScreen(store, email, now=lambda: NOW))
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = panel_text(app)
+        assert "offline: showing the orders saved earlier" in text
+        assert "WooCommerce (woo)" in text and "HTTP 401" in text
+        assert "cannot reach" not in text  # offline is said once, calmly
+        assert app.is_running  # nothing crashed
+    refresher.close()
+
+
+async def test_without_order_providers_the_panel_never_refreshes(store, tmp_path) -> None:
+    email, _ = tickets(store, tmp_path)
+    app = InboxApp(store, now=lambda: NOW)  # no order_refresher: orders: not configured
+    async with app.run_test(size=(140, 40)) as pilot:
+        app.push_screen(ThreadScreen(store, email, now=lambda: NOW))
+        await pilot.pause()
+        assert "refreshing" not in screen_text(app)
+        assert "none known" in screen_text(app)
+
+
+async def test_the_apps_config_is_enough_to_refresh_orders(store, tmp_path, shops) -> None:
+    email, _ = tickets(store, tmp_path)
+    app = InboxApp(store, now=lambda: NOW, config=shops.config())  # as `inbox-tui` starts it
+    async with app.run_test(size=(140, 40)) as pilot:
+        app.push_screen(ThreadScreen(store, email, now=lambda: NOW))
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "UPS 1Z999AA10123456784" in panel_text(app)
+        app.order_refresher.close()
