@@ -209,3 +209,17 @@ def test_parsed_message_without_sender_still_threads():
     parsed = ParsedMessage(message_id=None, in_reply_to=None, references=(), subject="", from_=None)
     hints = thread_hints(parsed, b"", SELLER)
     assert hints.direction == "in" and hints.customer is None and hints.channel == "email"
+
+
+def test_a_merge_keeps_the_draft_being_written_on_either_ticket(store):
+    from inbox_tui.store.drafts import get_draft, save_draft
+
+    first = _store_groups(store, [make_mail(message_id="<a@x>", subject="Kilim")])
+    second = _store_groups(store, [make_mail(message_id="<b@x>", subject="Cushion")])
+    save_draft(store, second["b@x"], "Dear Ayşe, about the cushion")
+    # A message referencing both joins the two tickets into one.
+    joined = _store_groups(store, [make_mail(message_id="<c@x>", references=["<a@x>", "<b@x>"])])
+    assert joined["a@x"] == joined["b@x"] == joined["c@x"]
+    kept = joined["a@x"]
+    assert get_draft(store, kept).body == "Dear Ayşe, about the cushion"
+    assert first["a@x"] == kept or get_draft(store, first["a@x"]) is None

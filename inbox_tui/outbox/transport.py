@@ -21,6 +21,20 @@ class PermanentFailure(Exception):
     The reply stays in the outbox as failed, with the reason, and its text is kept."""
 
 
+class Unreachable(TemporaryFailure):
+    """The server could not be reached at all (no network, refused, no DNS): "offline"."""
+
+
+class MaybeSent(TemporaryFailure):
+    """The connection broke after the message was handed over: it may have arrived. The sender
+    keeps the reply in `sending` and asks `was_sent` before any new attempt."""
+
+
+class NoEvidence(Exception):
+    """`was_sent` has nowhere to look (no Sent folder configured): the sender must not guess,
+    so the reply is marked failed and the seller decides whether to resend."""
+
+
 @dataclass(frozen=True, slots=True)
 class OutgoingReply:
     outbox_id: int

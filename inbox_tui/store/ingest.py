@@ -21,6 +21,7 @@ from inbox_tui.mail.threading import ThreadHints, normalize_subject
 from inbox_tui.sla import SlaPolicy
 from inbox_tui.sources.base import IncomingMessage
 from inbox_tui.store.db import Store, format_time, utc_now
+from inbox_tui.store.drafts import move_draft
 from inbox_tui.store.due import refresh_due, wake_on_reply
 
 SUBJECT_FALLBACK_DAYS = 60
@@ -371,6 +372,7 @@ def merge_tickets(store: Store, keep: int, other: int) -> None:
         conn.execute(f"DELETE FROM {table} WHERE ticket_id = ?", (other,))
     conn.execute("UPDATE events SET ticket_id = ? WHERE ticket_id = ?", (keep, other))
     conn.execute("UPDATE outbox SET ticket_id = ? WHERE ticket_id = ?", (keep, other))
+    move_draft(store, other, keep)
     if statuses.get(other) == "open":
         conn.execute("UPDATE tickets SET status = 'open' WHERE id = ?", (keep,))
     conn.execute("DELETE FROM tickets WHERE id = ?", (other,))

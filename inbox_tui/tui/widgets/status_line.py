@@ -1,10 +1,10 @@
-"""The status line under the list: sync state, last sync time, outbox size, offline."""
+"""The status line under the list: sync state, last sync time, the outbox's states, offline."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.widgets import Static
@@ -32,13 +32,55 @@ class SyncReport:
         self.busy, self.outcomes, self.last_sync = False, outcomes, at
 
 
+@dataclass
+class OutboxReport:
+    """How the outbox stands: replies per state and how the last send went; the app owns it."""
+
+    busy: bool = False
+    counts: dict[str, int] = field(default_factory=dict)  # queued / sending / sent / failed
+    offline: str | None = None  # why the last send could not reach a server
+    failure: str | None = None  # the last send run broke off (one line)
+
+    def sending(self) -> None:
+        self.busy = True
+
+    def sent(self, report: Any, failure: str | None, counts: dict[str, int]) -> None:
+        """A send run ended; `report` is the sender's SendReport (None when it broke off)."""
+        self.busy, self.failure, self.counts = False, failure, counts
+        self.offline = getattr(report, "offline", None) or None
+
+    def text(self) -> Text:
+        """ "outbox 0"; or "outbox: 2 queued · 1 failed", "sending…", and "offline: replies
+        wait in the outbox" when the last send found no network."""
+        waiting = {k: self.counts.get(k, 0) for k in ("queued", "sending", "failed")}
+        pieces = [
+            (f"{n} {state}", "red" if state == "failed" else "bold")
+            for state, n in waiting.items()
+            if n
+        ]
+        if self.busy:
+            pieces.append(("sending…", "bold"))
+        elif self.offline and (waiting["queued"] or waiting["sending"]):
+            pieces.append(("offline: replies wait in the outbox", "yellow"))
+        if self.failure:
+            pieces.append((f"sending failed: {self.failure}", "red"))
+        if not pieces:
+            return Text("outbox 0", "dim")
+        text = Text("outbox: ", "bold")
+        for index, (piece, style) in enumerate(pieces):
+            text.append(" · " if index else "")
+            text.append(piece, style)  # plain text: a server's error message is not markup
+        return text
+
+
 class StatusLine(Static):
     """One line: the app's `SyncReport`, the outbox size and how many sources there are."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(Text(""), id=id)
         self.report = SyncReport()
-        self.outbox = 0
+        self.outbox = 0  # replies waiting (queued, sending or failed)
+        self.outbox_report: OutboxReport | None = None  # their states, when the app sends
         self.sources = 0  # how many sources the app syncs
 
     def show(self, now: datetime) -> None:
@@ -68,5 +110,9 @@ class StatusLine(Static):
             text.append(f" · {outcome.name}: {outcome.failed}", "red")
         if offline and len(offline) < len(report.outcomes):
             text.append(f" · {', '.join(o.name for o in offline)} offline", "yellow")
-        text.append(f" · outbox {self.outbox}", "bold" if self.outbox else "dim")
+        text.append(" · ")
+        if self.outbox_report is not None:
+            text.append_text(self.outbox_report.text())
+        else:
+            text.append(f"outbox {self.outbox}", "bold" if self.outbox else "dim")
         return text

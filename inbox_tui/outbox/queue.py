@@ -1,0 +1,229 @@
+"""Queueing a reply: check the channel's rules, build the MIME, commit it to the outbox.
+
+The outbox row, the status and tags the reply sets, and the end of the ticket's draft are one
+transaction: after a crash either all of it happened or none. Nothing is sent here; the sender
+(sender.py) takes queued replies out, exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import formataddr
+from typing import Any
+
+from inbox_tui.outbox.message import (
+    ReplyHeaders,
+    build_reply,
+    new_message_id,
+    reply_subject,
+    thread_references,
+    with_signature,
+)
+from inbox_tui.outbox.rules import RuleProblem, channel_problems
+from inbox_tui.sanitize import clean_line, clean_text
+from inbox_tui.store.actions import STATUSES, add_tag, atomic, set_status
+from inbox_tui.store.db import Store, format_time
+from inbox_tui.store.drafts import delete_draft, get_draft
+from inbox_tui.store.outbox import (
+    Inbound,
+    get_entry,
+    insert_reply,
+    last_inbound,
+    requeue,
+    ticket_channel,
+    ticket_sources,
+)
+
+__all__ = [
+    "ReplyRefused",
+    "Route",
+    "RuleProblem",
+    "check_reply",
+    "queue_reply",
+    "resend",
+    "route_for",
+]
+
+SETTABLE_STATUSES = tuple(s for s in STATUSES if s != "snoozed")
+_MISSING_MARK = re.compile(r"\[missing: [^\]\n]{1,100}\]")
+_SYNTHETIC_ID = "@inbox-tui.invalid"
+
+
+class ReplyRefused(Exception):
+    """The reply cannot be queued; str() is one line saying why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """How a ticket's replies leave: the transport and the configured source that sends them."""
+
+    transport: str  # "smtp" | "ebay"
+    source: str  # the source's name in the config
+    config: Any  # that source's config section
+
+
+def check_reply(store: Store, ticket_id: int, body: str) -> list[RuleProblem]:
+    """The channel's objections to `body` as a reply in this ticket (empty: fine to queue)."""
+    channel = ticket_channel(store, ticket_id)
+    if channel is None:
+        raise ReplyRefused(f"no ticket with id {ticket_id}")
+    return channel_problems(channel, body)
+
+
+def queue_reply(
+    store: Store,
+    config: Any,
+    ticket_id: int,
+    *,
+    body: str,
+    subject: str | None = None,
+    template_key: str | None = None,
+    status: str | None = None,
+    tags: Sequence[str] = (),
+    at: datetime,
+) -> int:
+    """Commit a reply to the outbox and return its outbox id; ReplyRefused (one line) when it
+    cannot go: a channel rule, a value still missing, no source that can send it.
+
+    `subject` None answers with "Re: " and the customer's subject. `template_key` says which
+    template the reply came from (for the record; the text is `body`).
+    """
+    del template_key  # the reply's text is what counts; kept in the signature for callers
+    if status is not None and status not in SETTABLE_STATUSES:
+        raise ReplyRefused(
+            f"unknown status {status!r} after the reply: expected {', '.join(SETTABLE_STATUSES)}"
+        )
+    body = clean_text(body)
+    if not body.strip():
+        raise ReplyRefused(f"ticket {ticket_id}: the reply is empty")
+    if missing := _MISSING_MARK.search(body):
+        raise ReplyRefused(
+            f"ticket {ticket_id}: the reply still says {missing.group(0)!r}: fill it in first"
+        )
+    route = route_for(store, config, ticket_id)
+    text = with_signature(body, config.seller.signature)
+    _refuse_on_rules(store, ticket_id, text, len(body))
+    inbound = last_inbound(store, ticket_id)
+    if inbound is None:
+        raise ReplyRefused(f"ticket {ticket_id} has no message from the customer to answer")
+    sender = _sender(route, config)
+    headers = ReplyHeaders(
+        sender=sender,
+        to=_recipients(inbound),
+        subject=clean_line(subject) if subject else reply_subject(inbound.subject),
+        in_reply_to=_real_id(inbound.message_id),
+        references=thread_references(
+            [r for r in json.loads(inbound.refs) if _real_id(r)], _real_id(inbound.message_id)
+        ),
+    )
+    message_id = new_message_id(sender)
+    raw = build_reply(headers, text, message_id=message_id, date=at)
+    with atomic(store):
+        outbox_id = insert_reply(
+            store,
+            ticket_id=ticket_id,
+            message_id=message_id,
+            transport=route.transport,
+            source=route.source,
+            raw=raw,
+            created_at=format_time(at),
+        )
+        if status is not None:
+            set_status(store, [ticket_id], status, at=at)
+        for tag in tags:
+            add_tag(store, [ticket_id], tag, at=at)
+        delete_draft(store, ticket_id)
+    return outbox_id
+
+
+def _refuse_on_rules(store: Store, ticket_id: int, text: str, body_length: int) -> None:
+    problems = check_reply(store, ticket_id, text)
+    if not problems:
+        return
+    first = problems[0]
+    where = " (in your signature, seller.signature)" if first.start >= body_length else ""
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    raise ReplyRefused(f"ticket {ticket_id}: {first.message}{where}{more}")
+
+
+def _real_id(message_id: str | None) -> str | None:
+    """A Message-ID worth putting in a header (not one we made up for a message without one)."""
+    return message_id if message_id and not message_id.endswith(_SYNTHETIC_ID) else None
+
+
+def _recipients(inbound: Inbound) -> tuple[tuple[str, str], ...]:
+    """The customer, where they asked to be answered: Reply-To when given, else From."""
+    reply_to = [(n, a) for n, a in json.loads(inbound.reply_to) if a]
+    if reply_to:
+        return tuple(reply_to)
+    if inbound.from_addr:
+        return ((inbound.from_name, inbound.from_addr),)
+    return ()
+
+
+def _sender(route: Route, config: Any) -> str:
+    configured = getattr(route.config, "from_address", None)
+    if configured:
+        return configured
+    username = getattr(route.config, "username", "") or ""
+    address = username if "@" in username else next(iter(config.seller.emails), "")
+    if not address and route.transport == "ebay":  # eBay takes text, not mail: any From will do
+        from inbox_tui.marketplaces.ebay_mail import member_address
+
+        address = member_address(username or "seller")
+    if not address:
+        raise ReplyRefused(
+            f"source {route.source!r}: set `from:` (e.g. 'Shop <you@example.com>'):"
+            " its username is not an e-mail address"
+        )
+    return formataddr((config.seller.name, address)) if config.seller.name else address
+
+
+def route_for(store: Store, config: Any, ticket_id: int) -> Route:
+    """The transport and source that answer this ticket: the source its customer's mail came
+    from; else the only source that can send e-mail. ReplyRefused says what to configure."""
+    if ticket_channel(store, ticket_id) is None:
+        raise ReplyRefused(f"no ticket with id {ticket_id}")
+    configured = {source.name: source for source in config.sources}
+    reasons: list[str] = []
+    for location in ticket_sources(store, ticket_id):
+        kind, _, name = location.partition(":")
+        source = configured.get(name)
+        if kind == "ebay" and source is not None and source.kind == "ebay":
+            return Route("ebay", name, source)
+        if kind != "imap":
+            continue
+        if source is None or source.kind != "imap":
+            reasons.append(f"its source {name!r} is no longer in the config")
+        elif source.smtp is None:
+            reasons.append(f"source {name!r} has no `smtp:` section")
+        else:
+            return Route("smtp", name, source)
+    senders = [s for s in config.sources if s.kind == "imap" and s.smtp is not None]
+    if len(senders) == 1 and not reasons:
+        return Route("smtp", senders[0].name, senders[0])
+    why = reasons[0] if reasons else "it came from no source that can send"
+    raise ReplyRefused(
+        f"ticket {ticket_id} cannot be answered from here: {why}; add an `smtp:` section to"
+        " the imap source its mail comes from (see docs/replies.md)"
+    )
+
+
+def resend(store: Store, outbox_id: int) -> None:
+    """Put a failed reply back in the queue as it is, with the same Message-ID: the seller's
+    explicit "send it again" after a failure or a "may have been sent" (docs/replies.md).
+    The draft the failure left behind goes, if it still holds that reply's text."""
+    entry = get_entry(store, outbox_id)
+    if entry is None:
+        raise ReplyRefused(f"no reply with outbox id {outbox_id}")
+    if entry.status != "failed":
+        raise ReplyRefused(f"reply {outbox_id} is {entry.status}, not failed: nothing to resend")
+    with atomic(store):
+        requeue(store, outbox_id)
+        draft = get_draft(store, entry.ticket_id)
+        if draft is not None and draft.body.strip() == entry.text.strip():
+            delete_draft(store, entry.ticket_id)

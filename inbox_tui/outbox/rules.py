@@ -1,0 +1,76 @@
+"""What each channel refuses in a reply, found before it is queued: pure functions of text.
+
+Amazon's buyer-seller messaging drops (and may penalise) replies with external links or
+e-mail addresses; eBay's API takes at most 2,000 characters of message text. Each problem
+carries the span of the offending text so the composer can point at it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+EBAY_MAX_CHARS = 2000
+
+_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"']+|\bwww\.[^\s<>\"']+", re.I)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A bare domain ("example.com/returns"): only with a well-known top-level domain, so that
+# "Mr.Smith" or "3.5kg" are not taken for links.
+_DOMAIN = re.compile(
+    r"\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
+    r"(?:com|net|org|info|biz|shop|store|online|site|io|co|me|app|de|uk|tr|fr|it|es|nl|eu|us)"
+    r"\b(?:/[^\s<>\"']*)?",
+    re.I,
+)
+_TRAILING = ".,;:!?)]}'\""
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    """One thing a channel refuses; `start`/`end` index the offending text in the body."""
+
+    message: str
+    start: int
+    end: int
+
+
+def channel_problems(channel: str, text: str) -> list[RuleProblem]:
+    """Every problem of `text` as a reply on `channel`, in text order."""
+    if channel == "amazon":
+        return _amazon(text)
+    if channel == "ebay" and len(text) > EBAY_MAX_CHARS:
+        return [
+            RuleProblem(
+                f"eBay messages take at most {EBAY_MAX_CHARS:,} characters; this reply has"
+                f" {len(text):,}: shorten it by {len(text) - EBAY_MAX_CHARS:,}",
+                EBAY_MAX_CHARS,
+                len(text),
+            )
+        ]
+    return []
+
+
+def _amazon(text: str) -> list[RuleProblem]:
+    spans: list[tuple[int, int, str]] = []
+    for pattern, what in ((_EMAIL, "an e-mail address"), (_URL, "a link"), (_DOMAIN, "a link")):
+        for match in pattern.finditer(text):
+            start, end = match.start(), _trim(text, match.start(), match.end())
+            if end > start and not any(s <= start < e for s, e, _ in spans):
+                spans.append((start, end, what))
+    spans.sort()
+    return [
+        RuleProblem(
+            f"Amazon replies may not contain {what}: {text[start:end]!r}"
+            " (Amazon removes the message; name the page instead)",
+            start,
+            end,
+        )
+        for start, end, what in spans
+    ]
+
+
+def _trim(text: str, start: int, end: int) -> int:
+    """Leave sentence punctuation after a link outside its span ("see example.com.")."""
+    while end > start and text[end - 1] in _TRAILING:
+        end -= 1
+    return end

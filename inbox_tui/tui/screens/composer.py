@@ -1,0 +1,467 @@
+"""The composer: a reply to one ticket, written under its thread.
+
+A template picker (fuzzy, the three best suggestions one key away), the reply's text in a
+TextArea, and a live preview that highlights what still blocks sending: a value a template
+could not fill, or a channel rule. The text is saved as a draft half a second after the last
+key and whenever the composer closes; sending queues it in the outbox (which deletes the draft
+in the same transaction) and the app's sender worker takes it from there.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Static, TextArea
+
+from inbox_tui.outbox.message import reply_subject, with_signature
+from inbox_tui.outbox.queue import ReplyRefused, check_reply, queue_reply
+from inbox_tui.store import drafts
+from inbox_tui.store.db import Store
+from inbox_tui.store.outbox import Inbound, last_inbound
+from inbox_tui.store.reply_context import last_inbound_text, reply_context
+from inbox_tui.store.views import TicketRow, get_ticket
+from inbox_tui.suggest import detect_language, suggest
+from inbox_tui.templates import Template, TemplateError
+from inbox_tui.tui.editor import EditorFailed, edit_text
+from inbox_tui.tui.keymap import bindings
+from inbox_tui.tui.reply_checks import (
+    Problem,
+    fill_in,
+    missing_values,
+    reply_preview,
+    rule_problems,
+    template_preview,
+)
+from inbox_tui.tui.widgets.template_picker import TemplatePicker
+from inbox_tui.tui.widgets.thread_view import ThreadView
+
+SAVE_DELAY = 0.5  # seconds after the last key before the draft is written
+
+
+def recipients(inbound: Inbound | None) -> list[str]:
+    """Who the reply goes to, as the queue addresses it (outbox.queue: Reply-To, else From)."""
+    if inbound is None:
+        return []
+    pairs = [(n, a) for n, a in json.loads(inbound.reply_to) if a]
+    if not pairs and inbound.from_addr:
+        pairs = [(inbound.from_name, inbound.from_addr)]
+    return [f"{name} <{addr}>" if name else addr for name, addr in pairs]
+
+
+class ComposerScreen(Screen[int | None]):
+    """Writing a reply; answers with the outbox id once it is queued (None when closed)."""
+
+    BINDINGS = bindings("composer")
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    def __init__(
+        self,
+        store: Store,
+        ticket_id: int,
+        *,
+        config: Any,
+        templates: Sequence[Template],
+        now: Callable[[], datetime],
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.ticket_id = ticket_id
+        self.config = config
+        self.now = now
+        self.ticket: TicketRow | None = None
+        self.templates: list[Template] = []  # those for this ticket's channel
+        self.template: Template | None = None  # the template the text started from
+        self.context: dict[str, Any] = {}
+        self.problems: list[Problem] = []
+        self._all_templates = list(templates)
+        self._signature: str = config.seller.signature
+        self._inbound: Inbound | None = None  # the customer's message the reply answers
+        self._default_subject = ""
+        self._save_timer: Timer | None = None
+        self._dirty = False
+        self._finished = False  # queued or discarded: nothing is left to save
+        self._problems_shown = ""
+        self.picking = False  # the picker's filter has focus: its list shows, the preview follows
+        self._title = ""
+        self._body = TextArea(id="reply-body", soft_wrap=True, tab_behavior="focus")
+        self._subject = Input(id="reply-subject")
+        self._picker = TemplatePicker(id="template-picker")
+
+    # --- layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield ThreadView(self.store, now=self.now, id="composer-thread")
+        with Vertical(id="composer"):
+            yield Static(Text(""), id="reply-to")
+            with Horizontal(id="subject-row"):
+                yield Static(Text("Subject "), id="subject-label")
+                yield self._subject
+            yield self._picker
+            with Horizontal(id="reply-panes"):
+                yield self._body
+                with VerticalScroll(id="reply-preview-box"):
+                    yield Static(Text(""), id="reply-preview")
+            yield Static(Text(""), id="reply-problems")
+        yield Footer()
+
+    # The editing widgets are held, not queried: the draft is saved once more as the screen
+    # unmounts, when they are already out of the DOM (their text is still there).
+
+    @property
+    def body(self) -> TextArea:
+        return self._body
+
+    @property
+    def subject(self) -> Input:
+        return self._subject
+
+    @property
+    def picker(self) -> TemplatePicker:
+        return self._picker
+
+    def _tell(self, message: str, *, error: bool = False, timeout: float | None = None) -> None:
+        """A notification as plain text: it may quote the reply or a template, never markup."""
+        severity = "error" if error else "information"
+        self.notify(message, severity=severity, timeout=timeout, markup=False)
+
+    # --- opening -------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        ticket = get_ticket(self.store, self.ticket_id)
+        if ticket is None:
+            self._finished = True
+            self._tell(f"ticket {self.ticket_id} is gone", error=True)
+            self.dismiss(None)
+            return
+        self.ticket = ticket
+        self._title = f"Reply to ticket #{ticket.id} · {ticket.channel}"
+        self.sub_title = self._title
+        seller = self.config.seller
+        today = self.now().astimezone(seller.tzinfo).date()
+        self.context = reply_context(self.store, ticket.id, seller=seller, today=today)
+        text = last_inbound_text(self.store, ticket.id)
+        language = detect_language(text) or "en"  # the customer's language lists first
+        self.templates = sorted(
+            (t for t in self._all_templates if t.applies_to(ticket.channel)),
+            key=lambda t: t.language != language,
+        )
+        suggested = suggest(self.templates, text, channel=ticket.channel)
+        self._inbound = last_inbound(self.store, ticket.id)
+        self._default_subject = reply_subject(
+            self._inbound.subject if self._inbound else ticket.subject
+        )
+        self._show_thread()
+        self._show_recipients()
+        self.picker.show(self.templates, suggested)
+        self._restore()
+
+    def _show_thread(self) -> None:
+        thread = self.query_one("#composer-thread", ThreadView)
+        thread.show_ticket(self.ticket_id, immediately=True)
+        thread.call_after_refresh(thread.scroll_end, animate=False)
+
+    def _show_recipients(self) -> None:
+        to = recipients(self._inbound)
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append("To ", "bold")
+        line.append(", ".join(to) or "(nobody yet: the customer has not written in this ticket)")
+        line.append("  Cc ", "bold")
+        line.append("none", "dim")
+        self.query_one("#reply-to", Static).update(line)
+
+    def _restore(self) -> None:
+        """Open on the ticket's draft, if it has one; else on a blank reply with the picker."""
+        draft = drafts.get_draft(self.store, self.ticket_id)
+        if draft is None:
+            self._set_body("", undoable=False)
+            self.subject.value = self._default_subject
+            self.picker.filter.focus()
+        else:
+            keys = {t.key: t for t in self._all_templates}
+            self.template = keys.get(draft.template_key or "")
+            self._set_body(draft.body, undoable=False)
+            self.subject.value = draft.subject or self._default_subject
+            self.body.focus()
+        self._dirty = False
+        self.refresh_checks()
+
+    # --- picking a template --------------------------------------------------------------------
+
+    @on(TemplatePicker.Highlighted)
+    def _highlighted(self, event: TemplatePicker.Highlighted) -> None:
+        if self.picking:
+            self._preview_template(event.template)
+
+    @on(TemplatePicker.Chosen)
+    def _chosen(self, event: TemplatePicker.Chosen) -> None:
+        self.use_template(event.template)
+
+    def action_use_suggestion(self, number: int) -> None:
+        template = self.picker.suggestion(number)
+        if template is None:
+            self._tell(f"no suggestion {number} for this ticket")
+        else:
+            self.use_template(template)
+
+    def action_pick_template(self) -> None:
+        self.picker.filter.focus()
+
+    def action_option_down(self) -> None:
+        if self.picking:
+            self.picker.cursor_down()
+
+    def action_option_up(self) -> None:
+        if self.picking:
+            self.picker.cursor_up()
+
+    def _fill_in(self, template: Template) -> tuple[str, str | None] | None:
+        """The template filled in for this ticket, or None (and a one-line error)."""
+        try:
+            return fill_in(template, self.context)
+        except TemplateError as exc:
+            self._tell(str(exc), error=True)
+            return None
+
+    def use_template(self, template: Template) -> None:
+        """Put the filled-in template in the body (undoable) and go to the body to edit it."""
+        result = self._fill_in(template)
+        if result is None:
+            return
+        body, subject = result
+        self.template = template
+        self._set_body(body, undoable=True)
+        self.subject.value = subject.strip() if subject else self._default_subject
+        self.picker.filter.value = ""
+        self.body.focus()
+        first = missing_values(body)
+        if first:  # straight to the first gap the seller has to fill
+            self.body.move_cursor(self.body.document.get_location_from_index(first[0].start))
+        else:
+            self.body.move_cursor((0, 0))
+        self._changed()
+
+    # --- the text ------------------------------------------------------------------------------
+
+    def _set_body(self, text: str, *, undoable: bool) -> None:
+        if undoable:
+            self.body.replace(text, (0, 0), self.body.document.end)
+        else:
+            self.body.load_text(text)
+
+    @on(TextArea.Changed, "#reply-body")
+    @on(Input.Changed, "#reply-subject")
+    def _edited(self) -> None:
+        self._changed()
+
+    def _changed(self) -> None:
+        self._dirty = True
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_DELAY, self.save_draft)
+        self.refresh_checks()
+
+    def refresh_checks(self) -> None:
+        """Find what blocks sending in the current text, and show it and the preview."""
+        text = self.final_text
+        subject = self.subject.value
+        try:
+            found: list[Any] = check_reply(self.store, self.ticket_id, text)
+        except ReplyRefused as exc:  # the ticket is gone (merged into another by a sync)
+            found = [Problem(str(exc), 0, 0, 1, "body", "rule")]
+        self.problems = [
+            *missing_values(subject, "subject"),
+            *missing_values(text),
+            *rule_problems(text, found),
+        ]
+        self._show_problems()
+        if not self.picking:
+            self._preview_text()
+
+    @property
+    def final_text(self) -> str:
+        """The text as the customer will read it: the body, then the signature (which the
+        outbox adds unless the body already ends with it, as the shipped templates do)."""
+        return with_signature(self.body.text, self._signature)
+
+    def _label(self, problem: Problem) -> str:
+        if problem.part == "body" and problem.start >= len(self.body.text.rstrip("\n")):
+            return f"in your signature (seller.signature): {problem.message}"
+        return problem.label()
+
+    def _show_problems(self) -> None:
+        line = Text()
+        for problem in self.problems:
+            if line:
+                line.append("\n")
+            line.append("✗ ", "bold red")
+            line.append(self._label(problem))
+        if not self.problems and not self.body.text.strip():
+            line.append("✎ ", "bold")
+            line.append("write your reply, or pick a template (ctrl+t)", "dim")
+        elif not self.problems:
+            line.append("✓ ", "bold green")
+            line.append(self._after_sending())
+        if line.plain != self._problems_shown:  # most keys change nothing here: no re-layout
+            self._problems_shown = line.plain
+            self.query_one("#reply-problems", Static).update(line)
+
+    def _after_sending(self) -> str:
+        """What ctrl+s will do besides sending: the template's status and tags."""
+        status = self.template.status if self.template else None
+        then = f"the ticket becomes {status}" if status else "the ticket keeps its status"
+        tags = " ".join(f"#{tag}" for tag in self.template.tags) if self.template else ""
+        return f"ctrl+s sends; {then}" + (f", tagged {tags}" if tags else "")
+
+    def _preview_text(self) -> None:
+        preview = reply_preview(self.subject.value, self.final_text, self.problems)
+        self.query_one("#reply-preview", Static).update(preview)
+
+    def _preview_template(self, template: Template | None) -> None:
+        """While picking: the highlighted template, filled in for this ticket."""
+        if template is None:
+            preview = Text("no template matches the filter", "dim")
+        elif (result := self._fill_in(template)) is None:
+            preview = Text("")
+        else:
+            body, subject = result
+            final = with_signature(body, self._signature)
+            preview = template_preview(template, subject or self._default_subject, final)
+        self.query_one("#reply-preview", Static).update(preview)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        picking = event.widget is self.picker.filter
+        if picking != self.picking:
+            self.picking = picking
+            # display set directly: a class on the screen would restyle every widget (~40 ms)
+            self.picker.options.display = picking
+            self.body.display = not (picking and self.has_class("-narrow"))
+            if picking:
+                self.picker.refill()  # the preview follows the list's cursor again
+            else:
+                self._preview_text()
+
+    # --- drafts --------------------------------------------------------------------------------
+
+    def save_draft(self) -> None:
+        """Write the draft now (an untouched blank reply is no draft: it is deleted)."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        if self._finished or not self._dirty or self.ticket is None:
+            return
+        text = self.body.text
+        subject = self.subject.value
+        if not text.strip() and self.template is None and subject == self._default_subject:
+            drafts.delete_draft(self.store, self.ticket_id)
+            self._dirty = False
+            return
+        saved = drafts.save_draft(
+            self.store,
+            self.ticket_id,
+            text,
+            subject=None if subject == self._default_subject else subject,
+            template_key=self.template.key if self.template else None,
+            at=self.now(),
+        )
+        if not saved:  # the ticket went (merged into another by a sync) while the seller wrote
+            self._tell(
+                f"ticket {self.ticket_id} is gone (merged into another): copy your text", error=True
+            )
+            return
+        self._dirty = False
+        self.sub_title = f"{self._title} · draft saved"
+
+    def on_unmount(self) -> None:
+        self.save_draft()  # quitting the app with the composer open keeps the text
+
+    def action_close(self) -> None:
+        self.save_draft()
+        self.dismiss(None)
+
+    def action_discard(self) -> None:
+        self._finished = True
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        had = drafts.delete_draft(self.store, self.ticket_id)
+        self._tell("Draft discarded" if had else "Nothing saved to discard", timeout=3)
+        self.dismiss(None)
+
+    # --- the editor ----------------------------------------------------------------------------
+
+    def action_edit_externally(self) -> None:
+        """Hand the text to $EDITOR with the terminal, then show what it saved."""
+        self.save_draft()
+        failure: EditorFailed | None = None
+        edited: str | None = None
+        try:
+            with self.app.suspend():
+                try:  # an exception must not leave the suspend block: the app would not resume
+                    edited = edit_text(self.body.text)
+                except EditorFailed as exc:
+                    failure = exc
+        except SuspendNotSupported:
+            self._tell("$EDITOR needs a real terminal; this one cannot be handed over", error=True)
+            return
+        if failure is not None:
+            self._tell(str(failure), error=True)
+            return
+        if edited is not None and edited != self.body.text:
+            self._set_body(edited, undoable=True)
+            self._changed()
+            self.save_draft()
+        self.body.focus()
+
+    # --- sending -------------------------------------------------------------------------------
+
+    def action_send(self, status: str | None = None) -> None:
+        """Queue the reply (then closed / pending when asked, else as the template says)."""
+        text = self.body.text
+        if not text.strip():
+            self._tell("the reply is empty: write something or pick a template", error=True)
+            return
+        self.refresh_checks()
+        if self.problems:
+            first = self.problems[0]
+            more = f" (+{len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+            self._tell(f"not sent: {self._label(first)}{more}", error=True)
+            self._go_to(first)
+            return
+        status = status or (self.template.status if self.template else None)
+        subject = self.subject.value.strip()
+        try:
+            outbox_id = queue_reply(
+                self.store,
+                self.config,
+                self.ticket_id,
+                body=text,
+                subject=None if subject == self._default_subject or not subject else subject,
+                template_key=self.template.key if self.template else None,
+                status=status,
+                tags=self.template.tags if self.template else (),
+                at=self.now(),
+            )
+        except ReplyRefused as exc:
+            self._tell(f"not sent: {exc}", error=True)
+            return
+        self._finished = True
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self.dismiss(outbox_id)
+
+    def _go_to(self, problem: Problem) -> None:
+        if problem.part == "subject":
+            self.subject.focus()
+            return
+        self.body.focus()
+        if problem.start < len(self.body.text):
+            self.body.move_cursor(self.body.document.get_location_from_index(problem.start))

@@ -1,0 +1,82 @@
+"""ctrl+e in a real terminal: the composer hands the draft to $EDITOR (App.suspend) and shows
+what the editor saved. Pilot's headless driver cannot suspend; tmux is a real terminal."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from inbox_tui.store import Store
+from inbox_tui.store.drafts import get_draft
+from tests.test_composer import build_inbox
+from tests.test_tmux import Terminal, inbox_tui_command, tmux  # noqa: F401  (tmux: a fixture)
+
+EDITOR = 'sh -c \'printf "Edited in a real editor, %s" "$(cat "$1")" > "$1"\' sh'
+
+
+def test_ctrl_e_hands_the_draft_to_the_editor_and_back(tmux: str, tmp_path: Path) -> None:  # noqa: F811
+    db = tmp_path / "inbox.db"
+    store, ids = build_inbox(db)
+    store.close()
+    config = tmp_path / "config.yaml"
+    config.write_text("seller:\n  name: Anatolia Textiles\n  emails: [hello@shop.example]\n")
+    command = f"EDITOR={shlex.quote(EDITOR)} " + shlex.join(
+        [str(inbox_tui_command()), "--config", str(config), "--db", str(db)]
+    )
+    terminal = Terminal(tmux, tmp_path)
+    try:
+        terminal.start(command)
+        terminal.wait_for("the ticket list", lambda s: "Where is my order?" in s and "Reply" in s)
+        terminal.keys("r")
+        terminal.wait_for("the composer", lambda s: "wismo · en" in s and "To Ayşe" in s)
+        terminal.keys("Tab")
+        # the template list shows only while the picker has focus: gone, the body has it
+        terminal.wait_for("the body", lambda s: "wismo · en" not in s)
+        terminal.keys("first words", "C-e")
+        screen = terminal.wait_for(
+            "the edited text", lambda s: "Edited in a real editor, first words" in s
+        )
+        assert "$EDITOR needs a real terminal" not in screen
+        terminal.keys("Escape")
+        terminal.wait_for("the list again", lambda s: "Quit" in s and "suggested" not in s)
+        terminal.keys("q")
+        terminal.wait_for(
+            "the app to quit", lambda s: terminal.exit_status() is not None, quitting=True
+        )
+        assert terminal.exit_status() == "0"
+    finally:
+        terminal.kill()
+    store = Store.open(db)
+    draft = get_draft(store, ids["wismo"])
+    store.close()
+    assert draft is not None and draft.body == "Edited in a real editor, first words"
+
+
+def test_the_demo_never_sends_through_the_sellers_own_server(tmux: str, tmp_path: Path) -> None:  # noqa: F811
+    # The seller's real config names an SMTP server; the demo's made-up customers must not be
+    # mailed through it: replying in the demo is refused in one line, nothing is queued.
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "seller:\n  name: Anatolia Textiles\n  emails: [hello@shop.example]\n"
+        "sources:\n  - name: shop\n    kind: imap\n    host: 127.0.0.1\n    port: 9\n"
+        "    tls: none\n    username: hello@shop.example\n    password_env: SHOP_PASSWORD\n"
+        "    smtp: {port: 9, tls: none}\n"
+    )
+    db = tmp_path / "demo.db"
+    command = "SHOP_PASSWORD=x " + shlex.join(
+        [str(inbox_tui_command()), "--config", str(config), "demo", "--db", str(db)]
+    )
+    terminal = Terminal(tmux, tmp_path)
+    try:
+        terminal.start(command)
+        terminal.wait_for("the demo list", lambda s: "2 All" in s and "Reply" in s, timeout=60)
+        terminal.keys("r")
+        terminal.wait_for("the composer", lambda s: " · en · " in s or " · de · " in s)
+        terminal.keys("1", "C-s")
+        screen = terminal.wait_for("the refusal", lambda s: "cannot be answered from here" in s)
+        assert "not sent:" in screen
+    finally:
+        terminal.kill()
+    store = Store.open(db)
+    assert store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
+    store.close()
