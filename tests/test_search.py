@@ -272,6 +272,20 @@ def found(store: Store, query: str) -> set[int]:
         ("subject:towels", {"towels"}),
         ("subject:italy", set()),
         ("to:carla@example.com", {"towels"}),
+        ("to:carla", {"towels"}),  # the recipient's name or address
+        ("to:rossi", {"towels"}),
+        ("to:carl", {"towels"}),  # being typed: a prefix
+        ("to:carl ", set()),  # a finished word is not
+        ("to:hello@shop.example", {"turkish", "refund", "towels", "invoice"}),
+        ("-to:carla", {"turkish", "refund", "invoice"}),
+        ("to:carla italy", {"towels"}),
+        ("to:bob", set()),  # Bob wrote, nobody wrote to him
+        ("shop", {"towels"}),  # bare words: the reply's sender, not every mail sent to the shop
+        ("re", {"refund", "towels", "invoice"}),  # refund, request, Re:, Rechnung
+        ("wr", {"refund"}),  # wrong
+        ("ıt", {"towels"}),  # it, Italy
+        ("rec", {"invoice"}),  # Rechnung
+        ("-refund re", {"towels", "invoice"}),
         ("tag:vip", {"refund", "towels"}),
         ('tag:"WRONG SIZE"', {"refund"}),
         ("tag:nosuchtag", set()),
@@ -491,6 +505,10 @@ def test_store_path_is_untouched_by_search(tmp_path: Path) -> None:
 
 PLAN_QUERIES = [
     "siparis",
+    "re",
+    "ship",
+    "status:open th",
+    "to:amazon",
     "order",
     "or",
     "thank you",
@@ -526,7 +544,9 @@ def test_every_plan_finds_the_same_tickets(
     walk_or_scan = run()  # counts: scan below cap × DENSE_FACTOR matching messages
     monkeypatch.setattr(store_search, "DENSE_FACTOR", 0)
     walk = run()  # counts: walk
-    assert rare == walk_or_scan == walk
+    monkeypatch.setattr(store_search, "PROBE_SHARE", 10**9)
+    probe = run()  # a short word or prefix: asks the index message by message
+    assert rare == walk_or_scan == walk == probe
     assert rare[2] == min(rare[1], 5)
 
 
@@ -543,3 +563,64 @@ def test_benchmark_runs_on_a_small_store(demo) -> None:
     assert report["tickets"] == 300
     assert set(report["kinds"]) == {"typing", "rare", "filter", "mixed", "to"}
     assert all(kind["page_p95_ms"] >= 0 for kind in report["kinds"].values())
+
+
+def test_an_older_store_gets_the_new_index_filled(tmp_path: Path) -> None:
+    """Schema 4 rebuilds the full-text index: mail stored before it is found by prefix and to:."""
+    from inbox_tui.store.db import _split_script
+    from inbox_tui.store.schema import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for script in MIGRATIONS[:3]:
+        for statement in _split_script(script):
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 3")
+    conn.execute(
+        "INSERT INTO tickets (id, channel, subject, created_at, last_message_at)"
+        " VALUES (1, 'email', 'Wrong size', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z')"
+    )
+    conn.execute(
+        "INSERT INTO messages (id, ticket_id, message_id, raw_sha256, content_key, direction,"
+        " channel, from_addr, to_addrs, subject, date, text, imported_at) VALUES (1, 1, 'm1',"
+        " 's1', 'c1', 'out', 'email', 'hello@shop.example', ?, 'Wrong size', '2026-11-01T00:00:00Z',"
+        " 'We will exchange the bathrobe.', '2026-11-01T00:00:00Z')",
+        (json.dumps([["Zeynep Kaya", "zeynep@example.com"]]),),
+    )
+    conn.close()
+
+    store = Store.open(path)
+    try:
+        assert store.schema_version >= 4
+        assert [row.id for row in search_tickets(store, "ba")] == [1]  # bathrobe, being typed
+        assert [row.id for row in search_tickets(store, "to:zeynep")] == [1]
+        assert [row.id for row in search_tickets(store, "to:kay")] == [1]
+        assert search_tickets(store, "zeynep") == []  # a recipient is not a word of the mail
+        store.conn.execute("UPDATE messages SET to_addrs = '[]' WHERE id = 1")  # kept current
+        assert search_tickets(store, "to:zeynep") == []
+        store.conn.execute("DELETE FROM messages WHERE id = 1")
+        assert search_tickets(store, "ba") == []
+    finally:
+        store.close()
+
+
+def test_the_cli_says_when_it_upgrades_an_older_store(tmp_path: Path) -> None:
+    """A migration that rebuilds the index can take a minute: the seller is told, once."""
+    from inbox_tui.store.db import _split_script
+    from inbox_tui.store.schema import MIGRATIONS
+    from tests.test_cli import run
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for script in MIGRATIONS[:3]:
+        for statement in _split_script(script):
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 3")
+    conn.close()
+    first = run("--db", str(path), "export", "--format", "csv")
+    assert first.returncode == 0, first.stderr
+    assert "upgrading the inbox database (schema 3 → " in first.stderr
+    again = run("--db", str(path), "export", "--format", "csv")
+    assert again.returncode == 0 and "upgrading" not in again.stderr
+    fresh = run("--db", str(tmp_path / "new.db"), "export", "--format", "csv")
+    assert "upgrading" not in fresh.stderr  # a new store is created, not upgraded

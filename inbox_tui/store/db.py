@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,8 +42,16 @@ class Store:
         self.db = sqlite_utils.Database(conn)
 
     @classmethod
-    def open(cls, path: Path | str, *, create: bool = True) -> Store:
-        """Open (and create, migrate) the store at `path`; ":memory:" for a throwaway one."""
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        create: bool = True,
+        on_upgrade: Callable[[int, int], None] | None = None,
+    ) -> Store:
+        """Open (and create, migrate) the store at `path`; ":memory:" for a throwaway one.
+        `on_upgrade(from, to)` is told before an existing store is migrated (it may take a
+        while: a search index rebuilt), not when a new one is created."""
         memory = str(path) == ":memory:"
         file_path = None if memory else Path(path).expanduser()
         if file_path is not None:
@@ -72,7 +80,7 @@ class Store:
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute("PRAGMA cache_size = -32000")  # 32 MB page cache
             store = cls(conn, file_path)
-            store.migrate()
+            store.migrate(on_upgrade)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path} is not a usable inbox database: {exc}") from exc
         return store
@@ -81,7 +89,7 @@ class Store:
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
-    def migrate(self) -> None:
+    def migrate(self, on_upgrade: Callable[[int, int], None] | None = None) -> None:
         """Apply every migration newer than the file's version, each in its own transaction."""
         version = self.schema_version
         if version > SCHEMA_VERSION:
@@ -89,6 +97,8 @@ class Store:
                 f"{self.path} was written by a newer inbox-tui (schema {version}, this one knows "
                 f"{SCHEMA_VERSION}); upgrade inbox-tui to open it"
             )
+        if 0 < version < SCHEMA_VERSION and on_upgrade is not None:
+            on_upgrade(version, SCHEMA_VERSION)
         for number in range(version, SCHEMA_VERSION):
             with self.transaction():
                 for statement in _split_script(MIGRATIONS[number]):

@@ -247,6 +247,55 @@ MIGRATIONS: list[str] = [
         updated_at TEXT NOT NULL
     );
     """,
+    # --- version 4: search by recipient, prefixes from an index ---------------------------------
+    # messages_fts gets prefix indexes of 2 and 3 characters (a word being typed is read from the
+    # index instead of merging every word it begins), and the recipients an index of their own,
+    # messages_fts_to (so to: is a full-text lookup, not a LIKE over every message; a column of
+    # messages_fts would need a column filter on every bare word, 3× slower on common words).
+    # FTS5 options cannot be changed in place: the index is made anew and rebuilt from
+    # messages (~20 s at 300k messages, on one core).
+    """
+    DROP TRIGGER messages_fts_insert;
+    DROP TRIGGER messages_fts_delete;
+    DROP TRIGGER messages_fts_update;
+    DROP TABLE messages_fts;
+    CREATE VIRTUAL TABLE messages_fts USING fts5(
+        subject, from_name, from_addr, text,
+        content='messages', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2',
+        prefix='2 3'
+    );
+    CREATE VIRTUAL TABLE messages_fts_to USING fts5(
+        to_addrs,
+        content='messages', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2',
+        prefix='2 3'
+    );
+    CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_fts(rowid, subject, from_name, from_addr, text)
+        VALUES (new.id, new.subject, new.from_name, new.from_addr, new.text);
+        INSERT INTO messages_fts_to(rowid, to_addrs) VALUES (new.id, new.to_addrs);
+    END;
+    CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts(messages_fts, rowid, subject, from_name, from_addr, text)
+        VALUES ('delete', old.id, old.subject, old.from_name, old.from_addr, old.text);
+        INSERT INTO messages_fts_to(messages_fts_to, rowid, to_addrs)
+        VALUES ('delete', old.id, old.to_addrs);
+    END;
+    CREATE TRIGGER messages_fts_update AFTER UPDATE OF subject, from_name, from_addr, text ON messages BEGIN
+        INSERT INTO messages_fts(messages_fts, rowid, subject, from_name, from_addr, text)
+        VALUES ('delete', old.id, old.subject, old.from_name, old.from_addr, old.text);
+        INSERT INTO messages_fts(rowid, subject, from_name, from_addr, text)
+        VALUES (new.id, new.subject, new.from_name, new.from_addr, new.text);
+    END;
+    CREATE TRIGGER messages_fts_to_update AFTER UPDATE OF to_addrs ON messages BEGIN
+        INSERT INTO messages_fts_to(messages_fts_to, rowid, to_addrs)
+        VALUES ('delete', old.id, old.to_addrs);
+        INSERT INTO messages_fts_to(rowid, to_addrs) VALUES (new.id, new.to_addrs);
+    END;
+    INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
+    INSERT INTO messages_fts_to(messages_fts_to) VALUES ('rebuild');
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
