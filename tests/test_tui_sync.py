@@ -12,6 +12,17 @@ from inbox_tui.tui.widgets.status_line import StatusLine
 from tests.mailgen import make_mail, thread, write_maildir
 from tests.test_tui import screen_text
 
+pytest_plugins = ["tests.dovecot"]  # the real-Dovecot fixtures
+
+
+async def synced(app: InboxApp, pilot, seconds: float = 10) -> None:
+    """Until the sync that started with the app has reported."""
+    for _ in range(int(seconds * 10)):
+        await pilot.pause(0.1)
+        if app.sync_report.last_sync is not None:
+            return
+    raise AssertionError("the first sync did not report")
+
 
 def _closed_port() -> int:
     with socket.socket() as sock:
@@ -53,8 +64,7 @@ async def test_an_unreachable_server_shows_offline_not_an_error(
     store = Store.open(tmp_path / "inbox.db")
     app = InboxApp(store, sources=config.sources)
     async with app.run_test(size=(120, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await synced(app, pilot)  # (the IDLE watcher keeps retrying: its worker never ends)
         line = app.screen.query_one(StatusLine).text(app.now()).plain
         assert line.startswith("offline — connection refused by 127.0.0.1")
         assert "outbox 0" in line
@@ -68,3 +78,27 @@ async def test_without_sources_the_status_line_says_so(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
         assert "no sources to sync · outbox 0" in screen_text(app)
+
+
+async def test_mail_announced_by_imap_idle_appears_without_a_key(
+    tmp_path: Path, imap_account, monkeypatch
+) -> None:
+    from tests.test_imap_sync import SECRET_ENV, append
+
+    monkeypatch.setenv(SECRET_ENV, imap_account.password)
+    config = parse_config(
+        "sources:\n  - name: shop\n    kind: imap\n    host: 127.0.0.1\n"
+        f"    port: {imap_account.port}\n    tls: none\n    username: {imap_account.username}\n"
+        f"    password_env: {SECRET_ENV}\n"
+    )
+    store = Store.open(tmp_path / "inbox.db")
+    app = InboxApp(store, sources=config.sources)  # no timed sync: only IDLE can bring it
+    async with app.run_test(size=(120, 30)) as pilot:
+        await synced(app, pilot)  # the first sync, at start
+        await pilot.pause(1.0)  # the watcher logs in and starts to idle
+        append(imap_account, [make_mail(subject="Kırık vazo geldi", message_id="<idle@x>")])
+        for _ in range(100):  # up to 10 s; IDLE answers within about a second
+            await pilot.pause(0.1)
+            if "Kırık vazo geldi" in screen_text(app):
+                break
+        assert "Kırık vazo geldi" in screen_text(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -10,20 +11,26 @@ from textual import work
 from textual.app import App
 from textual.screen import Screen
 
+from inbox_tui.config import Config
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store.db import Store
+from inbox_tui.store.outbox import outbox_counts
+from inbox_tui.templates import Template, TemplateError, load_library, shipped_templates
 from inbox_tui.tui.commands import KeymapCommands
-from inbox_tui.tui.keymap import bindings
+from inbox_tui.tui.keymap import bindings, configure
 from inbox_tui.tui.screens.help import HelpScreen
 from inbox_tui.tui.screens.main import MainScreen
+from inbox_tui.tui.screens.thread import ThreadScreen
 from inbox_tui.tui.ticket_views import SavedSearch, wake_snoozed
-from inbox_tui.tui.widgets.status_line import SyncReport
+from inbox_tui.tui.widgets.status_line import OutboxReport, SyncReport
 
 if TYPE_CHECKING:
     from inbox_tui.syncing import SourceOutcome
 
 WAKE_EVERY = 60.0  # seconds between looks for snoozed tickets whose time has come
 STATUS_EVERY = 30.0  # seconds between redraws of the status line ("synced 3m ago")
+SEND_EVERY = 60.0  # seconds between looks for queued replies whose (re)try time has come
+IDLE_FOLDERS = 3  # folders per IMAP source watched with IDLE (one connection each)
 
 
 class UnknownTheme(ValueError):
@@ -56,13 +63,22 @@ class InboxApp(App[None]):
         seller_emails: frozenset[str] = frozenset(),
         sync_every: float = 0.0,
         saved_searches: Sequence[Any] = (),
+        config: Config | None = None,
     ) -> None:
         super().__init__()
+        # the whole config, for what replies need: seller name and signature, templates, sources
+        self.config = config if config is not None else Config()
+        self._templates: list[Template] | None = None  # loaded at the first reply
+        self.outbox_report = OutboxReport()
+        self._send_again = False  # a send was asked for while one ran: run once more after it
         self.sla = sla  # first-response targets: due times and their colours
         self.sources = list(sources)  # synced in a worker at start and every `sync_every` s
         self.seller_emails = seller_emails
         self.sync_every = sync_every
         self.sync_report = SyncReport()
+        self._syncing = False
+        self._sync_again = False  # new mail was announced during a sync: run once more after it
+        self._stop_watching = threading.Event()  # tells the IDLE watchers to log out
         # searches from the config (anything with .name and .query), each a view of its own
         self.saved_searches = [SavedSearch(s.name, s.query) for s in saved_searches]
         self.store = store
@@ -74,6 +90,8 @@ class InboxApp(App[None]):
             choices = ", ".join(sorted(self.available_themes))
             raise UnknownTheme(f"unknown theme {theme!r}; choose one of: {choices}")
         self.theme = theme
+        # the seller's keys (ui.keys), checked against the table before the terminal is taken
+        self.set_keymap(configure(self.config.ui.keys))
 
     def get_default_screen(self) -> Screen:
         return MainScreen(
@@ -94,6 +112,10 @@ class InboxApp(App[None]):
             self.sync_now()
             if self.sync_every > 0:
                 self.set_interval(self.sync_every, self.sync_now)
+            self._watch_for_mail()
+        if self.store.path is not None:
+            self.set_interval(SEND_EVERY, self.send_waiting)
+            self.send_waiting()
 
     @property
     def main_screen(self) -> MainScreen | None:
@@ -110,7 +132,12 @@ class InboxApp(App[None]):
             main.show_status()
 
     def sync_now(self) -> None:
-        """Sync every source in a worker thread; keys keep working while it runs."""
+        """Sync every source in a worker thread; keys keep working while it runs. Asked while
+        a sync runs, it runs once more after that one (never two at once)."""
+        if self._syncing:
+            self._sync_again = True
+            return
+        self._syncing = True
         self.sync_report.syncing()
         self._show_status()
         self._sync_worker()
@@ -119,20 +146,132 @@ class InboxApp(App[None]):
     def _sync_worker(self) -> None:
         # A connection of its own: SQLite connections are not shared between threads, and
         # WAL lets the UI read while this one writes.
-        from inbox_tui.syncing import sync_all  # the parser and IMAP only once a sync runs
+        from inbox_tui.syncing import SourceOutcome, sync_all  # parser and IMAP only now
 
         assert self.store.path is not None
-        store = Store.open(self.store.path)
         try:
-            outcomes = sync_all(store, self.sources, seller_emails=self.seller_emails, sla=self.sla)
-        finally:
-            store.close()
+            store = Store.open(self.store.path)
+            try:
+                outcomes = sync_all(
+                    store, self.sources, seller_emails=self.seller_emails, sla=self.sla
+                )
+            finally:
+                store.close()
+        except Exception as exc:  # a bug, not a source's trouble: say so, keep syncing later
+            outcomes = [SourceOutcome("sync", failed=f"{type(exc).__name__}: {exc}"[:200])]
         self.call_from_thread(self._synced, outcomes)
 
     def _synced(self, outcomes: list[SourceOutcome]) -> None:
+        self._syncing = False
         self.sync_report.synced(outcomes, self.now())
         if (main := self.main_screen) is not None:
             main.refresh_after_sync()
+        self.send_waiting()  # the network may be back: replies waiting in the outbox go now
+        if self._sync_again:
+            self._sync_again = False
+            self.sync_now()
+
+    def _watch_for_mail(self) -> None:
+        """IMAP folders announce new mail with IDLE: a sync starts within seconds of it,
+        not at the next `sync.interval_minutes`."""
+        for source in self.sources:
+            if getattr(source, "kind", None) == "imap":
+                for folder in source.folders[:IDLE_FOLDERS]:
+                    self._idle_worker(source, folder)
+
+    @work(thread=True, group="idle", exit_on_error=False)
+    def _idle_worker(self, source: Any, folder: str) -> None:
+        from inbox_tui.sources.imap_idle import IdleWatcher
+
+        def announced() -> None:
+            if not self._stop_watching.is_set():
+                self.call_from_thread(self.sync_now)
+
+        IdleWatcher(source, folder, announced).run(self._stop_watching)
+
+    def on_unmount(self) -> None:
+        self._stop_watching.set()  # the watchers notice within a second and log out
+
+    # --- replies: the composer and the sender worker --------------------------------------------
+
+    @property
+    def templates(self) -> list[Template]:
+        """The reply templates (shipped plus the seller's), loaded once; a broken file of the
+        seller's is reported in one line and the shipped library used meanwhile."""
+        if self._templates is None:
+            try:
+                self._templates = load_library(self.config.templates)
+            except TemplateError as exc:
+                message = f"templates: {exc}; using the shipped ones"
+                self.notify(message, severity="error", markup=False)  # a file's text: not markup
+                self._templates = shipped_templates()
+        return self._templates
+
+    def open_composer(self, ticket_id: int) -> None:
+        """Reply to a ticket: the composer opens under its thread."""
+        from inbox_tui.tui.screens.composer import ComposerScreen
+
+        composer = ComposerScreen(
+            self.store, ticket_id, config=self.config, templates=self.templates, now=self.now
+        )
+        self.push_screen(composer, self._composer_closed)
+
+    def _composer_closed(self, outbox_id: int | None) -> None:
+        if outbox_id is None:
+            return
+        self.notify("Reply queued in the outbox", timeout=3)
+        if (main := self.main_screen) is not None:
+            main.refresh_after_sync()  # its status and tags may have changed
+        self.send_now()
+
+    def send_waiting(self) -> None:
+        """Run the sender if any reply waits in the outbox (after a sync, and on a timer)."""
+        counts = outbox_counts(self.store)
+        self.outbox_report.counts = counts
+        if counts["queued"] or counts["sending"]:
+            self.send_now()
+        else:
+            self._show_status()
+
+    def send_now(self) -> None:
+        """Send what is due in a worker thread, one run at a time (a second run could race the
+        first for the same reply); a store only in memory has no second connection to send with."""
+        if self.store.path is None:
+            self._show_status()
+            return
+        if self.outbox_report.busy:
+            self._send_again = True
+            return
+        self.outbox_report.sending()
+        self._show_status()
+        self._send_worker()
+
+    @work(thread=True, group="send", exit_on_error=False)
+    def _send_worker(self) -> None:
+        from inbox_tui.outbox.sender import send_due  # SMTP and the APIs only once a send runs
+
+        assert self.store.path is not None
+        store = Store.open(self.store.path)
+        report: Any = None
+        failure: str | None = None
+        try:
+            report = send_due(store, self.config, now=self.now())
+        except Exception as exc:  # a bug must not leave "sending…" up for ever: say it in one line
+            failure = " ".join(f"{type(exc).__name__}: {exc}".split())
+        finally:
+            counts = outbox_counts(store)
+            store.close()
+        self.call_from_thread(self._sent, report, failure, counts)
+
+    def _sent(self, report: Any, failure: str | None, counts: dict[str, int]) -> None:
+        self.outbox_report.sent(report, failure, counts)
+        if (main := self.main_screen) is not None:
+            main.refresh_after_sync()
+        if isinstance(self.screen, ThreadScreen):
+            self.screen.refresh_ticket()
+        if self._send_again:
+            self._send_again = False
+            self.send_now()
 
     def wake_snoozed(self) -> list[int]:
         """Open snoozed tickets whose time has come and show them; their ids."""
@@ -145,6 +284,30 @@ class InboxApp(App[None]):
                 fallback_index=main.ticket_list.cursor,
             )
         return woken
+
+    def action_stats(self) -> None:
+        from inbox_tui.tui.screens.stats import StatsScreen
+
+        if not isinstance(self.screen, StatsScreen):
+            screen = StatsScreen(self.store, now=self.now(), sla=self.sla, templates=self.templates)
+            self.push_screen(screen)
+
+    def save_attachments(self, ticket_id: int) -> None:
+        """Every attachment of the ticket into `ui.attachments_dir` (default ~/Downloads/…)."""
+        from inbox_tui.attachments import SaveError, save_attachments
+        from inbox_tui.paths import downloads_dir
+
+        folder = self.config.ui.attachments_dir or downloads_dir()
+        try:
+            saved = save_attachments(self.store, ticket_id, folder)
+        except SaveError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        if not saved:
+            self.notify("No attachments in this ticket", timeout=3)
+            return
+        files = "attachment" if len(saved) == 1 else "attachments"
+        self.notify(f"Saved {len(saved)} {files} to {folder}", timeout=5, markup=False)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

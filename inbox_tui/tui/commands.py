@@ -10,15 +10,15 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.widget import Widget
 
-from inbox_tui.tui.keymap import KEYMAP, Key, key_label
+from inbox_tui.tui.keymap import KEYMAP, Key, key_label, keys_of
 
-PALETTE_SCOPES = ("main", "list", "thread", "thread_screen", "app")
+PALETTE_SCOPES = ("main", "list", "thread", "thread_screen", "composer", "app")
 """Scopes whose actions the palette offers (dialog keys are left to the dialogs)."""
 
 
 def palette_entry(key: Key) -> str:
     """How an action reads in the palette: "Close  (e)"."""
-    return f"{key.description}  ({key_label(key.key)})"
+    return f"{key.description}  ({key_label(keys_of(key))})"
 
 
 def _in_scope(binding: object, scope: str) -> bool:

@@ -2,11 +2,17 @@
 
 A scope says where a key is live: "app" (everywhere), "main" (the list+thread screen), "list"
 (the focused ticket list), "thread" (the focused thread pane), "thread_screen" (the full-screen
-thread) and the dialogs "snooze", "tags" and "help". SCOPES names them for the help screen.
+thread), "composer" (writing a reply) and the dialogs "snooze", "tags", "help" and "stats".
+SCOPES names them for the help screen.
+
+Every binding has an id, "<scope>.<action>" (`main.close_tickets`); the config's `ui.keys` maps
+ids to other keys (`configure`), and docs/keys.md lists them all (`keys_reference`,
+`python -m inbox_tui.tui.keymap > docs/keys.md`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from textual.binding import Binding
@@ -21,6 +27,7 @@ class Key(NamedTuple):
     description: str
     show: bool = True
     group: str | None = None  # keys of one group share one footer label
+    priority: bool = False  # wins over the focused widget's own key (ctrl+e in the TextArea)
 
 
 KEYMAP: tuple[Key, ...] = (
@@ -39,6 +46,7 @@ KEYMAP: tuple[Key, ...] = (
     Key("thread", "g,home", "scroll_home", "Top", show=False),
     Key("thread", "G,end", "scroll_end", "Bottom", show=False),
     Key("main", "tab", "toggle_focus", "Switch pane", show=False),
+    Key("main", "r", "reply", "Reply"),
     Key("main", "e", "close_tickets", "Close"),
     Key("main", "E", "reopen_tickets", "Reopen", show=False),
     Key("main", "p", "pending_tickets", "Pending", show=False),
@@ -62,8 +70,11 @@ KEYMAP: tuple[Key, ...] = (
     ),
     Key("main", "left_square_bracket", "step_view(-1)", "Previous view", show=False),
     Key("main", "right_square_bracket", "step_view(1)", "Next view", show=False),
+    Key("main", "s", "save_attachments", "Save attachments", show=False),
+    Key("main", "S", "app.stats", "Stats: answer times, topics, trends", show=False),
     Key("main", "q", "app.quit", "Quit"),
     Key("thread_screen", "escape,q", "close", "Back"),
+    Key("thread_screen", "r", "reply", "Reply"),
     Key("thread_screen", "e", "triage('close_tickets')", "Close and go back"),
     Key("thread_screen", "E", "triage('reopen_tickets')", "Reopen", show=False),
     Key("thread_screen", "p", "triage('pending_tickets')", "Pending and go back", show=False),
@@ -73,6 +84,20 @@ KEYMAP: tuple[Key, ...] = (
     Key("thread_screen", "U", "triage('toggle_read')", "Read/unread", show=False),
     Key("thread_screen", "exclamation_mark", "triage('cycle_priority')", "Priority", show=False),
     Key("thread_screen", "u", "triage('undo')", "Undo"),
+    Key("thread_screen", "s", "save_attachments", "Save attachments", show=False),
+    Key("composer", "ctrl+s", "send", "Send"),
+    Key("composer", "alt+e", "send('closed')", "Send and close"),
+    Key("composer", "alt+p", "send('pending')", "Send, mark pending"),
+    *(
+        Key("composer", f"alt+{n}", f"use_suggestion({n})", f"Use suggestion {n}", show=False)
+        for n in (1, 2, 3)
+    ),
+    Key("composer", "ctrl+t", "pick_template", "Templates"),
+    Key("composer", "ctrl+e", "edit_externally", "$EDITOR", priority=True),
+    Key("composer", "escape", "close", "Close (keeps the draft)"),
+    Key("composer", "alt+d", "discard", "Discard draft", show=False),
+    Key("composer", "down", "option_down", "Next template", show=False),
+    Key("composer", "up", "option_up", "Previous template", show=False),
     Key("snooze", "down", "preset_down", "Next preset", group="Choose"),
     Key("snooze", "up", "preset_up", "Previous preset", group="Choose"),
     Key("snooze", "escape", "cancel", "Cancel"),
@@ -80,6 +105,8 @@ KEYMAP: tuple[Key, ...] = (
     Key("tags", "up", "option_up", "Previous tag", group="Choose"),
     Key("tags", "escape", "cancel", "Cancel"),
     Key("help", "escape,q,question_mark", "close", "Close help"),
+    Key("stats", "p", "period", "Period: 7, 30 or 90 days"),
+    Key("stats", "escape,q", "close", "Close"),
     Key("app", "question_mark", "help", "Help"),
 )
 
@@ -89,9 +116,11 @@ SCOPES: dict[str, str] = {
     "list": "Ticket list",
     "thread": "Thread pane",
     "thread_screen": "Full-screen thread",
+    "composer": "Reply composer",
     "snooze": "Snooze dialog",
     "tags": "Tag picker",
     "help": "This help",
+    "stats": "Stats",
 }
 """Every scope of KEYMAP with its title, in the order the help screen lists them."""
 
@@ -105,6 +134,38 @@ _KEY_NAMES = {
     "pageup": "PgUp",
     "pagedown": "PgDn",
 }
+
+
+class UnknownKeyAction(Exception):
+    """`ui.keys` names an action id the table does not have; str() is one line."""
+
+
+_overrides: dict[str, str] = {}  # the config's ui.keys, once `configure` checked them
+
+
+def binding_id(key: Key) -> str:
+    return f"{key.scope}.{key.action}"
+
+
+def configure(overrides: Mapping[str, str]) -> dict[str, str]:
+    """Take the config's `ui.keys` (id → keys) for help, palette and footer; returns the
+    keymap to give `App.set_keymap`. UnknownKeyAction for an id not in the table."""
+    known = {binding_id(key) for key in KEYMAP}
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        close = [i for i in sorted(known) if i.split(".", 1)[-1] == unknown[0].split(".", 1)[-1]]
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise UnknownKeyAction(
+            f"ui.keys: no action {unknown[0]!r}{hint}; docs/keys.md lists the action ids"
+        )
+    _overrides.clear()
+    _overrides.update(overrides)
+    return dict(overrides)
+
+
+def keys_of(key: Key) -> str:
+    """The keys that run this binding: the config's, else the table's."""
+    return _overrides.get(binding_id(key), key.key)
 
 
 def key_label(keys: str) -> str:
@@ -130,12 +191,48 @@ def bindings(scope: str) -> list[Binding]:
             group = _GROUPS.setdefault(key.group, Binding.Group(key.group, compact=True))
         result.append(
             Binding(
-                key.key,
+                key.key,  # the config's keys come in through App.set_keymap, by id
                 key.action,
                 key.description,
                 show=key.show,
                 group=group,
-                id=f"{key.scope}.{key.action}",
+                priority=key.priority,
+                id=binding_id(key),
             )
         )
     return result
+
+
+def keys_reference() -> str:
+    """docs/keys.md: every action id with its default keys, by scope."""
+    lines = [
+        "<!-- Generated from inbox_tui/tui/keymap.py. Do not edit: regenerate with"
+        " `python -m inbox_tui.tui.keymap > docs/keys.md` -->",
+        "",
+        "# Keys",
+        "",
+        "Every key of the TUI, by where it works. To change one, map its id to other keys in",
+        "the config (Textual key names, comma-separated for several):",
+        "",
+        "```yaml",
+        "ui:",
+        "  keys:",
+        "    main.close_tickets: a",
+        "    main.undo: ctrl+z,u",
+        "```",
+        "",
+        "The help screen (`?`), the footer and the command palette show the keys in use.",
+    ]
+    for scope, title in SCOPES.items():
+        keys = [key for key in KEYMAP if key.scope == scope]
+        if not keys:
+            continue
+        lines += ["", f"## {title}", "", "| id | keys | does |", "|---|---|---|"]
+        for key in keys:
+            shown = key_label(key.key).replace("|", "\\|")
+            lines.append(f"| `{binding_id(key)}` | {shown} | {key.description} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(keys_reference())

@@ -8,7 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from inbox_tui.tui.keymap import KEYMAP, SCOPES, Key, bindings, key_label
+from inbox_tui.tui.keymap import KEYMAP, SCOPES, Key, bindings, key_label, keys_of
 
 
 def help_text(keymap: tuple[Key, ...] = KEYMAP) -> Text:
@@ -24,7 +24,7 @@ def help_text(keymap: tuple[Key, ...] = KEYMAP) -> Text:
         text.append(SCOPES.get(scope, scope), "bold underline")
         text.append("\n")
         for key in keys:
-            text.append(f"  {key_label(key.key):<14}", "bold")
+            text.append(f"  {key_label(keys_of(key)):<14}", "bold")
             text.append(key.description + "\n")
     return text
 

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header, Input, Static
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store import actions
 from inbox_tui.store.db import Store
+from inbox_tui.store.outbox import outbox_counts
 from inbox_tui.store.views import list_tags, outbox_waiting, tag_counts, ticket_states
 from inbox_tui.tui.keymap import bindings
 from inbox_tui.tui.screens.snooze import SnoozeScreen
@@ -137,6 +138,9 @@ class MainScreen(Screen):
         if (report := getattr(self.app, "sync_report", None)) is not None:
             status.report = report
         status.outbox = outbox_waiting(self.store)
+        if (outbox := getattr(self.app, "outbox_report", None)) is not None:
+            outbox.counts = outbox_counts(self.store)  # a GROUP BY over the small outbox table
+            status.outbox_report = outbox
         status.show(self.now())
 
     def refresh_after_sync(self) -> None:
@@ -443,6 +447,21 @@ class MainScreen(Screen):
             actions.undo(self.store, batch, at=self.now())
 
         self._apply(actions.batch_tickets(self.store, batch), change, "Undid")
+
+    def action_reply(self) -> None:
+        """Answer the ticket under the cursor (a reply goes to one customer, not a selection)."""
+        ticket = self.ticket_list.ticket
+        if ticket is None:
+            return
+        open_composer = getattr(self.app, "open_composer", None)
+        if open_composer is not None:
+            open_composer(ticket.id)
+
+    def action_save_attachments(self) -> None:
+        ticket = self.ticket_list.ticket
+        save = getattr(self.app, "save_attachments", None)
+        if ticket is not None and save is not None:
+            save(ticket.id)
 
     def on_ticket_list_selection_changed(self, event: TicketList.SelectionChanged) -> None:
         self._show_subtitle()

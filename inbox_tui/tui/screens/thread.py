@@ -65,7 +65,21 @@ class ThreadScreen(Screen):
             self.query_one(ThreadView).refresh_ticket()
             self.query_one(CustomerPanel).show_ticket(self.ticket_id)
 
-    def on_screen_resume(self) -> None:
-        # back from the snooze or tag dialog: show what changed
+    def action_reply(self) -> None:
+        open_composer = getattr(self.app, "open_composer", None)
+        if open_composer is not None:
+            open_composer(self.ticket_id)
+
+    def action_save_attachments(self) -> None:
+        save = getattr(self.app, "save_attachments", None)
+        if save is not None:
+            save(self.ticket_id)
+
+    def refresh_ticket(self) -> None:
+        """Show what changed: a status, a tag, a reply sent or queued."""
         self.query_one(ThreadView).refresh_ticket()
         self.query_one(CustomerPanel).show_ticket(self.ticket_id)
+
+    def on_screen_resume(self) -> None:
+        # back from the snooze or tag dialog, or the composer: show what changed
+        self.refresh_ticket()
