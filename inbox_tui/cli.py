@@ -19,6 +19,10 @@ class CliError(click.ClickException):
 
     exit_code = USAGE_ERROR
 
+    def __init__(self, message: str, *, exit_code: int = USAGE_ERROR) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
     def show(self, file: Any = None) -> None:
         click.echo(f"inbox-tui: error: {self.format_message()}", err=True)
 
@@ -49,8 +53,15 @@ class Context:
     def open_store(self, path: Path | None = None, *, create: bool = True) -> Any:
         from inbox_tui.store import Store, StoreError
 
+        def upgrading(old: int, new: int) -> None:
+            click.echo(
+                f"inbox-tui: upgrading the inbox database (schema {old} → {new}); a big one takes"
+                " a minute while its search index is rebuilt…",
+                err=True,
+            )
+
         try:
-            return Store.open(path or self.db_path, create=create)
+            return Store.open(path or self.db_path, create=create, on_upgrade=upgrading)
         except StoreError as exc:
             raise CliError(str(exc)) from None
 
@@ -98,6 +109,7 @@ def cli(ctx: click.Context, config_path: Path | None, db_path: Path | None) -> N
 
 def _run_tui(state: Context, store: Any, *, title: str, sync: bool = True) -> None:
     from inbox_tui.tui.app import UnknownTheme, run_tui
+    from inbox_tui.tui.keymap import UnknownKeyAction
 
     ui = state.config.ui
     try:
@@ -112,9 +124,14 @@ def _run_tui(state: Context, store: Any, *, title: str, sync: bool = True) -> No
             seller_emails=state.seller_emails,
             sync_every=state.config.sync.interval_minutes * 60.0,
             saved_searches=state.config.ui.saved_searches,
+            # replies: seller, signature, templates, and the sources that send (none for the
+            # demo: its made-up customers must never be mailed from the seller's real account)
+            config=state.config if sync else state.config.model_copy(update={"sources": []}),
         )
     except UnknownTheme as exc:  # only Textual knows its themes
         raise CliError(f"config: ui.theme: {exc}") from None
+    except UnknownKeyAction as exc:  # only the TUI's table knows its actions
+        raise CliError(f"config: {exc}") from None
     finally:
         store.close()
 
@@ -248,9 +265,41 @@ def export(state: Context, fmt: str, output: Path | None) -> None:
 
 
 @cli.command()
+@click.option(
+    "--days",
+    type=click.IntRange(1, 3650),
+    default=30,
+    show_default=True,
+    help="The period: the last N days, beside the N days before them.",
+)
+@pass_context
+def stats(state: Context, days: int) -> None:
+    """How fast you answer, what customers ask about, which tags are rising, the backlog."""
+    from datetime import UTC, datetime
+
+    from rich.console import Console
+
+    from inbox_tui.stats import build_report, render_report
+    from inbox_tui.templates import TemplateError, load_library
+
+    try:
+        templates = load_library(state.config.templates)
+    except TemplateError as exc:
+        raise CliError(str(exc)) from None
+    store = state.open_store(create=False)
+    try:
+        report = build_report(
+            store, now=datetime.now(UTC), days=days, sla=state.sla, templates=templates
+        )
+    finally:
+        store.close()
+    Console().print(render_report(report))
+
+
+@cli.command()
 @pass_context
 def sync(state: Context) -> None:
-    """Bring every configured source up to date (IMAP, local Maildir and mbox)."""
+    """Bring every configured source up to date (IMAP, eBay, local Maildir and mbox)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from inbox_tui.syncing import sync_one
@@ -294,14 +343,155 @@ def sync(state: Context) -> None:
         sys.exit(1)
 
 
+REFUSED = 1  # the command was understood but cannot be done for this ticket (see docs/replies.md)
+
+
+@cli.command()
+@click.argument("ticket_id", type=int)
+@click.option("--template", "template_key", required=True, help="The template's key.")
+@click.option("--send", "send_now", is_flag=True, help="Send it at once, not only queue it.")
+@click.option(
+    "--status",
+    type=click.Choice(["open", "pending", "closed"]),
+    help="The ticket's status after the reply (default: the template's, else unchanged).",
+)
+@pass_context
+def reply(
+    state: Context, ticket_id: int, template_key: str, send_now: bool, status: str | None
+) -> None:
+    """Answer ticket TICKET_ID with a template: print the text, queue it (and send it)."""
+    from datetime import UTC, datetime
+
+    from inbox_tui.outbox.message import with_signature
+    from inbox_tui.outbox.queue import ReplyRefused, queue_reply
+
+    config = state.config
+    template = _template(config, template_key)
+    store = state.open_store(create=False)
+    try:
+        now = datetime.now(UTC)
+        rendered = _render_reply(store, config, ticket_id, template, now)
+        click.echo(with_signature(rendered, config.seller.signature), nl=False)
+        try:
+            outbox_id = queue_reply(
+                store, config, ticket_id, body=rendered, template_key=template.key,
+                status=status or template.status, tags=template.tags, at=now,
+            )  # fmt: skip
+        except ReplyRefused as exc:
+            raise CliError(str(exc), exit_code=REFUSED) from None
+        click.echo(f"queued as outbox #{outbox_id}", err=True)
+        if send_now:
+            _send(state, store, only=[outbox_id])
+    finally:
+        store.close()
+
+
+def _template(config: Any, key: str) -> Any:
+    from inbox_tui.templates import TemplateError, load_library
+
+    try:
+        library = load_library(config.templates)
+    except TemplateError as exc:
+        raise CliError(f"templates: {exc}") from None
+    found = next((t for t in library if t.key == key), None)
+    if found is None:
+        known = ", ".join(sorted(t.key for t in library))
+        raise CliError(f"no template with key {key!r} (known: {known})")
+    return found
+
+
+def _render_reply(store: Any, config: Any, ticket_id: int, template: Any, now: Any) -> str:
+    """The template filled in for the ticket; a value it lacks is a one-line error (exit 1)."""
+    from inbox_tui.store.reply_context import reply_context
+    from inbox_tui.templates import TemplateError, render
+
+    seller = config.seller
+    try:
+        context = reply_context(
+            store, ticket_id, seller=seller, today=now.astimezone(seller.tzinfo).date()
+        )
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    try:
+        rendered = render(template, context)
+    except TemplateError as exc:
+        raise CliError(f"template {exc}", exit_code=REFUSED) from None
+    if rendered.missing:
+        first = rendered.missing[0]
+        more = f" (and {len(rendered.missing) - 1} more)" if len(rendered.missing) > 1 else ""
+        raise CliError(
+            f"template {template.key}: ticket {ticket_id} has no value for {first.name}"
+            f" ({first.part} line {first.line}){more}; fill it in, or give the template a"
+            f' default: {{{{ {first.name} | default("…") }}}}',
+            exit_code=REFUSED,
+        )
+    return rendered.body
+
+
 @cli.command()
 @pass_context
 def send(state: Context) -> None:
     """Send the replies waiting in the outbox."""
-    if not state.config.sources:
-        click.echo("no sources configured (add some under `sources:` in the config)")
+    store = state.open_store()
+    try:
+        if not state.config.sources and not _outbox_waiting(store):
+            click.echo("no sources configured (add some under `sources:` in the config)")
+            return
+        _send(state, store)
+    finally:
+        store.close()
+
+
+def _outbox_waiting(store: Any) -> int:
+    from inbox_tui.store.outbox import outbox_counts
+
+    counts = outbox_counts(store)
+    return counts["queued"] + counts["sending"]
+
+
+def _nothing_due(store: Any, zone: Any) -> str:
+    from inbox_tui.store.db import parse_time
+    from inbox_tui.store.outbox import next_attempt
+
+    waiting = _outbox_waiting(store)
+    if not waiting:
+        return "nothing to send"
+    when = next_attempt(store)
+    at = f", next try at {parse_time(when).astimezone(zone):%H:%M}" if when else ""
+    return f"nothing due now: {waiting} waiting{at}"
+
+
+def _send(state: Context, store: Any, *, only: list[int] | None = None) -> None:
+    """Send what is due (or only these outbox ids): a line per reply, then the summary;
+    exit 1 when a reply failed."""
+    from datetime import UTC, datetime
+
+    from rich.console import Console
+    from rich.text import Text
+
+    from inbox_tui.outbox.sender import ItemResult, send_due
+
+    console = Console(highlight=False, soft_wrap=True)
+    zone = state.config.seller.tzinfo
+    styles = {"sent": "green", "waiting": "yellow", "failed": "bold red"}
+
+    def line(item: ItemResult) -> None:
+        text = Text(f"#{item.outbox_id} ticket {item.ticket_id} ")
+        text.append(", ".join(item.to) or "?")  # addresses are data: plain text, never markup
+        text.append(f": {item.outcome}", styles[item.outcome])
+        if item.outcome == "waiting" and item.retry_at is not None:
+            text.append(f" (retry at {item.retry_at.astimezone(zone):%H:%M})")
+        if item.detail:
+            text.append(f": {item.detail}")
+        console.print(text)
+
+    report = send_due(store, state.config, now=datetime.now(UTC), progress=line, only=only)
+    if not report.items and not report.busy:
+        click.echo(_nothing_due(store, zone))
         return
-    click.echo("nothing to send: replies arrive with the composer")
+    click.echo(report.summary(zone))
+    if report.failed:
+        sys.exit(1)
 
 
 @cli.group(name="templates")

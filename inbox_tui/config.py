@@ -44,11 +44,13 @@ from inbox_tui.sla import (
 __all__ = [
     "Config",
     "ConfigError",
+    "EbaySourceConfig",
     "ImapSourceConfig",
     "MaildirSourceConfig",
     "MboxSourceConfig",
     "SavedSearchConfig",
     "SellerConfig",
+    "SmtpConfig",
     "SourceConfig",
     "SlaConfig",
     "SnoozeConfig",
@@ -193,6 +195,20 @@ def _check_search_query(value: str) -> str:
     return value.strip()
 
 
+def _check_from(value: str) -> str:
+    """A From address, bare or with a display name ("Shop <seller@example.com>")."""
+    from email.utils import parseaddr
+
+    _, address = parseaddr(value)
+    if not address or not _EMAIL.fullmatch(address) or "\n" in value:
+        raise PydanticCustomError(
+            "at_key",
+            "expected an address like 'Shop <seller@example.com>', got {got}",
+            {"got": describe(value), "key": "from"},
+        )
+    return value
+
+
 # How the reference page names the checked types below.
 CHECK_LABELS: dict[Any, str] = {
     _expand_path: "path",
@@ -207,6 +223,28 @@ CHECK_LABELS: dict[Any, str] = {
 }
 
 PathSetting = Annotated[Path, BeforeValidator(_expand_path)]
+
+
+def _check_keys(value: Any) -> str:
+    """Textual key names, comma-separated: `a`, `ctrl+z,u`, `question_mark`."""
+    if not isinstance(value, str) or not value.strip():
+        raise PydanticCustomError(
+            "at_key",
+            "expected key names such as a or ctrl+z,u, got {got}",
+            {"got": describe(value), "key": ""},
+        )
+    names = [name.strip() for name in value.split(",")]
+    if any(not name or " " in name for name in names):
+        raise PydanticCustomError(
+            "at_key",
+            "expected key names separated by commas (ctrl+z,u), got {got}",
+            {"got": repr(value), "key": ""},
+        )
+    return ",".join(names)
+
+
+KeySetting = Annotated[str, BeforeValidator(_check_keys)]
+CHECK_LABELS[_check_keys] = "key names"
 EmailAddress = Annotated[str, AfterValidator(_check_email)]
 TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
 SourceName = Annotated[str, AfterValidator(_check_source_name)]
@@ -287,6 +325,87 @@ class MboxSourceConfig(_SourceBase):
 
 _LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "ip6-localhost"}
 
+_SECRET_KEYS = ("password_command", "password_env", "keyring", "password")
+
+
+class SmtpConfig(_Section):
+    """Sending replies from an IMAP source: its SMTP server. A key left out takes the IMAP
+    source's value (host, username, password, ca_file); see docs/replies.md."""
+
+    host: str | None = Field(
+        None,
+        min_length=1,
+        description="The SMTP server's host name or address.",
+        json_schema_extra={"x-default": "the IMAP host"},
+    )
+    port: int | None = Field(
+        None,
+        ge=1,
+        le=65535,
+        strict=True,
+        description="The server's port: by default 465 with `tls: ssl`, 587 with `starttls`,"
+        " 25 with `none`.",
+        json_schema_extra={"x-default": "465, 587 or 25"},
+    )
+    tls: Literal["ssl", "starttls", "none"] = Field(
+        "ssl",
+        description="How to encrypt: `ssl` (TLS from the start), `starttls` (upgrade a plain"
+        " connection) or `none` (only for a loopback host, or with the source's"
+        " `allow_insecure: true`). Certificates are always verified.",
+    )
+    username: str | None = Field(
+        None,
+        min_length=1,
+        description="The login name; the server is only asked to log in when it offers AUTH.",
+        json_schema_extra={"x-default": "the IMAP username"},
+    )
+    password_command: str | None = Field(
+        None,
+        description="A shell command that prints the SMTP password (first line used).",
+        json_schema_extra={"x-default": "the IMAP password"},
+    )
+    password_env: str | None = Field(
+        None,
+        description="The name of an environment variable holding the SMTP password.",
+        json_schema_extra={"x-default": "not set"},
+    )
+    keyring: str | None = Field(
+        None,
+        description="A service name in the system keyring holding the SMTP password.",
+        json_schema_extra={"x-default": "not set"},
+    )
+    password: str | None = Field(
+        None,
+        description="The SMTP password in plain text (inbox-tui warns; prefer the three above).",
+        json_schema_extra={"x-default": "not set"},
+    )
+    ca_file: PathSetting | None = Field(
+        None,
+        description="A PEM file of CA certificates to trust for the SMTP server.",
+        json_schema_extra={"x-default": "the IMAP source's ca_file"},
+    )
+    server_saves_sent: bool = Field(
+        False,
+        description="The server files what you send into `sent_folder` by itself (Gmail"
+        " does): inbox-tui then does not append a second copy, and only looks there.",
+    )
+
+    @model_validator(mode="after")
+    def _one_secret_at_most(self) -> SmtpConfig:
+        secrets = [key for key in _SECRET_KEYS if getattr(self, key) is not None]
+        if len(secrets) > 1:
+            raise PydanticCustomError(
+                "at_key",
+                "set at most one of password_command, password_env, keyring, password"
+                " (found: {found}); none means the IMAP password",
+                {"found": ", ".join(secrets), "key": secrets[-1]},
+            )
+        return self
+
+    @property
+    def has_secret(self) -> bool:
+        return any(getattr(self, key) is not None for key in _SECRET_KEYS)
+
 
 class ImapSourceConfig(_SourceBase):
     """Sync a mailbox on an IMAP server (two-way: read, answered and flagged go back)."""
@@ -358,6 +477,23 @@ class ImapSourceConfig(_SourceBase):
         " in its ticket). `false` deletes it here too, recording a `deleted` event on its"
         " ticket; a ticket left with no message is deleted.",
     )
+    smtp: SmtpConfig | None = Field(
+        None,
+        description="Send replies to this source's mail through SMTP (see below); without"
+        " it, replies to this source cannot be sent. `smtp: {}` takes every value from the"
+        " IMAP settings.",
+        json_schema_extra={"x-default": "not set (no sending)"},
+    )
+    from_address: str | None = Field(
+        None,
+        alias="from",
+        min_length=3,
+        description="Written `from:`. The sender of your replies, with a display name if you"
+        " like: `Shop <seller@example.com>`.",
+        json_schema_extra={"x-default": "seller.name and the IMAP username"},
+    )
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     @property
     def effective_port(self) -> int:
@@ -385,12 +521,183 @@ class ImapSourceConfig(_SourceBase):
                 " or set allow_insecure: true",
                 {"host": self.host, "key": "tls"},
             )
+        smtp = self.smtp
+        smtp_host = (smtp.host or self.host) if smtp else ""
+        insecure = smtp is not None and smtp.tls == "none" and not self.allow_insecure
+        if insecure and smtp_host not in _LOOPBACK_HOSTS:
+            raise PydanticCustomError(
+                "at_key",
+                "smtp tls: none sends your password and replies unencrypted to {host};"
+                " use ssl or starttls, or set allow_insecure: true on the source",
+                {"host": smtp_host, "key": "smtp"},
+            )
+        if self.from_address is not None:
+            _check_from(self.from_address)
         return self
+
+
+def _check_api_root(value: str) -> str:
+    if not re.fullmatch(r"https?://[^/?#\s]+/?", value):
+        raise PydanticCustomError(
+            "at_key",
+            "expected the API host's root without a path, like https://api.ebay.com, got {got}",
+            {"got": describe(value), "key": ""},
+        )
+    return value.rstrip("/")
+
+
+def _check_url(value: str) -> str:
+    if not re.fullmatch(r"https?://[^/?#\s]+(?:/\S*)?", value):
+        raise PydanticCustomError(
+            "at_key", "expected an http(s) URL, got {got}", {"got": describe(value), "key": ""}
+        )
+    return value
+
+
+ApiRoot = Annotated[str, AfterValidator(_check_api_root)]
+Url = Annotated[str, AfterValidator(_check_url)]
+CHECK_LABELS[_check_api_root] = "URL"
+CHECK_LABELS[_check_url] = "URL"
+
+
+def _unset(description: str) -> Any:
+    return Field(None, description=description, json_schema_extra={"x-default": "not set"})
+
+
+class EbaySourceConfig(_SourceBase):
+    """eBay buyer messages (Commerce Message API), two-way: read state and replies go back.
+
+    Give either `access_token_env` (a ready user token, for short scripted runs) or `client_id`
+    with a client secret and a refresh token, so inbox-tui renews the token by itself.
+    """
+
+    kind: Literal["ebay"] = Field(description="The kind of source.")
+    base_url: ApiRoot = Field(
+        "https://api.ebay.com",
+        description="The API host's root, without a path: `https://api.ebay.com`, or"
+        " `https://api.sandbox.ebay.com` for the sandbox; `/commerce/message/v1/…` and"
+        " `/sell/fulfillment/v1/…` are appended.",
+    )
+    token_url: Url | None = Field(
+        None,
+        description="Where the refresh token is exchanged for access tokens.",
+        json_schema_extra={"x-default": "base_url + /identity/v1/oauth2/token"},
+    )
+    access_token_env: str | None = _unset(
+        "The name of an environment variable holding a ready user access token (it expires"
+        " after two hours: for scripted runs; use a refresh token for everyday use)."
+    )
+    client_id: str | None = _unset("Your eBay application's client id (App ID).")
+    client_secret_command: str | None = _unset(
+        "A shell command that prints the client secret (Cert ID) on its first line."
+    )
+    client_secret_env: str | None = _unset(
+        "The name of an environment variable holding the client secret."
+    )
+    client_secret_keyring: str | None = _unset(
+        "A service name in the system keyring holding the client secret (the user is the"
+        " source's `name`; needs the Python package `keyring`)."
+    )
+    client_secret: str | None = _unset(
+        "The client secret in plain text: works, but inbox-tui warns."
+    )
+    refresh_token_command: str | None = _unset(
+        "A shell command that prints the refresh token on its first line."
+    )
+    refresh_token_env: str | None = _unset(
+        "The name of an environment variable holding the refresh token."
+    )
+    refresh_token_keyring: str | None = _unset(
+        "A service name in the system keyring holding the refresh token (the user is the"
+        " source's `name`)."
+    )
+    refresh_token: str | None = _unset(
+        "The refresh token in plain text: works, but inbox-tui warns."
+    )
+    username: str | None = Field(
+        None,
+        min_length=1,
+        description="Your eBay user name, which tells your replies from your buyers' messages."
+        " Left out, it is asked from eBay's Identity API once (that needs the token scope"
+        " `commerce.identity.readonly`).",
+        json_schema_extra={"x-default": "asked from eBay"},
+    )
+    conversation_types: list[Literal["FROM_MEMBERS", "FROM_EBAY"]] = Field(
+        default_factory=lambda: ["FROM_MEMBERS"],
+        min_length=1,
+        description="Which conversations to sync: `FROM_MEMBERS` (buyers) and/or `FROM_EBAY`"
+        " (eBay's own notices).",
+    )
+    max_per_second: float = Field(
+        5.0,
+        gt=0,
+        le=100,
+        description="At most this many requests per second to eBay, all workers together.",
+    )
+    concurrency: int = Field(
+        4,
+        ge=1,
+        le=16,
+        strict=True,
+        description="How many conversations are fetched at once during a sync.",
+    )
+
+    @property
+    def effective_token_url(self) -> str:
+        return self.token_url or self.base_url.rstrip("/") + "/identity/v1/oauth2/token"
+
+    @model_validator(mode="after")
+    def _one_way_to_authenticate(self) -> EbaySourceConfig:
+        secret = [k for k in _EBAY_SECRET_KEYS if getattr(self, k) is not None]
+        refresh = [k for k in _EBAY_REFRESH_KEYS if getattr(self, k) is not None]
+        if self.access_token_env is not None:
+            extra = secret + refresh + (["client_id"] if self.client_id else [])
+            if extra:
+                raise PydanticCustomError(
+                    "at_key",
+                    "access_token_env is set, so {key} is not used; remove one of them",
+                    {"key": extra[0]},
+                )
+            return self
+        if not self.client_id:
+            raise PydanticCustomError(
+                "at_key",
+                "set access_token_env (a ready token), or client_id with a client secret and a"
+                " refresh token",
+                {"key": (secret + refresh + ["kind"])[0]},
+            )
+        for keys, found in ((_EBAY_SECRET_KEYS, secret), (_EBAY_REFRESH_KEYS, refresh)):
+            if len(found) != 1:
+                raise PydanticCustomError(
+                    "at_key",
+                    "set exactly one of {keys} (found: {found})",
+                    {
+                        "keys": ", ".join(keys),
+                        "found": ", ".join(found) or "none",
+                        "key": found[-1] if found else "client_id",
+                    },
+                )
+        return self
+
+
+_EBAY_SECRET_KEYS = (
+    "client_secret_command",
+    "client_secret_env",
+    "client_secret_keyring",
+    "client_secret",
+)
+_EBAY_REFRESH_KEYS = (
+    "refresh_token_command",
+    "refresh_token_env",
+    "refresh_token_keyring",
+    "refresh_token",
+)
 
 
 # One model per kind; `kind` picks the model, so errors talk about that model's keys only.
 SourceConfig = Annotated[
-    MaildirSourceConfig | MboxSourceConfig | ImapSourceConfig, Field(discriminator="kind")
+    MaildirSourceConfig | MboxSourceConfig | ImapSourceConfig | EbaySourceConfig,
+    Field(discriminator="kind"),
 ]
 
 
@@ -421,6 +728,19 @@ class UiConfig(_Section):
         default_factory=list,
         description="Searches shown as views in the sidebar, after the tags, each with its"
         " count (number keys 1-9 and `[`/`]` reach them too).",
+    )
+    keys: dict[str, KeySetting] = Field(
+        default_factory=dict,
+        description="Your own keys: action id → keys, e.g. `main.close_tickets: a` or"
+        " `main.undo: ctrl+z,u` (Textual key names, comma-separated for several). The ids"
+        " and their default keys are listed in docs/keys.md; an unknown id is an error.",
+        json_schema_extra={"x-default": "the keys in docs/keys.md"},
+    )
+    attachments_dir: PathSetting | None = Field(
+        None,
+        description="Where `s` saves a ticket's attachments. '~' is expanded; a relative path"
+        " is taken relative to the config file.",
+        json_schema_extra={"x-default": "~/Downloads/inbox-tui (the platform's downloads folder)"},
     )
 
     @field_validator("saved_searches")
@@ -519,6 +839,227 @@ class SyncConfig(_Section):
     )
 
 
+# --- order providers ---------------------------------------------------------------------------
+
+
+def _check_base_url(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+        raise PydanticCustomError(
+            "at_key",
+            "expected a URL starting with https:// (or http:// for a test server), got {got}",
+            {"got": describe(value), "key": ""},
+        )
+    return value.rstrip("/")
+
+
+def _check_api_version(value: str) -> str:
+    if not re.fullmatch(r"\d{4}-(01|04|07|10)", value):
+        raise PydanticCustomError(
+            "at_key",
+            "expected a quarterly API version like '2025-10', got {got}",
+            {"got": describe(value), "key": ""},
+        )
+    return value
+
+
+BaseUrl = Annotated[str, AfterValidator(_check_base_url)]
+CHECK_LABELS[_check_base_url] = "URL"
+
+
+def _secret(what: str, how: str) -> Any:
+    """One of the four places a provider's secret can come from (set exactly one)."""
+    texts = {
+        "command": f"A shell command that prints the {what} (first line used).",
+        "env": f"The name of an environment variable holding the {what}.",
+        "keyring": f"A service name in the system keyring holding the {what} (the user is"
+        " the provider's `name`; needs the Python package `keyring`).",
+        "plain": f"The {what} in plain text: works, but inbox-tui warns; prefer the three above.",
+    }
+    return Field(None, description=texts[how], json_schema_extra={"x-default": "not set"})
+
+
+def _one_secret(section: BaseModel, base: str, *, required: bool = True) -> None:
+    """Exactly one of `<base>_command`, `<base>_env`, `<base>_keyring`, `<base>` (at most one
+    when not required)."""
+    keys = [f"{base}_command", f"{base}_env", f"{base}_keyring", base]
+    found = [key for key in keys if getattr(section, key) is not None]
+    if len(found) > 1 or (required and not found):
+        raise PydanticCustomError(
+            "at_key",
+            "set exactly one of {keys} (found: {found})",
+            {
+                "keys": ", ".join(keys),
+                "found": ", ".join(found) or "none",
+                "key": found[-1] if found else "",
+            },
+        )
+
+
+class _ProviderBase(_Section):
+    name: SourceName = Field(
+        description="A short name for this provider, unique among order providers: lower-case"
+        " letters, digits, '-' and '_'. Shown with its errors."
+    )
+    max_per_second: float | None = Field(
+        None,
+        gt=0,
+        le=100,
+        description="At most this many requests a second to this provider.",
+        json_schema_extra={"x-default": "the provider's documented rate"},
+    )
+
+
+class ShopifyOrdersConfig(_ProviderBase):
+    """Orders of a Shopify store (Admin GraphQL API), found by the customer's e-mail address."""
+
+    kind: Literal["shopify"] = Field(description="The kind of order provider.")
+    base_url: BaseUrl = Field(
+        description="Your store's admin address, e.g. https://your-shop.myshopify.com;"
+        " /admin/api/<api_version>/graphql.json is appended."
+    )
+    api_version: Annotated[str, AfterValidator(_check_api_version)] = Field(
+        "2025-10",
+        description="The Admin API version to call (YYYY-MM, a quarterly release).",
+    )
+    access_token_command: str | None = _secret("Admin API access token (shpat_…)", "command")
+    access_token_env: str | None = _secret("Admin API access token", "env")
+    access_token_keyring: str | None = _secret("Admin API access token", "keyring")
+    access_token: str | None = _secret("Admin API access token", "plain")
+
+    @model_validator(mode="after")
+    def _token_somewhere(self) -> ShopifyOrdersConfig:
+        _one_secret(self, "access_token")
+        return self
+
+
+class WooCommerceOrdersConfig(_ProviderBase):
+    """Orders of a WooCommerce shop (REST API v3), found by the customer's e-mail address."""
+
+    kind: Literal["woocommerce"] = Field(description="The kind of order provider.")
+    base_url: BaseUrl = Field(
+        description="Your WordPress site's address, e.g. https://shop.example;"
+        " /wp-json/wc/v3/… is appended."
+    )
+    consumer_key: str = Field(
+        min_length=1, description="The REST API consumer key (ck_…), with read access."
+    )
+    consumer_secret_command: str | None = _secret("consumer secret (cs_…)", "command")
+    consumer_secret_env: str | None = _secret("consumer secret", "env")
+    consumer_secret_keyring: str | None = _secret("consumer secret", "keyring")
+    consumer_secret: str | None = _secret("consumer secret", "plain")
+
+    @model_validator(mode="after")
+    def _secret_somewhere(self) -> WooCommerceOrdersConfig:
+        _one_secret(self, "consumer_secret")
+        return self
+
+
+AMAZON_ENDPOINTS = {
+    "na": "https://sellingpartnerapi-na.amazon.com",
+    "eu": "https://sellingpartnerapi-eu.amazon.com",
+    "fe": "https://sellingpartnerapi-fe.amazon.com",
+}
+
+
+class AmazonOrdersConfig(_ProviderBase):
+    """Orders from Amazon's Selling Partner API, found by the order number in the buyer's mail.
+    Give a Login with Amazon refresh token (with client id and secret), or a ready access token."""
+
+    kind: Literal["amazon"] = Field(description="The kind of order provider.")
+    region: Literal["na", "eu", "fe"] = Field(
+        "eu",
+        description="Your SP-API region: `na` (Americas), `eu` (Europe, Middle East, India),"
+        " `fe` (Far East); picks the endpoint when `base_url` is not set.",
+    )
+    base_url: BaseUrl | None = Field(
+        None,
+        description="The SP-API endpoint, instead of the region's.",
+        json_schema_extra={"x-default": "the region's endpoint"},
+    )
+    token_url: BaseUrl = Field(
+        "https://api.amazon.com/auth/o2/token",
+        description="The Login with Amazon token endpoint.",
+    )
+    client_id: str | None = Field(
+        None,
+        min_length=1,
+        description="The LWA client id of your SP-API app (needed with a refresh token).",
+        json_schema_extra={"x-default": "not set"},
+    )
+    client_secret_command: str | None = _secret("LWA client secret", "command")
+    client_secret_env: str | None = _secret("LWA client secret", "env")
+    client_secret_keyring: str | None = _secret("LWA client secret", "keyring")
+    client_secret: str | None = _secret("LWA client secret", "plain")
+    refresh_token_command: str | None = _secret("LWA refresh token (Atzr|…)", "command")
+    refresh_token_env: str | None = _secret("LWA refresh token", "env")
+    refresh_token_keyring: str | None = _secret("LWA refresh token", "keyring")
+    refresh_token: str | None = _secret("LWA refresh token", "plain")
+    access_token_env: str | None = Field(
+        None,
+        description="Instead of the refresh token, client id and secret: the name of an"
+        " environment variable holding a ready access token (it expires within the hour;"
+        " for short scripted runs).",
+        json_schema_extra={"x-default": "not set"},
+    )
+
+    @property
+    def endpoint(self) -> str:
+        return self.base_url or AMAZON_ENDPOINTS[self.region]
+
+    @model_validator(mode="after")
+    def _credentials(self) -> AmazonOrdersConfig:
+        if self.access_token_env is not None:
+            return self
+        _one_secret(self, "refresh_token")
+        _one_secret(self, "client_secret")
+        if self.client_id is None:
+            raise PydanticCustomError(
+                "at_key",
+                "client_id is needed with a refresh token (or set access_token_env instead)",
+                {"key": ""},
+            )
+        return self
+
+
+# One model per kind, like SourceConfig: `kind` picks the model.
+OrderProviderConfig = Annotated[
+    ShopifyOrdersConfig | WooCommerceOrdersConfig | AmazonOrdersConfig,
+    Field(discriminator="kind"),
+]
+
+
+class OrdersConfig(_Section):
+    """Order context beside every ticket, from your shops and marketplaces (docs/orders.md).
+    eBay orders come from each `kind: ebay` source; nothing to add here for them."""
+
+    refresh_after_minutes: int = Field(
+        60,
+        ge=0,
+        le=10080,
+        strict=True,
+        description="Opening a ticket asks the providers again when its orders were fetched"
+        " longer ago than this (0: every time).",
+    )
+    providers: list[OrderProviderConfig] = Field(
+        default_factory=list,
+        description="Where orders come from: a list, each item with a `kind` (see below).",
+    )
+
+    @field_validator("providers")
+    @classmethod
+    def _unique_provider_names(cls, providers: list[Any]) -> list[Any]:
+        first: dict[str, int] = {}
+        for index, provider in enumerate(providers):
+            if provider.name in first:
+                raise PydanticCustomError(
+                    "at_key",
+                    "duplicate provider name {got} (also providers[{first}])",
+                    {"got": repr(provider.name), "first": first[provider.name], "key": index},
+                )
+            first[provider.name] = index
+        return providers
+
+
 class Config(_Section):
     """Every setting of inbox-tui. All keys are optional; a missing file means all defaults."""
 
@@ -546,6 +1087,10 @@ class Config(_Section):
     )
     sync: SyncConfig = Field(
         default_factory=SyncConfig, description="Background sync in the TUI (see below)."
+    )
+    orders: OrdersConfig = Field(
+        default_factory=OrdersConfig,
+        description="Order context from your shops and marketplaces (see below).",
     )
     templates: PathSetting | None = Field(
         None,
@@ -699,7 +1244,9 @@ def _message(error: dict[str, Any]) -> tuple[KeyPath, str]:
     if kind == "missing":
         return path, "missing required key"
     if kind == "extra_forbidden":
-        known = ", ".join(sorted(owner.model_fields)) if owner else ""
+        known = (
+            ", ".join(sorted(f.alias or n for n, f in owner.model_fields.items())) if owner else ""
+        )
         return path, f"unknown key (known: {known})"
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         discriminator, members = union_members(here)

@@ -14,7 +14,13 @@ from pydantic_core import PydanticUndefined
 
 from inbox_tui.config import CHECK_LABELS, Config, discriminator_tag, union_members
 
-_TYPE_LABELS: dict[Any, str] = {str: "text", int: "integer", bool: "true or false", Path: "path"}
+_TYPE_LABELS: dict[Any, str] = {
+    str: "text",
+    int: "integer",
+    float: "number",
+    bool: "true or false",
+    Path: "path",
+}
 
 
 def _type_label(annotation: Any, metadata: Sequence[Any] = ()) -> str:
@@ -29,6 +35,9 @@ def _type_label(annotation: Any, metadata: Sequence[Any] = ()) -> str:
         label = " or ".join(dict.fromkeys(_type_label(m) for m in members if m is not type(None)))
     elif get_origin(annotation) is Literal:
         label = " or ".join(f"`{value}`" for value in get_args(annotation))
+    elif get_origin(annotation) is dict:
+        key, value = (_type_label(arg) for arg in get_args(annotation))
+        label = f"mapping of {key} to {value}"
     elif get_origin(annotation) is list:
         item = _type_label(get_args(annotation)[0])
         label = f"list of {item}{'es' if item.endswith('s') else 's'}"
@@ -57,13 +66,17 @@ def _sections(model: type[BaseModel], title: str, prefix: str) -> list[tuple[str
     """(title, key prefix, model) for `model` and every model nested in it, depth first."""
     found = [(title, prefix, model)]
     for name, field in model.model_fields.items():
-        inner, key = field.annotation, f"{prefix}{name}"
+        inner, key = field.annotation, f"{prefix}{field.alias or name}"
         if get_origin(inner) is list:
             inner, key = get_args(inner)[0], f"{key}[]"
         discriminator, members = union_members(inner)
         for member in members if discriminator else []:
             kind = discriminator_tag(member, discriminator)
             found += _sections(member, f"`{key}` with `kind: {kind}`", f"{key}.")
+        if not discriminator:  # `Model | None`: an optional section
+            inner = next(
+                (m for m in members if isinstance(m, type) and issubclass(m, BaseModel)), inner
+            )
         if isinstance(inner, type) and issubclass(inner, BaseModel):
             found += _sections(inner, f"`{key}`", f"{key}.")
     return found
@@ -89,7 +102,8 @@ def config_reference() -> str:
         for name, field in model.model_fields.items():
             description = (field.description or "").replace("|", "\\|")
             label, default = _type_label(field.annotation, field.metadata), _default_label(field)
-            lines.append(f"| `{prefix}{name}` | {label} | {default} | {description} |")
+            key = field.alias or name
+            lines.append(f"| `{prefix}{key}` | {label} | {default} | {description} |")
     return "\n".join(lines)
 
 

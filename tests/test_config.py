@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 import textwrap
@@ -19,6 +18,7 @@ from inbox_tui.config import (
     ImapSourceConfig,
     MaildirSourceConfig,
     MboxSourceConfig,
+    SmtpConfig,
     load_config,
     parse_config,
 )
@@ -85,7 +85,7 @@ def test_example_loads_cleanly() -> None:
     assert config.seller.signature.startswith("--\n") and config.seller.signature.count("\n") == 3
     assert config.seller.timezone == "Europe/Istanbul"
     assert str(config.seller.tzinfo) == "Europe/Istanbul"
-    assert config.sources == [
+    assert config.sources[:3] == [
         MaildirSourceConfig(name="archive", kind="maildir", path=home / "Mail/shop"),
         MboxSourceConfig(name="old-mail", kind="mbox", path=home / "old.mbox"),
         ImapSourceConfig(
@@ -95,7 +95,15 @@ def test_example_loads_cleanly() -> None:
             username="hello@shop.example",
             password_command="pass show mail/shop",
             sent_folder="Sent",
+            smtp=SmtpConfig(host="smtp.example.com"),
+            from_address="Anatolia Textiles <hello@shop.example>",
         ),
+    ]
+    assert [source.kind for source in config.sources[3:]] == ["ebay"]
+    assert [provider.kind for provider in config.orders.providers] == [
+        "shopify",
+        "woocommerce",
+        "amazon",
     ]
     assert config.ui.theme == "textual-dark" and config.ui.page_size == 200
 
@@ -165,7 +173,7 @@ CASES = {
     ),
     "unknown top-level key": (
         "database: x.db\nsellers: {}\n",
-        "config.yaml line 2: sellers: unknown key (known: database, seller, sla, snooze, sources, sync, templates, ui)",
+        "config.yaml line 2: sellers: unknown key (known: database, orders, seller, sla, snooze, sources, sync, templates, ui)",
     ),
     "unknown key in a source": (
         """
@@ -226,12 +234,12 @@ CASES = {
             kind: imap4
             path: ~/x
         """,
-        "config.yaml line 8: sources[1].kind: expected one of 'maildir', 'mbox', 'imap', got 'imap4'",
+        "config.yaml line 8: sources[1].kind: expected one of 'maildir', 'mbox', 'imap', 'ebay', got 'imap4'",
     ),
     "no source kind": (
         "sources:\n  - name: archive\n    path: ~/Mail\n",
         "config.yaml line 2: sources[0]: missing required key 'kind'"
-        " (expected one of 'maildir', 'mbox', 'imap')",
+        " (expected one of 'maildir', 'mbox', 'imap', 'ebay')",
     ),
     "bad email": (
         """
@@ -399,15 +407,21 @@ def _models_below(annotation: Any) -> list[type[BaseModel]]:
     return []
 
 
+def _key(name: str, field: Any) -> str:
+    return field.alias or name  # `from`, not the Python name `from_address`
+
+
 def _field_paths(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
-    """('seller', 'emails'), ('sources', 'mbox', 'path'), ...: every field of every model."""
+    """('seller', 'emails'), ('sources', 'kind=mbox', 'path'), ...: every key of every model;
+    a `kind=…` step picks the member of a list of models told apart by their `kind`."""
     found = set()
     for name, field in model.model_fields.items():
-        found.add(prefix + (name,))
+        key = _key(name, field)
+        found.add(prefix + (key,))
         for inner in _models_below(field.annotation):
             kind = inner.model_fields.get("kind")
-            tag = (get_args(kind.annotation)[0],) if kind else ()
-            found |= _field_paths(inner, prefix + (name,) + tag)
+            tag = (f"kind={get_args(kind.annotation)[0]}",) if kind else ()
+            found |= _field_paths(inner, prefix + (key,) + tag)
     return found
 
 
@@ -421,7 +435,7 @@ def _all_models(model: type[BaseModel]) -> set[type[BaseModel]]:
 
 def test_field_walk_sees_every_source_kind() -> None:
     kinds = {path[1] for path in _field_paths(Config) if path[0] == "sources" and len(path) == 3}
-    assert kinds == {"maildir", "mbox", "imap"}
+    assert kinds == {"kind=maildir", "kind=mbox", "kind=imap", "kind=ebay"}
 
 
 def test_every_key_is_set_and_commented_in_the_example() -> None:
@@ -429,13 +443,7 @@ def test_every_key_is_set_and_commented_in_the_example() -> None:
     lines = text.splitlines()
     data, positions = load_yaml(text, str(EXAMPLE))
     for path in sorted(_field_paths(Config)):
-        if path[0] == "sources" and len(path) > 1:
-            kind, key = path[1], path[2:]
-            index = next((i for i, s in enumerate(data["sources"]) if s["kind"] == kind), None)
-            assert index is not None, f"config.example.yaml has no source of kind {kind!r}"
-            located: tuple[Any, ...] = ("sources", index, *key)
-        else:
-            located = _in_lists(data, path)
+        located = _in_example(data, path)
         assert located in positions, f"config.example.yaml does not set {'.'.join(path)}"
         line = positions[located][0]
         above = lines[line - 2].strip() if line >= 2 else ""
@@ -444,30 +452,44 @@ def test_every_key_is_set_and_commented_in_the_example() -> None:
         )
 
 
-def _in_lists(data: Any, path: tuple[str, ...]) -> tuple[Any, ...]:
-    """`path` in the example's data, through the first item of every list on the way
-    (('ui', 'saved_searches', 'name') is set at ('ui', 'saved_searches', 0, 'name'))."""
+def _in_example(data: Any, path: tuple[str, ...]) -> tuple[Any, ...]:
+    """`path` in the example's data: a list is entered at the first item of the `kind=…` the
+    path names, else at its first item (('ui', 'saved_searches', 'name') is set at
+    ('ui', 'saved_searches', 0, 'name'))."""
     located: list[Any] = []
-    for key in path:
+    for step, key in enumerate(path):
+        if key.startswith("kind="):
+            continue
         if isinstance(data, list) and data:
-            located.append(0)
-            data = data[0]
+            index = 0
+            before = path[step - 1] if step else ""
+            wanted = before[5:] if before.startswith("kind=") else None
+            if wanted is not None:
+                found = [i for i, item in enumerate(data) if item.get("kind") == wanted]
+                assert found, f"config.example.yaml has no item of kind {wanted!r}"
+                index = found[0]
+            located.append(index)
+            data = data[index]
         located.append(key)
         data = data.get(key) if isinstance(data, dict) else None
     return tuple(located)
 
 
 def _reference_key(path: tuple[str, ...]) -> str:
-    """How docs/config.md names a key: `sources[].path`, `ui.saved_searches[].name`."""
-    dotted = re.sub(r"^sources\.(maildir|mbox|imap)", "sources[]", ".".join(path))
+    """How docs/config.md names a key: `sources[].path`, `orders.providers[].api_version`."""
+    parts = [part for part in path if not part.startswith("kind=")]
     model: Any = Config
-    parts = dotted.split(".")
     for index, part in enumerate(parts[:-1]):
-        field = model.model_fields[part.removesuffix("[]")]
+        field = next(f for n, f in model.model_fields.items() if _key(n, f) == part)
         below = _models_below(field.annotation)
-        if get_origin(field.annotation) is list and below and not part.endswith("[]"):
+        if get_origin(field.annotation) is list:
             parts[index] = part + "[]"
-        model = below[0]
+        kind = next((p[5:] for p in path if p.startswith("kind=")), None)
+        tagged = [m for m in below if "kind" in m.model_fields]
+        model = next(
+            (m for m in tagged if get_args(m.model_fields["kind"].annotation)[0] == kind),
+            below[0],
+        )
     return ".".join(parts)
 
 

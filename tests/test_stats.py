@@ -104,3 +104,14 @@ def test_percentile_is_nearest_rank() -> None:
     assert percentile(hours, 0.5) == timedelta(hours=3)
     assert percentile(hours, 0.9) == timedelta(hours=5)
     assert percentile([], 0.5) is None
+
+
+def test_the_stats_command_prints_the_report(tmp_path: Path) -> None:
+    from tests.test_cli import run
+
+    build(tmp_path).close()
+    result = run("--db", str(tmp_path / "inbox.db"), "stats", "--days", "3650")
+    assert result.returncode == 0, result.stderr
+    assert "First response" in result.stdout and "Where is my order" in result.stdout
+    bad = run("--db", str(tmp_path / "inbox.db"), "stats", "--days", "0")
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
