@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class SecretError(Exception):
@@ -34,6 +34,21 @@ def source_password(source: PasswordSettings) -> str:
         keyring_service=source.keyring,
         keyring_user=source.username,
         plain=source.password,
+    )
+
+
+def section_secret(section: Any, base: str, what: str) -> str:
+    """The secret a named config section keeps under `base` (`client_secret`): from
+    `<base>_command`, `<base>_env`, `<base>_keyring` (user: the section's name) or `<base>`
+    itself, the first that is set."""
+    return read_secret(
+        section.name,
+        what,
+        command=getattr(section, f"{base}_command", None),
+        env=getattr(section, f"{base}_env", None),
+        keyring_service=getattr(section, f"{base}_keyring", None),
+        keyring_user=section.name,
+        plain=getattr(section, base, None),
     )
 
 

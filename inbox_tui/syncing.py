@@ -54,13 +54,7 @@ def sync_one(
             outcome.failed = str(exc)
             outcome.offline = isinstance(exc, ImapUnreachable)
             return outcome
-        for result in results:
-            outcome.lines.append((f"{source.name}/{result.summary()}", bool(result.failed)))
-            outcome.problems.extend(result.problems)
-            outcome.new += result.new
-            if result.failed or result.errors:
-                outcome.failed = outcome.failed or result.failed or f"{result.errors} errors"
-        return outcome
+        return _add_folders(outcome, source.name, results)
     if source.kind == "ebay":
         return _sync_ebay(store, source, outcome, seller_emails, sla, progress)
     run = {"maildir": import_maildir, "mbox": import_mbox}[source.kind]
@@ -102,8 +96,13 @@ def _sync_ebay(
         outcome.failed = str(exc).removeprefix(f"{source.name}: ")  # the CLI names the source
         outcome.offline = isinstance(exc, ApiError) and exc.offline
         return outcome
+    return _add_folders(outcome, source.name, results)
+
+
+def _add_folders(outcome: SourceOutcome, name: str, results: list[Any]) -> SourceOutcome:
+    """One summary line per folder (IMAP) or conversation type (eBay), counts added up."""
     for result in results:
-        outcome.lines.append((f"{source.name}/{result.summary()}", bool(result.failed)))
+        outcome.lines.append((f"{name}/{result.summary()}", bool(result.failed)))
         outcome.problems.extend(result.problems)
         outcome.new += result.new
         if result.failed or result.errors:

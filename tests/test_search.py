@@ -565,17 +565,23 @@ def test_benchmark_runs_on_a_small_store(demo) -> None:
     assert all(kind["page_p95_ms"] >= 0 for kind in report["kinds"].values())
 
 
-def test_an_older_store_gets_the_new_index_filled(tmp_path: Path) -> None:
-    """Schema 4 rebuilds the full-text index: mail stored before it is found by prefix and to:."""
+def schema_3_file(path: Path) -> sqlite3.Connection:
+    """An empty store as inbox-tui wrote it before schema 4 (open: add rows, then close)."""
     from inbox_tui.store.db import _split_script
     from inbox_tui.store.schema import MIGRATIONS
 
-    path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
     for script in MIGRATIONS[:3]:
         for statement in _split_script(script):
             conn.execute(statement)
     conn.execute("PRAGMA user_version = 3")
+    return conn
+
+
+def test_an_older_store_gets_the_new_index_filled(tmp_path: Path) -> None:
+    """Schema 4 rebuilds the full-text index: mail stored before it is found by prefix and to:."""
+    path = tmp_path / "old.db"
+    conn = schema_3_file(path)
     conn.execute(
         "INSERT INTO tickets (id, channel, subject, created_at, last_message_at)"
         " VALUES (1, 'email', 'Wrong size', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z')"
@@ -606,17 +612,10 @@ def test_an_older_store_gets_the_new_index_filled(tmp_path: Path) -> None:
 
 def test_the_cli_says_when_it_upgrades_an_older_store(tmp_path: Path) -> None:
     """A migration that rebuilds the index can take a minute: the seller is told, once."""
-    from inbox_tui.store.db import _split_script
-    from inbox_tui.store.schema import MIGRATIONS
     from tests.test_cli import run
 
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    for script in MIGRATIONS[:3]:
-        for statement in _split_script(script):
-            conn.execute(statement)
-    conn.execute("PRAGMA user_version = 3")
-    conn.close()
+    schema_3_file(path).close()
     first = run("--db", str(path), "export", "--format", "csv")
     assert first.returncode == 0, first.stderr
     assert "upgrading the inbox database (schema 3 → " in first.stderr

@@ -31,7 +31,7 @@ from inbox_tui.marketplaces.order_fields import (
     when,
 )
 from inbox_tui.sanitize import clean_line
-from inbox_tui.secrets import read_secret
+from inbox_tui.secrets import read_secret, section_secret
 
 if TYPE_CHECKING:
     from inbox_tui.config import AmazonOrdersConfig
@@ -142,15 +142,7 @@ def _auth(
         return StaticAuth({"x-amz-access-token": token})
 
     def secret(what: str, base: str) -> str:
-        return read_secret(
-            config.name,
-            what,
-            command=getattr(config, f"{base}_command"),
-            env=getattr(config, f"{base}_env"),
-            keyring_service=getattr(config, f"{base}_keyring"),
-            keyring_user=config.name,
-            plain=getattr(config, base),
-        )
+        return section_secret(config, base, what)
 
     return OAuthRefresh(
         service,

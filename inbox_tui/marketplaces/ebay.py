@@ -27,7 +27,7 @@ from inbox_tui.outbox.transport import (
     Unreachable,
 )
 from inbox_tui.sanitize import clean_line
-from inbox_tui.secrets import SecretError, read_secret
+from inbox_tui.secrets import SecretError, read_secret, section_secret
 from inbox_tui.store.db import Store
 from inbox_tui.store.ebay import (
     account_username,
@@ -62,24 +62,8 @@ def ebay_auth(config: EbaySourceConfig, transport: httpx.BaseTransport | None = 
     if config.access_token_env is not None:
         token = read_secret(name, "access token", env=config.access_token_env)
         return StaticAuth({"Authorization": f"Bearer {token}"})
-    secret = read_secret(
-        name,
-        "client secret",
-        command=config.client_secret_command,
-        env=config.client_secret_env,
-        keyring_service=config.client_secret_keyring,
-        keyring_user=name,
-        plain=config.client_secret,
-    )
-    refresh = read_secret(
-        name,
-        "refresh token",
-        command=config.refresh_token_command,
-        env=config.refresh_token_env,
-        keyring_service=config.refresh_token_keyring,
-        keyring_user=name,
-        plain=config.refresh_token,
-    )
+    secret = section_secret(config, "client_secret", "client secret")
+    refresh = section_secret(config, "refresh_token", "refresh token")
     assert config.client_id is not None  # the config's validator sees to it
     return OAuthRefresh(
         name,

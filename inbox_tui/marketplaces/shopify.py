@@ -26,7 +26,7 @@ from inbox_tui.marketplaces.order_fields import (
     when,
 )
 from inbox_tui.sanitize import clean_line
-from inbox_tui.secrets import read_secret
+from inbox_tui.secrets import section_secret
 
 if TYPE_CHECKING:
     from inbox_tui.config import ShopifyOrdersConfig
@@ -68,15 +68,7 @@ class ShopifyOrders:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.name = config.name
-        token = read_secret(
-            config.name,
-            "access token",
-            command=config.access_token_command,
-            env=config.access_token_env,
-            keyring_service=config.access_token_keyring,
-            keyring_user=config.name,
-            plain=config.access_token,
-        )
+        token = section_secret(config, "access_token", "access token")
         self.service = f"Shopify ({config.name})"
         self._sleep = sleep
         self._path = f"/admin/api/{config.api_version}/graphql.json"

@@ -28,7 +28,7 @@ from inbox_tui.marketplaces.order_fields import (
     text,
     when,
 )
-from inbox_tui.secrets import read_secret
+from inbox_tui.secrets import section_secret
 
 if TYPE_CHECKING:
     from inbox_tui.config import WooCommerceOrdersConfig
@@ -53,15 +53,7 @@ class WooCommerceOrders:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.name = config.name
-        secret = read_secret(
-            config.name,
-            "consumer secret",
-            command=config.consumer_secret_command,
-            env=config.consumer_secret_env,
-            keyring_service=config.consumer_secret_keyring,
-            keyring_user=config.name,
-            plain=config.consumer_secret,
-        )
+        secret = section_secret(config, "consumer_secret", "consumer secret")
         self.service = f"WooCommerce ({config.name})"
         self.client = ApiClient(
             self.service,
