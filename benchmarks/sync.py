@@ -7,7 +7,8 @@ mailbox with N generated seller-style messages (threads of 1–6; plain, multipa
 and HTML-only; English, Turkish and German; UTF-8 and ISO-8859-9; a few photos) written
 straight into its Maildir, lets Dovecot index them, then measures on that server:
 
-- inbox-tui's first sync (stored, parsed, threaded, full-text searchable), in a fresh process;
+- inbox-tui's first sync (stored, parsed, threaded, full-text searchable), in a fresh process,
+  as shipped (fetch-and-parse workers when the cores allow) and on one connection;
 - a no-change re-sync (connect and login included);
 - a re-sync after 100 new messages (APPENDed);
 - `mbsync` (Debian `isync`) and `offlineimap` (Debian `offlineimap3`) doing the same first sync
@@ -326,6 +327,11 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="Work in (and keep) this folder.")
     parser.add_argument("--skip-others", action="store_true", help="Measure inbox-tui alone.")
     parser.add_argument("--profile", type=Path, help="cProfile the first sync into this file.")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="Fetch-and-parse processes for the first sync (default: as inbox-tui decides).",
+    )
     parser.add_argument("--child-sync", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_sync:
@@ -381,7 +387,7 @@ def main() -> None:
             for suffix in ("", "-wal", "-shm"):
                 Path(str(path) + suffix).unlink(missing_ok=True)
         single = run_inbox_tui(single_db, account, workers=0)  # one connection, one core
-        first = run_inbox_tui(db, account, args.profile)  # as shipped: workers when it pays
+        first = run_inbox_tui(db, account, args.profile, workers=args.workers)  # as shipped
         again = run_inbox_tui(db, account)
         client = account.client()
         try:

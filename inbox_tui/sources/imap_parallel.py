@@ -35,15 +35,11 @@ FETCH_ITEMS = ["BODY.PEEK[]", "FLAGS", "INTERNALDATE"]
 
 
 def worker_count() -> int:
-    """Worker processes for a big first sync, given the cores: none below four.
-
-    The storing process (SQLite and its full-text index) needs a core of its own, and so does
-    the IMAP server when it runs on the same machine. On two cores the workers were measured
-    to slow a 10,000-message first sync down (benchmarks/README.md), so they start at four
-    cores, leaving two free, at most MAX_WORKERS."""
+    """Worker processes for a big first sync: one per core but the one that stores (SQLite and
+    its full-text index), at most MAX_WORKERS; none on one core. On two cores one worker took
+    a 10,000-message first sync from 7.2 s to 4.6 s (benchmarks/README.md)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    cores = cores or 1
-    return min(MAX_WORKERS, cores - 2) if cores >= 4 else 0
+    return max(0, min(MAX_WORKERS, (cores or 1) - 1))
 
 
 @dataclass(slots=True)
