@@ -85,7 +85,7 @@ def _sections(model: type[BaseModel], title: str, prefix: str) -> list[tuple[str
 def config_reference() -> str:
     """The configuration reference as Markdown, generated from the models."""
     lines = [
-        "<!-- Generated from inbox_tui/config.py. Do not edit: regenerate with"
+        "<!-- Generated from inbox_tui/config/. Do not edit: regenerate with"
         " `python -m inbox_tui.config_reference > docs/config.md` -->",
         "",
         "# Configuration reference",
