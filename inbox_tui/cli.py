@@ -429,17 +429,40 @@ def _render_reply(store: Any, config: Any, ticket_id: int, template: Any, now: A
 
 
 @cli.command()
+@click.option(
+    "--resend",
+    "resend_ids",
+    type=int,
+    multiple=True,
+    metavar="OUTBOX_ID",
+    help="Send this failed reply again, with its Message-ID (the #id `send` prints); repeatable.",
+)
 @pass_context
-def send(state: Context) -> None:
-    """Send the replies waiting in the outbox."""
+def send(state: Context, resend_ids: tuple[int, ...]) -> None:
+    """Send the replies waiting in the outbox (with --resend: these failed ones, again)."""
     store = state.open_store()
     try:
+        if resend_ids:
+            _resend(store, resend_ids)
+            _send(state, store, only=list(resend_ids))
+            return
         if not state.config.sources and not _outbox_waiting(store):
             click.echo("no sources configured (add some under `sources:` in the config)")
             return
         _send(state, store)
     finally:
         store.close()
+
+
+def _resend(store: Any, outbox_ids: tuple[int, ...]) -> None:
+    """Put failed replies back in the queue, each with its Message-ID (the seller checked Sent)."""
+    from inbox_tui.outbox.queue import ReplyRefused, resend
+
+    for outbox_id in outbox_ids:
+        try:
+            resend(store, outbox_id)
+        except ReplyRefused as exc:
+            raise CliError(str(exc)) from None
 
 
 def _outbox_waiting(store: Any) -> int:

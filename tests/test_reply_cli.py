@@ -162,3 +162,14 @@ def test_send_reports_each_reply_and_fails_when_one_failed(shop, smtp_sink):
     assert "sent 0, waiting 0, failed 1" in result.stdout
     again = run("--config", str(shop), "send", env=ENV)
     assert (again.returncode, again.stdout.strip()) == (0, "nothing to send")
+
+    # The seller fixed the address book on the server's side: send that reply again.
+    smtp_sink.mode = "accept"
+    retry = run("--config", str(shop), "send", "--resend", "1", env=ENV)
+    assert retry.returncode == 0, retry
+    assert f"#1 ticket {ticket}" in retry.stdout and "sent 1, waiting 0, failed 0" in retry.stdout
+    assert len(smtp_sink.accepted) == 1
+    twice = run("--config", str(shop), "send", "--resend", "1", env=ENV)
+    assert twice.returncode == 2 and "reply 1 is sent, not failed" in twice.stderr
+    unknown = run("--config", str(shop), "send", "--resend", "99", env=ENV)
+    assert unknown.returncode == 2 and "no reply with outbox id 99" in unknown.stderr
