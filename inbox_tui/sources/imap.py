@@ -114,9 +114,11 @@ class FolderSync:
         result: FolderResult | None = None,
         sla: SlaPolicy = DEFAULT_POLICY,
         workers: int | None = None,
+        password: str | None = None,
     ) -> None:
         self.client, self.store, self.config, self.folder = client, store, config, folder
         self.workers = workers  # fetch-and-parse processes; None: decided by size and cores
+        self.password = password  # for the workers' logins; None: read when they start
         self.sla = sla
         self.source = source_key(config)
         self.seller = seller_emails
@@ -243,10 +245,7 @@ class FolderSync:
         if workers is None:
             workers = worker_count() if count >= PARALLEL_FROM else 0
         if workers > 0:
-            try:
-                password = source_password(self.config)
-            except SecretError as exc:
-                raise ImapSyncError(str(exc)) from None
+            password = self.password if self.password is not None else _password(self.config)
             yield from fetch_in_workers(
                 self.config, password, self.folder, batches, seller=self.seller, workers=workers
             )
@@ -384,7 +383,8 @@ def sync_source(
     `workers`: processes that fetch and parse while this one stores (None: as many as the
     cores allow, `imap_parallel.worker_count`, for folders with PARALLEL_FROM new messages or
     more; 0: never)."""
-    client: IMAPClient | None = _session(config, timeout)
+    password = _password(config)  # once: a password command is not run at every reconnect
+    client: IMAPClient | None = _session(config, timeout, password)
     results: list[FolderResult] = []
     try:
         for folder in config.folders:
@@ -393,11 +393,11 @@ def sync_source(
             while True:
                 try:
                     if client is None:
-                        client = _session(config, timeout)
+                        client = _session(config, timeout, password)
                     FolderSync(
                         client, store, config, folder,
                         seller_emails=seller_emails, progress=progress, result=result, sla=sla,
-                        workers=workers,
+                        workers=workers, password=password,
                     ).run()  # fmt: skip
                     break
                 except _CONNECTION_LOST as exc:
@@ -420,8 +420,15 @@ def sync_source(
     return results
 
 
-def _session(config: ImapSourceConfig, timeout: float) -> IMAPClient:
-    client = connect(config, timeout=timeout)
+def _password(config: ImapSourceConfig) -> str:
+    try:
+        return source_password(config)
+    except SecretError as exc:
+        raise ImapSyncError(str(exc)) from None
+
+
+def _session(config: ImapSourceConfig, timeout: float, password: str) -> IMAPClient:
+    client = connect(config, timeout=timeout, password=password)
     try:
         if client.has_capability("CONDSTORE") and client.has_capability("ENABLE"):
             client.enable("CONDSTORE")  # so SELECT reports HIGHESTMODSEQ
