@@ -245,7 +245,7 @@ async def test_the_outbox_replies_of_a_ticket_follow_its_thread() -> None:
         await pilot.press("tab", "G")
         await pilot.pause()
         shown = "\n".join(pane_lines(app, view))
-        assert "⧗ IN THE OUTBOX  to buyer2@example.com" in shown
+        assert "◷ IN THE OUTBOX  to buyer2@example.com" in shown
         assert "Your parcel left today.\nBest, Shop" in shown
         assert "✗ NOT SENT  to buyer2@example.com" in shown
         assert "1 attempt" in shown

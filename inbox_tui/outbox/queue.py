@@ -33,6 +33,7 @@ from inbox_tui.store.outbox import (
     get_entry,
     insert_reply,
     last_inbound,
+    newest_failed,
     requeue,
     ticket_channel,
     ticket_sources,
@@ -40,11 +41,13 @@ from inbox_tui.store.outbox import (
 
 __all__ = [
     "ReplyRefused",
+    "Resent",
     "Route",
     "RuleProblem",
     "check_reply",
     "queue_reply",
     "resend",
+    "resend_newest_failed",
     "route_for",
 ]
 
@@ -213,10 +216,21 @@ def route_for(store: Store, config: Any, ticket_id: int) -> Route:
     )
 
 
-def resend(store: Store, outbox_id: int) -> None:
+@dataclass(frozen=True, slots=True)
+class Resent:
+    """A failed reply put back in the queue."""
+
+    outbox_id: int
+    draft_kept: bool  # the ticket's draft is not that reply's text (the seller's own): kept
+
+
+def resend(store: Store, outbox_id: int) -> Resent:
     """Put a failed reply back in the queue as it is, with the same Message-ID: the seller's
     explicit "send it again" after a failure or a "may have been sent" (docs/replies.md).
-    The draft the failure left behind goes, if it still holds that reply's text."""
+
+    A permanent failure put the reply's text back as the ticket's draft; that draft goes now,
+    or sending it later would answer the customer twice. A draft with other text (the seller
+    edited it, or wrote it before the failure) is the seller's work: it stays."""
     entry = get_entry(store, outbox_id)
     if entry is None:
         raise ReplyRefused(f"no reply with outbox id {outbox_id}")
@@ -225,5 +239,23 @@ def resend(store: Store, outbox_id: int) -> None:
     with atomic(store):
         requeue(store, outbox_id)
         draft = get_draft(store, entry.ticket_id)
-        if draft is not None and draft.body.strip() == entry.text.strip():
+        stale = draft is not None and draft.body.strip() == entry.text.strip()
+        if stale:
             delete_draft(store, entry.ticket_id)
+    return Resent(outbox_id, draft_kept=draft is not None and not stale)
+
+
+def resend_newest_failed(store: Store, ticket_id: int) -> Resent:
+    """Resend the ticket's newest failed reply (the TUI's `R`; older ones wait for the next
+    press). Refused when a newer reply of the ticket was queued or sent after it: the seller
+    has answered again, and resending the old one would answer twice (`inbox-tui send
+    --resend N` still can, on purpose)."""
+    failed, newer = newest_failed(store, ticket_id)
+    if failed is None:
+        raise ReplyRefused(f"ticket {ticket_id} has no failed reply to resend")
+    if newer is not None:
+        raise ReplyRefused(
+            f"reply #{failed} failed, but reply #{newer.id} ({newer.status}) came after it;"
+            f" to send #{failed} anyway: inbox-tui send --resend {failed}"
+        )
+    return resend(store, failed)

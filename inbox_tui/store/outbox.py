@@ -91,6 +91,29 @@ def get_entry(store: Store, outbox_id: int) -> OutboxEntry | None:
     return _entry(row) if row else None
 
 
+@dataclass(frozen=True, slots=True)
+class Later:
+    """A reply of the ticket queued after another one (its id and status)."""
+
+    id: int
+    status: str
+
+
+def newest_failed(store: Store, ticket_id: int) -> tuple[int | None, Later | None]:
+    """The ticket's newest failed reply (None when none failed), and the first reply that was
+    queued after it and did not fail (None when there is none): outbox_by_ticket, a few rows."""
+    rows = store.conn.execute(
+        "SELECT id, status FROM outbox WHERE ticket_id = ? ORDER BY created_at DESC, id DESC",
+        (ticket_id,),
+    ).fetchall()
+    later: Later | None = None
+    for row in rows:
+        if row["status"] == "failed":
+            return row["id"], later
+        later = Later(row["id"], row["status"])
+    return None, None
+
+
 def raw_of(store: Store, outbox_id: int) -> bytes:
     row = store.conn.execute("SELECT raw FROM outbox WHERE id = ?", (outbox_id,)).fetchone()
     return bytes(row[0])

@@ -217,11 +217,11 @@ class InboxApp(App[None]):
         self.push_screen(composer, self._composer_closed)
 
     def _composer_closed(self, outbox_id: int | None) -> None:
+        if (main := self.main_screen) is not None:
+            main.refresh_after_sync()  # the row's draft or outbox mark, its status and tags
         if outbox_id is None:
             return
         self.notify("Reply queued in the outbox", timeout=3)
-        if (main := self.main_screen) is not None:
-            main.refresh_after_sync()  # its status and tags may have changed
         self.send_now()
 
     def send_waiting(self) -> None:

@@ -85,6 +85,7 @@ KEYMAP: tuple[Key, ...] = (
     Key("thread_screen", "exclamation_mark", "triage('cycle_priority')", "Priority", show=False),
     Key("thread_screen", "u", "triage('undo')", "Undo"),
     Key("thread_screen", "s", "save_attachments", "Save attachments", show=False),
+    Key("thread_screen", "R", "resend", "Resend the failed reply", show=False),
     Key("composer", "ctrl+s", "send", "Send"),
     Key("composer", "alt+e", "send('closed')", "Send and close"),
     Key("composer", "alt+p", "send('pending')", "Send, mark pending"),

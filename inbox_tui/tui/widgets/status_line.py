@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
+from textual.content import Content
 from textual.widgets import Static
 
 from inbox_tui.store.db import format_time
@@ -14,6 +14,13 @@ from inbox_tui.tui.display import age_label
 
 if TYPE_CHECKING:
     from inbox_tui.syncing import SourceOutcome
+
+
+# Theme variables, not fixed colours: the line must read in textual-dark and textual-light.
+# Its base colour is $text-muted (app.tcss); what needs the seller's eye is brighter.
+STRONG = "bold $text"
+WARNING = "$text-warning"
+ERROR = "bold $text-error"
 
 
 @dataclass
@@ -49,35 +56,36 @@ class OutboxReport:
         self.busy, self.failure, self.counts = False, failure, counts
         self.offline = getattr(report, "offline", None) or None
 
-    def text(self) -> Text:
+    def text(self) -> Content:
         """ "outbox 0"; or "outbox: 2 queued · 1 failed", "sending…", and "offline: replies
-        wait in the outbox" when the last send found no network."""
+        wait in the outbox" when the last send found no network. Failed replies are in the
+        error colour: they wait for the seller (`R` in the ticket's thread)."""
         waiting = {k: self.counts.get(k, 0) for k in ("queued", "sending", "failed")}
         pieces = [
-            (f"{n} {state}", "red" if state == "failed" else "bold")
+            (f"{n} {state}", ERROR if state == "failed" else STRONG)
             for state, n in waiting.items()
             if n
         ]
         if self.busy:
-            pieces.append(("sending…", "bold"))
+            pieces.append(("sending…", STRONG))
         elif self.offline and (waiting["queued"] or waiting["sending"]):
-            pieces.append(("offline: replies wait in the outbox", "yellow"))
+            pieces.append(("offline: replies wait in the outbox", WARNING))
         if self.failure:
-            pieces.append((f"sending failed: {self.failure}", "red"))
+            pieces.append((f"sending failed: {self.failure}", ERROR))
         if not pieces:
-            return Text("outbox 0", "dim")
-        text = Text("outbox: ", "bold")
-        for index, (piece, style) in enumerate(pieces):
-            text.append(" · " if index else "")
-            text.append(piece, style)  # plain text: a server's error message is not markup
-        return text
+            return Content("outbox 0")
+        parts: list[tuple[str, str] | str] = [("outbox: ", STRONG)]
+        for index, piece in enumerate(pieces):
+            parts.append(" · " if index else "")
+            parts.append(piece)  # (text, style): a server's error message is never markup
+        return Content.assemble(*parts)
 
 
 class StatusLine(Static):
     """One line: the app's `SyncReport`, the outbox size and how many sources there are."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(Text(""), id=id)
+        super().__init__(Content(""), id=id)
         self.report = SyncReport()
         self.outbox = 0  # replies waiting (queued, sending or failed)
         self.outbox_report: OutboxReport | None = None  # their states, when the app sends
@@ -87,32 +95,32 @@ class StatusLine(Static):
         """Redraw; the age of the last sync is counted from `now`."""
         self.update(self.text(now))
 
-    def text(self, now: datetime) -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis")
+    def text(self, now: datetime) -> Content:
         report = self.report
         offline = [o for o in report.outcomes if o.offline]
         failed = [o for o in report.outcomes if o.failed and not o.offline]
+        parts: list[tuple[str, str] | str | Content] = []
         if report.busy:
-            text.append("syncing…", "bold")
+            parts.append(("syncing…", STRONG))
         elif offline and len(offline) == len(report.outcomes):
-            text.append("offline", "bold yellow")
-            text.append(f" — {offline[0].failed}; replies wait in the outbox", "dim")
+            parts.append(("offline", f"{WARNING} bold"))
+            parts.append(f" — {offline[0].failed}; replies wait in the outbox")
         elif not self.sources:
-            text.append("no sources to sync", "dim")
+            parts.append("no sources to sync")
         elif report.last_sync is not None:
             ago = age_label(format_time(report.last_sync), now)
             new = sum(o.new for o in report.outcomes)
-            text.append("synced just now" if ago == "now" else f"synced {ago} ago")
-            text.append(f" · {new} new" if new else "")
+            parts.append("synced just now" if ago == "now" else f"synced {ago} ago")
+            parts.append(f" · {new} new" if new else "")
         else:
-            text.append("not synced yet", "dim")
-        for outcome in failed:  # plain text: a server's error message is not markup
-            text.append(f" · {outcome.name}: {outcome.failed}", "red")
+            parts.append("not synced yet")
+        for outcome in failed:  # (text, style), never markup: a server's error message
+            parts.append((f" · {outcome.name}: {outcome.failed}", ERROR))
         if offline and len(offline) < len(report.outcomes):
-            text.append(f" · {', '.join(o.name for o in offline)} offline", "yellow")
-        text.append(" · ")
+            parts.append((f" · {', '.join(o.name for o in offline)} offline", WARNING))
+        parts.append(" · ")
         if self.outbox_report is not None:
-            text.append_text(self.outbox_report.text())
+            parts.append(self.outbox_report.text())
         else:
-            text.append(f"outbox {self.outbox}", "bold" if self.outbox else "dim")
-        return text
+            parts.append((f"outbox {self.outbox}", STRONG) if self.outbox else "outbox 0")
+        return Content.assemble(*parts)

@@ -28,7 +28,7 @@ from inbox_tui.store.db import Store
 from inbox_tui.store.outbox import OutboxEntry, outbox_for_ticket
 from inbox_tui.store.views import MessageRow, TicketRow, get_ticket, ticket_messages
 from inbox_tui.tui.display import date_label, size_label
-from inbox_tui.tui.keymap import bindings
+from inbox_tui.tui.keymap import KEYMAP, binding_id, bindings, key_label, keys_of
 
 STYLE_NAMES = (
     "subject",
@@ -45,7 +45,7 @@ STYLE_NAMES = (
 
 # How each outbox status is headed in the thread: (label, style name).
 OUTBOX_LABELS = {
-    "queued": (" ⧗ IN THE OUTBOX ", "outbox"),
+    "queued": (" ◷ IN THE OUTBOX ", "outbox"),
     "sending": (" ⇡ SENDING ", "outbox"),
     "failed": (" ✗ NOT SENT ", "failed"),
     "sent": (" ✓ SENT ", "outbound"),
@@ -66,6 +66,7 @@ def thread_text(
     styles: Mapping[str, Style],
     max_body_chars: int = 20_000,
     outbox: Sequence[OutboxEntry] = (),
+    full_screen: bool = False,
 ) -> Text:
     """The whole thread as one Text built from plain strings: nothing in it is parsed as markup.
 
@@ -121,12 +122,30 @@ def thread_text(
             )
             text.append("\n")
     for entry in outbox:
-        _append_outbox_entry(text, entry, now=now, styles=styles)
+        # `R` resends the newest failed reply, unless a newer reply followed it (queue.py)
+        hint = None
+        if entry is outbox[-1] and entry.status == "failed":
+            hint = _resend_hint(full_screen)
+        _append_outbox_entry(text, entry, now=now, styles=styles, hint=hint)
     return text
 
 
+def _resend_hint(full_screen: bool) -> str:
+    """How to resend a failed reply, with the keys the seller configured: `R` works in the
+    full-screen thread (the preview under the list says how to get there)."""
+    key = next(key for key in KEYMAP if binding_id(key) == "thread_screen.resend")
+    keys = key_label(keys_of(key))
+    where = "" if full_screen else "Open the ticket, then "
+    return f"{where}{keys} sends it again (same Message-ID)"
+
+
 def _append_outbox_entry(
-    text: Text, entry: OutboxEntry, *, now: datetime, styles: Mapping[str, Style]
+    text: Text,
+    entry: OutboxEntry,
+    *,
+    now: datetime,
+    styles: Mapping[str, Style],
+    hint: str | None = None,
 ) -> None:
     """One outbox reply: its state and, until it is sent, its text and why it has not gone."""
     label, style = OUTBOX_LABELS.get(entry.status, (f" {entry.status.upper()} ", "outbox"))
@@ -150,6 +169,8 @@ def _append_outbox_entry(
     if entry.last_error:
         reason = "Not sent: " if entry.status == "failed" else "Last try: "
         text.append("\n" + reason + clean_line(entry.last_error), styles[style])
+    if hint:
+        text.append("\n" + hint, styles["note"])
     text.append("\n\n")
     text.append(clean_body(entry.text) or "(no text)")
     text.append("\n")
@@ -175,6 +196,7 @@ class ThreadView(ScrollView, can_focus=True):
         *,
         now: Callable[[], datetime],
         max_body_chars: int = 20_000,
+        full_screen: bool = False,
         placeholder: str = "Select a ticket to read its messages.",
         name: str | None = None,
         id: str | None = None,
@@ -184,6 +206,7 @@ class ThreadView(ScrollView, can_focus=True):
         self.store = store
         self.now = now
         self.max_body_chars = max_body_chars
+        self.full_screen = full_screen  # the thread screen's (R works there), not a preview
         self.placeholder = placeholder
         self.ticket_id: int | None = None  # the ticket shown
         self.plain = placeholder  # the text shown, for tests and copying
@@ -227,6 +250,7 @@ class ThreadView(ScrollView, can_focus=True):
                 now=self.now(),
                 styles=styles,
                 max_body_chars=self.max_body_chars,
+                full_screen=self.full_screen,
                 outbox=outbox_for_ticket(self.store, ticket.id),
             )
         new_ticket = self.ticket_id != self._wanted
