@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.screen import Screen
 
@@ -17,6 +17,7 @@ from inbox_tui.store.db import Store
 from inbox_tui.store.outbox import outbox_counts
 from inbox_tui.templates import Template, TemplateError, load_library, shipped_templates
 from inbox_tui.tui.commands import KeymapCommands
+from inbox_tui.tui.gc_pacing import GcPacer
 from inbox_tui.tui.keymap import bindings, configure
 from inbox_tui.tui.screens.help import HelpScreen
 from inbox_tui.tui.screens.main import MainScreen
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 WAKE_EVERY = 60.0  # seconds between looks for snoozed tickets whose time has come
 STATUS_EVERY = 30.0  # seconds between redraws of the status line ("synced 3m ago")
 SEND_EVERY = 60.0  # seconds between looks for queued replies whose (re)try time has come
+GC_TICK = 0.1  # seconds between looks for a quiet moment to collect garbage (gc_pacing)
 IDLE_FOLDERS = 3  # folders per IMAP source watched with IDLE (one connection each)
 
 
@@ -82,6 +84,7 @@ class InboxApp(App[None]):
         # searches from the config (anything with .name and .query), each a view of its own
         self.saved_searches = [SavedSearch(s.name, s.query) for s in saved_searches]
         self.store = store
+        self.gc_pacer = GcPacer()
         self.page_size = page_size
         self.now = now  # injectable clock: ages in the list are relative to it
         self.tz = tz  # the seller's time zone: snooze presets ("tomorrow 9:00") are in it
@@ -104,6 +107,9 @@ class InboxApp(App[None]):
         )
 
     def on_mount(self) -> None:
+        # collect garbage between keys, once the first screen is up (see gc_pacing)
+        self.call_after_refresh(self.gc_pacer.start)
+        self.set_interval(GC_TICK, self.gc_pacer.tick)
         self.wake_snoozed()
         self.set_interval(WAKE_EVERY, self.wake_snoozed)
         self.set_interval(STATUS_EVERY, self._show_status)
@@ -191,6 +197,12 @@ class InboxApp(App[None]):
 
     def on_unmount(self) -> None:
         self._stop_watching.set()  # the watchers notice within a second and log out
+        self.gc_pacer.stop()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.gc_pacer.key_pressed()  # no collection until the keys pause
+        await super().on_event(event)
 
     # --- replies: the composer and the sender worker --------------------------------------------
 

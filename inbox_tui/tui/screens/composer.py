@@ -20,7 +20,7 @@ from textual.app import ComposeResult, SuspendNotSupported
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static, TextArea
+from textual.widgets import Footer, Input, Static, TextArea
 
 from inbox_tui.outbox.message import reply_subject, with_signature
 from inbox_tui.outbox.queue import ReplyRefused, check_reply, queue_reply
@@ -41,6 +41,7 @@ from inbox_tui.tui.reply_checks import (
     rule_problems,
     template_preview,
 )
+from inbox_tui.tui.widgets.header import InboxHeader
 from inbox_tui.tui.widgets.template_picker import TemplatePicker
 from inbox_tui.tui.widgets.thread_view import ThreadView
 
@@ -99,7 +100,7 @@ class ComposerScreen(Screen[int | None]):
     # --- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield InboxHeader()
         yield ThreadView(self.store, now=self.now, id="composer-thread")
         with Vertical(id="composer"):
             yield Static(Text(""), id="reply-to")

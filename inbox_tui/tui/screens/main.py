@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store import actions
@@ -36,6 +36,7 @@ from inbox_tui.tui.ticket_views import (
     search_cap,
     view_entries,
 )
+from inbox_tui.tui.widgets.header import InboxHeader
 from inbox_tui.tui.widgets.sidebar import Sidebar
 from inbox_tui.tui.widgets.status_line import StatusLine
 from inbox_tui.tui.widgets.thread_view import ThreadView
@@ -80,7 +81,7 @@ class MainScreen(Screen):
         self._only: list[int] | None = None  # see act_on
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield InboxHeader()
         yield ViewBar(id="views")
         with Horizontal(id="body"):
             yield Sidebar(id="sidebar")
@@ -209,7 +210,9 @@ class MainScreen(Screen):
             shown = f"Search · {self.found:,}{more} found"
         else:
             shown = f"{self.view_label} · {self.ticket_list.count:,}"
-        self.sub_title = shown + (f" · {selected:,} selected" if selected else "")
+        self.query_one(InboxHeader).show_sub_title(
+            shown + (f" · {selected:,} selected" if selected else "")
+        )
 
     # --- search -------------------------------------------------------------------------------
 

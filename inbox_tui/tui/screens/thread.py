@@ -12,12 +12,13 @@ from datetime import datetime
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Footer
 
 from inbox_tui.outbox.queue import ReplyRefused, resend_newest_failed
 from inbox_tui.store.db import Store
 from inbox_tui.tui.keymap import bindings
 from inbox_tui.tui.widgets.customer_panel import CustomerPanel
+from inbox_tui.tui.widgets.header import InboxHeader
 from inbox_tui.tui.widgets.thread_view import ThreadView
 
 LEAVES = frozenset({"close_tickets", "pending_tickets"})
@@ -37,7 +38,7 @@ class ThreadScreen(Screen):
         self.now = now
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield InboxHeader()
         with Horizontal():
             yield ThreadView(
                 self.store, now=self.now, max_body_chars=500_000, full_screen=True, id="thread"

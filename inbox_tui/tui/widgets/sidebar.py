@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
+from textual import events
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -34,6 +35,13 @@ def entry_text(entry: ViewEntry, number: int | None, current: bool) -> Text:
     return text
 
 
+def _title(option_id: str) -> Option:
+    """A section's title ("Channels"): a row that cannot be chosen."""
+    section = option_id.removeprefix("section:")
+    title = Text(" " + SECTION_TITLES.get(section, section), style="dim italic")
+    return Option(title, id=option_id, disabled=True)
+
+
 class Sidebar(OptionList):
     """Views with live counts; Enter (or a click) on one shows it."""
 
@@ -47,31 +55,54 @@ class Sidebar(OptionList):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._shown: tuple[str, ...] = ()  # the option ids, to update prompts in place
+        self._prompts: dict[str, tuple] = {}  # what each shown prompt says, by option id
+        self._last: tuple[Sequence[ViewEntry], str] = ((), "")
 
     def show(self, entries: Sequence[ViewEntry], current: str) -> None:
-        options: list[Option] = []
+        """Show `entries` with `current` as the view shown.
+
+        Unfocused, the highlight is the current view; focused, it is the user's cursor, and
+        the current view is marked with a bar. Only prompts whose text changed are replaced:
+        replacing any prompt makes the OptionList render every option again (~3 ms at
+        160x48), and a view switch changes none — only the highlight moves.
+        """
+        self._last = (entries, current)
+        marked = current if self.has_focus else None
+        layout: list[str] = []  # option ids in order: section titles and views
+        prompts: dict[str, tuple] = {}  # entry_text's arguments, by view
         section = "views"
         for number, entry in enumerate(entries, start=1):
             if entry.section != section:
                 section = entry.section
-                title = Text(" " + SECTION_TITLES.get(section, section), style="dim italic")
-                options.append(Option(title, id=f"section:{section}", disabled=True))
-            text = entry_text(entry, number if number <= 9 else None, entry.view == current)
-            options.append(Option(text, id=entry.view))
-        ids = tuple(option.id or "" for option in options)
+                layout.append(f"section:{section}")
+            layout.append(entry.view)
+            prompts[entry.view] = (entry, number if number <= 9 else None, entry.view == marked)
+        ids = tuple(layout)
         # the cursor stays where the user put it while the sidebar has focus; otherwise it
         # follows the view shown (switched with 1–9 or [ ])
         keep = self.highlighted_option.id if self.has_focus and self.highlighted_option else None
         if ids == self._shown:
-            for option in options:
-                if not option.disabled and option.id is not None:
-                    self.replace_option_prompt(option.id, option.prompt)
+            for view, prompt in prompts.items():
+                if prompt != self._prompts.get(view):
+                    self.replace_option_prompt(view, entry_text(*prompt))
         else:
             self._shown = ids
-            self.set_options(options)
+            self.set_options(
+                Option(entry_text(*prompts[id]), id=id) if id in prompts else _title(id)
+                for id in ids
+            )
+        self._prompts = prompts
         target = keep if keep in ids else current
         if target in ids:
             self.highlighted = ids.index(target)
+
+    def _on_focus(self, event: events.Focus) -> None:
+        super()._on_focus(event)
+        self.show(*self._last)  # the current view gets its bar
+
+    def _on_blur(self, event: events.Blur) -> None:
+        super()._on_blur(event)
+        self.show(*self._last)
 
     def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -1,0 +1,118 @@
+"""Full garbage collections wait for a pause in the keys, and still happen."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import pytest
+
+from inbox_tui.tui.gc_pacing import FULL_AFTER, HARD_LIMIT, GcPacer
+
+
+class Cycle:
+    """An object that only the cyclic collector can free."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def pacer():
+    clock = Clock()
+    pacer = GcPacer(clock)
+    pacer.start()
+    yield pacer, clock
+    pacer.stop()
+
+
+def full_collections_during(work) -> int:
+    seen = []
+
+    def note(phase: str, info: dict) -> None:
+        if phase == "start" and info["generation"] == 2:
+            seen.append(1)
+
+    gc.callbacks.append(note)
+    try:
+        work()
+    finally:
+        gc.callbacks.remove(note)
+    return len(seen)
+
+
+def make_garbage(young_collections: int) -> list[Cycle]:
+    """Allocate cycles until the collector has run this many young (generation-1)
+    collections; one in ten stays alive, as an app's caches do (returned), so the oldest
+    generation grows and Python on its own would run full collections."""
+    seen = []
+    kept: list[Cycle] = []
+
+    def note(phase: str, info: dict) -> None:
+        if phase == "start" and info["generation"] == 1:
+            seen.append(1)
+
+    gc.callbacks.append(note)
+    try:
+        while len(seen) < young_collections:
+            for n in range(1_000):
+                cycle = Cycle()
+                if n % 10 == 0:
+                    kept.append(cycle)
+    finally:
+        gc.callbacks.remove(note)
+    return kept
+
+
+def test_no_full_collection_while_keys_come(pacer) -> None:
+    pacer, clock = pacer
+
+    def typing() -> None:
+        for _ in range(3):
+            pacer.key_pressed()
+            make_garbage(FULL_AFTER)
+            clock.now += 0.05  # the next key comes quickly
+            pacer.tick()
+
+    assert full_collections_during(typing) == 0
+
+
+def test_a_pause_collects_the_cycles(pacer) -> None:
+    pacer, clock = pacer
+    pacer.key_pressed()
+    make_garbage(FULL_AFTER)
+    survivor = Cycle()
+    gone = weakref.ref(survivor)
+    gc.collect(1)  # as a young collection would: it moves on to the oldest generation
+    del survivor
+    clock.now += 1.0  # a pause
+    assert full_collections_during(pacer.tick) == 1
+    assert gone() is None
+
+
+def test_endless_keys_still_get_a_full_collection(pacer) -> None:
+    pacer, clock = pacer
+
+    def hammering() -> None:
+        pacer.key_pressed()
+        make_garbage(HARD_LIMIT)
+        pacer.tick()
+
+    assert full_collections_during(hammering) == 1
+
+
+def test_stop_gives_collection_back() -> None:
+    before = gc.get_threshold()
+    pacer = GcPacer()
+    pacer.start()
+    assert gc.get_threshold()[2] > before[2] and gc.get_freeze_count() > 0
+    pacer.stop()
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
