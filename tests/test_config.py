@@ -57,7 +57,7 @@ def test_no_default_file_means_defaults(tmp_path: Path, monkeypatch: pytest.Monk
     assert config.seller.name == "" and config.seller.emails == [] and config.seller.signature == ""
     assert config.seller.timezone == "UTC" and config.seller.tzinfo.utcoffset(None).seconds == 0
     assert config.sources == []
-    assert config.ui.theme == "textual-dark" and config.ui.page_size == 200
+    assert config.ui.theme == "textual-dark" and config.ui.page_size == 60
 
 
 def test_a_broken_default_file_is_still_an_error(
@@ -105,7 +105,7 @@ def test_example_loads_cleanly() -> None:
         "woocommerce",
         "amazon",
     ]
-    assert config.ui.theme == "textual-dark" and config.ui.page_size == 200
+    assert config.ui.theme == "textual-dark" and config.ui.page_size == 60
 
 
 def test_paths_expand_home_and_resolve_against_the_config_file(tmp_path: Path) -> None:

@@ -130,11 +130,14 @@ class UiConfig(_Section):
         "textual-dark", min_length=1, description="The name of a Textual theme to start with."
     )
     page_size: int = Field(
-        200,
+        60,
         ge=20,
         le=5000,
         strict=True,
-        description="How many rows the ticket list fetches from the store at a time (20-5000).",
+        description=(
+            "How many rows the ticket list fetches from the store at a time (20-5000): about"
+            " a screenful; larger pages make view switches slower."
+        ),
     )
     saved_searches: list[SavedSearchConfig] = Field(
         default_factory=list,

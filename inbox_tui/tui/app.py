@@ -57,7 +57,7 @@ class InboxApp(App[None]):
         *,
         title: str = "inbox-tui",
         theme: str = "textual-dark",
-        page_size: int = 200,
+        page_size: int = 60,
         now: Callable[[], datetime] = _utc_now,
         tz: tzinfo = UTC,
         sla: SlaPolicy = DEFAULT_POLICY,

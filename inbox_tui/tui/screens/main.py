@@ -177,8 +177,9 @@ class MainScreen(Screen):
         else:  # the list has just counted the view shown: that count is the freshest
             self._note_count(self.view, self.ticket_list.count)
         self.query_one(ViewBar).show(self.counts, self.view)
-        self.sidebar.show(self.entries, self.view)
         self._show_subtitle()
+        # the list is what the key was for: its frame goes first, the sidebar's follows
+        self.call_after_refresh(self.sidebar.show, self.entries, self.view)
 
     def _note_count(self, view: str, count: int) -> None:
         self.counts[view] = count
