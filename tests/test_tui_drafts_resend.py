@@ -226,7 +226,7 @@ async def test_a_failed_reply_is_shown_and_R_sends_it_once_with_its_message_id(
         assert failed_style(line) == "bold $text-error"  # the theme's error colour
         assert row_mark(app) == "✗"  # failed outranks the draft the failure put back
         preview = app.screen.query_one("#thread").plain
-        assert "Open the ticket, then R sends it again" in preview
+        assert "R sends it again (same Message-ID)" in preview
 
         await pilot.press("enter")
         await pilot.pause()
@@ -261,5 +261,29 @@ async def test_a_failed_reply_is_shown_and_R_sends_it_once_with_its_message_id(
     assert sent["Message-ID"].strip("<>") == entry.message_id.strip("<>")
     assert smtp_sink.accepted[0].recipients == ["ayse@example.com"]
     assert get_draft(store, ids["wismo"]) is None
+    assert [e.status for e in outbox_for_ticket(store, ids["wismo"])] == ["sent"]
+    store.close()
+
+
+async def test_R_in_the_list_resends_the_failed_reply_under_the_cursor(
+    tmp_path: Path, monkeypatch, smtp_sink
+) -> None:
+    """Triage without opening the ticket: the ✗ row, R, and the reply goes out once."""
+    smtp_sink.mode = "reject-rcpt"
+    store, ids = build_inbox(tmp_path / "inbox.db")
+    config = sink_config(smtp_sink.port, monkeypatch)
+    app = InboxApp(store, now=lambda: NOW, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_on(pilot, app, ids["wismo"])
+        await pilot.press("tab", *"It ships today.", "ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen) and row_mark(app) == "✗"
+
+        smtp_sink.mode = "accept"
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert row_mark(app) == " "
+        assert "outbox 0" in status_line(app).text(NOW).plain
+    assert len(smtp_sink.accepted) == 1
     assert [e.status for e in outbox_for_ticket(store, ids["wismo"])] == ["sent"]
     store.close()

@@ -12,6 +12,7 @@ from textual.app import App
 from textual.screen import Screen
 
 from inbox_tui.config import Config
+from inbox_tui.outbox.queue import ReplyRefused, resend_newest_failed
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store.db import Store
 from inbox_tui.store.outbox import outbox_counts
@@ -235,6 +236,22 @@ class InboxApp(App[None]):
             return
         self.notify("Reply queued in the outbox", timeout=3)
         self.send_now()
+
+    def resend_failed(self, ticket_id: int) -> bool:
+        """Put `ticket_id`'s newest failed reply back in the outbox, with its Message-ID, and
+        send it now; one line says what happened. False when there was nothing to resend."""
+        try:
+            resent = resend_newest_failed(self.store, ticket_id)
+        except ReplyRefused as refused:
+            self.notify(str(refused), severity="warning", markup=False)
+            return False
+        kept = "; your edited draft stays (alt+d in the composer drops it)"
+        message = f"Reply #{resent.outbox_id} is back in the outbox: sending it again"
+        self.notify(message + (kept if resent.draft_kept else ""), timeout=5, markup=False)
+        if (main := self.main_screen) is not None:
+            main.refresh_after_sync()  # the list's ✗ becomes ◷, the status line counts it
+        self.send_now()
+        return True
 
     def send_waiting(self) -> None:
         """Run the sender if any reply waits in the outbox (after a sync, and on a timer)."""

@@ -71,6 +71,7 @@ KEYMAP: tuple[Key, ...] = (
     Key("main", "left_square_bracket", "step_view(-1)", "Previous view", show=False),
     Key("main", "right_square_bracket", "step_view(1)", "Next view", show=False),
     Key("main", "s", "save_attachments", "Save attachments", show=False),
+    Key("main", "R", "resend", "Resend the failed reply", show=False),
     Key("main", "S", "app.stats", "Stats: answer times, topics, trends", show=False),
     Key("main", "q", "app.quit", "Quit"),
     Key("thread_screen", "escape,q", "close", "Back"),

@@ -461,6 +461,13 @@ class MainScreen(Screen):
         if open_composer is not None:
             open_composer(ticket.id)
 
+    def action_resend(self) -> None:
+        """Send the failed reply of the ticket under the cursor again (its row shows ✗)."""
+        ticket = self.ticket_list.ticket
+        resend = getattr(self.app, "resend_failed", None)
+        if ticket is not None and resend is not None and resend(ticket.id):
+            self.thread.refresh_ticket()
+
     def action_save_attachments(self) -> None:
         ticket = self.ticket_list.ticket
         save = getattr(self.app, "save_attachments", None)

@@ -14,7 +14,6 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from inbox_tui.outbox.queue import ReplyRefused, resend_newest_failed
 from inbox_tui.store.db import Store
 from inbox_tui.tui.keymap import bindings
 from inbox_tui.tui.widgets.customer_panel import CustomerPanel
@@ -75,22 +74,10 @@ class ThreadScreen(Screen):
             open_composer(self.ticket_id)
 
     def action_resend(self) -> None:
-        """Put this ticket's newest failed reply back in the outbox, with its Message-ID, and
-        let the app's sender send it now; one line says what happened."""
-        try:
-            resent = resend_newest_failed(self.store, self.ticket_id)
-        except ReplyRefused as refused:
-            self.notify(str(refused), severity="warning", markup=False)
-            return
-        kept = "; your edited draft stays (alt+d in the composer drops it)"
-        message = f"Reply #{resent.outbox_id} is back in the outbox: sending it again"
-        self.notify(message + (kept if resent.draft_kept else ""), timeout=5, markup=False)
-        main = self.app.screen_stack[0]
-        if (refresh := getattr(main, "refresh_after_sync", None)) is not None:
-            refresh()  # the list's ✗ becomes ◷, the status line counts it as queued
-        self.refresh_ticket()
-        if (send_now := getattr(self.app, "send_now", None)) is not None:
-            send_now()
+        """Send this ticket's failed reply again (see InboxApp.resend_failed)."""
+        resend = getattr(self.app, "resend_failed", None)
+        if resend is not None and resend(self.ticket_id):
+            self.refresh_ticket()
 
     def action_save_attachments(self) -> None:
         save = getattr(self.app, "save_attachments", None)

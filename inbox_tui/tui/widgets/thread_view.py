@@ -131,12 +131,11 @@ def thread_text(
 
 
 def _resend_hint(full_screen: bool) -> str:
-    """How to resend a failed reply, with the keys the seller configured: `R` works in the
-    full-screen thread (the preview under the list says how to get there)."""
-    key = next(key for key in KEYMAP if binding_id(key) == "thread_screen.resend")
-    keys = key_label(keys_of(key))
-    where = "" if full_screen else "Open the ticket, then "
-    return f"{where}{keys} sends it again (same Message-ID)"
+    """How to resend a failed reply, with the keys the seller configured (the list and the
+    full-screen thread each have their own binding)."""
+    action = "thread_screen.resend" if full_screen else "main.resend"
+    key = next(key for key in KEYMAP if binding_id(key) == action)
+    return f"{key_label(keys_of(key))} sends it again (same Message-ID)"
 
 
 def _append_outbox_entry(
