@@ -377,7 +377,7 @@ async def test_view_switching(store: Store) -> None:
         await pilot.pause()
         assert tickets.view == "pending" and tickets.count == 2
         assert [tickets.row(i).id for i in range(2)] == [3, 8]
-        assert app.screen.sub_title == "Pending · 2"
+        assert app.screen.sub_title == "Pending · 1 of 2"
         text = screen_text(app)
         assert "Order question 3" in text and "Order question 2" not in text
         assert thread(app).ticket_id == 3

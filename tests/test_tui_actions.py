@@ -114,7 +114,7 @@ async def test_close_in_open_view_moves_cursor_to_the_next_ticket(store: Store) 
         text = screen_text(app)
         assert f"{key('open')} Open 5" in text and f"{key('closed')} Closed 3" in text
         assert "Order question 2 " not in text
-        assert app.screen.sub_title == "Open · 5"
+        assert app.screen.sub_title == "Open · 2 of 5"
         await pilot.press("e", "e")  # the rhythm: closes 6, then 7
         assert [status(store, i) for i in (6, 7)] == ["closed", "closed"]
         assert tickets.ticket.id == 11
@@ -186,7 +186,7 @@ async def test_bulk_close_of_a_selection_is_one_batch(store: Store) -> None:
         await pilot.pause()
         tickets = ticket_list(app)
         assert tickets.selected == {1, 2, 7}
-        assert app.screen.sub_title == "Open · 6 · 3 selected"
+        assert app.screen.sub_title == "Open · 4 of 6 · 3 selected"
         assert "✓" in row_line(app, "Order question 2")
         assert "✓" not in row_line(app, "Order question 6")
         await pilot.press("x")  # deselect 7
@@ -198,7 +198,7 @@ async def test_bulk_close_of_a_selection_is_one_batch(store: Store) -> None:
             "SELECT DISTINCT batch_id FROM events WHERE kind = 'status'"
         ).fetchall()
         assert len(batches) == 1
-        assert tickets.selected == set() and app.screen.sub_title == "Open · 3"
+        assert tickets.selected == set() and app.screen.sub_title == "Open · 2 of 3"
         assert "✓" not in screen_text(app)
         assert f"{key('open')} Open 3" in screen_text(app)
 
@@ -437,7 +437,7 @@ async def test_search_replaces_the_list_and_escape_brings_the_view_back(store: S
         await pilot.pause(0.4)  # search as you type, after a short quiet spell
         tickets = ticket_list(app)
         assert [tickets.row(i).id for i in range(tickets.count)] == [1]
-        assert app.screen.sub_title == "Search · 1 found" and app.is_running
+        assert app.screen.sub_title == "Search · 1 of 1 found" and app.is_running
         assert status(store, 1) == "open" and get_ticket(store, 1).unread_count == 1
 
         await pilot.press("ctrl+u", *"body", "enter")  # Enter searches at once, focus to list
@@ -451,7 +451,7 @@ async def test_search_replaces_the_list_and_escape_brings_the_view_back(store: S
 
         await pilot.press("escape")
         await pilot.pause()
-        assert app.screen.sub_title == "All · 12" and tickets.count == 12
+        assert app.screen.sub_title == "All · 2 of 12" and tickets.count == 12
         assert not app.screen.has_class("-searching")
 
 

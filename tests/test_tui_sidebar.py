@@ -102,7 +102,7 @@ async def test_channel_view_lists_only_that_channel() -> None:
         assert app.screen.view == "channel:amazon"
         assert [tickets.row(i).channel for i in range(tickets.count)] == ["amazon"] * 4
         assert [tickets.row(i).id for i in range(tickets.count)] == [1, 4, 7, 10]
-        assert app.screen.sub_title == "Amazon · 4"
+        assert app.screen.sub_title == "Amazon · 1 of 4"
         text = screen_text(app)
         assert "Order question 4" in text and "Order question 2 " not in text
 
@@ -135,7 +135,7 @@ async def test_tag_view_and_saved_search_show_their_results() -> None:
         await pilot.pause()
         assert tickets.count == 6
         assert all(tickets.row(i).unread_count for i in range(6))
-        assert main.sub_title == "Unread · 6"
+        assert main.sub_title == "Unread · 1 of 6"
 
         # Enter on a focused sidebar item shows its view and goes back to the list
         await pilot.press("tab", "tab")

@@ -205,12 +205,17 @@ class MainScreen(Screen):
         return self.view.partition(":")[2] or self.view.capitalize()
 
     def _show_subtitle(self) -> None:
-        selected = len(self.ticket_list.selected)
+        """The header's line, e.g. "Open · 12 of 6,789": the view, where the cursor is in it
+        (the list has no scrollbar: drawing one cost a quarter of a view switch's frame), and
+        how many tickets are selected."""
+        tickets = self.ticket_list
+        selected = len(tickets.selected)
+        at = f"{tickets.cursor + 1:,} of " if tickets.count else ""
         if self.search is not None:
             more = "+" if self.found and self.found == search_cap() else ""
-            shown = f"Search · {self.found:,}{more} found"
+            shown = f"Search · {at}{self.found:,}{more} found"
         else:
-            shown = f"{self.view_label} · {self.ticket_list.count:,}"
+            shown = f"{self.view_label} · {at}{tickets.count:,}"
         self.query_one(InboxHeader).show_sub_title(
             shown + (f" · {selected:,} selected" if selected else "")
         )
@@ -517,6 +522,7 @@ class MainScreen(Screen):
 
     def on_ticket_list_highlighted(self, event: TicketList.Highlighted) -> None:
         self.thread.show_ticket(event.ticket.id if event.ticket else None)
+        self._show_subtitle()  # the cursor's position
 
     def on_ticket_list_opened(self, event: TicketList.Opened) -> None:
         ticket = event.ticket

@@ -238,7 +238,7 @@ class TicketList(ScrollView, can_focus=True):
     def _set_height(self, rows: int) -> None:
         """The scroll height, without the layout of the whole screen that setting
         `virtual_size` asks for (~25 ms at 160x48 on every view switch and search): the
-        list keeps its size, and its scrollbar is always shown (CSS), so only the thumb moves."""
+        list keeps its size (it has no scrollbar to show or hide, see app.tcss)."""
         size = Size(0, rows)
         if size != self.virtual_size:
             self.set_reactive(TicketList.virtual_size, size)
