@@ -187,8 +187,15 @@ def get_ticket(store: Store, ticket_id: int) -> TicketRow | None:
     return ticket_row(row, tags_for(store, [ticket_id]).get(ticket_id, ()))
 
 
-def ticket_position(store: Store, view: str, ticket_id: int) -> int | None:
-    """The index of a ticket in `view` (as `list_tickets` orders it), or None if not in it."""
+def ticket_position(
+    store: Store, view: str, ticket_id: int, count: int | None = None
+) -> int | None:
+    """The index of a ticket in `view` (as `list_tickets` orders it), or None if not in it.
+
+    The index is a count of the rows before it: linear in the position. With the view's
+    `count` known, at most half the view is counted: the rows before it up to half, else
+    the rows after it (the Due view's first ticket, the oldest waiting, is near the end of
+    Open and All: 100k rows counted, 6.5 ms, became a few)."""
     where, params = _view_filter(view)
     where = f"{where} AND" if where else "WHERE"
     ticket = store.conn.execute(
@@ -196,10 +203,25 @@ def ticket_position(store: Store, view: str, ticket_id: int) -> int | None:
     ).fetchone()
     if ticket is None:
         return None
-    return store.conn.execute(
-        f"SELECT count(*) FROM tickets {where} (last_message_at, id) > (?, ?)",
-        (*params, ticket["last_message_at"], ticket_id),
+    key = (ticket["last_message_at"], ticket_id)
+    if count is None:
+        return store.conn.execute(
+            f"SELECT count(*) FROM tickets {where} (last_message_at, id) > (?, ?)",
+            (*params, *key),
+        ).fetchone()[0]
+    half = count // 2
+    before = store.conn.execute(
+        f"""SELECT count(*) FROM (SELECT 1 FROM tickets {where} (last_message_at, id) > (?, ?)
+            LIMIT ?)""",
+        (*params, *key, half + 1),
     ).fetchone()[0]
+    if before <= half:
+        return before
+    after = store.conn.execute(
+        f"SELECT count(*) FROM tickets {where} (last_message_at, id) < (?, ?)",
+        (*params, *key),
+    ).fetchone()[0]
+    return max(0, count - 1 - after)
 
 
 def ticket_messages(store: Store, ticket_id: int) -> list[MessageRow]:

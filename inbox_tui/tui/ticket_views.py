@@ -152,11 +152,14 @@ def view_page(store: Store, view: str | Search, offset: int, limit: int) -> list
     return list_tickets(store, view, offset, limit)
 
 
-def view_position(store: Store, view: str | Search, ticket_id: int) -> int | None:
-    """Where a ticket sits in `view` (None when it is not there, or the view cannot say)."""
+def view_position(
+    store: Store, view: str | Search, ticket_id: int, count: int | None = None
+) -> int | None:
+    """Where a ticket sits in `view` (None when it is not there, or the view cannot say);
+    `count`, the view's size just counted, makes finding it cheaper near the end."""
     if isinstance(view, Search) or view == "due":
         return None  # the Due view keeps the cursor's place instead
-    return ticket_position(store, view, ticket_id)
+    return ticket_position(store, view, ticket_id, count)
 
 
 def due_times(store: Store, ticket_ids: list[int]) -> dict[int, datetime]:

@@ -227,7 +227,7 @@ class TicketList(ScrollView, can_focus=True):
         self._set_height(self.count)
         position = None
         if keep_ticket is not None:
-            position = view_position(self.store, self.view, keep_ticket)
+            position = view_position(self.store, self.view, keep_ticket, self.count)
         self._announced = None
         index = position if position is not None else fallback_index
         self.set_reactive(TicketList.cursor, self._clamp(index))
