@@ -102,3 +102,23 @@ async def test_mail_announced_by_imap_idle_appears_without_a_key(
             if "Kırık vazo geldi" in screen_text(app):
                 break
         assert "Kırık vazo geldi" in screen_text(app)
+
+
+async def test_a_long_sync_error_does_not_hide_the_outbox_at_80_columns(tmp_path: Path) -> None:
+    """The line is cut at its end: the source's error goes last, the outbox stays in view."""
+    box = write_maildir(tmp_path / "Mail", thread(1, prefix="first"))
+    gone = tmp_path / ("a-folder-that-was-moved-away-" * 3)
+    config = parse_config(
+        f"sources:\n  - name: archive\n    kind: maildir\n    path: {box}\n"
+        f"  - name: old\n    kind: maildir\n    path: {gone}\n"
+    )
+    store = Store.open(tmp_path / "inbox.db")
+    app = InboxApp(store, sources=config.sources)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await synced(app, pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        line = app.screen.query_one(StatusLine).text(app.now()).plain
+        assert line.index("outbox 0") < line.index("old: ")  # the error is there, after it
+        assert "outbox 0" in screen_text(app).splitlines()[-2]  # and the outbox is on screen
+    store.close()

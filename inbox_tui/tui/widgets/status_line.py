@@ -114,13 +114,15 @@ class StatusLine(Static):
             parts.append(f" · {new} new" if new else "")
         else:
             parts.append("not synced yet")
-        for outcome in failed:  # (text, style), never markup: a server's error message
-            parts.append((f" · {outcome.name}: {outcome.failed}", ERROR))
-        if offline and len(offline) < len(report.outcomes):
-            parts.append((f" · {', '.join(o.name for o in offline)} offline", WARNING))
         parts.append(" · ")
         if self.outbox_report is not None:
             parts.append(self.outbox_report.text())
         else:
             parts.append((f"outbox {self.outbox}", STRONG) if self.outbox else "outbox 0")
+        # a source's error last: it can be long, and at 80 columns the line is cut at its end,
+        # which must not be the outbox ("1 failed" needs the seller)
+        if offline and len(offline) < len(report.outcomes):
+            parts.append((f" · {', '.join(o.name for o in offline)} offline", WARNING))
+        for outcome in failed:  # (text, style), never markup: a server's error message
+            parts.append((f" · {outcome.name}: {outcome.failed}", ERROR))
         return Content.assemble(*parts)
