@@ -16,8 +16,8 @@ from inbox_tui.outbox.queue import ReplyRefused, queue_reply, resend, resend_new
 from inbox_tui.outbox.sender import send_due
 from inbox_tui.store import Store
 from inbox_tui.store.drafts import get_draft, save_draft
-from inbox_tui.store.outbox import get_entry, outbox_for_ticket
-from inbox_tui.store.views import get_ticket, list_tickets
+from inbox_tui.store.outbox import get_entry, outbox_counts, outbox_for_ticket
+from inbox_tui.store.views import get_ticket, list_tickets, outbox_waiting
 from inbox_tui.tui.app import InboxApp
 from inbox_tui.tui.screens.main import MainScreen
 from inbox_tui.tui.screens.thread import ThreadScreen
@@ -83,9 +83,9 @@ def test_rows_carry_the_draft_and_the_outbox_state(tmp_path: Path, monkeypatch) 
     store, ids = build_inbox(":memory:", tmp_path / "Mail")
     config = sink_config(1, monkeypatch)
     save_draft(store, ids["wismo"], "half a reply")
+    queue_reply(store, config, ids["refund"], body="A first note.", at=NOW)
     outbox_id = queue_reply(store, config, ids["refund"], body="Refunded today.", at=NOW)
     store.conn.execute("UPDATE outbox SET status = 'failed' WHERE id = ?", (outbox_id,))
-    queue_reply(store, config, ids["refund"], body="And a second note.", at=NOW)
     queue_reply(store, config, ids["amazon"], body="Returns: see the order page.", at=NOW)
 
     rows = {row.id: row for row in list_tickets(store)}
@@ -93,6 +93,19 @@ def test_rows_carry_the_draft_and_the_outbox_state(tmp_path: Path, monkeypatch) 
     assert rows[ids["refund"]].outbox == "failed"  # one failed among waiting ones is enough
     assert (rows[ids["amazon"]].has_draft, rows[ids["amazon"]].outbox) == (False, "waiting")
     assert get_ticket(store, ids["amazon"]).outbox == "waiting"
+    assert outbox_counts(store)["failed"] == 1 and outbox_waiting(store) == 3
+
+    # the seller answers again instead of resending: the failure is history, not a ✗
+    later = queue_reply(store, config, ids["refund"], body="Refund sent, sorry.", at=NOW)
+    assert get_ticket(store, ids["refund"]).outbox == "waiting"
+    assert outbox_counts(store)["failed"] == 0 and outbox_waiting(store) == 3
+    store.conn.execute("UPDATE outbox SET status = 'sent' WHERE ticket_id = ?", (ids["refund"],))
+    store.conn.execute("UPDATE outbox SET status = 'failed' WHERE id = ?", (outbox_id,))
+    assert get_ticket(store, ids["refund"]).outbox == ""
+    # …unless that later reply failed too: then it is the one that needs the seller
+    store.conn.execute("UPDATE outbox SET status = 'failed' WHERE id = ?", (later,))
+    assert get_ticket(store, ids["refund"]).outbox == "failed"
+    assert outbox_counts(store)["failed"] == 1
 
 
 def test_the_marks_are_index_lookups_per_row_of_the_page(store: Store) -> None:

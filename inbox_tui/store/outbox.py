@@ -78,10 +78,21 @@ def outbox_for_ticket(store: Store, ticket_id: int) -> list[OutboxEntry]:
     return [_entry(row) for row in rows]
 
 
+# A failed reply (`o`) that still needs the seller: the newest reply of its ticket. Once the
+# seller answered again (or resent it: that is the same row), an older failure is history,
+# shown in the thread only; `R` would refuse it anyway.
+FAILED_UNANSWERED = """o.status = 'failed' AND NOT EXISTS (
+    SELECT 1 FROM outbox later WHERE later.ticket_id = o.ticket_id AND later.id > o.id)"""
+
+
 def outbox_counts(store: Store) -> dict[str, int]:
-    """How many replies are in each status, every status present (0 when none): the status line."""
+    """How many replies are in each status, every status present (0 when none): the status line.
+    "failed" counts only failures that still need the seller (FAILED_UNANSWERED)."""
     counts = dict.fromkeys(STATUSES, 0)
-    for status, count in store.conn.execute("SELECT status, count(*) FROM outbox GROUP BY status"):
+    for status, count in store.conn.execute(
+        f"""SELECT status, count(*) FROM outbox o
+            WHERE o.status <> 'failed' OR ({FAILED_UNANSWERED}) GROUP BY status"""
+    ):
         counts[status] = count
     return counts
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from inbox_tui.store.db import Store
+from inbox_tui.store.outbox import FAILED_UNANSWERED
 
 VIEWS: tuple[str, ...] = ("all", "open", "pending", "snoozed", "closed")
 """The ticket views, in the order the TUI numbers them (1–5)."""
@@ -57,17 +58,19 @@ class MessageRow:
     attachments: tuple[tuple[str, str, int], ...] = ()  # (filename, content_type, size)
 
 
-TICKET_COLUMNS = """
+TICKET_COLUMNS = f"""
     t.id, t.channel, t.status, t.subject,
     coalesce(c.name, '') AS customer_name, coalesce(c.email, '') AS customer_email,
     t.created_at, t.last_message_at, t.message_count, t.unread_count, t.snippet,
     t.flagged, t.priority,
     EXISTS (SELECT 1 FROM drafts d WHERE d.ticket_id = t.id) AS has_draft,
     (SELECT max(o.status = 'failed') FROM outbox o
-     WHERE o.ticket_id = t.id AND o.status IN ('queued', 'sending', 'failed')) AS outbox_state
+     WHERE o.ticket_id = t.id
+       AND (o.status IN ('queued', 'sending') OR ({FAILED_UNANSWERED}))) AS outbox_state
 """
 """The columns of a ticket row. The draft and outbox marks are a primary-key lookup in drafts and
-an outbox_by_ticket lookup per row: a page of 200 rows costs 400 index probes, not a scan."""
+an outbox_by_ticket lookup per row (and one more per failed reply, to see whether a later reply
+answered in its place): a page of 60 rows costs ~120 index probes, not a scan."""
 
 
 CHANNEL_VIEW = "channel:"
@@ -388,7 +391,9 @@ def other_tickets(store: Store, ticket_id: int, limit: int = 5) -> tuple[int, li
 
 
 def outbox_waiting(store: Store) -> int:
-    """Replies queued or failed, not yet accepted by a server (the status line shows them)."""
+    """Replies queued, or failed and not answered since, not yet accepted by a server (the
+    status line shows them)."""
     return store.conn.execute(
-        "SELECT count(*) FROM outbox WHERE status IN ('queued', 'sending', 'failed')"
+        f"""SELECT count(*) FROM outbox o
+            WHERE o.status IN ('queued', 'sending') OR ({FAILED_UNANSWERED})"""
     ).fetchone()[0]
