@@ -76,7 +76,7 @@ def test_no_full_collection_while_keys_come(pacer) -> None:
     pacer, clock = pacer
 
     def typing() -> None:
-        for _ in range(3):
+        for _ in range((HARD_LIMIT - 1) // FULL_AFTER):  # short of the hard limit
             pacer.key_pressed()
             make_garbage(FULL_AFTER)
             clock.now += 0.05  # the next key comes quickly

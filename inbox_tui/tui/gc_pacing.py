@@ -1,14 +1,16 @@
 """Full garbage collections between keys, not in the middle of a frame.
 
-Python's cyclic collector runs a full collection after every ten young ones (when enough
-objects survived), and a full one walks every object the app holds: in the 100k benchmark
-there were 23 of them during 218 keys, 1.7 s in all, up to 100 ms each, each inside a
-frame (measured with `gc.callbacks`). Young collections are cheap (1–4 ms) and stay as
-they are. So, once the first screen is up: what start-up built (modules, widgets, styles)
-is moved out of the collector's sight (`gc.freeze`), automatic full collections are
-switched off, and a timer runs one when no key came for a moment and enough young ones
-happened since the last. If keys never pause, it runs anyway after many young collections,
-so memory stays bounded.
+Textual leaves cyclic garbage behind on every frame (a `Strip` caches itself, e.g. in
+`adjust_cell_length` and `divide`): ~1,500 objects a key in the 100k benchmark, which only
+the cyclic collector frees. Python runs a full collection after every ten young ones, and a
+full one walks every object the app holds: in a session of 198 keys with a reading pause
+every 20, 16 full collections ran inside key presses, 1.1 s in all, up to 94 ms each
+(measured with `gc.callbacks`). So, once the first screen is up: what start-up built
+(modules, widgets, styles: ~94k objects) is moved out of the collector's sight
+(`gc.freeze`), automatic full collections are switched off (young ones stay as they are:
+1–4 ms), and a timer runs a full one when no key came for 0.3 s. In that session: none
+inside a key, 9 in the pauses (max 51 ms). If keys never pause, one runs anyway after 30
+young collections (20–100 ms, as Python's own would), so memory stays bounded.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Callable
 
 QUIET = 0.3  # seconds without a key before a full collection may run
 FULL_AFTER = 10  # young (generation 1) collections before a full one is due: Python's own
-HARD_LIMIT = 500  # young collections after which a full one runs even while keys come
+HARD_LIMIT = 30  # young collections after which a full one runs even while keys come
 NEVER = 1 << 30  # a generation-2 threshold automatic collection never reaches
 
 
