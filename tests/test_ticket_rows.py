@@ -3,6 +3,8 @@ endless subjects), a row is exactly as wide as the list, so its columns line up.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -10,6 +12,7 @@ from rich.cells import cell_len
 from rich.style import Style
 
 from inbox_tui.store.db import Store
+from inbox_tui.tui.display import DUE_LABEL_WIDTH, due_label
 from inbox_tui.tui.widgets.ticket_list import TicketList, fit, fit_pieces
 from tests.test_tui import make_app, seed
 
@@ -68,3 +71,18 @@ async def test_every_row_is_as_wide_as_the_list(store: Store, columns: int) -> N
             strip = tickets.render_line(y)
             assert sum(cell_len(segment.text) for segment in strip) == width, y
             assert strip.cell_length == width
+
+
+@given(st.floats(min_value=-5e9, max_value=5e9, allow_nan=False))
+def test_the_time_left_always_fits_its_column(seconds: float) -> None:
+    now = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    label = due_label(now + timedelta(seconds=seconds), now)
+    assert len(label) <= DUE_LABEL_WIDTH, label
+
+
+def test_time_left_labels() -> None:
+    now = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    assert [
+        due_label(now + timedelta(hours=h), now)
+        for h in (0.4, 5, -45, -24 * 30, -24 * 400, -24 * 3000)
+    ] == ["due 24m", "due 5h", "late 45h", "late 30d", "late 57w", "late 8y"]

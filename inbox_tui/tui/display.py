@@ -48,14 +48,23 @@ def size_label(size: int) -> str:
     raise AssertionError("unreachable")
 
 
+DUE_LABEL_WIDTH = 8  # cells: "late 47h", "late 99d"
+
+
 def due_label(due: datetime, now: datetime) -> str:
-    """Time left to answer, in at most 7 cells: "due 3h", "due 25m", "late 2d"."""
+    """Time left to answer, in at most DUE_LABEL_WIDTH cells: "due 25m", "due 3h", "late 2d",
+    "late 14w", "late 3y" (the unit grows so the number keeps to two digits)."""
     seconds = (due - now).total_seconds()
     word, seconds = ("due", seconds) if seconds > 0 else ("late", -seconds)
+    days = seconds / 86400
     if seconds < 3600:
         amount = f"{max(1, int(seconds // 60))}m"
-    elif seconds < 2 * 86400:
+    elif days < 2:
         amount = f"{int(seconds // 3600)}h"
+    elif days < 100:
+        amount = f"{int(days)}d"
+    elif days < 700:
+        amount = f"{int(days // 7)}w"
     else:
-        amount = f"{int(seconds // 86400)}d"
+        amount = f"{min(99, int(days // 365))}y"
     return f"{word} {amount}"

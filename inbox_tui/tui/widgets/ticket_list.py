@@ -25,7 +25,7 @@ from textual.strip import Strip
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store.db import Store
 from inbox_tui.store.views import TicketRow
-from inbox_tui.tui.display import age_label, due_label
+from inbox_tui.tui.display import DUE_LABEL_WIDTH, age_label, due_label
 from inbox_tui.tui.keymap import bindings
 from inbox_tui.tui.ticket_views import Search, count_view, due_times, view_page, view_position
 
@@ -412,8 +412,8 @@ class TicketList(ScrollView, can_focus=True):
         flag and reply marks, channel, customer, subject (+priority, tags, snippet), age,
         status."""
         unread, dim = self._style("unread"), self._style("dim")
-        # marks 5, channel 8, customer, " ", subject, " ", age 6, "  ", status 7, " "
-        channel_w, age_w, status_w = 8, 6, 10
+        # marks 5, channel 8, customer, " ", subject, " ", age 6, "  ", status 8, " "
+        channel_w, age_w, status_w = 8, 6, 3 + DUE_LABEL_WIDTH
         customer_w = 24 if width >= 120 else 16
         if width < 70:
             channel_w, status_w = 0, 1
