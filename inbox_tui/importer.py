@@ -14,11 +14,21 @@ from inbox_tui.sources.base import IncomingMessage
 from inbox_tui.sources.maildir import MaildirReader, NotAMailbox
 from inbox_tui.sources.mbox import MboxReader
 from inbox_tui.store.db import Store
-from inbox_tui.store.ingest import Ingest, known_uids, raw_digest
+from inbox_tui.store.ingest import (
+    Ingest,
+    compact_search_index,
+    known_uids,
+    raw_digest,
+    stored_message_count,
+)
 
 Progress = Callable[[int], None]  # called with how many more messages were handled
 
 BATCH_SIZE = 2000
+# An import that makes at least this share of the store (and this many messages) ends by
+# merging the search index into one piece: cheap then, and typed prefixes search 3x faster.
+COMPACT_SHARE = 0.25
+COMPACT_MIN_ADDED = 1000
 
 __all__ = ["ImportResult", "NotAMailbox", "import_maildir", "import_mbox", "import_messages"]
 
@@ -61,13 +71,15 @@ def import_messages(
     """Store every message; commits every BATCH_SIZE so an interrupted import resumes cheaply.
 
     After each batch the touched tickets' due times are recomputed with `sla` (default: the
-    default policy) and, if it says so, snoozed tickets the customer wrote to are woken.
+    default policy) and, if it says so, snoozed tickets the customer wrote to are woken. An
+    import that made a good part of the store (COMPACT_SHARE) ends by compacting the search index.
     """
     result = result or ImportResult()
     sla = sla or DEFAULT_POLICY
     started = time.perf_counter()
     seller = frozenset(address.lower() for address in seller_emails)
-    ingest = Ingest(store)
+    ingest = Ingest(store, buffered=True)  # a batch's messages go in with a few INSERTs
+    added_before = result.added
     iterator = iter(items)
     while True:
         batch = [item for _, item in zip(range(BATCH_SIZE), iterator, strict=False)]
@@ -91,9 +103,13 @@ def import_messages(
                 result.tickets_created += int(outcome.ticket_created)
                 result.merged += outcome.merged
                 result.unreadable += int(parsed.parse_error is not None)
+            ingest.flush()
         ingest.settle(sla)
         if progress:
             progress(len(batch))
+    added = result.added - added_before
+    if added >= COMPACT_MIN_ADDED and added >= COMPACT_SHARE * stored_message_count(store):
+        compact_search_index(store)
     result.seconds += time.perf_counter() - started
     return result
 

@@ -5,11 +5,23 @@ from __future__ import annotations
 import json
 import os
 from datetime import timedelta
+from unittest.mock import patch
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from inbox_tui.importer import NotAMailbox, import_maildir, import_mbox
+import inbox_tui.importer as importer
+import inbox_tui.store.ingest as ingest_module
+from inbox_tui.importer import NotAMailbox, import_maildir, import_mbox, import_messages
+from inbox_tui.mail.parse import parse_message
+from inbox_tui.mail.threading import thread_hints
+from inbox_tui.sla import DEFAULT_POLICY
+from inbox_tui.sources.base import IncomingMessage
+from inbox_tui.store import Store
+from inbox_tui.store.ingest import Ingest, raw_digest
 from tests.mailgen import BASE_TIME, make_mail, thread, write_maildir, write_mbox
+from tests.test_threading import conversations
 
 SELLER = frozenset({"hello@shop.example"})
 
@@ -214,3 +226,205 @@ def test_fts_finds_messages_by_subject_sender_and_body(store, tmp_path):
     assert search("siparis") == ["f1@x"]  # diacritics folded: typing without Turkish letters works
     assert search("from_name:lena") == ["f2@x"]
     assert search("umtausch") == ["f2@x"]
+
+
+SUMMARY = (
+    "message_count, unread_count, subject, created_at, last_message_at, last_inbound_at, "
+    "last_outbound_at, snippet, customer_id, channel, status"
+)
+
+
+def summaries(store) -> list[tuple]:
+    rows = store.conn.execute(f"SELECT id, {SUMMARY} FROM tickets ORDER BY id")
+    return [tuple(row) for row in rows]
+
+
+def test_every_ticket_summary_is_what_its_messages_say(store, tmp_path):
+    """A new ticket is written with its first message's summary in one INSERT; it must be
+    exactly what recomputing from the messages gives, for every kind of first message."""
+    from inbox_tui.store.ingest import refresh_ticket
+
+    seller_first = make_mail(
+        subject="Your order has shipped",
+        sender=("Shop", "hello@shop.example"),
+        to=("Jonas Weber", "jonas@example.de"),
+        message_id="<s-0@x>",
+        body="It is on its way.",
+    )
+    late_first = thread(3, prefix="late")  # the reply arrives before the message it answers
+    unread = write_maildir(tmp_path / "Mail", [seller_first, *thread(4, prefix="a")])
+    write_maildir(tmp_path / "Mail", [late_first[1], late_first[0], late_first[2]])
+    read = write_maildir(tmp_path / "Read", [make_mail(message_id="<r@x>")], seen=True)
+    import_maildir(store, unread, seller_emails=SELLER)
+    import_maildir(store, read, seller_emails=SELLER)
+
+    imported = summaries(store)
+    assert len(imported) == 4  # the shipping note, thread a, the late thread, the read one
+    for ticket_id, *_rest in imported:
+        refresh_ticket(store, ticket_id)
+    assert summaries(store) == imported
+    by_subject = {row[3]: row for row in imported}
+    shipped = by_subject["Your order has shipped"]
+    assert shipped[1:3] == (1, 0) and shipped[6] is None and shipped[7] == shipped[5]
+
+
+# --- the buffered import (messages held per batch, written with multi-row INSERTs) ---------
+
+
+def test_a_batch_sees_its_own_messages_and_the_batches_before(store, tmp_path, monkeypatch):
+    """Threading, dedupe and merges must see messages not yet written to the store."""
+    monkeypatch.setattr(importer, "BATCH_SIZE", 3)
+    a = thread(3, prefix="a")
+    b0 = make_mail(sender=("Jonas", "jonas@example.de"), message_id="<b0@x>", subject="Kissen")
+    joins = make_mail(
+        sender=("Jonas", "jonas@example.de"),
+        message_id="<joins@x>",
+        subject="Re: Kissen",
+        references=["<a-1@example.com>", "<b0@x>"],
+    )
+    # batch 1: a0, its reply a1, a0's bytes again; batch 2: a reply to batch 1, a new thread
+    # and a message joining it to the first one (a merge while b0 is not yet written).
+    box = write_maildir(tmp_path / "Mail", [a[0], a[1], a[0], a[2], b0, joins])
+    result = import_maildir(store, box, seller_emails=SELLER)
+
+    assert (result.added, result.known, result.merged) == (5, 1, 1)
+    assert counts(store) == (1, 5)
+    ticket = store.conn.execute("SELECT id, message_count FROM tickets").fetchone()
+    assert ticket["message_count"] == 5
+    held = store.conn.execute("SELECT count(*) FROM messages WHERE ticket_id = ?", (ticket[0],))
+    assert held.fetchone()[0] == 5
+    locations = store.conn.execute("SELECT count(DISTINCT uid), count(*) FROM message_locations")
+    assert tuple(locations.fetchone()) == (6, 6)
+    assert json.loads(
+        store.conn.execute("SELECT refs FROM messages WHERE message_id = 'joins@x'").fetchone()[0]
+    ) == ["a-1@example.com", "b0@x"]
+
+
+_RECEIVED = b"Received: from relay.example by mx.example; Thu, 1 Oct 2026 09:01:00 +0000\n"
+
+
+@st.composite
+def mailboxes(draw):
+    """Conversations with the duplicates import must handle: the same bytes again, another
+    copy of a message (other bytes), a Message-ID reused for other content."""
+    raws, _roots = draw(conversations())
+    extra = []
+    for index in draw(st.lists(st.integers(0, len(raws) - 1), max_size=4)):
+        kind = draw(st.sampled_from(["same bytes", "copy", "reused id"]))
+        raw = raws[index]
+        if kind == "same bytes":
+            extra.append(raw)
+        elif kind == "copy":
+            extra.append(_RECEIVED + raw)
+        else:
+            extra.append(raw.replace(b"Hello, where is my order?", b"Another text entirely"))
+    mails = raws + extra
+    return [mails[i] for i in draw(st.permutations(range(len(mails))))]
+
+
+def _one_by_one(items: list[IncomingMessage], batch: int) -> Store:
+    """The reference: every statement written as the message comes (an unbuffered Ingest)."""
+    store = Store.open(":memory:")
+    ingest = Ingest(store)
+    for start in range(0, len(items), batch):
+        with store.transaction():
+            ingest.begin_batch()
+            for item in items[start : start + batch]:
+                digest = raw_digest(item.raw)
+                if not ingest.record_if_known(item, digest):
+                    parsed = parse_message(item.raw)
+                    hints = thread_hints(parsed, item.raw, SELLER)
+                    ingest.add(item, parsed, hints, digest=digest)
+        ingest.settle(DEFAULT_POLICY)
+    return store
+
+
+def _snapshot(store: Store) -> dict[str, list[tuple]]:
+    """Everything stored, but the clock times of the import itself."""
+    clock = {"imported_at", "at"}
+    tables: dict[str, list[tuple]] = {}
+    for table in (
+        "messages",
+        "message_raw",
+        "message_locations",
+        "attachments",
+        "tickets",
+        "thread_refs",
+        "customers",
+        "events",
+    ):
+        columns = [
+            row[1]
+            for row in store.conn.execute(f"PRAGMA table_info({table})")
+            if row[1] not in clock and (table, row[1]) != ("customers", "created_at")
+        ]
+        rows = store.conn.execute(f"SELECT {', '.join(columns)} FROM {table}")
+        tables[table] = sorted(map(tuple, rows), key=repr)
+    found = store.conn.execute(
+        "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'order OR anoth*' ORDER BY rowid"
+    )
+    tables["search"] = [tuple(row) for row in found]
+    store.conn.execute("INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')")
+    return tables
+
+
+@settings(max_examples=50, deadline=None)
+@given(mailboxes(), st.integers(1, 6), st.integers(1, 3), st.booleans())
+def test_buffered_import_stores_exactly_what_one_by_one_writing_does(
+    mails, batch, rows_per_insert, seen
+):
+    items = [
+        IncomingMessage(raw=raw, source="test", folder="", uid=str(index), seen=seen)
+        for index, raw in enumerate(mails)
+    ]
+    buffered = Store.open(":memory:")
+    with (
+        patch.object(importer, "BATCH_SIZE", batch),
+        patch.object(ingest_module, "ROWS_PER_INSERT", rows_per_insert),
+    ):
+        result = import_messages(buffered, items, seller_emails=SELLER)
+    assert result.added + result.known + result.copies == len(items)
+    assert _snapshot(buffered) == _snapshot(_one_by_one(items, batch))
+
+
+def test_two_writers_in_turn_never_reuse_a_message_id(store):
+    """Message ids are given before the row is written (so held rows can be referred to); a
+    second writer in between (IMAP sync and the outbox share a store) must not be collided with."""
+    first, second = Ingest(store), Ingest(store)
+    for index, ingest in enumerate((first, second, first, second)):
+        raw = make_mail(message_id=f"<w{index}@x>", body=f"message {index}")
+        item = IncomingMessage(raw=raw, source="test", folder="", uid=str(index))
+        parsed = parse_message(raw)
+        with store.transaction():
+            ingest.begin_batch()
+            outcome = ingest.add(item, parsed, thread_hints(parsed, raw, SELLER))
+        assert outcome.message_id == index + 1
+    assert counts(store)[1] == 4
+
+
+def test_a_bulk_import_leaves_the_search_index_in_one_piece(store, tmp_path, monkeypatch):
+    """Typed prefixes read every index segment: a big import ends with one; a small one later
+    adds its own and leaves the rest as they are (merging 100k messages again would take ~1 s)."""
+    monkeypatch.setattr(importer, "COMPACT_MIN_ADDED", 10)
+    monkeypatch.setattr(importer, "BATCH_SIZE", 5)  # a commit, and so a segment, every 5
+
+    def segments() -> int:
+        query = "SELECT count(DISTINCT segid) FROM messages_fts_idx"
+        return store.conn.execute(query).fetchone()[0]
+
+    def found(query: str) -> int:
+        sql = "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ?"
+        return store.conn.execute(sql, (query,)).fetchone()[0]
+
+    mails = [
+        make_mail(message_id=f"<s{i}@x>", subject=f"Sipariş {i}", body=f"Kargo {i} nerede?")
+        for i in range(30)
+    ]
+    import_maildir(store, write_maildir(tmp_path / "Bulk", mails), seller_emails=SELLER)
+    assert segments() == 1
+    assert (found("kargo"), found("sip*"), found("si*"), found("nerede AND 7")) == (30, 30, 30, 1)
+
+    later = [make_mail(message_id=f"<l{i}@x>", body="Kargo geldi") for i in range(3)]
+    import_maildir(store, write_maildir(tmp_path / "Later", later), seller_emails=SELLER)
+    assert segments() == 2
+    assert (found("kargo"), found("geldi")) == (33, 3)

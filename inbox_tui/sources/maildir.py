@@ -68,8 +68,9 @@ class MaildirReader:
     def read(self, folder: str, uid: str, path: str) -> IncomingMessage:
         with open(path, "rb") as handle:
             raw = handle.read()
+            mtime = os.fstat(handle.fileno()).st_mtime  # the open file: no second path lookup
         flags = _flags(os.path.basename(path))
-        received = datetime.fromtimestamp(os.stat(path).st_mtime, UTC)
+        received = datetime.fromtimestamp(mtime, UTC)
         return IncomingMessage(
             raw=raw,
             source=self.source,
