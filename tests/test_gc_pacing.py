@@ -7,7 +7,7 @@ import weakref
 
 import pytest
 
-from inbox_tui.tui.gc_pacing import FULL_AFTER, HARD_LIMIT, GcPacer
+from inbox_tui.tui.gc_pacing import FULL_AFTER, HARD_LIMIT, START_AFTER, GcPacer
 
 
 class Cycle:
@@ -116,3 +116,24 @@ def test_stop_gives_collection_back() -> None:
     assert gc.get_threshold()[2] > before[2] and gc.get_freeze_count() > 0
     pacer.stop()
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_it_takes_over_a_second_after_start_at_a_quiet_moment_and_never_after_stop() -> None:
+    clock = Clock()
+    pacer = GcPacer(clock)
+    try:
+        clock.now += START_AFTER / 2
+        pacer.tick()
+        assert not pacer.active  # the first screen is still being drawn
+        clock.now += START_AFTER
+        pacer.key_pressed()
+        pacer.tick()
+        assert not pacer.active  # a key just came
+        clock.now += 1.0
+        pacer.tick()
+        assert pacer.active and gc.get_threshold()[2] > 1_000_000
+    finally:
+        pacer.stop()
+    clock.now += 10
+    pacer.tick()
+    assert not pacer.active and gc.get_freeze_count() == 0

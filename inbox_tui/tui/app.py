@@ -108,8 +108,7 @@ class InboxApp(App[None]):
         )
 
     def on_mount(self) -> None:
-        # collect garbage between keys, once the first screen is up (see gc_pacing)
-        self.call_after_refresh(self.gc_pacer.start)
+        # full garbage collections between keys, from a second after start (see gc_pacing)
         self.set_interval(GC_TICK, self.gc_pacer.tick)
         self.wake_snoozed()
         self.set_interval(WAKE_EVERY, self.wake_snoozed)

@@ -23,6 +23,8 @@ QUIET = 0.3  # seconds without a key before a full collection may run
 FULL_AFTER = 10  # young (generation 1) collections before a full one is due: Python's own
 HARD_LIMIT = 30  # young collections after which a full one runs even while keys come
 NEVER = 1 << 30  # a generation-2 threshold automatic collection never reaches
+START_AFTER = 1.0  # seconds after the app starts: the freeze (~40 ms) waits for the first
+# screen and a quiet moment, so neither the first paint nor the first key pays for it
 
 
 class GcPacer:
@@ -30,14 +32,16 @@ class GcPacer:
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
+        self.started_at = clock()
         self.last_key = 0.0
         self.active = False
+        self.stopped = False
         self.full_collections = 0
         self._thresholds = gc.get_threshold()
 
     def start(self) -> None:
-        """Take over full collections (once the first screen is drawn)."""
-        if self.active or not gc.isenabled():
+        """Take over full collections (`tick` calls it once the app has been up a second)."""
+        if self.active or self.stopped or not gc.isenabled():
             return
         gc.collect()
         gc.freeze()
@@ -48,6 +52,7 @@ class GcPacer:
 
     def stop(self) -> None:
         """Give them back to Python (the app is closing; tests run many apps in one process)."""
+        self.stopped = True
         if not self.active:
             return
         self.active = False
@@ -58,10 +63,13 @@ class GcPacer:
         self.last_key = self.clock()
 
     def tick(self) -> None:
+        now = self.clock()
+        quiet = now - self.last_key >= QUIET
         if not self.active:
+            if quiet and now - self.started_at >= START_AFTER:
+                self.start()
             return
         due = gc.get_count()[2]  # young collections since the last full one
-        quiet = self.clock() - self.last_key >= QUIET
         if (quiet and due >= FULL_AFTER) or due >= HARD_LIMIT:
             gc.collect()
             self.full_collections += 1
