@@ -23,8 +23,8 @@ QUIET = 0.3  # seconds without a key before a full collection may run
 FULL_AFTER = 10  # young (generation 1) collections before a full one is due: Python's own
 HARD_LIMIT = 30  # young collections after which a full one runs even while keys come
 NEVER = 1 << 30  # a generation-2 threshold automatic collection never reaches
-START_AFTER = 1.0  # seconds after the app starts: the freeze (~40 ms) waits for the first
-# screen and a quiet moment, so neither the first paint nor the first key pays for it
+START_AFTER = 1.0  # seconds after the app starts: the freeze (~40 ms, once) waits for the
+# first screen to be drawn, and for a quiet moment if one comes within another second
 
 
 class GcPacer:
@@ -66,7 +66,8 @@ class GcPacer:
         now = self.clock()
         quiet = now - self.last_key >= QUIET
         if not self.active:
-            if quiet and now - self.started_at >= START_AFTER:
+            up = now - self.started_at
+            if (quiet and up >= START_AFTER) or up >= 2 * START_AFTER:
                 self.start()
             return
         due = gc.get_count()[2]  # young collections since the last full one
