@@ -1,6 +1,6 @@
 """TUI speed at 100,000 tickets / 300,000 messages, headless.
 
-    .venv/bin/python benchmarks/tui.py [--keep DIR] [--size 160x48] [--rebuild]
+    .venv/bin/python benchmarks/tui.py [--keep DIR] [--size 160x48] [--rebuild] [--only views,jk]
 
 Builds (or reuses) a store of 100,000 tickets and 300,000 messages under `benchmarks/out/`
 by inserting rows straight into the real schema (`Store.open`; the FTS index is filled by its
@@ -359,8 +359,12 @@ def _stats(samples: list[float]) -> dict[str, float]:
 KEY_CHARS = {"enter": "\r", "escape": "\x1b", "slash": "/", "tab": "\t"}
 
 
-def measure(db: Path, size: tuple[int, int]) -> dict[str, object]:
-    """Run the app headless on `db` and time keys; returns the numbers (milliseconds)."""
+PARTS = ("jk", "views", "thread", "search", "bulk")
+
+
+def measure(db: Path, size: tuple[int, int], parts: tuple[str, ...] = PARTS) -> dict[str, object]:
+    """Run the app headless on `db` and time keys; returns the numbers (milliseconds).
+    `parts` picks what to time (all of PARTS by default; a subset for a quick look)."""
     from textual import events
 
     from inbox_tui.store import Store, actions
@@ -459,115 +463,122 @@ def measure(db: Path, size: tuple[int, int]) -> dict[str, object]:
             assert isinstance(main, MainScreen)
             tickets = main.ticket_list
 
-            # j/k: down 100 rows (the list scrolls), back up 100
-            results["jk"] = await keys(["j"] * 100 + ["k"] * 100)
+            if "jk" in parts:
+                # j/k: down 100 rows (the list scrolls), back up 100
+                results["jk"] = await keys(["j"] * 100 + ["k"] * 100)
 
-            # view switch: every view from every other (Due, All, Open, Pending, Snoozed, Closed)
-            order = ["2", "1", "3", "4", "5", "6"] * 6
-            results["view_switch"] = await keys(order)
-            results["view_counts"] = dict(main.counts)
+            if "views" in parts:
+                # view switch: every view from every other (Due, All, Open, Pending, Snoozed, Closed)
+                order = ["2", "1", "3", "4", "5", "6"] * 6
+                results["view_switch"] = await keys(order)
+                results["view_counts"] = dict(main.counts)
 
-            # open the 50-message thread (ticket 1, top of All) and go back
-            await key("2")
-            await key("g")
-            assert tickets.ticket is not None and tickets.ticket.id == 1, tickets.ticket
-            opened, back = [], []
-            for _ in range(20):
-                opened.append(await key("enter"))
-                assert isinstance(app.screen, ThreadScreen), app.screen
-                back.append(await key("escape"))
-            results["open_thread_50"] = {
-                "first_frame": _stats([t[0] for t in opened]),
-                "settled": _stats([t[1] for t in opened]),
-                "cpu": _stats([t[2] for t in opened]),
-                "back_settled": _stats([t[1] for t in back]),
-                "back_cpu": _stats([t[2] for t in back]),
-                "messages": tickets.ticket.message_count,
-            }
+            if "thread" in parts:
+                # open the 50-message thread (ticket 1, top of All) and go back
+                await key("2")
+                await key("g")
+                assert tickets.ticket is not None and tickets.ticket.id == 1, tickets.ticket
+                opened, back = [], []
+                for _ in range(20):
+                    opened.append(await key("enter"))
+                    assert isinstance(app.screen, ThreadScreen), app.screen
+                    back.append(await key("escape"))
+                results["open_thread_50"] = {
+                    "first_frame": _stats([t[0] for t in opened]),
+                    "settled": _stats([t[1] for t in opened]),
+                    "cpu": _stats([t[2] for t in opened]),
+                    "back_settled": _stats([t[1] for t in back]),
+                    "back_cpu": _stats([t[2] for t in back]),
+                    "messages": tickets.ticket.message_count,
+                }
 
-            # search as you type: each letter gets time for its (debounced) search to run
-            calls: list[tuple[float, float]] = []
-            original = main.run_search
+            if "search" in parts:
+                # search as you type: each letter gets time for its (debounced) search to run
+                calls: list[tuple[float, float]] = []
+                original = main.run_search
 
-            def run_search(text: str) -> bool:
-                started = time.perf_counter()
-                try:
-                    return original(text)
-                finally:
-                    calls.append((started, time.perf_counter()))
+                def run_search(text: str) -> bool:
+                    started = time.perf_counter()
+                    try:
+                        return original(text)
+                    finally:
+                        calls.append((started, time.perf_counter()))
 
-            main.run_search = run_search
-            echo, search, total, found = [], [], [], {}
-            prefixes: list[tuple[str, float]] = []
+                main.run_search = run_search
+                echo, search, total, found = [], [], [], {}
+                prefixes: list[tuple[str, float]] = []
 
-            for word in SEARCH_WORDS:
-                await key("slash")
-                for position, letter in enumerate(word):
-                    await settle()
-                    before, searches = len(frames.times), len(calls)
-                    started = send(letter)
-                    echo.append((await next_frame(before) - started) * 1000)
-                    deadline = time.perf_counter() + 10
-                    while len(calls) == searches and time.perf_counter() < deadline:
-                        await asyncio.sleep(0.005)
-                    began, ended = calls[-1]
-                    after = (
-                        next(i for i, t in enumerate(frames.times) if t >= ended)
-                        if (frames.times[-1] >= ended)
-                        else len(frames.times)
+                for word in SEARCH_WORDS:
+                    await key("slash")
+                    for position, letter in enumerate(word):
+                        await settle()
+                        before, searches = len(frames.times), len(calls)
+                        started = send(letter)
+                        echo.append((await next_frame(before) - started) * 1000)
+                        deadline = time.perf_counter() + 10
+                        while len(calls) == searches and time.perf_counter() < deadline:
+                            await asyncio.sleep(0.005)
+                        began, ended = calls[-1]
+                        after = (
+                            next(i for i, t in enumerate(frames.times) if t >= ended)
+                            if (frames.times[-1] >= ended)
+                            else len(frames.times)
+                        )
+                        shown = await next_frame(after)
+                        search.append((shown - began) * 1000)
+                        prefixes.append((word[: position + 1], round(search[-1], 1)))
+                        total.append((shown - started) * 1000)
+                    found[word] = main.found
+                    await key("escape")
+                main.run_search = original
+                results["search_as_you_type"] = {
+                    "words": SEARCH_WORDS,
+                    "found": found,
+                    "echo_first_frame": _stats(echo),
+                    "search_to_frame": _stats(search),
+                    "key_to_list_frame_incl_debounce": _stats(total),
+                    "debounce_ms": main_module.SEARCH_DELAY * 1000,
+                    "slowest_prefixes": sorted(prefixes, key=lambda p: -p[1])[:6],
+                }
+
+            if "bulk" in parts:
+                # bulk close of 1,000 selected open tickets (Open view), then undo: 3 rounds
+                await key("3")
+                ids = [
+                    row[0]
+                    for row in store.conn.execute(
+                        "SELECT id FROM tickets WHERE status = 'open'"
+                        " ORDER BY last_message_at DESC, id DESC LIMIT 1000"
                     )
-                    shown = await next_frame(after)
-                    search.append((shown - began) * 1000)
-                    prefixes.append((word[: position + 1], round(search[-1], 1)))
-                    total.append((shown - started) * 1000)
-                found[word] = main.found
-                await key("escape")
-            main.run_search = original
-            results["search_as_you_type"] = {
-                "words": SEARCH_WORDS,
-                "found": found,
-                "echo_first_frame": _stats(echo),
-                "search_to_frame": _stats(search),
-                "key_to_list_frame_incl_debounce": _stats(total),
-                "debounce_ms": main_module.SEARCH_DELAY * 1000,
-                "slowest_prefixes": sorted(prefixes, key=lambda p: -p[1])[:6],
-            }
-
-            # bulk close of 1,000 selected open tickets (Open view), then undo: 3 rounds
-            await key("3")
-            ids = [
-                row[0]
-                for row in store.conn.execute(
-                    "SELECT id FROM tickets WHERE status = 'open'"
-                    " ORDER BY last_message_at DESC, id DESC LIMIT 1000"
-                )
-            ]
-            main.reload = timed("reload", main.reload)
-            closes, undos = [], []
-            for _ in range(5):
-                tickets.selected = set(ids)  # the list's selection, as 1,000 presses of x leave it
-                for name in spent:
-                    spent[name].clear()
-                closes.append(await key("e"))
-                closed = store.conn.execute(
-                    f"SELECT count(*) FROM tickets WHERE status = 'closed' AND id IN"
-                    f" ({','.join(map(str, ids))})"
-                ).fetchone()[0]
-                assert closed == 1000, closed
-                close_parts = {name: round(sum(v), 1) for name, v in spent.items()}
-                app.clear_notifications()
-                undos.append(await key("u"))
-                app.clear_notifications()
-            results["bulk_close_1000"] = {
-                "settled": _stats([t[1] for t in closes]),
-                "first_frame": _stats([t[0] for t in closes]),
-                "rounds_settled": [round(t[1], 1) for t in closes],
-                "last_round_parts_ms": close_parts,
-            }
-            results["bulk_undo_1000"] = {
-                "settled": _stats([t[1] for t in undos]),
-                "rounds_settled": [round(t[1], 1) for t in undos],
-            }
+                ]
+                main.reload = timed("reload", main.reload)
+                closes, undos = [], []
+                for _ in range(5):
+                    tickets.selected = set(
+                        ids
+                    )  # the list's selection, as 1,000 presses of x leave it
+                    for name in spent:
+                        spent[name].clear()
+                    closes.append(await key("e"))
+                    closed = store.conn.execute(
+                        f"SELECT count(*) FROM tickets WHERE status = 'closed' AND id IN"
+                        f" ({','.join(map(str, ids))})"
+                    ).fetchone()[0]
+                    assert closed == 1000, closed
+                    close_parts = {name: round(sum(v), 1) for name, v in spent.items()}
+                    app.clear_notifications()
+                    undos.append(await key("u"))
+                    app.clear_notifications()
+                results["bulk_close_1000"] = {
+                    "settled": _stats([t[1] for t in closes]),
+                    "first_frame": _stats([t[0] for t in closes]),
+                    "rounds_settled": [round(t[1], 1) for t in closes],
+                    "last_round_parts_ms": close_parts,
+                }
+                results["bulk_undo_1000"] = {
+                    "settled": _stats([t[1] for t in undos]),
+                    "rounds_settled": [round(t[1], 1) for t in undos],
+                }
             await settle()
 
     asyncio.run(run())
@@ -611,12 +622,20 @@ def main() -> None:
     parser.add_argument("--size", default="160x48", help="terminal size, COLSxROWS")
     parser.add_argument("--rebuild", action="store_true", help="build the store even if kept")
     parser.add_argument("--paint-runs", type=int, default=5)
+    parser.add_argument(
+        "--only",
+        default=",".join(("paint", *PARTS)),
+        help="what to time, comma-separated: paint, " + ", ".join(PARTS) + " (default: all)",
+    )
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args()
     size = tuple(int(n) for n in args.size.lower().split("x"))
+    only = tuple(part.strip() for part in args.only.split(",") if part.strip())
+    if unknown := set(only) - {"paint", *PARTS}:
+        parser.error(f"--only: unknown part(s) {', '.join(sorted(unknown))}")
 
     if args.measure:
-        print(json.dumps(measure(args.measure, size)))
+        print(json.dumps(measure(args.measure, size, tuple(p for p in only if p in PARTS))))
         return
 
     args.keep.mkdir(parents=True, exist_ok=True)
@@ -631,9 +650,10 @@ def main() -> None:
         Path(str(run_db) + suffix).unlink(missing_ok=True)
     shutil.copyfile(db, run_db)
     try:
-        paint = first_paint(run_db, size, args.paint_runs)
+        paint = first_paint(run_db, size, args.paint_runs) if "paint" in only else {}
         out = subprocess.run(
-            [sys.executable, __file__, "--measure", str(run_db), "--size", args.size],
+            [sys.executable, __file__, "--measure", str(run_db), "--size", args.size]
+            + ["--only", args.only],
             capture_output=True,
             text=True,
             cwd=ROOT,
