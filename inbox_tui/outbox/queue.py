@@ -246,10 +246,9 @@ def resend(store: Store, outbox_id: int) -> Resent:
 
 
 def resend_newest_failed(store: Store, ticket_id: int) -> Resent:
-    """Resend the ticket's newest failed reply (the TUI's `R`; older ones wait for the next
-    press). Refused when a newer reply of the ticket was queued or sent after it: the seller
-    has answered again, and resending the old one would answer twice (`inbox-tui send
-    --resend N` still can, on purpose)."""
+    """Resend the ticket's newest failed reply (the TUI's `R`). Refused when a newer reply of
+    the ticket was queued or sent after it: the seller has answered again, and resending the
+    old one would answer twice (`inbox-tui send --resend N` still can, on purpose)."""
     failed, newer = newest_failed(store, ticket_id)
     if failed is None:
         raise ReplyRefused(f"ticket {ticket_id} has no failed reply to resend")

@@ -59,7 +59,7 @@ class OutboxReport:
     def text(self) -> Content:
         """ "outbox 0"; or "outbox: 2 queued · 1 failed", "sending…", and "offline: replies
         wait in the outbox" when the last send found no network. Failed replies are in the
-        error colour: they wait for the seller (`R` in the ticket's thread)."""
+        error colour: they wait for the seller (`R` on the ticket, in the list or its thread)."""
         waiting = {k: self.counts.get(k, 0) for k in ("queued", "sending", "failed")}
         pieces = [
             (f"{n} {state}", ERROR if state == "failed" else STRONG)
