@@ -128,6 +128,24 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    def defer_checkpoints(self, deferred: bool = True) -> None:
+        """Stop (or restart) this connection's own WAL checkpoints. SQLite copies the log back
+        into the database in whichever commit takes it past 1,000 pages: ~300 ms inside a
+        bulk action of the TUI's (measured: the first undo of a 1,000-ticket close, 450-500 ms
+        instead of 190). The TUI defers them to `checkpoint`, run in a worker thread."""
+        self.conn.execute(f"PRAGMA wal_autocheckpoint = {0 if deferred else 1000}")
+
+
+def checkpoint(path: Path) -> None:
+    """Copy the WAL back into the database file from a connection of its own (for a worker
+    thread: sqlite3 lets other threads run while it works). PASSIVE: it neither waits for
+    nor blocks readers and writers; what it cannot copy now waits for the next call."""
+    conn = sqlite3.connect(str(path), timeout=30)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    finally:
+        conn.close()
+
 
 def _split_script(script: str) -> list[str]:
     """Split a migration into statements (executescript would COMMIT our transaction)."""

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from inbox_tui.config import Config
 from inbox_tui.outbox.queue import ReplyRefused, resend_newest_failed
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
-from inbox_tui.store.db import Store
+from inbox_tui.store.db import Store, checkpoint
 from inbox_tui.store.outbox import outbox_counts
 from inbox_tui.templates import Template, TemplateError, load_library, shipped_templates
 from inbox_tui.tui.commands import KeymapCommands
@@ -33,6 +33,7 @@ WAKE_EVERY = 60.0  # seconds between looks for snoozed tickets whose time has co
 STATUS_EVERY = 30.0  # seconds between redraws of the status line ("synced 3m ago")
 SEND_EVERY = 60.0  # seconds between looks for queued replies whose (re)try time has come
 GC_TICK = 0.1  # seconds between looks for a quiet moment to collect garbage (gc_pacing)
+CHECKPOINT_EVERY = 5.0  # seconds between WAL checkpoints, in a worker thread (not in a key)
 IDLE_FOLDERS = 3  # folders per IMAP source watched with IDLE (one connection each)
 
 
@@ -110,6 +111,9 @@ class InboxApp(App[None]):
     def on_mount(self) -> None:
         # full garbage collections between keys, from a second after start (see gc_pacing)
         self.set_interval(GC_TICK, self.gc_pacer.tick)
+        if self.store.path is not None:  # the log goes back into the file from a worker
+            self.store.defer_checkpoints()
+            self.set_interval(CHECKPOINT_EVERY, self._checkpoint)
         self.wake_snoozed()
         self.set_interval(WAKE_EVERY, self.wake_snoozed)
         self.set_interval(STATUS_EVERY, self._show_status)
@@ -198,6 +202,14 @@ class InboxApp(App[None]):
     def on_unmount(self) -> None:
         self._stop_watching.set()  # the watchers notice within a second and log out
         self.gc_pacer.stop()
+        if self.store.path is not None:
+            self.store.defer_checkpoints(False)
+
+    @work(thread=True, group="checkpoint", exclusive=True, exit_on_error=False)
+    def _checkpoint(self) -> None:
+        """The WAL back into the database file, beside the UI (see Store.defer_checkpoints)."""
+        if self.store.path is not None:
+            checkpoint(self.store.path)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
