@@ -210,7 +210,7 @@ def _import(state: Context, kind: str, path: Path) -> None:
         store.close()
     click.echo(f"{path}: {result.summary()}")
     for problem in result.problems[:20]:
-        click.echo(f"  could not read {problem}", err=True)
+        click.echo(f"  not stored: {problem}", err=True)
     if result.failed:
         sys.exit(1)
 

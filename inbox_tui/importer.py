@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from inbox_tui.mail.parse import parse_message
 from inbox_tui.mail.threading import thread_hints
+from inbox_tui.sanitize import clean_line, escape_undecodable
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.sources.base import IncomingMessage
 from inbox_tui.sources.maildir import MaildirReader, NotAMailbox
 from inbox_tui.sources.mbox import MboxReader
 from inbox_tui.store.db import Store
+from inbox_tui.store.failed import store_alone
 from inbox_tui.store.ingest import (
     Ingest,
     compact_search_index,
@@ -39,7 +43,7 @@ class ImportResult:
     known: int = 0  # the same bytes were already stored (found again: nothing added)
     copies: int = 0  # another copy of a stored message (same Message-ID and content)
     unreadable: int = 0  # stored, but flagged with a parse error
-    failed: int = 0  # could not be read from the mailbox at all (listed in problems)
+    failed: int = 0  # could not be read or stored (listed in problems; tried again next time)
     tickets_created: int = 0
     merged: int = 0
     seconds: float = 0.0
@@ -55,8 +59,19 @@ class ImportResult:
         if self.unreadable:
             parts.append(f"{self.unreadable} stored with parse errors")
         if self.failed:
-            parts.append(f"{self.failed} could not be read")
+            parts.append(f"{self.failed} not stored (tried again at the next import)")
         return ", ".join(parts) + f" ({self.seconds:.1f}s, {rate:,.0f} msg/s)"
+
+    def add(self, other: ImportResult) -> None:
+        """Count in a batch's tally (its time and total are counted by the caller)."""
+        self.added += other.added
+        self.known += other.known
+        self.copies += other.copies
+        self.unreadable += other.unreadable
+        self.failed += other.failed
+        self.tickets_created += other.tickets_created
+        self.merged += other.merged
+        self.problems += other.problems
 
 
 def import_messages(
@@ -73,6 +88,8 @@ def import_messages(
     After each batch the touched tickets' due times are recomputed with `sla` (default: the
     default policy) and, if it says so, snoozed tickets the customer wrote to are woken. An
     import that made a good part of the store (COMPACT_SHARE) ends by compacting the search index.
+    A message that cannot be stored is counted in `failed` and left out; the rest of its batch is
+    stored (it has no location, so the next import tries it again).
     """
     result = result or ImportResult()
     sla = sla or DEFAULT_POLICY
@@ -85,25 +102,7 @@ def import_messages(
         batch = [item for _, item in zip(range(BATCH_SIZE), iterator, strict=False)]
         if not batch:
             break
-        with store.transaction():
-            ingest.begin_batch()
-            for item in batch:
-                digest = raw_digest(item.raw)
-                if ingest.record_if_known(item, digest):
-                    result.known += 1
-                    continue
-                parsed = parse_message(item.raw)
-                outcome = ingest.add(
-                    item, parsed, thread_hints(parsed, item.raw, seller), digest=digest
-                )
-                if outcome.status == "copy":
-                    result.copies += 1
-                    continue
-                result.added += 1
-                result.tickets_created += int(outcome.ticket_created)
-                result.merged += outcome.merged
-                result.unreadable += int(parsed.parse_error is not None)
-            ingest.flush()
+        result.add(_store_batch(store, ingest, batch, seller))
         ingest.settle(sla)
         if progress:
             progress(len(batch))
@@ -112,6 +111,68 @@ def import_messages(
         compact_search_index(store)
     result.seconds += time.perf_counter() - started
     return result
+
+
+def _store_batch(
+    store: Store, ingest: Ingest, batch: list[IncomingMessage], seller: frozenset[str]
+) -> ImportResult:
+    """One batch in one transaction, written a few INSERTs at a time. When a message breaks it
+    (the whole batch is rolled back), the batch is stored again one message at a time, each in
+    a savepoint: the one that fails is left out alone. Only this slow path pays for savepoints."""
+    tally = ImportResult()
+    try:
+        with store.transaction():
+            ingest.begin_batch()
+            for item in batch:
+                _store_message(ingest, item, seller, tally)
+            ingest.flush()
+        return tally
+    except sqlite3.OperationalError:
+        raise  # the store's own trouble (locked, full, I/O): nothing of this batch is kept
+    except Exception:
+        pass
+    tally = ImportResult()
+    with store.transaction():
+        ingest.begin_batch()
+        for item in batch:
+            work = partial(_store_one, ingest, item, seller, tally)
+            _, reason = store_alone(store, ingest, work)
+            if reason is not None:
+                tally.failed += 1
+                tally.problems.append(f"{_where(item)}: {reason}")
+    return tally
+
+
+def _store_one(
+    ingest: Ingest, item: IncomingMessage, seller: frozenset[str], tally: ImportResult
+) -> None:
+    counts = ImportResult()  # added to the tally only once the message is written
+    _store_message(ingest, item, seller, counts)
+    ingest.flush()
+    tally.add(counts)
+
+
+def _store_message(
+    ingest: Ingest, item: IncomingMessage, seller: frozenset[str], tally: ImportResult
+) -> None:
+    digest = raw_digest(item.raw)
+    if ingest.record_if_known(item, digest):
+        tally.known += 1
+        return
+    parsed = parse_message(item.raw)
+    outcome = ingest.add(item, parsed, thread_hints(parsed, item.raw, seller), digest=digest)
+    if outcome.status == "copy":
+        tally.copies += 1
+        return
+    tally.added += 1
+    tally.tickets_created += int(outcome.ticket_created)
+    tally.merged += outcome.merged
+    tally.unreadable += int(parsed.parse_error is not None)
+
+
+def _where(item: IncomingMessage) -> str:
+    """A message of a mailbox in a problem line: Maildir folder and file key, mbox digest."""
+    return f"{item.folder}/{item.uid}" if item.folder else item.uid
 
 
 def import_maildir(
@@ -144,7 +205,8 @@ def import_maildir(
                     yield reader.read(folder, uid, file)
                 except OSError as exc:
                     result.failed += 1
-                    result.problems.append(f"{file}: {exc.strerror or exc}")
+                    name = clean_line(escape_undecodable(file))  # a name is hostile text too
+                    result.problems.append(f"{name}: {exc.strerror or exc}")
                     if progress:
                         progress(1)
 
@@ -179,7 +241,8 @@ def import_mbox(
         result=result,
         sla=sla,
     )
-    skipped = total - (imported.added + imported.copies + imported.known - before)
+    handled = imported.added + imported.copies + imported.known - before + imported.failed
+    skipped = total - handled
     imported.known += skipped
     if progress and skipped:
         progress(skipped)

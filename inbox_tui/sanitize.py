@@ -4,6 +4,8 @@ Mail content is attacker-controlled. Everything that comes from a message (subje
 addresses, bodies, filenames) passes through here once, where it enters the store, so the UI
 only ever sees plain text: no ESC/CSI/OSC/DCS sequences, no C0/C1 controls, no bidi overrides.
 Newlines and tabs survive in bodies; one-line fields fold all whitespace to single spaces.
+Lone surrogates (a str that stands for no Unicode text) never get through: SQLite and the
+terminal can take only real text.
 """
 
 from __future__ import annotations
@@ -30,10 +32,15 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # text (Trojan Source), plus the BOM and the interlinear annotation characters.
 _INVISIBLE = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff\ufff9-\ufffb]")
 
+# Lone surrogates: undecodable bytes some decoders hand on (utf-7, unicode_escape, a JSON
+# "\\ud800"); UTF-8 cannot encode them, so SQLite refuses the whole row.
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
 # Anything the patterns above could touch, or a CR (TAB and LF are fine): most text has none
 # of it, and one search is far cheaper than the substitutions.
 _SUSPECT = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff\ufff9-\ufffb]"
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff\ufff9-\ufffb"
+    r"\ud800-\udfff]"
 )
 
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -49,7 +56,20 @@ def clean_text(value: str | None) -> str:
     value = _ESCAPE_SEQUENCES.sub("", value)
     value = _CONTROLS.sub("", value)
     value = _INVISIBLE.sub("", value)
-    return value
+    return _SURROGATES.sub("\ufffd", value)
+
+
+def escape_undecodable(value: str) -> str:
+    """Text for a str that may carry undecodable bytes as surrogates (a header the email
+    parser read, a file name from the OS): UTF-8 where the bytes are UTF-8, `\\xNN` for each
+    byte that is not. Stable (the same bytes always give the same text), so an id made of
+    such bytes still matches itself: a reply's In-Reply-To finds its parent."""
+    if value.isascii():
+        return value
+    try:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte (from JSON, utf-7)
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def clean_body(value: str | None) -> str:

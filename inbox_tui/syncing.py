@@ -67,7 +67,7 @@ def sync_one(
     outcome.problems.extend(result.problems)
     outcome.new = result.added
     if result.failed:
-        outcome.failed = f"{result.failed} messages could not be read"
+        outcome.failed = f"{result.failed} messages not stored yet (tried again at each sync)"
     return outcome
 
 
@@ -106,8 +106,18 @@ def _add_folders(outcome: SourceOutcome, name: str, results: list[Any]) -> Sourc
         outcome.problems.extend(result.problems)
         outcome.new += result.new
         if result.failed or result.errors:
-            outcome.failed = outcome.failed or result.failed or f"{result.errors} errors"
+            outcome.failed = outcome.failed or result.failed or _errors(result)
     return outcome
+
+
+def _errors(result: Any) -> str:
+    """What the status line says of a source whose messages failed: those not stored (yet)
+    first, since they wait for the next sync and the seller should know they exist."""
+    errors, unstored = result.errors, result.unstored
+    if not unstored:
+        return f"{errors} errors"
+    text = f"{unstored} {'message' if unstored == 1 else 'messages'} not stored yet (tried again at each sync)"
+    return text if errors == unstored else f"{text}, {errors - unstored} other errors"
 
 
 def sync_all(

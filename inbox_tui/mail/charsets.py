@@ -77,7 +77,11 @@ def decode_raw(value: str, hint: str | None) -> str:
     """A header string whose 8-bit bytes arrived undeclared (surrogate-escaped by the parser)."""
     if value.isascii():
         return value
-    return decode_bytes(value.encode("utf-8", "surrogateescape"), None, hint)
+    try:
+        data = value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte: sanitize.py replaces it
+        return value
+    return decode_bytes(data, None, hint)
 
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]{1,75})\?([QqBb])\?([^?]*)\?=")

@@ -9,7 +9,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 
 from inbox_tui.mail.charsets import decode_header, decode_raw
 from inbox_tui.mail.message import Address
-from inbox_tui.sanitize import clean_line
+from inbox_tui.sanitize import clean_line, escape_undecodable
 
 _MAX_ID_LENGTH = 998
 _OLDEST_DATE = datetime(1990, 1, 1, tzinfo=UTC)
@@ -104,7 +104,11 @@ _BRACKETED = re.compile(r"<([^<>]*)>")
 
 
 def message_ids(value: str) -> list[str]:
-    """Message-IDs in a header, without <>, comments or junk tokens; order kept, no repeats."""
+    """Message-IDs in a header, without <>, comments or junk tokens; order kept, no repeats.
+
+    8-bit bytes (the header arrives surrogate-escaped) are read as UTF-8, else kept as `\\xNN`:
+    never by the message's charset, so the same bytes in a reply give the same id."""
+    value = escape_undecodable(value)
     for _ in range(4):  # comments nest; "(Jane's message of <id@x>)" must not count
         value, found = _COMMENT.subn(" ", value)
         if not found:

@@ -5,8 +5,10 @@ list conversations whose latest message is at or after the stored cursor (newest
 page), and fetch only those whose latest message is not stored yet, a few at a time (bounded
 by `concurrency`, never faster than `max_per_second`). Fetched conversations are stored oldest
 first, 50 to a transaction, and the cursor moves to the newest stored one's latest message in
-the same transaction, so a crash or a failure resumes where it stopped.
-With nothing new, a sync costs one request per conversation type.
+the same transaction, so a crash or a failure resumes where it stopped. A message that cannot be
+stored is recorded in failed_messages in that transaction, and its conversation is read again
+(from the top) at every sync until it is stored. With nothing new, a sync costs one request per
+conversation type.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import httpx
@@ -27,6 +30,7 @@ from inbox_tui.mail.threading import thread_hints
 from inbox_tui.marketplaces.ebay import (
     MESSAGE_API,
     PAGE,
+    all_messages,
     conversation_messages,
     ebay_client,
     seller_username,
@@ -52,8 +56,9 @@ from inbox_tui.store.ebay import (
     save_list_cursor,
     save_pushed_event,
 )
+from inbox_tui.store.failed import failed_folders, forget_failures, record_failure, store_alone
 from inbox_tui.store.ingest import Ingest, raw_digest
-from inbox_tui.store.sync import last_event_id, savepoint
+from inbox_tui.store.sync import last_event_id
 
 Progress = Callable[[str, int, int | None], None]  # (conversation type, done, total or None)
 
@@ -68,6 +73,7 @@ class TypeResult:
     new: int = 0
     changed: int = 0
     errors: int = 0
+    unstored: int = 0  # messages that failed to store: remembered, read again next sync
     pushed: int = 0
     conversations: int = 0  # fetched because something was new
     seconds: float = 0.0
@@ -78,6 +84,8 @@ class TypeResult:
         if self.failed:
             return f"{self.conversation_type}: failed: {self.failed}"
         extra = f", {self.pushed} sent to eBay" if self.pushed else ""
+        if self.unstored:
+            extra += f", {self.unstored} not stored (tried again at the next sync)"
         return (
             f"{self.conversation_type}: {self.new} new, {self.changed} changed,"
             f" {self.errors} errors{extra} ({self.seconds:.1f}s)"
@@ -112,6 +120,7 @@ class EbaySync:
         self.seller = seller_username(store, config, client)
         self.seller_emails = seller_emails | {member_address(self.seller)}
         self.ingest = Ingest(store)
+        self.failed: dict[str, set[str]] = {}  # conversation id -> messageIds not stored yet
 
     # -- local read changes out ----------------------------------------------------------
     def push_read_state(self, results: dict[str, TypeResult]) -> None:
@@ -157,6 +166,12 @@ class EbaySync:
     def _run(self, kind: str, result: TypeResult) -> None:
         since = list_cursor(self.store, self.source, kind)
         listed = self._list(kind, since)
+        self.failed = failed_folders(self.store, self.source)
+        retry = {
+            conversation_id
+            for conversation_id in self.failed
+            if conversation_type(self.store, self.source, conversation_id) == kind
+        }
         todo: list[dict[str, Any]] = []
         newest = since
         for summary in listed:
@@ -165,12 +180,16 @@ class EbaySync:
             if isinstance(stamp, str) and _later(stamp, newest):
                 newest = stamp
             conversation_id = str(summary["conversationId"])
-            if latest.get("messageId") and is_known(
-                self.store, self.source, conversation_id, str(latest["messageId"])
+            retry.discard(conversation_id)
+            if (
+                conversation_id not in self.failed
+                and latest.get("messageId")
+                and is_known(self.store, self.source, conversation_id, str(latest["messageId"]))
             ):
                 result.changed += self._unread_count(conversation_id, summary)
             else:
                 todo.append(summary)
+        todo += ({"conversationId": conversation_id} for conversation_id in sorted(retry))
         todo.sort(key=lambda s: _time_key((s.get("latestMessage") or {}).get("createdDate")))
         result.conversations = len(todo)
         clean = self._fetch_all(kind, todo, result)
@@ -286,11 +305,17 @@ class EbaySync:
         conversation_id = str(summary["conversationId"])
         known = known_messages(self.store, self.source, conversation_id)  # main thread: SQLite
         fetched = _Fetched(summary, known)
-        return fetched, pool.submit(self._messages, kind, conversation_id, known)
+        everything = conversation_id in self.failed  # an older message waits: read them all
+        return fetched, pool.submit(self._messages, kind, conversation_id, known, everything)
 
-    def _messages(self, kind: str, conversation_id: str, known: set[str]) -> list[dict[str, Any]]:
+    def _messages(
+        self, kind: str, conversation_id: str, known: set[str], everything: bool = False
+    ) -> list[dict[str, Any]]:
         """The messages worth reading: from the page holding the last stored one when eBay
-        lists oldest first (as it does), else every page until a stored message shows up."""
+        lists oldest first (as it does), else every page until a stored message shows up;
+        `everything`: every page."""
+        if everything:
+            return all_messages(self.client, conversation_id, kind)
         start = max(len(known) - 1, 0)  # a page that starts with the last stored message
         messages, total = conversation_messages(self.client, conversation_id, kind, offset=start)
         if start and not (
@@ -320,19 +345,25 @@ class EbaySync:
         )
         read: dict[str, bool] = {}
         remember_conversation(self.store, self.source, conversation_id, kind)
+        waiting = self.failed.pop(conversation_id, set())
         for message in messages:
             uid = str(message["messageId"])
             if uid in fetched.known:
                 if isinstance(message.get("readStatus"), bool):
                     read[uid] = message["readStatus"]
                 continue
-            try:
-                with savepoint(self.store):
-                    if self._store_message(conversation, message):
-                        result.new += 1
-            except Exception as exc:  # one broken message never stops a conversation
-                result.errors += 1
-                result.problems.append(f"message {uid}: {type(exc).__name__}: {exc}"[:300])
+            work = partial(self._store_message, conversation, message)
+            added, reason = store_alone(self.store, self.ingest, work)
+            if reason is None:  # stored (or known by its bytes): nothing left to try
+                result.new += int(bool(added))
+                continue
+            waiting.discard(uid)
+            record_failure(self.store, self.source, conversation_id, uid, reason)
+            result.errors += 1
+            result.unstored += 1
+            result.problems.append(clean_line(f"message {uid}: {reason}"))  # eBay's id too
+        # the rest of `waiting` is stored now, or no longer on eBay
+        forget_failures(self.store, self.source, conversation_id, waiting)
         result.changed += apply_read_state(self.store, self.source, conversation_id, read)
         if kind == "FROM_MEMBERS":
             self._remember_buyers(messages)

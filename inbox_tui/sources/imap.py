@@ -3,7 +3,8 @@
 Per folder: EXAMINE (read-only, so nothing is marked read), compare UIDVALIDITY/UIDNEXT/
 HIGHESTMODSEQ with the stored state, fetch new UIDs in size-bounded batches of BODY.PEEK[] +
 FLAGS through the same parse → thread → ingest path as import, and advance the folder's state
-in the same transaction as each batch. Then flag changes (CONDSTORE CHANGEDSINCE when offered,
+in the same transaction as each batch (with the UIDs of messages that could not be stored, which
+every sync fetches again until they are). Then flag changes (CONDSTORE CHANGEDSINCE when offered,
 else FLAGS of every known UID) and expunges (the server's UID set against the stored one).
 """
 
@@ -14,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from imapclient import IMAPClient
@@ -27,6 +29,7 @@ from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.sources.base import IncomingMessage
 from inbox_tui.sources.imap_parallel import (
     FETCH_ITEMS,
+    NO_BODY,
     PARALLEL_FROM,
     Prepared,
     fetch_in_workers,
@@ -44,6 +47,7 @@ from inbox_tui.sources.imap_session import (
     uid_set,
 )
 from inbox_tui.store.db import Store
+from inbox_tui.store.failed import failed_uids, forget_failures, record_failure, store_alone
 from inbox_tui.store.ingest import Ingest, raw_digest
 from inbox_tui.store.sync import (
     FlagChange,
@@ -59,7 +63,6 @@ from inbox_tui.store.sync import (
     new_mail_flags_to_push,
     record_pushed,
     save_folder_state,
-    savepoint,
     seen_to_push,
     ticket_flags_to_push,
 )
@@ -77,6 +80,7 @@ class FolderResult:
     changed: int = 0
     gone: int = 0
     errors: int = 0
+    unstored: int = 0  # messages that failed to store: remembered, fetched again next sync
     reconnects: int = 0  # the connection dropped and the folder was resumed
     pushed: int = 0  # local changes sent to the server
     seconds: float = 0.0
@@ -87,6 +91,8 @@ class FolderResult:
         if self.failed:
             return f"{self.folder}: failed: {self.failed}"
         extra = f", {self.pushed} sent to the server" if self.pushed else ""
+        if self.unstored:
+            extra += f", {self.unstored} not stored (tried again at the next sync)"
         if self.reconnects:
             extra += f", reconnected {self.reconnects}x"
         return (
@@ -126,6 +132,7 @@ class FolderSync:
         self.condstore = client.has_capability("CONDSTORE")
         self.result = result or FolderResult(folder)  # carried over when retrying
         self.ingest = Ingest(store)
+        self.retry: set[int] = set()  # UIDs that failed to store in an earlier sync
 
     def run(self) -> FolderResult:
         started = time.perf_counter()
@@ -137,6 +144,7 @@ class FolderSync:
 
     def _run(self) -> None:
         state = folder_state(self.store, self.source, self.folder)
+        self.retry = {int(uid) for uid in failed_uids(self.store, self.source, self.folder)}
         pushed = last_event_id(self.store)  # local changes up to here go out in this sync
         push: dict[int, bool] = {}
         flag_changes: list[FlagChange] = []
@@ -155,12 +163,12 @@ class FolderSync:
             # Local changes not pushed yet stay local (their UIDs mean nothing any more).
             with self.store.transaction():
                 forget_folder(self.store, self.source, self.folder)
-            state, push, flag_changes = None, {}, []
+            state, push, flag_changes, self.retry = None, {}, [], set()
         if push or flag_changes:
             # Before pulling: for the same flag, the seller's newer intent wins (docs/imap.md).
             self._push_seen(push)
             self._push_flags(flag_changes)
-        elif state is not None and self._unchanged(state, uidnext, modseq):
+        elif state is not None and not self.retry and self._unchanged(state, uidnext, modseq):
             if pushed != state.pushed_event:
                 with self.store.transaction():
                     save_folder_state(
@@ -170,7 +178,7 @@ class FolderSync:
             return  # one round-trip: nothing new, nothing changed, nothing expunged
         highest = state.highest_uid if state else 0
         current = FolderState(uidvalidity, highest, state.highest_modseq if state else None, pushed)
-        if uidnext is None or int(uidnext) > highest + 1:
+        if uidnext is None or int(uidnext) > highest + 1 or self.retry:
             current = self._fetch_new(current)
             tagged = new_mail_flags_to_push(self.store, self.source, self.folder, highest)
             if tagged:  # new mail in tagged or flagged tickets: give it their keywords
@@ -220,12 +228,21 @@ class FolderSync:
         )
 
     def _fetch_new(self, state: FolderState) -> FolderState:
-        sizes = uid_fetch(self.client, f"{state.highest_uid + 1}:*", ["RFC822.SIZE"])
+        """New mail, and the messages earlier syncs could not store (first: lower UIDs)."""
+        wanted = f"{state.highest_uid + 1}:*"
+        if self.retry:
+            wanted = f"{uid_set(sorted(self.retry))},{wanted}"
+        sizes = uid_fetch(self.client, wanted, ["RFC822.SIZE"])
         todo = sorted(
             (uid, int(data.get(b"RFC822.SIZE", 0)))
             for uid, data in sizes.items()
-            if uid > state.highest_uid
+            if uid > state.highest_uid or uid in self.retry
         )
+        expunged = self.retry.difference(uid for uid, _ in todo)
+        if expunged:  # nothing left to store
+            with self.store.transaction():
+                forget_failures(self.store, self.source, self.folder, map(str, expunged))
+            self.retry -= expunged
         done = 0
         if self.progress:
             self.progress(self.folder, 0, len(todo))
@@ -255,35 +272,52 @@ class FolderSync:
             yield (
                 batch,
                 [
-                    Prepared(uid, data, None, None)
+                    Prepared(uid, data, None, None, None if b"BODY[]" in data else NO_BODY)
                     for uid in batch
-                    if (data := fetched.get(uid)) is not None and b"BODY[]" in data
+                    if (data := fetched.get(uid)) is not None
                 ],
             )  # a UID missing here was expunged between listing and fetching
 
     def _store_batch(
         self, state: FolderState, uids: list[int], prepared: list[Prepared]
     ) -> FolderState:
+        """One batch and the folder's position past it, in one transaction. A message that
+        fails is undone alone and recorded in failed_messages (tried again at every sync):
+        the position never passes a message that is neither stored nor recorded."""
+        failed: set[int] = set()
         with self.store.transaction():
             self.ingest.begin_batch()
             flags: dict[int, ServerFlags] = {}
             for item in prepared:
-                uid = item.uid
-                try:
-                    if item.problem:
-                        raise ValueError(item.problem)
-                    with savepoint(self.store):
-                        flags[uid] = self._store_message(item)
-                except Exception as exc:  # one broken message never stops a folder
-                    self.result.errors += 1
-                    self.result.problems.append(f"UID {uid}: {type(exc).__name__}: {exc}"[:300])
+                reason = item.problem
+                if reason is None:
+                    stored, reason = store_alone(
+                        self.store, self.ingest, partial(self._store_message, item)
+                    )
+                    if stored is not None:
+                        flags[item.uid] = stored
+                        continue
+                failed.add(item.uid)
+                self._remember_failure(item.uid, reason or "unknown error")
+            settled = [uid for uid in uids if uid in self.retry and uid not in failed]
+            forget_failures(self.store, self.source, self.folder, map(str, settled))
             apply_server_flags(self.store, self.source, self.folder, flags)
             state = FolderState(
-                state.uidvalidity, max(uids), state.highest_modseq, state.pushed_event
+                state.uidvalidity,
+                max(state.highest_uid, *uids),
+                state.highest_modseq,
+                state.pushed_event,
             )
             save_folder_state(self.store, self.source, self.folder, state)
+        self.retry -= set(settled)
         self.ingest.settle(self.sla)
         return state
+
+    def _remember_failure(self, uid: int, reason: str) -> None:
+        record_failure(self.store, self.source, self.folder, str(uid), reason)
+        self.result.errors += 1
+        self.result.unstored += 1
+        self.result.problems.append(f"UID {uid}: {reason}")
 
     def _store_message(self, prepared: Prepared) -> ServerFlags:
         uid, data = prepared.uid, prepared.data

@@ -28,10 +28,12 @@ from inbox_tui.mail.message import ParsedMessage
 from inbox_tui.mail.parse import parse_message
 from inbox_tui.mail.threading import ThreadHints, thread_hints
 from inbox_tui.sources.imap_session import connect, error_text, uid_fetch, uid_set
+from inbox_tui.store.failed import failure_text
 
 PARALLEL_FROM = 3000  # new messages in a folder; below this one connection is quicker
 MAX_WORKERS = 4
 FETCH_ITEMS = ["BODY.PEEK[]", "FLAGS", "INTERNALDATE"]
+NO_BODY = "the server sent no message body"  # a message it lists but cannot read
 
 
 def worker_count() -> int:
@@ -84,15 +86,18 @@ def _fetch_and_parse(uids: list[int]) -> list[Prepared] | str:
     prepared: list[Prepared] = []
     for uid in uids:
         data = fetched.get(uid)
-        if data is None or b"BODY[]" not in data:
+        if data is None:
             continue  # expunged between listing and fetching
+        if b"BODY[]" not in data:
+            prepared.append(Prepared(uid, data, None, None, NO_BODY))
+            continue
         raw = bytes(data[b"BODY[]"])
         data[b"BODY[]"] = raw
         try:
             parsed = parse_message(raw)
             prepared.append(Prepared(uid, data, parsed, thread_hints(parsed, raw, _seller)))
         except Exception as exc:  # one broken message never stops a folder
-            prepared.append(Prepared(uid, data, None, None, f"{type(exc).__name__}: {exc}"))
+            prepared.append(Prepared(uid, data, None, None, failure_text(exc)))
     return prepared
 
 

@@ -1,4 +1,8 @@
-"""Reading a Maildir (and its Maildir++ subfolders) without touching it."""
+"""Reading a Maildir (and its Maildir++ subfolders) without touching it.
+
+File and folder names are bytes to the OS; what goes into the store (the folder, the file's
+key as uid) is text: UTF-8 names as they are, other bytes as `\\xNN` (sanitize.py).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from inbox_tui.sanitize import escape_undecodable
 from inbox_tui.sources.base import IncomingMessage
 
 
@@ -38,7 +43,8 @@ class MaildirReader:
             raise NotAMailbox(f"{path}: no such folder (give the path of a Maildir)")
         if not ((self.path / "cur").is_dir() and (self.path / "new").is_dir()):
             raise NotAMailbox(f"{path}: not a Maildir (it has no cur/ and new/ folders)")
-        self.source = f"maildir:{self.path}"
+        self.source = f"maildir:{escape_undecodable(str(self.path))}"
+        self._folder_paths: dict[str, Path] = {"": self.path}  # folder as stored -> its path
 
     def folders(self) -> list[str]:
         found = [""]
@@ -48,12 +54,14 @@ class MaildirReader:
                 and entry.is_dir()
                 and (Path(entry.path) / "cur").is_dir()
             ):
-                found.append(entry.name)
+                folder = escape_undecodable(entry.name)
+                self._folder_paths[folder] = Path(entry.path)
+                found.append(folder)
         return found
 
     def listing(self, folder: str) -> list[tuple[str, str]]:
         """(uid, file path) of every message in a folder, oldest delivery first."""
-        base = self.path / folder if folder else self.path
+        base = self._folder_paths.get(folder) or self.path / folder
         files: list[tuple[str, str]] = []
         for sub in ("new", "cur"):
             directory = base / sub
@@ -61,7 +69,7 @@ class MaildirReader:
                 continue
             for entry in os.scandir(directory):
                 if not entry.name.startswith(".") and entry.is_file():
-                    files.append((_key(entry.name), entry.path))
+                    files.append((escape_undecodable(_key(entry.name)), entry.path))
         files.sort()
         return files
 

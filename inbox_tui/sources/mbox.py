@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from inbox_tui.sanitize import escape_undecodable
 from inbox_tui.sources.base import IncomingMessage
 from inbox_tui.sources.maildir import NotAMailbox
 
@@ -33,7 +34,7 @@ class MboxReader:
             head = handle.read(4096)
         if head and not head.lstrip(b"\r\n").startswith(b"From "):
             raise NotAMailbox(f"{path}: not an mbox file (it must start with a 'From ' line)")
-        self.source = f"mbox:{self.path}"
+        self.source = f"mbox:{escape_undecodable(str(self.path))}"
         self._box = mailbox.mbox(str(self.path), create=False)
 
     def count(self) -> int:

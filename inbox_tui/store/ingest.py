@@ -127,11 +127,16 @@ class Ingest:
         self._next_id: int | None = None
 
     def begin_batch(self) -> None:
-        self._customers.clear()
+        self.forget()
         self.touched.clear()
         self.written_to.clear()
-        self._forget_held()
         self.now = utc_now()
+
+    def forget(self) -> None:
+        """After a rollback (of one message or a batch): drop the customer cache and the held
+        messages, which may name rows the store no longer has."""
+        self._customers.clear()
+        self._forget_held()
 
     def flush(self) -> None:
         """Write the held messages, then their raw bytes, attachments and locations (which

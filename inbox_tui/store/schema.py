@@ -296,6 +296,22 @@ MIGRATIONS: list[str] = [
     INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
     INSERT INTO messages_fts_to(messages_fts_to) VALUES ('rebuild');
     """,
+    # --- version 5: messages a sync could not store -------------------------------------------
+    # A source's position (sync_state) may move past a message only when the message is stored
+    # or recorded here, in the same transaction; every sync tries the ones listed here again and
+    # deletes the row once the message is stored (or gone from the server).
+    """
+    CREATE TABLE failed_messages (
+        source TEXT NOT NULL,           -- as in message_locations: "imap:shop", "ebay:shop"
+        folder TEXT NOT NULL DEFAULT '',-- IMAP folder; eBay conversation id
+        uid TEXT NOT NULL,              -- IMAP UID; eBay messageId
+        reason TEXT NOT NULL,           -- why the last try failed, one line
+        attempts INTEGER NOT NULL DEFAULT 1,
+        first_failed_at TEXT NOT NULL,
+        last_failed_at TEXT NOT NULL,
+        PRIMARY KEY (source, folder, uid)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

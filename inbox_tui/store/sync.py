@@ -68,7 +68,7 @@ def save_folder_state(store: Store, source: str, folder: str, state: FolderState
 
 
 def forget_folder(store: Store, source: str, folder: str) -> int:
-    """Drop a folder's locations and state (its UIDVALIDITY changed); messages stay.
+    """Drop a folder's locations, state and failed UIDs (its UIDVALIDITY changed); messages stay.
 
     Messages found nowhere else are marked gone until the refetch finds them again
     (`mark_found_again`), so mail that did not survive the renumbering ends up gone.
@@ -83,6 +83,7 @@ def forget_folder(store: Store, source: str, folder: str) -> int:
     ]
     conn.execute("DELETE FROM message_locations WHERE source = ? AND folder = ?", (source, folder))
     conn.execute("DELETE FROM sync_state WHERE source = ? AND folder = ?", (source, folder))
+    conn.execute("DELETE FROM failed_messages WHERE source = ? AND folder = ?", (source, folder))
     conn.executemany(
         """UPDATE messages SET gone = 1 WHERE id = ? AND NOT EXISTS
              (SELECT 1 FROM message_locations WHERE message_id = ?)""",
