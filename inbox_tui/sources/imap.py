@@ -38,6 +38,7 @@ from inbox_tui.sources.imap_parallel import (
 from inbox_tui.sources.imap_session import (
     TIMEOUT,
     ImapSyncError,
+    ImapUnreachable,
     all_uids,
     close,
     connect,
@@ -396,10 +397,11 @@ def _batches(todo: list[tuple[int, int]]) -> list[list[int]]:
     return batches
 
 
-# A dropped connection or a timeout: reconnect after these pauses (seconds) and resume the folder
-# from its last committed batch; then give up on the source for this run.
+# A dropped connection or a timeout: reconnect after these pauses (seconds), each new try after
+# the next pause whether the link dropped again or the server did not answer yet, and resume the
+# folder from its last committed batch; after the last one, give up on the source for this run.
 BACKOFF = (1.0, 4.0, 15.0)
-_CONNECTION_LOST = (OSError, EOFError, IMAPClientAbortError, ssl.SSLError)
+_CONNECTION_LOST = (OSError, EOFError, IMAPClientAbortError, ssl.SSLError, ImapUnreachable)
 
 
 def sync_source(
@@ -424,10 +426,12 @@ def sync_source(
         for folder in config.folders:
             result = FolderResult(folder)
             results.append(result)
+            tries = 0  # reconnections tried for this folder, one per pause of `backoff`
             while True:
                 try:
                     if client is None:
                         client = _session(config, timeout, password)
+                        result.reconnects += 1
                     FolderSync(
                         client, store, config, folder,
                         seller_emails=seller_emails, progress=progress, result=result, sla=sla,
@@ -435,14 +439,15 @@ def sync_source(
                     ).run()  # fmt: skip
                     break
                 except _CONNECTION_LOST as exc:
-                    close(client)
-                    client = None
-                    if result.reconnects >= len(backoff):
-                        result.failed = f"connection lost {result.reconnects + 1} times, last: {error_text(exc)}"
+                    if client is not None:
+                        close(client)
+                        client = None
+                    if tries >= len(backoff):
+                        result.failed = _given_up(exc, tries, backoff)
                         return results  # the server is unwell: leave the other folders be
-                    time.sleep(backoff[result.reconnects])
-                    result.reconnects += 1
-                except ImapSyncError as exc:  # reconnecting failed (server down, login refused)
+                    time.sleep(backoff[tries])
+                    tries += 1
+                except ImapSyncError as exc:  # reconnecting was refused (login, TLS)
                     result.failed = f"could not reconnect: {exc}"
                     return results
                 except IMAPClientError as exc:  # a missing or renamed folder: report, go on
@@ -452,6 +457,13 @@ def sync_source(
         if client is not None:
             close(client)
     return results
+
+
+def _given_up(exc: BaseException, tries: int, backoff: tuple[float, ...]) -> str:
+    if isinstance(exc, ImapUnreachable):  # the server stayed away
+        waited = sum(backoff[:tries])
+        return f"could not reconnect ({tries} tries in {waited:.0f}s): {exc}"
+    return f"connection lost {tries + 1} times, last: {error_text(exc)}"
 
 
 def _password(config: ImapSourceConfig) -> str:
@@ -468,5 +480,5 @@ def _session(config: ImapSourceConfig, timeout: float, password: str) -> IMAPCli
             client.enable("CONDSTORE")  # so SELECT reports HIGHESTMODSEQ
     except _CONNECTION_LOST as exc:
         close(client)
-        raise ImapSyncError(f"{config.host} dropped the connection: {error_text(exc)}") from None
+        raise ImapUnreachable(f"{config.host} dropped the connection: {error_text(exc)}") from None
     return client

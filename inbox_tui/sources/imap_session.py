@@ -10,7 +10,7 @@ import ssl
 from typing import Any
 
 from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError, LoginError
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 from imapclient.imapclient import seq_to_parenstr_upper
 from imapclient.response_parser import parse_fetch_response
 
@@ -74,7 +74,10 @@ def connect(
     except LoginError:
         close(client)
         raise ImapSyncError(f"login refused by {host} for {config.username}") from None
-    except (IMAPClientError, OSError) as exc:
+    except (IMAPClientAbortError, OSError) as exc:  # the server went away (a restart)
+        close(client)
+        raise ImapUnreachable(f"login to {host} failed: {error_text(exc)}") from None
+    except IMAPClientError as exc:
         close(client)
         raise ImapSyncError(f"login to {host} failed: {error_text(exc)}") from None
     return client
