@@ -14,7 +14,7 @@ from inbox_tui.sources.imap import sync_source
 from inbox_tui.syncing import sync_one
 from inbox_tui.tui.widgets.status_line import StatusLine
 from tests.mailgen import make_mail
-from tests.test_imap_sync import append, source  # noqa: F401  (the `source` fixture)
+from tests.test_imap_sync import append, expunge, source  # noqa: F401  (`source`: a fixture)
 
 if TYPE_CHECKING:
     from tests.dovecot import Account
@@ -112,10 +112,6 @@ def test_a_failed_message_expunged_on_the_server_is_forgotten(
     refuse(store, "poison")
     [first] = sync_source(store, source)
     assert first.unstored == 1 and failed(store) == [("INBOX", "1", 1)]
-    client = imap_account.client()
-    client.select_folder("INBOX")
-    client.delete_messages([1])
-    client.expunge()
-    client.logout()
+    expunge(imap_account, [1])
     [second] = sync_source(store, source)
     assert (second.new, second.errors) == (0, 0) and failed(store) == []

@@ -46,6 +46,16 @@ def append(account: Account, messages: list[bytes], folder: str = "INBOX", flags
         client.logout()
 
 
+def expunge(account: Account, uids: list[int], folder: str = "INBOX") -> None:
+    client = account.client()
+    try:
+        client.select_folder(folder)
+        client.delete_messages(uids)
+        client.expunge()
+    finally:
+        client.logout()
+
+
 def counts(store) -> tuple[int, int, int]:
     row = store.conn.execute(
         "SELECT (SELECT count(*) FROM messages), (SELECT count(*) FROM tickets),"
@@ -168,11 +178,7 @@ def test_flags_without_condstore_use_a_full_flags_fetch(store, source, imap_acco
 def test_expunged_on_the_server_is_marked_gone_not_dropped(store, source, imap_account):
     append(imap_account, thread(3, prefix="g"))
     sync_source(store, source)
-    client = imap_account.client()
-    client.select_folder("INBOX")
-    client.delete_messages([2])
-    client.expunge()
-    client.logout()
+    expunge(imap_account, [2])
     [result] = sync_source(store, source)
     assert result.gone == 1
     gone = store.conn.execute("SELECT message_id FROM messages WHERE gone").fetchall()
@@ -186,11 +192,7 @@ def test_keep_gone_false_deletes_here_too_and_says_so(store, source, imap_accoun
     mirror = source.model_copy(update={"keep_gone": False})
     append(imap_account, thread(3, prefix="d") + thread(1, prefix="alone"))
     sync_source(store, mirror)
-    client = imap_account.client()
-    client.select_folder("INBOX")
-    client.delete_messages([2, 4])  # the middle of a thread, and a ticket's only message
-    client.expunge()
-    client.logout()
+    expunge(imap_account, [2, 4])  # the middle of a thread, and a ticket's only message
     [result] = sync_source(store, mirror)
     assert result.gone == 2
     left = store.conn.execute("SELECT message_id FROM messages ORDER BY id").fetchall()
