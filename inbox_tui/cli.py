@@ -33,6 +33,7 @@ class Context:
     def __init__(self, config_path: Path | None, db_path: Path | None) -> None:
         self.config_path = config_path
         self.db_override = db_path
+        self.opened: Path | None = None  # the store a command opened: named in its errors
         self._config: Any = None
 
     @property
@@ -50,7 +51,11 @@ class Context:
     def db_path(self) -> Path:
         return self.db_override or self.config.database_path
 
-    def open_store(self, path: Path | None = None, *, create: bool = True) -> Any:
+    def open_store(
+        self, path: Path | None = None, *, create: bool = True, read_only: bool = False
+    ) -> Any:
+        """The store; `create=False` when there must be one already (export, stats, reply,
+        send), `read_only=True` when the command only reads it (export, stats)."""
         from inbox_tui.store import Store, StoreError
 
         def upgrading(old: int, new: int) -> None:
@@ -60,10 +65,22 @@ class Context:
                 err=True,
             )
 
+        self.opened = path or self.db_path
         try:
-            return Store.open(path or self.db_path, create=create, on_upgrade=upgrading)
+            return Store.open(self.opened, create=create, read_only=read_only, on_upgrade=upgrading)
         except StoreError as exc:
-            raise CliError(str(exc)) from None
+            raise _store_error(exc) from None
+
+    def refuse_demo(self, store: Any, doing: str) -> None:
+        """Refuse to import into, sync into or send from the demo: real mail in it would be
+        lost to `demo --rebuild`, and its customers are made up."""
+        if store.demo:
+            store.close()
+            raise CliError(
+                f"{store.path} is the demo inbox (made-up customers, replaced by"
+                f" `demo --rebuild`): inbox-tui does not {doing} it; use your own store"
+                " (--db, or `database:` in the config)"
+            )
 
     @property
     def sla(self) -> Any:
@@ -80,7 +97,40 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+def _store_error(exc: Exception) -> CliError:
+    from inbox_tui.store.identity import StoreBusy
+
+    return CliError(str(exc), exit_code=1 if isinstance(exc, StoreBusy) else USAGE_ERROR)
+
+
+class _Commands(click.Group):
+    """A group where an error SQLite reports about the store file (read-only, full disk,
+    damaged) is one line."""
+
+    group_class = type
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            import sqlite3
+
+            state = ctx.find_object(Context)
+            if not isinstance(exc, sqlite3.Error) or state is None or state.opened is None:
+                raise
+            from inbox_tui.store.identity import explain
+
+            problem = explain(exc, state.opened)
+            if problem is None:
+                raise
+            raise _store_error(problem) from None
+
+
+@click.group(
+    cls=_Commands,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--config",
     "config_path",
@@ -98,13 +148,17 @@ pass_context = click.make_pass_decorator(Context)
 def cli(ctx: click.Context, config_path: Path | None, db_path: Path | None) -> None:
     """A keyboard-driven terminal inbox for small online sellers.
 
-    With no command, opens the inbox.
+    With no command, opens the inbox (creating the database if there is none yet; on the
+    demo's database, the demo).
     """
     ctx.obj = Context(config_path, db_path)
     if ctx.invoked_subcommand is None:
         state: Context = ctx.obj
         store = state.open_store()
-        _run_tui(state, store, title="inbox-tui")
+        if store.demo:  # never synced into: its customers are made up
+            _run_tui(state, store, title="inbox-tui demo", sync=False)
+        else:
+            _run_tui(state, store, title="inbox-tui")
 
 
 def _run_tui(state: Context, store: Any, *, title: str, sync: bool = True) -> None:
@@ -143,19 +197,26 @@ def _run_tui(state: Context, store: Any, *, title: str, sync: bool = True) -> No
     type=click.Path(path_type=Path, dir_okay=False),
     help="Where to keep the demo store.",
 )
-@click.option("--rebuild", is_flag=True, help="Throw away the demo store and build it again.")
+@click.option(
+    "--rebuild", is_flag=True, help="Build the demo store again (only ever replaces the demo)."
+)
 @click.option("--no-tui", is_flag=True, help="Build the demo store and exit (for scripts).")
 @pass_context
 def demo(state: Context, db_path: Path | None, rebuild: bool, no_tui: bool) -> None:
-    """Open the TUI on a demo inbox (built once, without network)."""
+    """Open the TUI on a demo inbox (built once, without network).
+
+    --db says where to keep it. A file there that is not the demo (your inbox, another
+    program's file) is refused, never replaced.
+    """
     from inbox_tui.demo import ensure_demo
+    from inbox_tui.store import StoreError
 
     path = db_path or state.db_override or paths.demo_db_path()
-    if rebuild:
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
+    state.opened = path
     try:
-        store = ensure_demo(path)
+        store = ensure_demo(path, rebuild=rebuild)
+    except StoreError as exc:
+        raise _store_error(exc) from None
     except OSError as exc:
         raise CliError(f"cannot build the demo at {path}: {exc.strerror or exc}") from None
     if no_tui:
@@ -184,6 +245,7 @@ def _import(state: Context, kind: str, path: Path) -> None:
 
     run = import_maildir if kind == "maildir" else import_mbox
     store = state.open_store()
+    state.refuse_demo(store, "import into")
     columns = (
         TextColumn("importing {task.description}"),
         BarColumn(),
@@ -246,7 +308,7 @@ def export(state: Context, fmt: str, output: Path | None) -> None:
     """Export tickets: JSON Lines with messages, or CSV with one row per ticket."""
     from inbox_tui.export import FORMATS
 
-    store = state.open_store(create=False)
+    store = state.open_store(create=False, read_only=True)
     try:
         if output is None:
             FORMATS[fmt](store, sys.stdout)
@@ -286,7 +348,7 @@ def stats(state: Context, days: int) -> None:
         templates = load_library(state.config.templates)
     except TemplateError as exc:
         raise CliError(str(exc)) from None
-    store = state.open_store(create=False)
+    store = state.open_store(create=False, read_only=True)
     try:
         report = build_report(
             store, now=datetime.now(UTC), days=days, sla=state.sla, templates=templates
@@ -309,6 +371,7 @@ def sync(state: Context) -> None:
         click.echo("no sources configured (add some under `sources:` in the config)")
         return
     store = state.open_store()
+    state.refuse_demo(store, "sync into")
     failed = 0
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     try:
@@ -368,6 +431,8 @@ def reply(
     config = state.config
     template = _template(config, template_key)
     store = state.open_store(create=False)
+    if send_now:
+        state.refuse_demo(store, "send from")
     try:
         now = datetime.now(UTC)
         rendered = _render_reply(store, config, ticket_id, template, now)
@@ -440,7 +505,8 @@ def _render_reply(store: Any, config: Any, ticket_id: int, template: Any, now: A
 @pass_context
 def send(state: Context, resend_ids: tuple[int, ...]) -> None:
     """Send the replies waiting in the outbox (with --resend: these failed ones, again)."""
-    store = state.open_store()
+    store = state.open_store(create=False)
+    state.refuse_demo(store, "send from")
     try:
         if resend_ids:
             _resend(store, resend_ids)

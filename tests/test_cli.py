@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from inbox_tui.store import Store
 from tests.mailgen import thread, write_maildir, write_mbox
 
 BIN = Path(sys.executable).parent / "inbox-tui"
@@ -88,7 +89,7 @@ def test_mbox_import_from_the_command_line(tmp_path):
         (("--db", "{tmp}/none.db", "export"), ("no inbox database",)),
         (
             ("--db", "{tmp}/photo.jpg", "import", "mbox", "{tmp}/photo.jpg"),
-            ("not a usable inbox database",),
+            ("photo.jpg", "not an inbox database (not a SQLite file)"),
         ),
         (("export", "--format", "xml"), ("xml",)),
     ],
@@ -112,6 +113,7 @@ def test_importing_a_binary_file_changes_nothing_already_stored(tmp_path):
 
 
 def test_sync_and_send_without_sources_say_so(tmp_path):
+    Store.open(tmp_path / "x.db").close()  # send needs a store; sync would create one
     for command in ("sync", "send"):
         result = run("--db", str(tmp_path / "x.db"), command)
         assert result.returncode == 0 and "no sources configured" in result.stdout

@@ -218,7 +218,7 @@ def test_ensure_demo_builds_once(built: tuple[Store, Path]) -> None:
         ) == counts
     finally:
         again.close()
-    assert not path.with_suffix(".building").exists()
+    assert not path.with_name(path.name + ".building").exists()
     assert not list(path.parent.glob(".inbox-tui-demo-*"))  # the scratch Maildir is gone
 
 

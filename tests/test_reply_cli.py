@@ -56,9 +56,13 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def shop(tmp_path: Path, demo_db: Path, smtp_sink) -> Path:
-    """A config over a fresh copy of the demo inbox, sending through the SMTP sink."""
+    """A config over a fresh copy of the demo inbox, sending through the SMTP sink. The copy
+    is made the seller's own (the demo itself is never sent from)."""
     db = tmp_path / "inbox.db"
     shutil.copy(demo_db, db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM store_info WHERE key = 'kind'")
+    conn.close()
     templates = tmp_path / "templates.yaml"
     templates.write_text(TEMPLATES)
     config = tmp_path / "config.yaml"
@@ -104,6 +108,25 @@ def test_reply_prints_the_filled_template_and_queues_it(shop):
     assert (status, ticket_id) == ("queued", ticket)
     # wismo says: tag shipping, mark pending.
     assert query(shop, "SELECT status FROM tickets WHERE id = ?", ticket) == [("pending",)]
+
+
+def test_the_demo_is_never_sent_from(demo_db, tmp_path, smtp_sink):
+    shutil.copy(demo_db, tmp_path / "inbox.db")  # still marked as the demo
+    (tmp_path / "templates.yaml").write_text(TEMPLATES)
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        CONFIG.format(db=tmp_path / "inbox.db", templates=tmp_path / "templates.yaml",
+                      smtp_port=smtp_sink.port)
+    )  # fmt: skip
+    ticket, _, _ = ticket_with_tracking(config)
+    queued = run("--config", str(config), "reply", str(ticket), "--template", "thanks", "--send")
+    assert_one_line_error(queued, "inbox.db is the demo inbox", "not send from it")
+    assert query(config, "SELECT count(*) FROM outbox") == [(0,)]  # refused before queuing
+    query(config, "INSERT INTO outbox (ticket_id, message_id, transport, raw, created_at)"
+          " VALUES (?, 'x@demo', 'smtp', x'00', '2026-01-01T00:00:00Z')", ticket)  # fmt: skip
+    sent = run("--config", str(config), "send", env=ENV)
+    assert_one_line_error(sent, "inbox.db is the demo inbox", "not send from it")
+    assert smtp_sink.accepted == []
 
 
 def test_reply_send_delivers_at_once(shop, smtp_sink):

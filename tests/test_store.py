@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from inbox_tui.store import Store, StoreError
-from inbox_tui.store.schema import SCHEMA_VERSION
+from inbox_tui.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,6 +27,7 @@ def test_new_store_is_wal_and_at_the_current_version(tmp_path):
 def test_a_store_from_a_newer_version_is_refused_untouched(tmp_path):
     path = tmp_path / "future.db"
     conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # a store of a newer inbox-tui
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
     conn.execute("CREATE TABLE precious (x)")
     conn.commit()
@@ -40,7 +41,7 @@ def test_a_store_from_a_newer_version_is_refused_untouched(tmp_path):
 def test_a_file_that_is_not_sqlite_is_a_clear_error_and_left_alone(tmp_path):
     path = tmp_path / "notes.db"
     path.write_bytes(b"these are my notes, not a database" * 100)
-    with pytest.raises(StoreError, match="not a usable inbox database"):
+    with pytest.raises(StoreError, match="not an inbox database .not a SQLite file."):
         Store.open(path)
     assert path.read_bytes().startswith(b"these are my notes")
 

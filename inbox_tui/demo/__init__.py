@@ -33,7 +33,8 @@ from inbox_tui.demo.words import (
 )
 from inbox_tui.importer import import_maildir
 from inbox_tui.store import actions
-from inbox_tui.store.db import Store
+from inbox_tui.store.db import Store, StoreError
+from inbox_tui.store.identity import inspect_store
 from inbox_tui.store.ingest import tickets_for_message_ids
 from inbox_tui.store.orders import link_orders_by_number, link_ticket_order, upsert_order
 from inbox_tui.store.views import count_tickets
@@ -64,6 +65,7 @@ def build_demo(store: Store, *, now: datetime | None = None, seed: int = 7) -> D
     with store.transaction():
         _store_orders(store, shop, tickets)
         _apply_states(store, shop, tickets)
+        store.mark_demo()
     return DemoResult(
         tickets=count_tickets(store),
         messages=store.db["messages"].count,
@@ -72,19 +74,28 @@ def build_demo(store: Store, *, now: datetime | None = None, seed: int = 7) -> D
     )
 
 
-def ensure_demo(db_path: Path, *, now: datetime | None = None, seed: int = 7) -> Store:
-    """Open the demo store at `db_path`, building it first when it has no tickets yet.
+def ensure_demo(
+    db_path: Path, *, now: datetime | None = None, seed: int = 7, rebuild: bool = False
+) -> Store:
+    """Open the demo store at `db_path`, building it first when it has no tickets yet (or
+    building it anew: `rebuild`).
 
+    Only the demo (a store marked so) or a path with nothing to lose (no file, an empty file,
+    a store without tickets) is ever built over; anything else raises StoreError, untouched.
     The build goes into a side file that replaces `db_path` only when complete, so an
     interrupted build never leaves half a demo behind.
     """
     db_path = Path(db_path).expanduser()
-    if db_path.exists():
-        store = Store.open(db_path)
-        if count_tickets(store) > 0:
-            return store
-        store.close()
-    building = db_path.with_suffix(".building")
+    found = inspect_store(db_path)
+    if not (found.new or found.demo or found.empty):
+        raise StoreError(
+            f"{db_path} is an inbox of its own, not the demo: the demo never replaces it."
+            f" Open it with 'inbox-tui --db {db_path}', or give the demo a path of its own"
+            " (demo --db NEW.db)"
+        )
+    if found.demo and not found.empty and not rebuild:
+        return Store.open(db_path)
+    building = db_path.with_name(db_path.name + ".building")
     for leftover in _sqlite_files(building):
         leftover.unlink(missing_ok=True)
     store = Store.open(building)

@@ -10,13 +10,18 @@ from pathlib import Path
 
 import sqlite_utils
 
+from inbox_tui.store.identity import (
+    StoreError,
+    check_writable,
+    explain,
+    inspect_store,
+    newer_store,
+)
 from inbox_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
 
+__all__ = ["Store", "StoreError", "checkpoint", "format_time", "parse_time", "utc_now"]
+
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-
-
-class StoreError(Exception):
-    """The store cannot be opened or used; the message says why and what to do."""
 
 
 def utc_now() -> str:
@@ -55,34 +60,49 @@ class Store:
         path: Path | str,
         *,
         create: bool = True,
+        read_only: bool = False,
         on_upgrade: Callable[[int, int], None] | None = None,
     ) -> Store:
         """Open (and create, migrate) the store at `path`; ":memory:" for a throwaway one.
-        `on_upgrade(from, to)` is told before an existing store is migrated (it may take a
-        while: a search index rebuilt), not when a new one is created."""
-        memory = str(path) == ":memory:"
-        file_path = None if memory else Path(path).expanduser()
-        if file_path is not None:
-            if not file_path.exists() and not create:
-                raise StoreError(
-                    f"no inbox database at {file_path} (run 'inbox-tui import' or 'inbox-tui demo' first)"
-                )
-            try:
-                file_path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(
-                    f"cannot create the folder for {file_path}: {exc.strerror}"
-                ) from exc
+        Nothing is written to a file until it is known to be an inbox-tui store or new
+        (`inspect_store`): a file of another program is refused untouched. `create=False`
+        refuses a path with no store yet; `read_only=True` (export, stats) accepts a store
+        it may not write when it needs no upgrade. `on_upgrade(from, to)` is told before an
+        existing store is migrated (it may take a while: a search index rebuilt)."""
+        if str(path) == ":memory:":
+            return cls._connect(":memory:", None, on_upgrade)
+        file_path = Path(path).expanduser()
+        found = inspect_store(file_path)
+        if found.new and not create:
+            raise StoreError(
+                f"no inbox database at {file_path} (run 'inbox-tui import' or 'inbox-tui demo'"
+                " first, or check --db)"
+            )
+        if not read_only or found.new or found.version < SCHEMA_VERSION:
+            if found.new:
+                try:
+                    file_path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise StoreError(
+                        f"cannot create the folder for {file_path}: {exc.strerror}"
+                    ) from exc
+            check_writable(file_path)
+        return cls._connect(str(file_path), file_path, on_upgrade)
+
+    @classmethod
+    def _connect(
+        cls, name: str, file_path: Path | None, on_upgrade: Callable[[int, int], None] | None
+    ) -> Store:
         try:
             conn = sqlite3.connect(
-                ":memory:" if memory else str(file_path),
+                name,
                 isolation_level=None,  # we issue BEGIN/COMMIT ourselves
                 check_same_thread=False,
                 timeout=30,
             )
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA foreign_keys = ON")
-            if not memory:
+            if file_path is not None:
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA temp_store = MEMORY")
@@ -90,7 +110,9 @@ class Store:
             store = cls(conn, file_path)
             store.migrate(on_upgrade)
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{path} is not a usable inbox database: {exc}") from exc
+            raise explain(exc, file_path) or StoreError(
+                f"{file_path} is not a usable inbox database: {exc}"
+            ) from exc
         return store
 
     @property
@@ -101,10 +123,7 @@ class Store:
         """Apply every migration newer than the file's version, each in its own transaction."""
         version = self.schema_version
         if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path} was written by a newer inbox-tui (schema {version}, this one knows "
-                f"{SCHEMA_VERSION}); upgrade inbox-tui to open it"
-            )
+            raise newer_store(self.path, version)
         if 0 < version < SCHEMA_VERSION and on_upgrade is not None:
             on_upgrade(version, SCHEMA_VERSION)
         for number in range(version, SCHEMA_VERSION):
@@ -127,6 +146,20 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+
+    @property
+    def demo(self) -> bool:
+        """The demo inbox (made-up customers): never synced into, never sent from."""
+        return (
+            self.conn.execute(
+                "SELECT 1 FROM store_info WHERE key = 'kind' AND value = 'demo'"
+            ).fetchone()
+            is not None
+        )
+
+    def mark_demo(self) -> None:
+        """Say in the file that it is the demo: `demo --rebuild` may then replace it."""
+        self.conn.execute("INSERT OR REPLACE INTO store_info (key, value) VALUES ('kind', 'demo')")
 
     def defer_checkpoints(self, deferred: bool = True) -> None:
         """Stop (or restart) this connection's own WAL checkpoints. SQLite copies the log back

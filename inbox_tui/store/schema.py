@@ -7,6 +7,16 @@ open the file with sqlite-utils or Datasette; tests check the two agree.
 
 from __future__ import annotations
 
+# In the SQLite header of every store (`PRAGMA application_id`): "INBX", this file is ours.
+APPLICATION_ID = 0x494E4258
+
+# True for a store built by a demo from before stores were marked (schema < 6): it has mail,
+# and every message of it was imported from the demo's scratch Maildir.
+BUILT_BY_DEMO = (
+    "EXISTS (SELECT 1 FROM message_locations) AND NOT EXISTS (SELECT 1 FROM message_locations"
+    " WHERE source NOT GLOB 'maildir:*/.inbox-tui-demo-*/Maildir')"
+)
+
 # Times are ISO-8601 UTC text ("2026-11-29T23:04:32Z"): sortable, readable in Datasette.
 MIGRATIONS: list[str] = [
     # --- version 1 ------------------------------------------------------------------------
@@ -311,6 +321,18 @@ MIGRATIONS: list[str] = [
         last_failed_at TEXT NOT NULL,
         PRIMARY KEY (source, folder, uid)
     ) WITHOUT ROWID;
+    """,
+    # --- version 6: the file says it is an inbox-tui store, and whether it is the demo -----------
+    # application_id marks every store of ours in the SQLite header, so a file that lacks it is
+    # refused before anything writes to it (store/identity.py). A store the demo built before
+    # stores were marked is recognised by its mail: all of it came from the demo's scratch Maildir.
+    f"""
+    PRAGMA application_id = {APPLICATION_ID};
+    CREATE TABLE store_info (
+        key TEXT PRIMARY KEY,           -- 'kind': 'demo' for the demo inbox (absent: the seller's own)
+        value TEXT NOT NULL
+    );
+    INSERT INTO store_info (key, value) SELECT 'kind', 'demo' WHERE {BUILT_BY_DEMO};
     """,
 ]
 
