@@ -24,7 +24,8 @@ class CliError(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"inbox-tui: error: {self.format_message()}", err=True)
+        for line in self.format_message().splitlines():  # one line per problem
+            click.echo(f"inbox-tui: error: {line}", err=True)
 
 
 class Context:
@@ -44,7 +45,7 @@ class Context:
             try:
                 self._config = load_config(self.config_path)
             except ConfigError as exc:
-                raise CliError(str(exc)) from None
+                raise CliError("\n".join(exc.problems)) from None
         return self._config
 
     @property
@@ -103,11 +104,47 @@ def _store_error(exc: Exception) -> CliError:
     return CliError(str(exc), exit_code=1 if isinstance(exc, StoreBusy) else USAGE_ERROR)
 
 
+def _global_options(*, after_name: bool = False) -> list[click.Option]:
+    """--config and --db, defined once: the group takes them before a command's name, and
+    every command after it (`inbox-tui stats --db X`); given twice, the last one counts."""
+    late: dict[str, Any] = {"expose_value": False, "callback": _set_global} if after_name else {}
+    file = click.Path(path_type=Path, dir_okay=False)
+    return [
+        click.Option(
+            ["--config", "config_path"],
+            type=file,
+            help=f"Config file (default: {paths.default_config_path()}).",
+            **late,
+        ),
+        click.Option(
+            ["--db", "db_path"],
+            type=file,
+            help="The inbox database (default: the config's `database`; for `demo`:"
+            f" {paths.demo_db_path()}).",
+            **late,
+        ),
+    ]
+
+
+def _set_global(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    state = ctx.find_object(Context)
+    if value is None or state is None:
+        return
+    if param.name == "config_path":
+        state.config_path = value
+    else:
+        state.db_override = value
+
+
 class _Commands(click.Group):
-    """A group where an error SQLite reports about the store file (read-only, full disk,
-    damaged) is one line."""
+    """A group whose commands (and sub-groups') all take the global options, and where an
+    error SQLite reports about the store file (read-only, full disk, damaged) is one line."""
 
     group_class = type
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        cmd.params[:0] = _global_options(after_name=True)
+        super().add_command(cmd, name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -128,20 +165,9 @@ class _Commands(click.Group):
 
 @click.group(
     cls=_Commands,
+    params=_global_options(),
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help=f"Config file (default: {paths.default_config_path()}).",
-)
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="SQLite store to use (default: the config's `database`).",
 )
 @click.version_option(__version__, "--version", "-V", prog_name="inbox-tui")
 @click.pass_context
@@ -149,7 +175,7 @@ def cli(ctx: click.Context, config_path: Path | None, db_path: Path | None) -> N
     """A keyboard-driven terminal inbox for small online sellers.
 
     With no command, opens the inbox (creating the database if there is none yet; on the
-    demo's database, the demo).
+    demo's database, the demo). --config and --db go before or after a command's name.
     """
     ctx.obj = Context(config_path, db_path)
     if ctx.invoked_subcommand is None:
@@ -192,17 +218,11 @@ def _run_tui(state: Context, store: Any, *, title: str, sync: bool = True) -> No
 
 @cli.command()
 @click.option(
-    "--db",
-    "db_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Where to keep the demo store.",
-)
-@click.option(
     "--rebuild", is_flag=True, help="Build the demo store again (only ever replaces the demo)."
 )
 @click.option("--no-tui", is_flag=True, help="Build the demo store and exit (for scripts).")
 @pass_context
-def demo(state: Context, db_path: Path | None, rebuild: bool, no_tui: bool) -> None:
+def demo(state: Context, rebuild: bool, no_tui: bool) -> None:
     """Open the TUI on a demo inbox (built once, without network).
 
     --db says where to keep it. A file there that is not the demo (your inbox, another
@@ -211,7 +231,7 @@ def demo(state: Context, db_path: Path | None, rebuild: bool, no_tui: bool) -> N
     from inbox_tui.demo import ensure_demo
     from inbox_tui.store import StoreError
 
-    path = db_path or state.db_override or paths.demo_db_path()
+    path = state.db_override or paths.demo_db_path()
     state.opened = path
     try:
         store = ensure_demo(path, rebuild=rebuild)
@@ -600,6 +620,29 @@ def templates_check(state: Context) -> None:
             click.echo(f"inbox-tui: {problem}", err=True)
         sys.exit(USAGE_ERROR)
     click.echo(f"{len(library)} templates OK")
+
+
+@templates_group.command(name="list")
+@pass_context
+def templates_list(state: Context) -> None:
+    """The library: each template's key, name, language and where it comes from."""
+    import shutil
+
+    from inbox_tui.templates import check_library, shipped_templates
+    from inbox_tui.templates_table import library_lines
+
+    extra = state.config.templates
+    library, problems = check_library(extra)
+    width = max(80, shutil.get_terminal_size().columns)
+    for line in library_lines(library, shipped_templates(), width):
+        click.echo(line)
+    if extra is not None:
+        click.echo(f"yours: {extra} (`templates:` in the config)")
+    if problems:
+        click.echo(
+            f"inbox-tui: {len(problems)} problem(s) in the templates: see 'inbox-tui templates check'",
+            err=True,
+        )
 
 
 def _crash(exc: BaseException) -> NoReturn:

@@ -9,18 +9,31 @@ import yaml
 
 
 class ConfigError(Exception):
-    """A config file that cannot be used. str() is one line: file, line, key, what was expected."""
+    """A config file that cannot be used. str() is one line: file, line, key, what was expected
+    (and how many more problems there are); `problems` is every problem, one line each."""
 
     def __init__(
-        self, file: str, message: str, line: int | None = None, column: int | None = None
+        self,
+        file: str,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        *,
+        more: tuple[ConfigError, ...] = (),
     ) -> None:
         self.file, self.message, self.line, self.column = file, message, line, column
+        self.more = more
         where = file
         if line is not None:
             where += f" line {line}"
             if column is not None:
                 where += f", column {column}"
-        super().__init__(" ".join(f"{where}: {message}".splitlines()))
+        self.problem = " ".join(f"{where}: {message}".splitlines())
+        super().__init__(self.problem + (f" (and {len(more)} more)" if more else ""))
+
+    @property
+    def problems(self) -> list[str]:
+        return [self.problem, *(other.problem for other in self.more)]
 
 
 Position = tuple[int, int]  # 1-based line and column

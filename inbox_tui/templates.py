@@ -156,41 +156,44 @@ def _value_line(lines: list[str], key_line: int) -> int:
 
 def parse_templates(text: str, file: str = "templates.yaml") -> list[Template]:
     """Templates from YAML text (a list of entries); a bad entry raises a one-line TemplateError."""
+    templates, problems = _parse_entries(text, file)
+    if problems:
+        raise problems[0]
+    return templates
+
+
+def _parse_entries(text: str, file: str) -> tuple[list[Template], list[TemplateError]]:
+    """The good entries of a templates file, and one TemplateError per problem of the others."""
     try:
         data, positions = load_yaml(text, file)
     except ConfigError as exc:
-        raise TemplateError(exc.message, file, exc.line) from None
+        return [], [TemplateError(exc.message, file, exc.line)]
     if data is None:
-        return []
+        return [], []
     if not isinstance(data, list):
-        raise TemplateError("expected a list of templates (- key: …)", file, positions[()][0])
+        return [], [
+            TemplateError("expected a list of templates (- key: …)", file, positions[()][0])
+        ]
     lines = text.splitlines()
     templates: list[Template] = []
+    problems: list[TemplateError] = []
     for index, item in enumerate(data):
         line = positions.get((index,), (None, None))[0]
         label = f"[{index}]"
         if isinstance(item, dict) and _KEY.fullmatch(str(item.get("key", ""))):
             label = item["key"]
         if not isinstance(item, dict):
-            raise TemplateError(
-                f"{label}: expected a mapping (key: …, name: …, body: …)", file, line
+            problems.append(
+                TemplateError(f"{label}: expected a mapping (key: …, name: …, body: …)", file, line)
             )
+            continue
         try:
             entry = _Entry.model_validate(item)
         except ValidationError as exc:
-            error = exc.errors()[0]
-            loc = tuple(error["loc"])
-            where = positions.get((index, *loc[:1]), (line, None))[0]
-            name = ".".join(str(part) for part in loc) or "(entry)"
-            if error["type"] == "extra_forbidden":
-                known = ", ".join(sorted(_Entry.model_fields))
-                message = f"{label}.{name}: unknown key (known: {known})"
-            elif error["type"] == "missing":
-                message = f"{label}: {name} is required"
-            else:
-                why = str(error["msg"]).removeprefix("Value error, ")
-                message = f"{label}.{name}: {why}"
-            raise TemplateError(message, file, where) from None
+            problems += [
+                _entry_problem(e, label, index, line, file, positions) for e in exc.errors()
+            ]
+            continue
         body_key = positions.get((index, "body"), (line or 1, 1))[0]
         templates.append(
             Template(
@@ -209,7 +212,24 @@ def parse_templates(text: str, file: str = "templates.yaml") -> list[Template]:
                 body_line=_value_line(lines, body_key),
             )
         )
-    return templates
+    return templates, problems
+
+
+def _entry_problem(
+    error: Any, label: str, index: int, line: int | None, file: str, positions: dict[Any, Any]
+) -> TemplateError:
+    loc = tuple(error["loc"])
+    where = positions.get((index, *loc[:1]), (line, None))[0]
+    name = ".".join(str(part) for part in loc) or "(entry)"
+    if error["type"] == "extra_forbidden":
+        known = ", ".join(sorted(_Entry.model_fields))
+        message = f"{label}.{name}: unknown key (known: {known})"
+    elif error["type"] == "missing":
+        message = f"{label}: {name} is required"
+    else:
+        why = str(error["msg"]).removeprefix("Value error, ")
+        message = f"{label}.{name}: {why}"
+    return TemplateError(message, file, where)
 
 
 def _read(path: Path) -> str:
@@ -297,9 +317,11 @@ def check_library(extra: Path | str | None = None) -> tuple[list[Template], list
             files = []
         for file in files:
             try:
-                own += parse_templates(_read(file), str(file))
-            except TemplateError as exc:
-                problems.append(str(exc))
+                found, bad = _parse_entries(_read(file), str(file))
+            except TemplateError as exc:  # cannot read it
+                found, bad = [], [exc]
+            own += found
+            problems += [str(exc) for exc in bad]
     problems += _duplicates(shipped) + _duplicates(own)
     library = _merge(shipped, own)
     for template in library:

@@ -492,6 +492,7 @@ def _explain(exc: ValidationError, file: str, positions: dict[KeyPath, Position]
         # of a misspelled key further down, and "unknown key" is the message that helps.
         found.append(((error["type"] == "missing", line or 0), path, text, line))
     found.sort(key=lambda item: item[0])
-    _, path, text, line = found[0]
-    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-    return ConfigError(file, f"{dotted(path)}: {text}{more}", line)
+    first, *others = (
+        ConfigError(file, f"{dotted(path)}: {text}", line) for _, path, text, line in found
+    )
+    return ConfigError(first.file, first.message, first.line, more=tuple(others))
