@@ -17,7 +17,7 @@ import yaml
 
 SET = Path(__file__).parent / "data" / "suggestions.yaml"
 NONE = "none"  # the label of a case no template fits: right when nothing is suggested
-SPLITS = ("tune", "held-out")
+SPLITS = ("tune", "held-out", "fresh")
 LANGUAGES = ("en", "de", "tr")
 
 
@@ -215,3 +215,12 @@ def _etsy(record: dict, language: str, number: int, subject: str, text: str):
 
 
 _WRAPPERS = {"amazon": _amazon, "ebay": _ebay, "shopify": _shopify, "etsy": _etsy}
+
+
+def composer_ranking(suggester, case: Case) -> list[str]:
+    """The keys the composer suggests for a case: the whole thread and the order's state."""
+    from inbox_tui.suggest import Said, order_state
+
+    thread = [Said(m.text, subject=m.subject, customer=m.direction == "in") for m in case.thread]
+    state = order_state(case.order_status)
+    return [t.key for t in suggester.rank_thread(thread, channel=case.channel, order=state)]
