@@ -1,53 +1,99 @@
-"""Which templates fit a customer's message: local TF-IDF over keywords, examples and names."""
+"""Which templates fit a ticket: its conversation (the customer's newest words weigh most), the
+order's state and whether the customer is chasing an answer, matched to each template's words.
+
+Pure: no Textual, no SQL. The composer and stats call it; the words it knows of its own (stop
+words, negations, how customers chase) live in suggest_words.py.
+"""
 
 from __future__ import annotations
 
 import math
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
+from inbox_tui import suggest_words as words
+from inbox_tui.suggest_words import FOLLOW_UP_TOPIC, ORDER_FIT, RELAY_LINE
 from inbox_tui.templates import Template
+
+__all__ = [
+    "ORDER_STATES",
+    "Said",
+    "Suggester",
+    "detect_language",
+    "order_state",
+    "suggest",
+    "suggest_for_thread",
+    "topic_of",
+]
+
+ORDER_STATES = ("unshipped", "shipped", "delivered", "refunded", "cancelled")
+
+# How much each part of the conversation counts (tuned on the labelled set's tune split,
+# tests/data/suggestions.yaml; benchmarks/suggestions.py prints the figures).
+KEYWORD, NAME, EXAMPLE = 1.0, 1.0, 0.5  # a template's own words
+PHRASE_WORD = 0.5  # a word of a phrase on its own
+SUBJECT = 0.7  # a subject's words beside its message's
+EARLIER_IN_RUN = 0.9  # the customer's earlier messages since the seller last wrote
+HISTORY = 0.35  # the customer's messages before the seller's last answer (newest first, decaying)
+SELLER = 0.3  # the seller's own replies: what was already being talked about
+HISTORY_DECAY = 0.7
+OTHER_LANGUAGE = 0.75  # a topic with no template in the customer's language
+NONE_BELOW = 0.7  # evidence under this: nothing fits, suggest nothing
+KEEP_ABOVE = 0.25  # a runner-up shows when it has at least this share of the best
+ASKED = 0.5  # a question before buying (suggest_words.ASKING): weaker evidence
+MESSAGES = 12  # the newest messages read
+CHARACTERS = 3000  # of each message, after quotes and relay boilerplate are cut
 
 _FOLD = str.maketrans({"ı": "i", "İ": "i", "ß": "ss", "æ": "ae", "ø": "o", "œ": "oe"})
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_UMLAUT = re.compile(r"([aou])e")
+_ACCENT = re.compile(r"[\u0300-\u036f]")  # the combining marks NFKD splits accents into
+_SHORT_LINE = 3  # words: a greeting, a sign-off, a name
 _STEM = 5  # a crude stem: the first letters (fits Turkish suffixes and German compounds)
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_HINTS: dict[str, tuple[str, frozenset[str]]] = {
-    "tr": ("ğışİı", _words("ve bir bu mi mı ne nerede için merhaba siparişim lütfen teşekkürler")),
-    "de": ("äß", _words("ich und die der das nicht habe mein meine bitte ist wo hallo danke")),
-    "en": ("", _words("the and is my i it was not please where hello thanks you have")),
-}
-_STOP = _words(
-    "the and you your for with was are have has this that not but from please hello thanks"
-    " ich und die der das ein eine nicht habe mein meine bitte ist hallo danke"
-    " bir icin ama lutfen merhaba tesekkurler"
+_NOT = re.compile(
+    r"\b(is|are|was|were|has|have|had|do|does|did|could|would|should|ca|wo)n[’']?t\b", re.I
 )
+_QUOTE_START = re.compile(
+    r"^(?:on\b.{4,200}\bwrote|am\b.{4,200}\bschrieb|.{4,200}\btarihinde\b.{0,200}\byazd[ıi]"
+    r"|-{2,}\s*(?:original|urspr|forwarded|weitergeleitet)).*$",
+    re.I | re.M,
+)
+_FIELD = re.compile(r"^[^\W\d_][\w.'/-]*(?: [\w.'/-]+){0,2}:(?:[ \t]+\S+){0,6}[ \t]*$")
+_RULE = re.compile(r"^\W*$|^\s*-{3,}.*-{3,}\s*$")
+_REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|wg|fw|fwd|ynt|ilt|sv|tr)\s*:\s*)+", re.I)
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.translate(_FOLD).lower())
-    return "".join(c for c in text if not unicodedata.combining(c))
+@dataclass(frozen=True, slots=True)
+class Said:
+    """One message of a ticket's conversation, as the suggester reads it."""
+
+    text: str
+    subject: str = ""
+    customer: bool = True  # False: the seller's own reply
 
 
-def _tokens(text: str) -> list[str]:
-    words = _WORD.findall(_fold(text))
-    return [w[:_STEM] for w in words if len(w) >= 3 and w not in _STOP]
+def order_state(status: str | None, *, shipped: bool = False) -> str | None:
+    """One of ORDER_STATES from the status a shop reports ("fulfilled", "Unshipped",
+    "completed", …); `shipped` (a shipping date or tracking number is known) when the status
+    says nothing. None when unknown."""
+    words = " ".join(_WORD.findall(_fold(status or "")))
+    state = ORDER_STATUSES.get(words)
+    if state is None:
+        state = next((s for key, s in ORDER_STATUSES.items() if key in words.split()), None)
+    return state or ("shipped" if shipped else None)
 
 
 def detect_language(text: str) -> str | None:
-    """'tr', 'de' or 'en' from special letters and common words; None when unclear."""
+    """'tr', 'de' or 'en' from special letters and common words (with or without their
+    accents); None when unclear."""
     lowered = text.lower()
-    words = set(_WORD.findall(lowered))
+    words = set(_WORD.findall(_fold(text)))
     scores = {
-        lang: 2 * sum(lowered.count(c) for c in letters) + len(words & stops)
-        for lang, (letters, stops) in _HINTS.items()
+        lang: 2 * sum(lowered.count(c) for c in letters) + len(words & common)
+        for lang, (letters, common) in LANGUAGE_HINTS.items()
     }
     best = max(scores, key=lambda lang: scores[lang])
     return best if scores[best] > 0 else None
@@ -61,15 +107,37 @@ def suggest(
     language: str | None = None,
     top: int = 3,
 ) -> list[Template]:
-    """The templates that best fit a customer's message, best first (at most `top`, only those
-    sharing a word with it): TF-IDF cosine of the message against each template's keywords,
-    examples and name, diacritics folded; the message's language (given or guessed) wins ties
-    and outweighs a weak match in another language."""
-    return Suggester(templates).rank(ticket_text, channel=channel, language=language, top=top)
+    """The templates that best fit one customer message, best first (see Suggester.rank)."""
+    return _suggester(tuple(templates)).rank(
+        ticket_text, channel=channel, language=language, top=top
+    )
+
+
+def suggest_for_thread(
+    templates: Sequence[Template],
+    thread: Sequence[Said],
+    *,
+    channel: str,
+    order: str | None = None,
+    top: int = 3,
+) -> list[Template]:
+    """The templates that best fit a conversation, best first (see Suggester.rank_thread)."""
+    return _suggester(tuple(templates)).rank_thread(thread, channel=channel, order=order, top=top)
+
+
+@lru_cache(maxsize=8)
+def _suggester(templates: tuple[Template, ...]) -> Suggester:
+    """One Suggester per library: its index is built once, not at every reply."""
+    return Suggester(templates)
 
 
 class Suggester:
-    """`suggest` for many messages: each channel's template vectors are computed once."""
+    """Ranks templates for many tickets: each channel's template words are indexed once.
+
+    A topic is a template with its language versions (`wismo`, `wismo-de`, `wismo-tr`): their
+    words are pooled, so a German message finds the topic through any version's words, and the
+    version in the customer's language is the one suggested (one per topic).
+    """
 
     def __init__(self, templates: Sequence[Template]) -> None:
         self.templates = list(templates)
@@ -78,40 +146,261 @@ class Suggester:
     def rank(
         self, ticket_text: str, *, channel: str, language: str | None = None, top: int = 3
     ) -> list[Template]:
+        """The templates that best fit a customer's message (subject and text), best first:
+        at most `top`, none when nothing fits well enough."""
+        return self.rank_thread([Said(ticket_text)], channel=channel, language=language, top=top)
+
+    def rank_thread(
+        self,
+        thread: Sequence[Said],
+        *,
+        channel: str,
+        order: str | None = None,
+        language: str | None = None,
+        top: int = 3,
+    ) -> list[Template]:
+        """The templates that best fit a conversation (oldest message first), best first.
+
+        The customer's newest message counts most, with any others sent since the seller last
+        wrote (a follow-up: the question is still open); earlier messages and the seller's
+        replies count less, and not at all when the newest message asks something new ("one
+        more question: …"). A customer who chases without saying what about ("Hello? I wrote 3
+        days ago") waits for the parcel, or for the money when the order was refunded.
+        `order` (one of ORDER_STATES) makes topics that fit it likelier: a damaged item needs
+        a delivered order, a cancellation one that has not shipped.
+        """
         index = self._channels.get(channel)
         if index is None:
             index = self._channels[channel] = _Index(
                 [t for t in self.templates if t.applies_to(channel)]
             )
-        query = Counter(_tokens(ticket_text))
-        if not index.templates or not query:
+        if not index.topics or top <= 0:
             return []
-        q = index.vector(query)
-        q_norm = math.sqrt(sum(v * v for v in q.values())) or 1.0
-        language = language or detect_language(ticket_text)
-        scored = []
-        for position, (template, d, d_norm) in enumerate(
-            zip(index.templates, index.docs, index.norms, strict=True)
-        ):
-            score = sum(q[t] * d.get(t, 0.0) for t in q) / (q_norm * d_norm)
-            if score <= 0:
-                continue
-            if language is not None:
-                score *= 1.5 if template.language == language else 0.5
-            scored.append((-score, position, template))
-        return [template for _, _, template in sorted(scored)[: max(0, top)]]
+        reading = _read(thread[-MESSAGES:])
+        if language is None:
+            language = detect_language(reading.customer_text) or index.language_of(reading)
+        scores = index.scores(reading, order)
+        best = max(scores, default=0.0)
+        if best < NONE_BELOW:
+            return []
+        ranked = sorted(
+            (-score * index.language_fit(topic, language), topic)
+            for topic, score in enumerate(scores)
+            if score >= KEEP_ABOVE * best
+        )
+        return [index.version(topic, language) for _, topic in ranked[:top]]
+
+
+# --- reading the conversation ----------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Reading:
+    run: list[dict[str, float]]  # the customer's messages since the seller last wrote, newest first
+    history: list[tuple[float, dict[str, float]]]  # (weight, terms) of what came before
+    follow_up: bool
+    asking: bool  # a question before buying, or a new one: what came before does not count
+    customer_text: str
+
+
+def _read(thread: Sequence[Said]) -> _Reading:
+    last_seller = max((i for i, said in enumerate(thread) if not said.customer), default=-1)
+    run, history, nudged, asking = [], [], False, False
+    previous_subject, texts = "", []
+    for position, said in enumerate(thread):
+        subject = _REPLY_PREFIX.sub("", said.subject).strip()
+        subject, previous_subject = ("" if subject == previous_subject else subject), subject
+        body = _clean(said.text)
+        if said.customer:
+            texts.append(f"{subject}\n{body}")
+            body = _fold(body)
+            body, nudges = _NUDGES.subn(" ", body)
+            nudged |= nudges > 0 and position > last_seller
+            if position == len(thread) - 1:
+                asking = _ASKING.search(body) is not None
+        terms = _terms(body)
+        for term, weight in _terms(subject).items():
+            terms[term] = max(terms.get(term, 0.0), SUBJECT * weight)
+        if said.customer and position > last_seller:
+            run.append(terms)
+        else:
+            history.append((HISTORY if said.customer else SELLER, terms))
+    run.reverse()
+    history.reverse()
+    weighted = [(w * HISTORY_DECAY**i, t) for i, (w, t) in enumerate(history)]
+    return _Reading(run, weighted, nudged or len(run) > 1, asking, "\n".join(texts[-3:]))
+
+
+def _clean(text: str) -> str:
+    """The customer's own words: quoted mail, relay fields ("Order ID: …"), rules, and the
+    greeting and sign-off lines ("Hi,", "Thanks,", "Emily") cut."""
+    cut = _QUOTE_START.search(text)
+    text = text[: cut.start()] if cut else text
+    lines = [
+        line.strip()
+        for line in text[: CHARACTERS * 2].splitlines()
+        if not (line.startswith(">") or _FIELD.match(line) or _RULE.match(line))
+        and not RELAY_LINE.search(line.lower())
+    ]
+    while len(lines) > 1 and len(lines[-1].split()) <= _SHORT_LINE:
+        lines.pop()
+    while len(lines) > 1 and len(lines[0].split()) <= _SHORT_LINE and lines[0].endswith(","):
+        lines.pop(0)
+    return "\n".join(lines)[:CHARACTERS]
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, and German umlauts typed as "ue" read as "ü": "zurueck",
+    "zurück" and "zuruck" are one word (and so are "does" and "dos": no harm done)."""
+    text = text.translate(_FOLD).lower()
+    if not text.isascii():
+        text = _ACCENT.sub("", unicodedata.normalize("NFKD", text))
+    return _UMLAUT.sub(r"\1", text)
+
+
+# the word lists as the text is read: folded the same way ("does" is "dos" here too)
+STOP_WORDS = frozenset(_fold(w) for w in words.STOP_WORDS)
+NEGATIONS = frozenset(_fold(w) for w in words.NEGATIONS)
+LANGUAGE_HINTS = {
+    lang: (letters, frozenset(_fold(w) for w in common))
+    for lang, (letters, common) in words.LANGUAGE_HINTS.items()
+}
+ORDER_STATUSES = {_fold(status): state for status, state in words.ORDER_STATUSES.items()}
+_NUDGES = re.compile("|".join(f"(?:{p.pattern})" for p in words.NUDGES))  # one pass, not 25
+_ASKING = re.compile("|".join(f"(?:{p.pattern})" for p in words.ASKING))
+
+
+def _stream(text: str) -> list[str]:
+    """The stems of a text's words, stop words left out, negations kept (as "!")."""
+    words = _WORD.findall(_fold(_NOT.sub(r"\1 not", text)))
+    out = []
+    for word in words:
+        if word in NEGATIONS:
+            out.append("!")
+        elif len(word) >= 2 and word not in STOP_WORDS:
+            out.append(word[:_STEM])
+    return out
+
+
+def _terms(text: str, weight: float = 1.0) -> dict[str, float]:
+    """A text's stems and pairs of neighbouring stems; a negation makes one with the word
+    before or after it ("!arriv": "not arrived", "passt nicht")."""
+    stems = _stream(text)
+    terms = {s: weight for s in stems if s != "!"}
+    for first, second in zip(stems, stems[1:], strict=False):
+        if first == "!" or second == "!":
+            if first != second:
+                terms["!" + (second if first == "!" else first)] = weight
+        else:
+            terms[f"{first} {second}"] = weight
+    return terms
+
+
+# --- the templates -----------------------------------------------------------------------------
+
+
+def _phrase_terms(text: str, weight: float) -> dict[str, float]:
+    """A template's words: a phrase ("too long") counts as a pair; its single words count less
+    ("long" alone may be "how long does shipping take"), and short ones not at all."""
+    terms = _terms(text, weight)
+    if len(terms) == 1:
+        return terms
+    return {
+        t: w if " " in t or t.startswith("!") else w * PHRASE_WORD
+        for t, w in terms.items()
+        if " " in t or t.startswith("!") or len(t) >= 3
+    }
+
+
+def topic_of(template: Template, keys: Iterable[str]) -> str:
+    """The topic a template answers: `wismo-tr` is a version of `wismo` when both exist."""
+    suffix = f"-{template.language}"
+    base = template.key[: -len(suffix)] if template.key.endswith(suffix) else template.key
+    return base if base != template.key and base in keys else template.key
 
 
 class _Index:
-    """TF-IDF vectors of the templates that apply to one channel."""
+    """The words of the topics whose templates apply to one channel, weighted by rarity."""
 
     def __init__(self, templates: list[Template]) -> None:
-        self.templates = templates
-        counts = [Counter(_tokens(" ".join((t.name, *t.keywords, *t.examples)))) for t in templates]
-        frequency = Counter(term for doc in counts for term in doc)
-        self.idf = {term: math.log(1 + len(counts) / n) for term, n in frequency.items()}
-        self.docs = [self.vector(doc) for doc in counts]
-        self.norms = [math.sqrt(sum(v * v for v in d.values())) or 1.0 for d in self.docs]
+        keys = {t.key for t in templates}
+        by_topic: dict[str, list[Template]] = {}
+        for template in templates:
+            by_topic.setdefault(topic_of(template, keys), []).append(template)
+        self.topics = list(by_topic.values())
+        docs = [self._words(versions) for versions in self.topics]
+        frequency: dict[str, int] = {}
+        for doc in docs:
+            for term in doc:
+                frequency[term] = frequency.get(term, 0) + 1
+        # log(1 + topics / topics using it), over its greatest value: a word only one topic
+        # uses weighs 1, whatever the size of the library, so NONE_BELOW means the same to all
+        most = math.log(len(docs) + 1)
+        rarity = {term: math.log(1 + len(docs) / n) / most for term, n in frequency.items()}
+        self.weights = [{t: w * rarity[t] for t, w in doc.items()} for doc in docs]
+        self.tags = [next((t for v in versions for t in v.tags), "") for versions in self.topics]
+        own = [(t.language, self._words([t])) for t in templates]  # each version's own words
+        self.own = [(lang, {t: w * rarity[t] for t, w in doc.items()}) for lang, doc in own]
 
-    def vector(self, counts: Counter[str]) -> dict[str, float]:
-        return {term: (1 + math.log(n)) * self.idf.get(term, 0.0) for term, n in counts.items()}
+    @staticmethod
+    def _words(versions: list[Template]) -> dict[str, float]:
+        doc: dict[str, float] = {}
+        for template in versions:
+            parts = [(w, KEYWORD) for w in template.keywords] + [(template.name, NAME)]
+            parts += [(example, EXAMPLE) for example in template.examples]
+            for text, weight in parts:
+                for term, value in _phrase_terms(text, weight).items():
+                    doc[term] = max(doc.get(term, 0.0), value)
+        return doc
+
+    def evidence(self, terms: dict[str, float]) -> list[float]:
+        return [sum(doc.get(t, 0.0) * w for t, w in terms.items()) for doc in self.weights]
+
+    def scores(self, reading: _Reading, order: str | None) -> list[float]:
+        now = [0.0] * len(self.topics)
+        for number, terms in enumerate(reading.run):
+            weight = 1.0 if number == 0 else EARLIER_IN_RUN
+            now = [a + weight * b for a, b in zip(now, self.evidence(terms), strict=True)]
+        if reading.asking:
+            now = [n * ASKED for n in now]
+        before = [0.0] * len(self.topics)
+        for weight, terms in [] if reading.asking else reading.history:
+            before = [a + weight * b for a, b in zip(before, self.evidence(terms), strict=True)]
+        fit = ORDER_FIT.get(order or "", {})
+        scores = [
+            (n + b) * fit.get(tag, 1.0) for n, b, tag in zip(now, before, self.tags, strict=True)
+        ]
+        if reading.follow_up and max(scores, default=0.0) < NONE_BELOW:
+            # chasing, without a word on what about: most likely the parcel (or the money)
+            chased = FOLLOW_UP_TOPIC.get(order or "")
+            scores = [
+                max(s, NONE_BELOW) if tag == chased else s
+                for s, tag in zip(scores, self.tags, strict=True)
+            ]
+        return scores
+
+    def language_of(self, reading: _Reading) -> str | None:
+        """The language whose templates' own words the customer's newest messages match most."""
+        found: dict[str, float] = {}
+        for language, doc in self.own:
+            for terms in reading.run:
+                found[language] = found.get(language, 0.0) + sum(
+                    doc.get(t, 0.0) * w for t, w in terms.items()
+                )
+        best = max(found, key=lambda lang: found[lang], default=None)
+        return best if best is not None and found[best] > 0 else None
+
+    def language_fit(self, topic: int, language: str | None) -> float:
+        """Lower for a topic with no template in the customer's language."""
+        if language is None or any(v.language == language for v in self.topics[topic]):
+            return 1.0
+        return OTHER_LANGUAGE
+
+    def version(self, topic: int, language: str | None) -> Template:
+        """The topic's template in the customer's language, else English, else the first."""
+        versions = self.topics[topic]
+        for wanted in (language, "en"):
+            for template in versions:
+                if template.language == wanted:
+                    return template
+        return versions[0]

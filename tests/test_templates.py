@@ -404,13 +404,17 @@ def test_suggestion_filters_by_channel_and_prefers_the_language(library: list[Te
     templates = [*library, amazon_only]
     assert "amz" not in [t.key for t in suggest(templates, "towel torn", channel="etsy")]
     assert suggest(templates, "towel torn", channel="amazon", top=5)[0].key == "amz"
+    words = ("paket", "sendung")
     twins = [
-        Template(key="en", name="Paket", body="x", keywords=("paket",)),
-        Template(key="de", name="Paket", body="x", keywords=("paket",), language="de"),
+        Template(key="en", name="Paket", body="x", keywords=words),
+        Template(key="de", name="Paket", body="x", keywords=words, language="de"),
+        Template(key="other", name="Invoice", body="x", keywords=("invoice",)),
     ]
-    assert suggest(twins, "Paket", channel="email")[0].key == "en"  # a tie: library order
-    assert suggest(twins, "Paket", channel="email", language="de")[0].key == "de"
-    assert suggest(twins, "Wo ist mein Paket?", channel="email")[0].key == "de"  # guessed
+    # one word every template has tells them apart from nothing: no suggestion
+    assert suggest(twins[:2], "Paket", channel="email") == []
+    assert suggest(twins, "Paket, Sendung", channel="email")[0].key == "en"  # a tie: library order
+    assert suggest(twins, "Paket, Sendung", channel="email", language="de")[0].key == "de"
+    assert suggest(twins, "Wo ist mein Paket? Sendung?", channel="email")[0].key == "de"  # guessed
     assert suggest(library, "", channel="email") == []
     assert suggest(library, "xyzzy plugh", channel="email") == []
 

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from inbox_tui.sanitize import clean_line, clean_text
 from inbox_tui.store.db import Store
 from inbox_tui.store.orders import Order, orders_for_ticket
+from inbox_tui.store.outbox import outbox_for_ticket
 from inbox_tui.store.views import get_ticket
 
 
@@ -77,3 +78,24 @@ def last_inbound_text(store: Store, ticket_id: int) -> str:
         (ticket_id,),
     ).fetchone()
     return f"{row['subject'] or ''}\n{row['text'] or ''}" if row else ""
+
+
+def conversation(store: Store, ticket_id: int, limit: int = 12) -> list[tuple[str, str, str]]:
+    """The ticket's newest `limit` messages, oldest first, as (direction, subject, text): the
+    customer's ("in") and the seller's ("out"), with the replies sent or waiting in the outbox
+    that no synced Sent folder has brought in yet. What template suggestions read."""
+    rows = store.conn.execute(
+        """SELECT date, direction, subject, text, message_id FROM messages WHERE ticket_id = ?
+           ORDER BY date DESC, id DESC LIMIT ?""",
+        (ticket_id, limit),
+    ).fetchall()
+    known = {row["message_id"] for row in rows}
+    said = [
+        (row["date"], row["direction"], row["subject"] or "", row["text"] or "") for row in rows
+    ]
+    said += [
+        (reply.sent_at or reply.created_at, "out", "", reply.text)
+        for reply in outbox_for_ticket(store, ticket_id)
+        if reply.status != "failed" and reply.message_id not in known
+    ]
+    return [(direction, subject, text) for _, direction, subject, text in sorted(said)[-limit:]]

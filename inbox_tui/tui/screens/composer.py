@@ -26,10 +26,11 @@ from inbox_tui.outbox.message import reply_subject, with_signature
 from inbox_tui.outbox.queue import ReplyRefused, check_reply, queue_reply
 from inbox_tui.store import drafts
 from inbox_tui.store.db import Store
+from inbox_tui.store.orders import orders_for_ticket
 from inbox_tui.store.outbox import Inbound, last_inbound
-from inbox_tui.store.reply_context import last_inbound_text, reply_context
+from inbox_tui.store.reply_context import conversation, last_inbound_text, reply_context
 from inbox_tui.store.views import TicketRow, get_ticket
-from inbox_tui.suggest import detect_language, suggest
+from inbox_tui.suggest import Said, detect_language, order_state, suggest_for_thread
 from inbox_tui.templates import Template, TemplateError
 from inbox_tui.tui.editor import EditorFailed, edit_text
 from inbox_tui.tui.keymap import bindings
@@ -56,6 +57,17 @@ def recipients(inbound: Inbound | None) -> list[str]:
     if not pairs and inbound.from_addr:
         pairs = [(inbound.from_name, inbound.from_addr)]
     return [f"{name} <{addr}>" if name else addr for name, addr in pairs]
+
+
+def suggestion_input(store: Store, ticket_id: int) -> tuple[list[Said], str | None]:
+    """What the template suggestions read: the conversation, and the state of its order."""
+    messages = conversation(store, ticket_id)
+    thread = [Said(text, subject, customer=way == "in") for way, subject, text in messages]
+    orders = orders_for_ticket(store, ticket_id, limit=1)
+    if not orders:
+        return thread, None
+    shipped = bool(orders[0].shipped_at or orders[0].tracking_number)
+    return thread, order_state(orders[0].status, shipped=shipped)
 
 
 class ComposerScreen(Screen[int | None]):
@@ -156,7 +168,8 @@ class ComposerScreen(Screen[int | None]):
             (t for t in self._all_templates if t.applies_to(ticket.channel)),
             key=lambda t: t.language != language,
         )
-        suggested = suggest(self.templates, text, channel=ticket.channel)
+        thread, order = suggestion_input(self.store, ticket.id)
+        suggested = suggest_for_thread(self.templates, thread, channel=ticket.channel, order=order)
         self._inbound = last_inbound(self.store, ticket.id)
         self._default_subject = reply_subject(
             self._inbound.subject if self._inbound else ticket.subject
