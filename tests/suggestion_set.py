@@ -17,7 +17,7 @@ import yaml
 
 SET = Path(__file__).parent / "data" / "suggestions.yaml"
 NONE = "none"  # the label of a case no template fits: right when nothing is suggested
-SPLITS = ("tune", "held-out", "fresh")
+SPLITS = ("tune", "held-out", "fresh", "fresh-2")
 LANGUAGES = ("en", "de", "tr")
 
 
