@@ -116,6 +116,10 @@ ASKING = tuple(
         r"\b(?:collaboration|partnership|influencer|seo|kooperation|zusammenarbeit|is birligi)\b",
         r"\bcombine (?:postage|shipping)\b|\bversandkosten kombinieren\b|\bif i (?:order|buy)\b",
         r"\bwenn ich (?:\w+ ){0,3}(?:bestelle|kaufe)\b|\b(?:alirsam|alsam)\b",
+        r"\bgift (?:card|voucher|certificate)\b|\bvoucher\b|\bgeschenkgutschein|\bhediye ceki",
+        r"\b(?:stock|sell|resell) your\b|\b(?:stockist|retailer|reseller|boutique)s?\b",
+        r"\bwiederverkauf|\bhandler\b|\b(?:ihre|eure) \w+ verkaufen\b|\bbayilik|\bbutik\b",
+        r"\bsatabilir miyiz\b",
     )
 )
 
