@@ -6,7 +6,7 @@
 Prints one JSON object. The cost is timed twice: the ranking alone (the library's index built
 once, as the composer keeps it), and what the composer does when it opens, from the store (the
 conversation, the order) to the three suggestions, on a 50-message ticket imported into a
-fresh store. On code from before the suggester read conversations (b6c03fa and older) it ranks
+fresh store. On code from before the suggester read conversations (db62264 and older) it ranks
 the customer's newest message, as the composer did then: that is how "before" was measured.
 """
 
