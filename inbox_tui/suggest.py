@@ -56,9 +56,9 @@ _STEM = 5  # a crude stem: the first letters (fits Turkish suffixes and German c
 _NOT = re.compile(
     r"\b(is|are|was|were|has|have|had|do|does|did|could|would|should|ca|wo)n[’']?t\b", re.I
 )
-_QUOTE_START = re.compile(
-    r"^(?:on\b.{4,200}\bwrote|am\b.{4,200}\bschrieb|.{4,200}\btarihinde\b.{0,200}\byazd[ıi]"
-    r"|-{2,}\s*(?:original|urspr|forwarded|weitergeleitet)).*$",
+_QUOTE_START = re.compile(  # "On 12 Nov 2026, Shop <…> wrote:" and its German and Turkish
+    r"^(?:on\b.{4,200}\bwrote|am\b.{4,200}\bschrieb.*|.{4,200}\btarihinde\b.{0,200}\byazd[ıi]):\s*$"
+    r"|^-{2,}\s*(?:original|urspr|forwarded|weitergeleitet).*$",
     re.I | re.M,
 )
 _FIELD = re.compile(r"^[^\W\d_][\w.'/-]*(?: [\w.'/-]+){0,2}:(?:[ \t]+\S+){0,6}[ \t]*$")

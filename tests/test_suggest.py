@@ -141,6 +141,8 @@ def test_quoted_mail_and_marketplace_wrapping_do_not_count() -> None:
         "> of course: a prepaid return label is attached; we refund within two days"
     )
     assert keys(quoted, order="shipped") == ["wismo"]
+    own = "On Monday I wrote to you that the towel has a hole.\nNobody answered, please help!"
+    assert keys(own, order="delivered")[0] == "damaged"  # the customer's line, not a quote
     form = (
         "You received a new message from your online store's contact form.\n\n"
         "Country Code: TR\nName: Selin Kaya\nEmail: selin@mail.example\nPhone Number:\n\n"
