@@ -15,43 +15,36 @@ import argparse
 import json
 import os
 import platform
-import random
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.corpus import SELLER, build_message  # noqa: E402
+from benchmarks.corpus import SELLER, generate  # noqa: E402
 from benchmarks.tui import first_paint  # noqa: E402
 from inbox_tui.importer import import_maildir  # noqa: E402
 from inbox_tui.store import Store  # noqa: E402
 
 
-def build_maildir(path: Path, count: int) -> None:
-    rnd = random.Random(42)
+def build_maildir(path: Path, count: int, *, photos: bool = False) -> None:
     for sub in ("cur", "new", "tmp"):
         (path / sub).mkdir(parents=True, exist_ok=True)
-    now = datetime(2026, 11, 1, tzinfo=UTC)
-    index = thread = 0
-    while index < count:
-        length = min(rnd.choice([1, 1, 2, 2, 3, 4, 6]), count - index)
-        start = now - timedelta(minutes=rnd.randint(0, 3 * 365 * 24 * 60))
-        ids: list[str] = []
-        for turn in range(length):
-            raw = build_message(rnd, index, thread, turn, start + timedelta(hours=turn * 5), ids)
-            ids.append(f"<bench-{index}@example.com>")
-            (path / "cur" / f"{index:08d}.bench:2,S").write_bytes(raw)
-            index += 1
-        thread += 1
+    for index, raw in enumerate(generate(count, photos=photos)):
+        (path / "cur" / f"{index:08d}.bench:2,S").write_bytes(raw)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument(
+        "--photos",
+        action="store_true",
+        help="The attachment-heavy mix: one message in six with a 20-80 KB phone photo.",
+    )
     parser.add_argument(
         "--keep", type=Path, help="Use (and keep) this folder for the Maildir and store."
     )
@@ -64,7 +57,7 @@ def main() -> None:
     maildir, db = work / "Maildir", work / "bench.db"
     if not (maildir / "cur").exists():
         started = time.perf_counter()
-        build_maildir(maildir, args.messages)
+        build_maildir(maildir, args.messages, photos=args.photos)
         print(
             f"built {args.messages} messages in {time.perf_counter() - started:.1f}s",
             file=sys.stderr,

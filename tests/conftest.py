@@ -4,7 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from inbox_tui.mail import fast_parse
 from inbox_tui.store import Store
+
+PARSER_TESTS = {"test_parse", "test_hostile", "test_boundary", "test_sanitize", "test_import"}
 
 
 @pytest.fixture
@@ -28,3 +31,22 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.setenv(name, str(home / sub))
     monkeypatch.setenv("HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True)
+def fast_parse_agrees(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the parser tests, every message the fast path takes is also parsed whole by the stdlib,
+    and the two MIME trees must match part by part (tests/test_fast_parse.py says why)."""
+    if request.module.__name__.rpartition(".")[2] not in PARSER_TESTS:
+        return
+    from tests.test_fast_parse import tree
+
+    fast = fast_parse.parse_tree
+
+    def checked(raw: bytes, parser):
+        found = fast(raw, parser)
+        if found is not None:
+            assert tree(found) == tree(parser.parsebytes(raw)), "fast path differs from stdlib"
+        return found
+
+    monkeypatch.setattr(fast_parse, "parse_tree", checked)

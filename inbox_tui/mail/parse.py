@@ -21,7 +21,7 @@ from email.policy import EmailPolicy
 from email.utils import collapse_rfc2231_value
 from io import BytesIO
 
-from inbox_tui.mail import boundary
+from inbox_tui.mail import boundary, fast_parse
 from inbox_tui.mail.charsets import b64decode, codecs_for, decode_bytes, decode_header, decode_raw
 from inbox_tui.mail.headers import first_message_id, message_ids, parse_addresses, plausible_date
 from inbox_tui.mail.html import html_to_text
@@ -83,7 +83,9 @@ def _parse(raw: bytes, now: datetime) -> ParsedMessage:
     if not raw.strip():
         return _empty("empty message")
     problems: list[str] = []
-    msg = _PARSER.parsebytes(raw)
+    msg = fast_parse.parse_tree(raw, _PARSER)
+    if msg is None:
+        msg = _PARSER.parsebytes(raw)
     walk = _Walk(msg, problems)
     text = "\n\n".join(t for t in map(walk.text, walk.body) if t.strip())
     if len(msg) == 0 and _looks_binary(raw):
