@@ -56,35 +56,40 @@ def mime_tree(raw: bytes) -> None:
 
 
 def measure(mails: list[bytes], rounds: int) -> dict:
-    """Both paths, alternating, `rounds` each; then the photo messages alone."""
-    times: dict[str, list[float]] = {"stdlib": [], "fast": []}
+    """Each variant once per round, in turn, so load from elsewhere hits all alike; best round."""
+    taken = [raw for raw in mails if fast_parse.parse_tree(raw, _PARSER) is not None]
+    variants = {
+        "stdlib": (mails, stdlib_parse),
+        "fast": (mails, fast_parse_message),
+        "tree": (mails, mime_tree),  # the stdlib's MIME parse and transfer decoding alone
+        "taken_stdlib": (taken, stdlib_parse),
+        "taken_fast": (taken, fast_parse_message),
+    }
+    times: dict[str, list[float]] = {name: [] for name in variants}
     results: dict[str, list] = {}
     for _ in range(rounds):
-        for name, parse in (("stdlib", stdlib_parse), ("fast", fast_parse_message)):
-            us, results[name] = per_message_us(mails, parse, 1)
-            times[name].append(us)
-    tree_us, _ = per_message_us(mails, mime_tree, rounds)
-    taken = [raw for raw in mails if fast_parse.parse_tree(raw, _PARSER) is not None]
-    stdlib_us, fast_us = min(times["stdlib"]), min(times["fast"])
+        for name, (subset, parse) in variants.items():
+            if subset:
+                us, results[name] = per_message_us(subset, parse, 1)
+                times[name].append(us)
+    best = {name: min(values) for name, values in times.items() if values}
     report = {
         "messages": len(mails),
         "mb": round(sum(map(len, mails)) / 2**20, 1),
-        "stdlib_us": round(stdlib_us, 1),
-        "fast_us": round(fast_us, 1),
-        "speedup": round(stdlib_us / fast_us, 2),
-        # The stdlib's MIME parse and transfer decoding alone: what any parser could take away.
-        "stdlib_tree_and_decoding_us": round(tree_us, 1),
-        "ceiling_with_a_free_parser": round(stdlib_us / (stdlib_us - tree_us), 2),
-        "took_fast_path": len(taken),
+        "stdlib_us": round(best["stdlib"], 1),
+        "fast_us": round(best["fast"], 1),
+        "speedup": round(best["stdlib"] / best["fast"], 2),
         "all_equal": results["stdlib"] == results["fast"],
+        "took_fast_path": len(taken),
+        # What any parser could take away: the stdlib's share, and the speed-up if it were free.
+        "stdlib_tree_and_decoding_us": round(best["tree"], 1),
+        "ceiling_with_a_free_parser": round(best["stdlib"] / (best["stdlib"] - best["tree"]), 2),
     }
     if taken:
-        alone_std, _ = per_message_us(taken, stdlib_parse, rounds)
-        alone_fast, _ = per_message_us(taken, fast_parse_message, rounds)
         report["fast_path_messages_alone"] = {
-            "stdlib_us": round(alone_std, 1),
-            "fast_us": round(alone_fast, 1),
-            "speedup": round(alone_std / alone_fast, 2),
+            "stdlib_us": round(best["taken_stdlib"], 1),
+            "fast_us": round(best["taken_fast"], 1),
+            "speedup": round(best["taken_stdlib"] / best["taken_fast"], 2),
         }
     report["fast_mail_parser"] = compiled_parser(mails, results["stdlib"], rounds)
     return report

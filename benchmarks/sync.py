@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import platform
-import random
 import resource
 import shutil
 import sqlite3
@@ -34,13 +33,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.corpus import SELLER, build_message  # noqa: E402
+from benchmarks.corpus import SELLER  # noqa: E402
+from benchmarks.corpus import generate as corpus  # noqa: E402
 
 SECRET_ENV = "BENCH_IMAP_PASSWORD"
 
@@ -49,26 +49,7 @@ SECRET_ENV = "BENCH_IMAP_PASSWORD"
 
 
 def generate(count: int, *, start: int = 0, seed: int = 42) -> list[bytes]:
-    rnd = random.Random(seed)
-    now = datetime(2026, 11, 1, tzinfo=UTC)
-    mails: list[bytes] = []
-    index = start
-    thread = start
-    while index < start + count:
-        length = min(rnd.choice([1, 1, 2, 2, 3, 4, 6]), start + count - index)
-        begin = now - timedelta(minutes=rnd.randint(0, 3 * 365 * 24 * 60))
-        ids: list[str] = []
-        for turn in range(length):
-            when = begin + timedelta(hours=turn * 5)
-            mails.append(
-                build_message(
-                    rnd, index, thread, turn, when, ids, id_prefix="sync-bench", replies=True
-                )
-            )
-            ids.append(f"<sync-bench-{index}@example.com>")
-            index += 1
-        thread += 1
-    return mails
+    return list(corpus(count, start=start, seed=seed, id_prefix="sync-bench", replies=True))
 
 
 def fill_maildir(maildir: Path, mails: list[bytes]) -> None:
