@@ -34,9 +34,9 @@ NOW = datetime(2026, 12, 1, tzinfo=UTC)
 def per_message_us(mails: list[bytes], parse, rounds: int) -> tuple[float, list]:
     best, results = float("inf"), []
     for _ in range(rounds):
-        started = time.perf_counter()
+        started = time.process_time()
         results = [parse(raw) for raw in mails]
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     return best / len(mails) * 1e6, results
 
 

@@ -12,7 +12,6 @@ checks it on every corpus and on generated mail). Anything else is left to the s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email.message import Message
@@ -23,7 +22,6 @@ __all__ = ["MIN_RUN", "base64_runs", "parse_tree", "stdlib_only"]
 MIN_RUN = 2048  # bytes: shorter runs cost the feedparser less than cutting them out
 _TOKEN = "InboxTuiElidedRun"  # base64 characters only, like the lines it stands for
 _TOKEN_BYTES = _TOKEN.encode()
-_TOKEN_RE = re.compile(_TOKEN + r"(\d+)x")
 _BASE64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
 _PROBE = 1024  # bytes between probes for runs; MIN_RUN needs at least one in a run
 
@@ -60,7 +58,7 @@ def _parse_without(raw: bytes, runs: list[tuple[int, int]], parser: BytesParser)
     pos = 0
     for start, end in runs:
         eol = b"\r\n" if raw[end - 2 : end] == b"\r\n" else b"\n"
-        pieces += [raw[pos:start], f"{_TOKEN}{len(texts)}x".encode(), eol]
+        pieces += [raw[pos:start], _token(len(texts)).encode(), eol]
         texts.append(raw[start : end - len(eol)].decode("ascii"))
         pos = end
     pieces.append(raw[pos:])
@@ -73,14 +71,21 @@ def _parse_without(raw: bytes, runs: list[tuple[int, int]], parser: BytesParser)
 def _restore(part: Message, texts: list[str]) -> None:
     """Put the runs back where the feedparser placed their tokens: a leaf's body, a preamble or
     an epilogue (get_payload() would re-decode the text; the stdlib's own attribute is read)."""
-    put_back = lambda m: texts[int(m.group(1))]  # noqa: E731
-    payload = part._payload  # type: ignore[attr-defined]
-    if isinstance(payload, str) and _TOKEN in payload:
-        part._payload = _TOKEN_RE.sub(put_back, payload)  # type: ignore[attr-defined]
-    for name in ("preamble", "epilogue"):
-        value = getattr(part, name)
-        if isinstance(value, str) and _TOKEN in value:
-            setattr(part, name, _TOKEN_RE.sub(put_back, value))
+    part._payload = _put_back(part._payload, texts)  # type: ignore[attr-defined]
+    part.preamble = _put_back(part.preamble, texts)
+    part.epilogue = _put_back(part.epilogue, texts)
+
+
+def _put_back(value: object, texts: list[str]) -> object:
+    if not isinstance(value, str) or _TOKEN not in value:
+        return value
+    for index, text in enumerate(texts):  # "…Run1x" is no part of "…Run12x"
+        value = value.replace(_token(index), text)
+    return value
+
+
+def _token(index: int) -> str:
+    return f"{_TOKEN}{index}x"
 
 
 def base64_runs(raw: bytes) -> list[tuple[int, int]]:
@@ -121,7 +126,9 @@ def _run_at(raw: bytes, probe: int) -> tuple[int, int, bool] | None:
         start -= width
     dash = raw.find(b"-", first)
     end = raw.rfind(b"\n", first, len(raw) if dash < 0 else dash) + 1
-    end = first + len(raw[first:end].rstrip(b"\r\n")) + len(eol)  # not the blank lines after it
+    while raw[end - 1] in b"\r\n":  # back over the blank lines after it, to its last line end
+        end -= 1
+    end += len(eol)
     run = raw[start:end]
     full, tail = divmod(len(run), width)
     lines = full + (tail > 0)
