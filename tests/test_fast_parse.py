@@ -275,6 +275,8 @@ def multipart(draw: st.DrawFn, eol: bytes, depth: int = 0) -> bytes:
 @st.composite
 def message(draw: st.DrawFn) -> bytes:
     eol = draw(st.sampled_from([b"\r\n", b"\n"]))
+    if not draw(st.integers(0, 9)):  # no headers at all: a run may start the message
+        return draw(block(eol, b"XX"))
     headers = [
         b"From: =?utf-8?b?QXnFn2U=?= <ayse@example.com>",
         b"Subject: " + draw(st.sampled_from([b"Order", b"Sipari\xfe", "İade".encode()])),
@@ -287,7 +289,7 @@ def message(draw: st.DrawFn) -> bytes:
     return eol.join(headers) + eol + body
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(message())
 def test_generated_mime_parses_the_same(raw: bytes) -> None:
     fast = fast_parse.parse_tree(raw, _PARSER)
@@ -295,18 +297,11 @@ def test_generated_mime_parses_the_same(raw: bytes) -> None:
     if fast is not None:
         assert tree(fast) == tree(_PARSER.parsebytes(raw))
     assert_same(raw)
-
-
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.data())
-def test_runs_found_are_whole_base64_lines(data: st.DataObject) -> None:
-    """What base64_runs cuts out is whole, non-empty lines of base64 characters and nothing else,
-    so the feedparser could read it only as body lines."""
-    raw = data.draw(message())
+    # What was cut out is whole, non-empty lines of base64 characters and nothing else, which
+    # the feedparser can only read as body lines.
     for start, end in fast_parse.base64_runs(raw):
         assert start == 0 or raw[start - 1] == ord("\n")
         assert raw[end - 1] == ord("\n") and end - start >= fast_parse.MIN_RUN
-        lines = raw[start:end].split(b"\n")[:-1]
-        for line in lines:
+        for line in raw[start:end].split(b"\n")[:-1]:
             content = line.removesuffix(b"\r")
             assert content and not content.translate(None, fast_parse._BASE64), line
