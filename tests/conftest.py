@@ -6,6 +6,7 @@ import pytest
 
 from inbox_tui.mail import fast_parse
 from inbox_tui.store import Store
+from tests.mime_tree import tree
 
 PARSER_TESTS = {"test_parse", "test_hostile", "test_boundary", "test_sanitize", "test_import"}
 
@@ -39,8 +40,6 @@ def fast_parse_agrees(request: pytest.FixtureRequest, monkeypatch: pytest.Monkey
     and the two MIME trees must match part by part (tests/test_fast_parse.py says why)."""
     if request.module.__name__.rpartition(".")[2] not in PARSER_TESTS:
         return
-    from tests.test_fast_parse import tree
-
     fast = fast_parse.parse_tree
 
     def checked(raw: bytes, parser):

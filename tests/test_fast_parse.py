@@ -27,6 +27,7 @@ from inbox_tui.mail import fast_parse
 from inbox_tui.mail.message import ParsedMessage
 from inbox_tui.mail.parse import _PARSER, parse_message
 from tests import mailgen, test_hostile, test_parse
+from tests.mime_tree import tree
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
@@ -40,21 +41,6 @@ def both_paths(raw: bytes) -> tuple[ParsedMessage, ParsedMessage]:
 
 def takes_fast_path(raw: bytes) -> bool:
     return fast_parse.parse_tree(raw, _PARSER) is not None
-
-
-def tree(msg) -> list[tuple]:
-    """Everything the feedparser decides, part by part."""
-    return [
-        (
-            part.get_unixfrom(),
-            part.raw_items() and list(part.raw_items()),
-            part._payload if isinstance(part._payload, str) else len(part._payload),
-            part.preamble,
-            part.epilogue,
-            [type(defect).__name__ for defect in part.defects],
-        )
-        for part in msg.walk()
-    ]
 
 
 def assert_same(raw: bytes) -> ParsedMessage:
