@@ -137,6 +137,16 @@ def test_a_message_that_holds_the_token_is_parsed_whole() -> None:
     assert_same(raw)
 
 
+def test_a_photo_whose_base64_spells_a_token_is_put_back_as_it_was() -> None:
+    raw = with_photo(with_photo(b"Subject: hello\n\nhello\n", seed=1))  # two photos, two runs
+    lines = raw.split(b"\n")
+    at = next(i for i, line in enumerate(lines) if len(line) == 76)  # in the first photo
+    lines[at + 3] = (b"InboxTuiElidedRun1x" * 4)[:76]  # the second one's token
+    raw = b"\n".join(lines)
+    assert len(fast_parse.base64_runs(raw)) == 2 and takes_fast_path(raw)
+    assert_same(raw)
+
+
 # ---------------------------------------------------------------------------------------------
 # Generated MIME: runs in bodies, preambles, epilogues, header blocks, attached messages and
 # delivery reports; runs broken by blank lines, lone CRs, dashes, other characters, other widths

@@ -12,6 +12,7 @@ checks it on every corpus and on generated mail). Anything else is left to the s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email.message import Message
@@ -22,6 +23,7 @@ __all__ = ["MIN_RUN", "base64_runs", "parse_tree", "stdlib_only"]
 MIN_RUN = 2048  # bytes: shorter runs cost the feedparser less than cutting them out
 _TOKEN = "InboxTuiElidedRun"  # base64 characters only, like the lines it stands for
 _TOKEN_BYTES = _TOKEN.encode()
+_TOKEN_RE = re.compile(_TOKEN + r"(\d+)x")
 _BASE64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
 _PROBE = 1024  # bytes between probes for runs; MIN_RUN needs at least one in a run
 
@@ -32,7 +34,7 @@ _switch = {"on": True}
 def parse_tree(raw: bytes, parser: BytesParser) -> Message | None:
     """`parser.parsebytes(raw)` for a message with long base64 runs; None for any other message
     (nothing to gain), which the caller then parses whole."""
-    if not _switch["on"] or len(raw) < MIN_RUN or _TOKEN_BYTES in raw:
+    if not _switch["on"] or len(raw) < MIN_RUN:
         return None
     try:
         runs = base64_runs(raw)
@@ -52,7 +54,7 @@ def stdlib_only() -> Iterator[None]:
         _switch["on"] = True
 
 
-def _parse_without(raw: bytes, runs: list[tuple[int, int]], parser: BytesParser) -> Message:
+def _parse_without(raw: bytes, runs: list[tuple[int, int]], parser: BytesParser) -> Message | None:
     pieces: list[bytes] = []
     texts: list[str] = []
     pos = 0
@@ -62,6 +64,8 @@ def _parse_without(raw: bytes, runs: list[tuple[int, int]], parser: BytesParser)
         texts.append(raw[start : end - len(eol)].decode("ascii"))
         pos = end
     pieces.append(raw[pos:])
+    if any(_TOKEN_BYTES in own for own in pieces[::3]):  # the mail's own bytes between the runs
+        return None  # it spells a token itself: only the whole parse is sure
     msg = parser.parsebytes(b"".join(pieces))
     for part in msg.walk():
         _restore(part, texts)
@@ -77,11 +81,10 @@ def _restore(part: Message, texts: list[str]) -> None:
 
 
 def _put_back(value: object, texts: list[str]) -> object:
+    """`value` with each token replaced by its run, in one pass (a run may spell a token)."""
     if not isinstance(value, str) or _TOKEN not in value:
         return value
-    for index, text in enumerate(texts):  # "…Run1x" is no part of "…Run12x"
-        value = value.replace(_token(index), text)
-    return value
+    return _TOKEN_RE.sub(lambda token: texts[int(token.group(1))], value)
 
 
 def _token(index: int) -> str:
