@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from inbox_tui.config import parse_config
 from inbox_tui.importer import import_maildir
 from inbox_tui.store import Store
@@ -103,8 +105,37 @@ async def test_s_saves_the_tickets_attachments(tmp_path: Path) -> None:
     app = make_app(inbox, config=config)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("s")
+        await app.workers.wait_for_complete()
         await pilot.pause()
+        assert [n.message for n in app._notifications] == [f"Saved 1 attachment to {folder}"]
     assert (folder / "damage.jpg").read_bytes() == b"\xff\xd8"
+
+
+@pytest.mark.timeout(60)
+async def test_s_beside_a_dangling_symlink_saves_and_keys_keep_working(tmp_path: Path) -> None:
+    """`s` with a dangling symlink of the same name in the folder spun the UI thread for ever:
+    Escape and q were ignored and a `.part` file was left."""
+    inbox = Store.open(tmp_path / "inbox.db")
+    files = [
+        ("damage.jpg", b"\xff\xd8", "image/jpeg"),
+        ("📦" * 130 + ".pdf", b"%PDF", "application/pdf"),
+    ]
+    import_maildir(inbox, write_maildir(tmp_path / "Mail", [mail_with(files)]))
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    (folder / "damage.jpg").symlink_to(tmp_path / "gone.jpg")
+    app = make_app(inbox, config=parse_config(f"ui:\n  attachments_dir: {folder}\n"))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == [f"Saved 2 attachments to {folder}"]
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+    assert (folder / "damage (2).jpg").read_bytes() == b"\xff\xd8"
+    assert not (tmp_path / "gone.jpg").exists()
+    assert not [path for path in folder.iterdir() if path.name.endswith(".part")]
 
 
 async def test_stats_of_a_store_on_disk_are_counted_in_a_worker(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from inbox_tui.config import Config
@@ -333,21 +334,37 @@ class InboxApp(App[None]):
             self.push_screen(screen)
 
     def save_attachments(self, ticket_id: int) -> None:
-        """Every attachment of the ticket into `ui.attachments_dir` (default ~/Downloads/…)."""
+        """Every attachment of the ticket into `ui.attachments_dir` (default ~/Downloads/…), in
+        a worker: a slow or odd folder never holds up the keys. One line says what happened."""
+        if self.store.path is None:  # an in-memory store cannot be opened twice: save here
+            self._show_saved(*self._save(self.store, ticket_id))
+        else:
+            self._save_worker(ticket_id)
+
+    @work(thread=True, group="attachments")
+    def _save_worker(self, ticket_id: int) -> None:
+        assert self.store.path is not None
+        store = Store.open(self.store.path)
+        try:
+            outcome = self._save(store, ticket_id)
+        finally:
+            store.close()
+        self.call_from_thread(self._show_saved, *outcome)
+
+    def _save(self, store: Store, ticket_id: int) -> tuple[str, SeverityLevel]:
+        """The one-line outcome of saving the ticket's attachments, and its severity."""
         from inbox_tui.attachments import SaveError, save_attachments
         from inbox_tui.paths import downloads_dir
 
         folder = self.config.ui.attachments_dir or downloads_dir()
         try:
-            saved = save_attachments(self.store, ticket_id, folder)
+            report = save_attachments(store, ticket_id, folder)
         except SaveError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        if not saved:
-            self.notify("No attachments in this ticket", timeout=3)
-            return
-        files = "attachment" if len(saved) == 1 else "attachments"
-        self.notify(f"Saved {len(saved)} {files} to {folder}", timeout=5, markup=False)
+            return str(exc), "error"
+        return report.summary(folder), "warning" if report.failed else "information"
+
+    def _show_saved(self, line: str, severity: SeverityLevel) -> None:
+        self.notify(line, severity=severity, timeout=5, markup=False)  # names: not markup
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
