@@ -32,6 +32,10 @@ FIELDS: tuple[str, ...] = (
     "after",
 )
 
+MAX_TERMS = 100
+"""The most words and filters one search takes: SQLite refuses an expression of ~1,000 (a
+search of 1,000 filters crashed the TUI), and no person types a hundred."""
+
 MIN_PREFIX = 2
 """The word being typed matches as a prefix from this many characters on: a one-letter prefix
 matches nearly every message and would cost a search-as-you-type keystroke ~50 ms at 100k."""
@@ -89,6 +93,11 @@ def parse_query(text: str) -> Query:
             pos += 1
             continue
         start = pos
+        if len(terms) == MAX_TERMS:
+            raise SearchError(
+                f"too many terms at {pos} — a search takes at most {MAX_TERMS} words and filters",
+                pos,
+            )
         negated = False
         if text[pos] == "-" and pos + 1 < size and not text[pos + 1].isspace():
             negated = True

@@ -209,6 +209,13 @@ CASES = {
         "config.yaml line 6: ui.saved_searches[1].query: not a valid search: unknown field"
         " 'staus:' at 0 — did you mean 'status:'?",
     ),
+    "saved search of 1,000 filters": (  # it crashed every start ("Expression tree is too large")
+        "ui:\n  saved_searches:\n    - name: Many\n      query: "
+        + " ".join(f"tag:t{n}" for n in range(1000))
+        + "\n",
+        "config.yaml line 4: ui.saved_searches[0].query: not a valid search: too many terms at"
+        " 790 — a search takes at most 100 words and filters",
+    ),
     "duplicate saved search names": (
         "ui:\n  saved_searches:\n    - {name: A, query: x}\n    - {name: A, query: y}\n",
         "config.yaml line 4: ui.saved_searches[1]: duplicate saved search name 'A'"

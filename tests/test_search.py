@@ -138,6 +138,15 @@ def test_positions_point_at_terms() -> None:
         ("x from:", "'from:' needs a value at 2", 2),
         ('tag:""', "'tag:' needs a value at 0", 0),
         ("from:@@", "nothing to search for in 'from:@@' at 0", 0),
+        pytest.param(
+            " ".join(f"w{n}" for n in range(101)), "too many terms at 390", 390, id="101 words"
+        ),
+        pytest.param(
+            " ".join(["tag:a"] * 1000),
+            "too many terms at 600 — a search takes at most 100",
+            600,
+            id="1000 filters",
+        ),
     ],
 )
 def test_errors_say_what_and_where(text: str, message: str, position: int) -> None:
@@ -405,6 +414,20 @@ def test_any_query_that_parses_runs(shop, text: str) -> None:
     except sqlite3.Error as error:  # pragma: no cover - the failure message is the point
         pytest.fail(f"{text!r} → {query} raised {error}")
     assert len(rows) == count
+
+
+def test_a_hundred_terms_run_and_a_query_sqlite_refuses_is_a_search_error(shop) -> None:
+    """1,000 filters crashed the TUI with sqlite3.OperationalError (Expression tree is too
+    large): whatever SQLite refuses to run is a SearchError, shown like a typing mistake."""
+    store, ticket = shop
+    hundred = " ".join(["-tag:vip", "-towel", "-to:nobody", "status:open"] * 25)
+    assert count_search(store, hundred) == len(search_tickets(store, hundred))
+    refused = Query(tuple(Term("tag", f"t{n}") for n in range(1000)), "")  # past the parser
+    for run_it in (search_tickets, count_search):
+        with pytest.raises(SearchError, match="the store cannot run this search"):
+            run_it(store, refused)
+    excluded = Query(tuple(Term("text", f"w{n}", negated=True) for n in range(1000)), "")
+    assert count_search(store, excluded) == 4  # excluded words: one match set, any number
 
 
 # --- the demo shop: filters agree with plain SQL over the same tables -------------------------

@@ -8,6 +8,9 @@ docs/search.md explains the language.
 from __future__ import annotations
 
 import itertools
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -97,6 +100,13 @@ def search_tickets(
 ) -> list[TicketRow]:
     """A window of the tickets matching `query`, newest `last_message_at` first (ties: id)."""
     parsed = _parsed(query)
+    with _refused_as_search_error():
+        return _page(store, parsed, offset, limit, now)
+
+
+def _page(
+    store: Store, parsed: Query, offset: int, limit: int, now: datetime | None
+) -> list[TicketRow]:
     if _matches(store, parsed, RARE_MATCHES) <= RARE_MATCHES:
         plan = "rare"
     else:
@@ -117,6 +127,11 @@ def count_search(
     """How many tickets match `query`, counting no further than `cap` (a result equal to cap
     means "cap or more"). cap=0 counts them all, however long that takes."""
     parsed = _parsed(query)
+    with _refused_as_search_error():
+        return _count(store, parsed, now, cap)
+
+
+def _count(store: Store, parsed: Query, now: datetime | None, cap: int) -> int:
     dense = max(RARE_MATCHES, DENSE_FACTOR * cap)
     matches = _matches(store, parsed, dense)
     if matches <= RARE_MATCHES:
@@ -138,6 +153,25 @@ def count_search(
     return store.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
 
 
+# What SQLite says of a statement it will not run, as opposed to a store it cannot use (locked,
+# read-only, damaged, disk full): a query can still reach a limit parse_query does not know.
+_REFUSED = ("SQLITE_ERROR", "SQLITE_TOOBIG")
+
+
+@contextmanager
+def _refused_as_search_error() -> Iterator[None]:
+    """A search SQLite refuses (an expression too large, an FTS5 limit) becomes a SearchError,
+    shown under the search box like a typing mistake, never an unexpected error."""
+    try:
+        yield
+    except (sqlite3.OperationalError, sqlite3.DataError) as error:
+        if getattr(error, "sqlite_errorname", "SQLITE_ERROR") not in _REFUSED:
+            raise
+        raise SearchError(
+            f"the store cannot run this search ({error}); try fewer terms", 0
+        ) from None
+
+
 def to_sql(
     query: Query, now: datetime | None = None, *, plan: str = "walk"
 ) -> tuple[str, list[object]]:
@@ -151,11 +185,12 @@ def to_sql(
     if expression:
         clauses.append(_PLANS[plan])
         params.append(expression)
+    excluded = [_fts_phrase(term) for term in query.terms if _in_fts(term) and term.negated]
+    if excluded:  # a ticket with a message matching any excluded word: one match set for all
+        clauses.append(f"NOT {_PLANS['walk']}")
+        params.append(" OR ".join(f"({phrase})" for phrase in excluded))
     for term in query.terms:
         if _in_fts(term):
-            if term.negated:
-                clauses.append(f"NOT {_PLANS['walk']}")
-                params.append(_fts_phrase(term))
             continue
         clause, values = _filter(term, now, plan)
         clauses.append(f"NOT ({clause})" if term.negated else clause)

@@ -105,6 +105,7 @@ class ViewEntry:
     section: str  # "views" | "channels" | "tags" | "searches"
     count: int
     capped: bool = False  # a saved search counted up to search_cap(): "1,000+"
+    problem: str = ""  # why a saved search cannot run (its view says so instead of its tickets)
 
 
 def view_entries(
@@ -127,9 +128,14 @@ def view_entries(
         for name, count in top_tags(store, MAX_TAG_VIEWS)
     ]
     for search in saved:
-        count = count_view(store, Search(search.query, now or datetime.now().astimezone()))
+        count, problem = 0, ""
+        try:
+            count = check_search(store, Search(search.query, now or datetime.now().astimezone()))
+        except SearchFailed as failure:
+            problem = str(failure)
         view = SAVED_VIEW + search.name
-        entries.append(ViewEntry(view, search.name, "searches", count, count >= search_cap()))
+        capped = count >= search_cap()
+        entries.append(ViewEntry(view, search.name, "searches", count, capped, problem))
     return entries
 
 
@@ -146,7 +152,12 @@ def count_view(store: Store, view: str | Search) -> int:
 
 def view_page(store: Store, view: str | Search, offset: int, limit: int) -> list[TicketRow]:
     if isinstance(view, Search):
-        return _search.search_tickets(store, view.query, offset=offset, limit=limit, now=view.now)
+        try:
+            return _search.search_tickets(
+                store, view.query, offset=offset, limit=limit, now=view.now
+            )
+        except _search.SearchError:  # its count said so already (check_search): no rows
+            return []
     if view == "due":
         return _due.list_due(store, offset, limit)
     return list_tickets(store, view, offset, limit)

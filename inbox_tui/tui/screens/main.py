@@ -167,6 +167,10 @@ class MainScreen(Screen):
             self.ticket_list.empty_text = ""
         elif self.view in VIEW_NAMES:
             self.ticket_list.empty_text = f"No {self.view} tickets."
+        elif problem := self._entry_problem(self.view):
+            self.ticket_list.empty_text = (
+                f"The saved search {self.view_label} cannot run: {problem}"
+            )
         else:
             self.ticket_list.empty_text = f"No tickets in {self.view_label}."
         self.ticket_list.load(
@@ -195,6 +199,10 @@ class MainScreen(Screen):
             saved = self.saved_searches.get(self.view.removeprefix(SAVED_VIEW))
             return Search(saved.query if saved else "", self.now())
         return self.view
+
+    def _entry_problem(self, view: str) -> str:
+        entry = next((entry for entry in self.entries if entry.view == view), None)
+        return entry.problem if entry is not None else ""
 
     @property
     def view_label(self) -> str:
@@ -273,8 +281,10 @@ class MainScreen(Screen):
         if failure is None:
             error.update(Text(""))
             return
-        # a caret under the spot in the query, then the reason (plain Text: the query is typed)
-        caret = " " * max(0, failure.position) + "^ "
+        # a caret under the spot in the query, then the reason (plain Text: the query is typed);
+        # a spot far along a long query would push the reason off the line: the reason alone
+        fits = failure.position + len(str(failure)) // 2 < (error.size.width or 80)
+        caret = " " * max(0, failure.position) + "^ " if fits else ""
         error.update(Text(caret + str(failure), no_wrap=True, overflow="ellipsis"))
 
     def action_clear_search(self) -> None:
