@@ -9,7 +9,9 @@ the folder's state, exactly as the one-connection path does, so crash safety is 
 a batch is either stored with its state or not at all.
 
 Workers are spawned, not forked: the TUI syncs from a thread, and forking a threaded process
-can deadlock. Spawning costs ~0.5 s, so small syncs stay on the one connection.
+can deadlock. Spawning costs ~0.5 s, so small syncs stay on the one connection. Inside the
+TUI, sys.stderr has no file descriptor, which multiprocessing's resource tracker needs when it
+starts: the app starts it before Textual takes stdout and stderr (InboxApp.on_load).
 """
 
 from __future__ import annotations

@@ -109,6 +109,17 @@ class InboxApp(App[None]):
             saved_searches=self.saved_searches,
         )
 
+    def on_load(self) -> None:
+        # Before Textual takes stdout and stderr (Load comes first): multiprocessing starts its
+        # resource tracker with stderr's file descriptor, and Textual's stand-in has none
+        # (fileno() is -1), so a big IMAP sync's worker processes (sources/imap_parallel.py)
+        # failed inside the app with "ValueError: bad value(s) in fds_to_keep". Started now,
+        # the tracker keeps the terminal's stderr and every worker process finds it running.
+        if self.synced_sources and any(getattr(s, "kind", None) == "imap" for s in self.sources):
+            from multiprocessing import resource_tracker
+
+            resource_tracker.ensure_running()
+
     def on_mount(self) -> None:
         # full garbage collections between keys, from a second after start (see gc_pacing)
         self.set_interval(GC_TICK, self.gc_pacer.tick)
