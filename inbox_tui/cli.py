@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import traceback
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -193,7 +192,7 @@ def _run_tui(state: Context, store: Any, *, title: str, sync: bool = True) -> No
 
     ui = state.config.ui
     try:
-        run_tui(
+        crashed = run_tui(
             store,
             title=title,
             theme=ui.theme,
@@ -214,6 +213,9 @@ def _run_tui(state: Context, store: Any, *, title: str, sync: bool = True) -> No
         raise CliError(f"config: {exc}") from None
     finally:
         store.close()
+    if crashed:  # the app stopped on an error: its traceback is in crash.log (inbox_tui.crash)
+        click.echo(crashed, err=True)
+        sys.exit(1)
 
 
 @cli.command()
@@ -579,6 +581,7 @@ def _send(state: Context, store: Any, *, only: list[int] | None = None) -> None:
     from rich.text import Text
 
     from inbox_tui.outbox.sender import ItemResult, send_due
+    from inbox_tui.sanitize import readable_line
 
     console = Console(highlight=False, soft_wrap=True)
     zone = state.config.seller.tzinfo
@@ -586,7 +589,8 @@ def _send(state: Context, store: Any, *, only: list[int] | None = None) -> None:
 
     def line(item: ItemResult) -> None:
         text = Text(f"#{item.outbox_id} ticket {item.ticket_id} ")
-        text.append(", ".join(item.to) or "?")  # addresses are data: plain text, never markup
+        # addresses are data: plain text, never markup, nothing invisible (readable_line)
+        text.append(", ".join(readable_line(to) for to in item.to) or "?")
         text.append(f": {item.outcome}", styles[item.outcome])
         if item.outcome == "waiting" and item.retry_at is not None:
             text.append(f" (retry at {item.retry_at.astimezone(zone):%H:%M})")
@@ -646,15 +650,9 @@ def templates_list(state: Context) -> None:
 
 
 def _crash(exc: BaseException) -> NoReturn:
-    log = paths.crash_log_path()
-    try:
-        log.parent.mkdir(parents=True, exist_ok=True)
-        with open(log, "a", encoding="utf-8") as handle:
-            handle.write("".join(traceback.format_exception(exc)) + "\n")
-        where = f" (details in {log}; please report it)"
-    except OSError:
-        where = ""
-    click.echo(f"inbox-tui: unexpected error: {type(exc).__name__}: {exc}{where}", err=True)
+    from inbox_tui.crash import record
+
+    click.echo(record(exc), err=True)
     sys.exit(1)
 
 

@@ -11,6 +11,7 @@ terminal can take only real text.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Whole escape sequences first, so their parameters do not survive as visible junk:
 # CSI (ESC [ ... final), OSC/DCS/SOS/PM/APC strings (terminated by BEL or ST), two-byte ESC x,
@@ -44,6 +45,18 @@ _SUSPECT = re.compile(
 )
 
 _BLANK_LINES = re.compile(r"\n{3,}")
+
+# Characters that take no room on screen and so disguise a name or a subject (`pay\u200bpal`
+# reads "paypal" but is not it): zero-width space and joiners, word joiner and the invisible
+# operators, soft hyphen, Mongolian vowel separator, combining grapheme joiner, Khmer inherent
+# vowels, Hangul fillers, variation selectors, tag characters. A flag's tag sequence (England,
+# Scotland, Wales) is matched whole and kept; the others are kept only where they do visible
+# work (see _hidden_kept). Bodies keep them all: emoji sequences there must stay readable.
+_HIDDEN = re.compile(
+    "\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f"
+    "|[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2060-\u206f"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff]"
+)
 
 
 def clean_text(value: str | None) -> str:
@@ -82,11 +95,60 @@ def clean_body(value: str | None) -> str:
 
 
 def clean_line(value: str | None) -> str:
-    """A one-line field (subject, name, filename): clean_text with all whitespace folded.
+    """A one-line field (subject, name, filename): clean_text with all whitespace folded and
+    the invisible characters that disguise text dropped (readable_line).
 
     str.split() splits on exactly the characters the regex \\s matches, at half the cost.
     """
-    return " ".join(clean_text(value).split())
+    return " ".join(readable_line(clean_text(value)).split())
+
+
+def readable_line(value: str | None) -> str:
+    """A sender's name or a subject as a person reads it: without the invisible characters
+    that make one string look like another (`pay\u200bpal` → `paypal`). Emoji sequences
+    (👩‍💻, ❤️, flags), Persian and Indic ZWNJ and ideographic variants keep theirs."""
+    if not value or not _HIDDEN.search(value):
+        return value or ""
+    return _HIDDEN.sub(_hidden_kept, value)
+
+
+def _hidden_kept(match: re.Match[str]) -> str:
+    found = match.group()
+    if len(found) > 1:  # a flag's tag sequence
+        return found
+    text, at = match.string, match.start()
+    before = text[at - 1] if at else ""
+    after = text[at + 1] if at + 1 < len(text) else ""
+    code = ord(found)
+    if code == 0x200D:  # zero-width joiner: inside an emoji sequence (👩‍💻, 🏳️‍🌈)
+        keep = (_pictograph(before) or before == "\ufe0f") and _pictograph(after)
+    elif code == 0x200C:  # zero-width non-joiner: a letter's shape in Persian or Indic words
+        keep = _joining_script(before) and _joining_script(after)
+    elif 0xFE00 <= code <= 0xFE0F:  # variation selector: emoji or text style of a symbol, 1️⃣
+        keep = _pictograph(before) or (
+            bool(before) and before in "0123456789#*" and after == "\u20e3"
+        )
+    elif 0xE0100 <= code <= 0xE01EF:  # ideographic variation selector: a CJK glyph variant
+        keep = bool(before) and _ideograph(before)
+    else:
+        keep = False
+    return found if keep else ""
+
+
+def _pictograph(char: str) -> bool:
+    """An emoji or symbol (So), or a skin-tone modifier."""
+    return bool(char) and (unicodedata.category(char) == "So" or 0x1F3FB <= ord(char) <= 0x1F3FF)
+
+
+def _joining_script(char: str) -> bool:
+    """A letter of Arabic script (Persian, Urdu…) or of the Indic scripts, where ZWNJ shapes."""
+    code = ord(char) if char else 0
+    return 0x0600 <= code <= 0x0DFF or 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFC
+
+
+def _ideograph(char: str) -> bool:
+    code = ord(char)
+    return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3FFFF
 
 
 def snippet(text: str, length: int = 160) -> str:

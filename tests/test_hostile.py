@@ -68,3 +68,54 @@ async def test_hostile_mail_is_shown_literally_and_clicking_it_does_nothing(stor
         await pilot.press("enter")
         await pilot.pause()
         assert app.is_running and app.return_code is None
+
+
+DISGUISED = (
+    f"From: {_word('Pay' + chr(0x200B) + 'Pal Sec' + chr(0x2060) + 'urity')} <service@paypa1.example>\r\n"
+    "To: hello@shop.example\r\n"
+    f"Subject: {_word('Your acc' + chr(0xAD) + 'ount is lim' + chr(0xFEFF) + 'ited 👩' + chr(0x200D) + '💻')}\r\n"
+    "Message-ID: <zw@example.com>\r\n"
+    "\r\n"
+    "Hello\u200b there 👩\u200d💻\r\n"
+).encode()
+ZERO_WIDTH = re.compile("[\u00ad\u200b\u2060\ufeff]")
+
+
+def outside_bodies(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if "Hello" not in line)  # bodies keep them
+
+
+def test_zero_width_characters_do_not_reach_a_name_or_subject(store, tmp_path):
+    """`pay\\u200bpal` was stored and shown as it came: it reads "paypal" and is not."""
+    import_maildir(store, write_maildir(tmp_path / "Mail", [DISGUISED]))
+    row = store.conn.execute("SELECT subject, from_name, text FROM messages").fetchone()
+    assert row["from_name"] == "PayPal Security"
+    assert row["subject"] == "Your account is limited 👩\u200d💻"  # the emoji stays whole
+    assert row["text"] == "Hello\u200b there 👩\u200d💻"  # a body is kept as written
+    assert store.conn.execute("SELECT name FROM customers").fetchone()[0] == "PayPal Security"
+
+
+async def test_a_store_from_before_shows_names_and_subjects_without_them(store, tmp_path):
+    """A store filled by an older version keeps the characters; the list, the thread, the
+    customer panel and the composer show the names and subjects without them."""
+    import_maildir(store, write_maildir(tmp_path / "Mail", [DISGUISED]))
+    with store.transaction() as conn:  # as an older version stored them
+        conn.execute("UPDATE customers SET name = 'Pay\u200bPal Sec\u2060urity'")
+        conn.execute("UPDATE tickets SET subject = 'Your acc\u00adount is lim\ufeffited'")
+        conn.execute("UPDATE messages SET from_name = 'Pay\u200bPal', subject = 'Acc\u200bount'")
+    app = InboxApp(store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        text = outside_bodies(screen_text(app))
+        assert "PayPal Security" in text and "Your account is limited" in text
+        assert not ZERO_WIDTH.search(text)
+        await pilot.press("enter")  # the thread and the customer panel
+        await pilot.pause()
+        text = outside_bodies(screen_text(app))
+        assert "PayPal <service@paypa1.example>" in text and "Subject: Account" in text
+        assert "PayPal Security" in text and not ZERO_WIDTH.search(text)
+        await pilot.press("r")  # the composer: To and Subject
+        await pilot.pause()
+        text = outside_bodies(screen_text(app))
+        assert "Re: Account" in text and "PayPal <service@paypa1.example>" in text
+        assert not ZERO_WIDTH.search(text)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inbox_tui.sanitize import clean_body, clean_line, clean_text, snippet
+from inbox_tui.sanitize import clean_body, clean_line, clean_text, readable_line, snippet
 
 FORBIDDEN = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff]"
@@ -114,3 +115,54 @@ def test_snippet_of_a_long_body_folds_only_what_it_shows():
     assert snippet("  " * 1000 + "late start " * 50) == _reference_snippet(
         "  " * 1000 + "late start " * 50, 160
     )
+
+
+# --- invisible characters in names and subjects -----------------------------------------------
+
+ALWAYS_HIDDEN = (
+    "\u00ad\u034f\u115f\u1160\u180e\u200b\u2060\u2061\u2062\u2063\u2064\u3164\ufeff\uffa0"
+)
+PARTS = [
+    *ALWAYS_HIDDEN, "\u200c", "\u200d", "\ufe0e", "\ufe0f", "\U000e0041", "\U000e0100",
+    "\U000e007f", "\U0001f3f4", "\U000e0067", "\u20e3",  # tags, a flag, a keycap
+    "👩", "💻", "❤", "🏳", "🏻", "1", "#", "p", "a", "y", "ş", "漢", "م", "ی", "क", " ",
+]  # fmt: skip
+disguised = st.lists(st.sampled_from(PARTS), max_size=30).map("".join)
+
+
+@given(st.one_of(disguised, nasty))
+def test_a_name_keeps_no_invisible_disguise(value: str) -> None:
+    """`pay\\u200bpal` was shown as `paypal` while being another name: in a one-line field
+    (sender, subject) nothing invisible is left but the joiners and selectors emoji, Persian
+    and Indic words and CJK variants need, and nothing visible is ever taken away."""
+    line = clean_line(value)
+    assert not set(line) & set(ALWAYS_HIDDEN)
+    assert clean_line(line) == line
+    for at, char in enumerate(line):
+        before, after = line[at - 1 : at], line[at + 1 : at + 2]
+        if char == "\u200d":  # only inside an emoji sequence
+            assert before and (unicodedata.category(before) in ("So", "Sk") or before == "\ufe0f")
+            assert after and unicodedata.category(after) == "So"
+        if char in "\ufe0e\ufe0f":  # only after a symbol, or in a keycap
+            assert before and (unicodedata.category(before)[0] == "S" or after == "\u20e3")
+        if "\U000e0000" <= char <= "\U000e007f":  # only in a flag's tag sequence
+            assert "\U0001f3f4" in line
+
+    def visible(text: str) -> list[str]:  # what takes room on screen, in order
+        invisible = ("Cf", "Mn", "Zs", "Cc", "Cn")
+        return [
+            c for c in text if unicodedata.category(c) not in invisible and c not in ALWAYS_HIDDEN
+        ]
+
+    assert visible(line) == visible(clean_text(value))  # nothing visible is taken away
+
+
+def test_zero_width_characters_are_dropped_where_emoji_need_none() -> None:
+    assert clean_line("Pay\u200bPal Sec\u2060ur\u00adity\ufeff") == "PayPal Security"
+    assert clean_line("a\u200db \u3164 x\U000e0041y") == "ab xy"
+    for kept in ("👩\u200d💻", "🏳\ufe0f\u200d🌈", "❤\ufe0f", "1\ufe0f\u20e3", "می\u200cخواهم",
+                 "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"):  # fmt: skip
+        assert clean_line(f"Re: {kept}") == f"Re: {kept}"
+    body = "Thanks 👩\u200d💻 and\u200b more"  # a body is left as it is: emoji stay whole
+    assert clean_body(body) == body
+    assert readable_line(None) == "" and readable_line("pay\u200bpal") == "paypal"

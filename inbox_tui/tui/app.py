@@ -11,8 +11,10 @@ from textual import events, work
 from textual.app import App
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.worker import WorkerFailed
 
 from inbox_tui.config import Config
+from inbox_tui.crash import record as record_crash
 from inbox_tui.outbox.queue import ReplyRefused, resend_newest_failed
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store.db import Store, checkpoint
@@ -71,6 +73,7 @@ class InboxApp(App[None]):
         config: Config | None = None,
     ) -> None:
         super().__init__()
+        self.crashed: str | None = None  # the line saying what stopped the app (crash.py)
         # the whole config, for what replies need: seller name and signature, templates, sources
         self.config = config if config is not None else Config()
         self._templates: list[Template] | None = None  # loaded at the first reply
@@ -222,6 +225,18 @@ class InboxApp(App[None]):
         """The WAL back into the database file, beside the UI (see Store.defer_checkpoints)."""
         if self.store.path is not None:
             checkpoint(self.store.path)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An error nothing handled stops the app, as in Textual; but Textual then prints a
+        traceback with every frame's locals (the typed search, a customer's mail, a password)
+        to the terminal. Here it goes to crash.log without them, and run_tui prints one line."""
+        if self.crashed is None:  # a worker's error comes wrapped: the error is what it raised
+            self.crashed = record_crash(error.error if isinstance(error, WorkerFailed) else error)
+        self._return_code = 1
+        if self._exception is None:  # what Pilot raises again when a test ends (run_test)
+            self._exception = error
+            self._exception_event.set()
+        self._close_messages_no_wait()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
@@ -382,6 +397,8 @@ class InboxApp(App[None]):
             self.push_screen(HelpScreen())
 
 
-def run_tui(store: Store, **kw: Any) -> None:
-    """Run the inbox on the terminal until the user quits."""
-    InboxApp(store, **kw).run()
+def run_tui(store: Store, **kw: Any) -> str | None:
+    """Run the inbox on the terminal until the user quits; the line to print if it crashed."""
+    app = InboxApp(store, **kw)
+    app.run()
+    return app.crashed

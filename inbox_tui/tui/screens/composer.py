@@ -24,6 +24,7 @@ from textual.widgets import Footer, Input, Static, TextArea
 
 from inbox_tui.outbox.message import reply_subject, with_signature
 from inbox_tui.outbox.queue import ReplyRefused, check_reply, queue_reply
+from inbox_tui.sanitize import readable_line
 from inbox_tui.store import drafts
 from inbox_tui.store.db import Store
 from inbox_tui.store.orders import orders_for_ticket
@@ -56,6 +57,7 @@ def recipients(inbound: Inbound | None) -> list[str]:
     pairs = [(n, a) for n, a in json.loads(inbound.reply_to) if a]
     if not pairs and inbound.from_addr:
         pairs = [(inbound.from_name, inbound.from_addr)]
+    pairs = [(readable_line(name), addr) for name, addr in pairs]  # as the thread shows them
     return [f"{name} <{addr}>" if name else addr for name, addr in pairs]
 
 
@@ -172,7 +174,7 @@ class ComposerScreen(Screen[int | None]):
         suggested = suggest_for_thread(self.templates, thread, channel=ticket.channel, order=order)
         self._inbound = last_inbound(self.store, ticket.id)
         self._default_subject = reply_subject(
-            self._inbound.subject if self._inbound else ticket.subject
+            readable_line(self._inbound.subject if self._inbound else ticket.subject)
         )
         self._show_thread()
         self._show_recipients()

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import work
 from textual.widgets import Static
 
-from inbox_tui.sanitize import clean_line
+from inbox_tui.sanitize import clean_line, readable_line
 from inbox_tui.store.db import Store
 from inbox_tui.store.orders import Order, orders_for_ticket
 from inbox_tui.store.views import get_ticket, other_tickets
@@ -61,10 +61,9 @@ def customer_text(
     ticket = get_ticket(store, ticket_id)
     if ticket is None:
         return text
-    text.append(
-        (ticket.customer_name or ticket.customer_email or "Unknown customer") + "\n", "bold"
-    )
-    if ticket.customer_email and ticket.customer_name:
+    name = readable_line(ticket.customer_name)  # older stores: see sanitize.readable_line
+    text.append((name or ticket.customer_email or "Unknown customer") + "\n", "bold")
+    if ticket.customer_email and name:
         text.append(ticket.customer_email + "\n", "dim")
     text.append(f"via {ticket.channel}\n", "dim")
 
@@ -85,7 +84,7 @@ def customer_text(
         text.append(
             f"  #{other.id} {other.status} · {age_label(other.last_message_at, now)} · ", "dim"
         )
-        text.append(other.subject or "(no subject)")
+        text.append(readable_line(other.subject) or "(no subject)")
         text.append("\n")
     if count > len(others):
         text.append(f"  … {count - len(others)} more\n", "dim")

@@ -23,7 +23,7 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.style import Style as VisualStyle
 
-from inbox_tui.sanitize import clean_body, clean_line
+from inbox_tui.sanitize import clean_body, clean_line, readable_line
 from inbox_tui.store.db import Store
 from inbox_tui.store.outbox import OutboxEntry, outbox_for_ticket
 from inbox_tui.store.views import MessageRow, TicketRow, get_ticket, ticket_messages
@@ -53,6 +53,7 @@ OUTBOX_LABELS = {
 
 
 def _address(name: str, addr: str) -> str:
+    name, addr = readable_line(name), readable_line(addr)  # older stores: see readable_line
     if name and addr:
         return f"{name} <{addr}>"
     return name or addr or "(unknown sender)"
@@ -73,7 +74,7 @@ def thread_text(
     The ticket's outbox replies come last: waiting or failed ones with their text (they are not
     messages yet), sent ones as one line (the sent reply is a message of the thread above)."""
     text = Text(end="")
-    text.append(ticket.subject or "(no subject)", styles["subject"])
+    text.append(readable_line(ticket.subject) or "(no subject)", styles["subject"])
     text.append("\n")
     customer = _address(ticket.customer_name, ticket.customer_email)
     count = f"{ticket.message_count} message" + ("" if ticket.message_count == 1 else "s")
@@ -96,7 +97,7 @@ def thread_text(
             meta += " · to " + ", ".join(_address(name, addr) for name, addr in message.to)
         text.append(meta, styles["meta"])
         if message.subject and message.subject != ticket.subject:
-            text.append("\nSubject: " + message.subject, styles["meta"])
+            text.append("\nSubject: " + readable_line(message.subject), styles["meta"])
         text.append("\n\n")
         body = message.text.strip("\n")
         if len(body) > max_body_chars:

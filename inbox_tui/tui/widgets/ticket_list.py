@@ -22,6 +22,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from inbox_tui.sanitize import readable_line
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store.db import Store
 from inbox_tui.store.views import TicketRow
@@ -438,14 +439,16 @@ class TicketList(ScrollView, can_focus=True):
         row.append((" ", None))
         if channel_w:
             row.append((fit(ticket.channel, channel_w), dim))
-        customer = ticket.customer_name or ticket.customer_email or "(unknown)"
+        # stores from before sanitize.readable_line may hold invisible characters: shown without
+        customer = readable_line(ticket.customer_name or ticket.customer_email) or "(unknown)"
         row.append((fit(customer, customer_w), unread if ticket.unread_count else None))
         row.append((" ", None))
 
         subject: Pieces = []
         if ticket.priority > 0:
             subject.append(("!" * min(ticket.priority, 3) + " ", self._style("priority")))
-        subject.append((ticket.subject or "(no subject)", unread if ticket.unread_count else None))
+        shown = readable_line(ticket.subject) or "(no subject)"
+        subject.append((shown, unread if ticket.unread_count else None))
         subject.extend((" #" + tag, self._style("tag")) for tag in ticket.tags)
         if ticket.snippet:
             subject.append((" — " + ticket.snippet, dim))
