@@ -88,6 +88,8 @@ def test_typed_snooze_times() -> None:
     ):
         with pytest.raises(ValueError, match=reason):
             parse_snooze(bad, NOW)
+    with pytest.raises(ValueError, match="too far ahead"):  # it crashed the TUI (OverflowError)
+        parse_snooze("9999-12-31 23:00", NOW, ZoneInfo("America/New_York"))
 
 
 def test_tag_filter_is_fuzzy() -> None:

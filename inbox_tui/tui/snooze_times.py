@@ -52,6 +52,10 @@ def parse_snooze(text: str, now: datetime, tz: tzinfo = UTC) -> datetime:
         when = parsed.replace(tzinfo=tz)
         if when <= now:
             raise ValueError(f"{value} has already passed")
+        try:  # stored in UTC: 9999-12-31 23:00 west of Greenwich is past the last datetime
+            when.astimezone(UTC)
+        except OverflowError:
+            raise ValueError(f"{value} is too far ahead") from None
         return when
     raise ValueError(f"cannot read {value!r}: use 4h, 3d, 2w or 2026-12-03 14:00")
 
