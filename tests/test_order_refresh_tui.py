@@ -36,7 +36,9 @@ def panel_text(app: InboxApp) -> str:
 
 async def test_opening_a_ticket_shows_the_refreshed_order(store, tmp_path, shops) -> None:
     email, _ = tickets(store, tmp_path)
-    shops.shopify.latency = 0.4  # long enough to see the panel say what it is doing
+    # The shop answers only when the test has seen the panel say what it is doing: a latency
+    # of 0.4 s raced pilot.pause(), which waits up to 1 s for the process to go idle.
+    shops.shopify.hold()
     refresher = OrderRefresher(shops.config())
     app = inbox(store, refresher)
     async with app.run_test(size=(140, 40)) as pilot:
@@ -44,6 +46,7 @@ async def test_opening_a_ticket_shows_the_refreshed_order(store, tmp_path, shops
         await pilot.pause()
         assert "refreshing orders…" in screen_text(app)
         assert "none known" in screen_text(app)
+        shops.shopify.release()
         await app.workers.wait_for_complete()
         await pilot.pause()
         text = panel_text(app)

@@ -67,6 +67,8 @@ class LoopbackServer:
 
     def __init__(self) -> None:
         self.latency = 0.0  # seconds added to every answer
+        self._answering = threading.Event()  # cleared by hold(): answers wait for release()
+        self._answering.set()
         self.log: list[tuple[str, str, dict[str, list[str]]]] = []  # (method, path, query)
         self._faults: deque[_Fault] = deque()
         self._lock = threading.Lock()
@@ -76,6 +78,15 @@ class LoopbackServer:
     # -- what subclasses implement -------------------------------------------------------
     def handle(self, request: Request) -> Reply:
         raise NotImplementedError
+
+    # -- holding answers back ------------------------------------------------------------
+    def hold(self) -> None:
+        """Every answer waits until release(): a test sees the app mid-request, however slow
+        the machine (a fixed latency races the test's own pauses under load)."""
+        self._answering.clear()
+
+    def release(self) -> None:
+        self._answering.set()
 
     # -- scripting faults ----------------------------------------------------------------
     def fail_next(
@@ -146,6 +157,7 @@ class LoopbackServer:
                     {k.lower(): v for k, v in self.headers.items()},
                     body,
                 )
+                server._answering.wait(timeout=60)
                 if server.latency:
                     time.sleep(server.latency)
                 reply = server._fault_for(request)
@@ -175,6 +187,7 @@ class LoopbackServer:
         return self
 
     def stop(self) -> None:
+        self.release()  # a request still held answers, so its thread can end
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
