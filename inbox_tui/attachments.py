@@ -111,6 +111,16 @@ def save_attachments(
     return report
 
 
+def save_and_report(store: Store, ticket_id: int, folder: Path) -> tuple[str, bool]:
+    """Save the ticket's attachments into `folder`: the line that says how it went, and
+    whether anything failed."""
+    try:
+        report = save_attachments(store, ticket_id, folder)
+    except SaveError as exc:
+        return str(exc), True
+    return report.summary(folder), bool(report.failed)
+
+
 def _write(store: Store, attachment: StoredAttachment, folder: Path, index: int) -> Path:
     """The attachment written to a temporary file, then linked under the first free name: a
     link never replaces a file or follows a symlink, and no `.part` file stays behind."""

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App
-from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
@@ -377,19 +376,14 @@ class InboxApp(App[None]):
             store.close()
         self.call_from_thread(self._show_saved, *outcome)
 
-    def _save(self, store: Store, ticket_id: int) -> tuple[str, SeverityLevel]:
-        """The one-line outcome of saving the ticket's attachments, and its severity."""
-        from inbox_tui.attachments import SaveError, save_attachments
+    def _save(self, store: Store, ticket_id: int) -> tuple[str, bool]:
+        from inbox_tui.attachments import save_and_report
         from inbox_tui.paths import downloads_dir
 
-        folder = self.config.ui.attachments_dir or downloads_dir()
-        try:
-            report = save_attachments(store, ticket_id, folder)
-        except SaveError as exc:
-            return str(exc), "error"
-        return report.summary(folder), "warning" if report.failed else "information"
+        return save_and_report(store, ticket_id, self.config.ui.attachments_dir or downloads_dir())
 
-    def _show_saved(self, line: str, severity: SeverityLevel) -> None:
+    def _show_saved(self, line: str, failed: bool) -> None:
+        severity = "warning" if failed else "information"
         self.notify(line, severity=severity, timeout=5, markup=False)  # names: not markup
 
     def action_help(self) -> None:
