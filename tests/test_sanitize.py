@@ -84,7 +84,8 @@ def _reference_body(value):
 
 
 def _reference_line(value):
-    return re.sub(r"\s+", " ", clean_text(value)).strip()
+    # a one-line field also drops the invisible characters that disguise text (issue 10)
+    return re.sub(r"\s+", " ", readable_line(clean_text(value))).strip()
 
 
 def _reference_snippet(text, length):
