@@ -3,10 +3,12 @@ durations, keys…) with the names docs/config.md gives them, and the base of ev
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -172,6 +174,36 @@ def _check_from(value: str) -> str:
             {"got": describe(value), "key": "from"},
         )
     return value
+
+
+_LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost", "ip6-loopback"})
+
+
+def is_loopback(host: str) -> bool:
+    """This machine: `localhost` or a loopback address (127.0.0.0/8, ::1); plain text to it
+    never crosses a network."""
+    host = host.strip().strip("[]").rstrip(".").lower()
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_plain_http(url: str | None, allow_insecure: bool, key: str) -> None:
+    """`http://` sends the token in clear: only to this machine, or where the seller said
+    `allow_insecure: true`. Raises the config error at `key`."""
+    if url is None or allow_insecure:
+        return
+    parts = urlsplit(url)
+    if parts.scheme.lower() == "http" and not is_loopback(parts.hostname or ""):
+        raise PydanticCustomError(
+            "at_key",
+            "http:// sends your token unencrypted to {host}; use https://, or set"
+            " allow_insecure: true",
+            {"host": parts.hostname or url, "key": key},
+        )
 
 
 # How the reference page names the checked types below.

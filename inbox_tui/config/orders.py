@@ -18,6 +18,7 @@ from inbox_tui.config.fields import (
     CHECK_LABELS,
     SourceName,
     _Section,
+    check_plain_http,
     describe,
 )
 
@@ -28,7 +29,7 @@ def _check_base_url(value: Any) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
         raise PydanticCustomError(
             "at_key",
-            "expected a URL starting with https:// (or http:// for a test server), got {got}",
+            "expected a URL starting with https:// (http:// only to this machine), got {got}",
             {"got": describe(value), "key": ""},
         )
     return value.rstrip("/")
@@ -89,6 +90,17 @@ class _ProviderBase(_Section):
         description="At most this many requests a second to this provider.",
         json_schema_extra={"x-default": "the provider's documented rate"},
     )
+    allow_insecure: bool = Field(
+        False,
+        description="Allow `http://` in base_url (and Amazon's token_url) to a host that is not this"
+        " machine: your token and your customers' orders cross the network unencrypted.",
+    )
+
+    @model_validator(mode="after")
+    def _encrypted(self) -> _ProviderBase:
+        for key in ("base_url", "token_url"):
+            check_plain_http(getattr(self, key, None), self.allow_insecure, key)
+        return self
 
 
 class ShopifyOrdersConfig(_ProviderBase):

@@ -20,7 +20,9 @@ from inbox_tui.config.fields import (
     SourceName,
     _check_from,
     _Section,
+    check_plain_http,
     describe,
+    is_loopback,
 )
 
 
@@ -50,8 +52,6 @@ class MboxSourceConfig(_SourceBase):
         " to the config file. It need not exist until the first sync."
     )
 
-
-_LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "ip6-localhost"}
 
 _SECRET_KEYS = ("password_command", "password_env", "keyring", "password")
 
@@ -242,7 +242,7 @@ class ImapSourceConfig(_SourceBase):
                 " (found: {found})",
                 {"found": found, "key": secrets[-1] if secrets else ""},
             )
-        if self.tls == "none" and not self.allow_insecure and self.host not in _LOOPBACK_HOSTS:
+        if self.tls == "none" and not self.allow_insecure and not is_loopback(self.host):
             raise PydanticCustomError(
                 "at_key",
                 "tls: none sends your password unencrypted to {host}; use ssl or starttls,"
@@ -252,7 +252,7 @@ class ImapSourceConfig(_SourceBase):
         smtp = self.smtp
         smtp_host = (smtp.host or self.host) if smtp else ""
         insecure = smtp is not None and smtp.tls == "none" and not self.allow_insecure
-        if insecure and smtp_host not in _LOOPBACK_HOSTS:
+        if insecure and not is_loopback(smtp_host):
             raise PydanticCustomError(
                 "at_key",
                 "smtp tls: none sends your password and replies unencrypted to {host};"
@@ -310,6 +310,11 @@ class EbaySourceConfig(_SourceBase):
         None,
         description="Where the refresh token is exchanged for access tokens.",
         json_schema_extra={"x-default": "base_url + /identity/v1/oauth2/token"},
+    )
+    allow_insecure: bool = Field(
+        False,
+        description="Allow `http://` in base_url and token_url to a host that is not this"
+        " machine: your tokens and your buyers' messages cross the network unencrypted.",
     )
     access_token_env: str | None = _unset(
         "The name of an environment variable holding a ready user access token (it expires"
@@ -373,6 +378,12 @@ class EbaySourceConfig(_SourceBase):
     @property
     def effective_token_url(self) -> str:
         return self.token_url or self.base_url.rstrip("/") + "/identity/v1/oauth2/token"
+
+    @model_validator(mode="after")
+    def _encrypted(self) -> EbaySourceConfig:
+        check_plain_http(self.base_url, self.allow_insecure, "base_url")
+        check_plain_http(self.token_url, self.allow_insecure, "token_url")
+        return self
 
     @model_validator(mode="after")
     def _one_way_to_authenticate(self) -> EbaySourceConfig:

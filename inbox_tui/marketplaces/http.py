@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import email.utils
 import random
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -262,6 +263,8 @@ class ApiClient:
                     method, url, params, json, data, {**(headers or {}), **sent_auth}
                 )
             except httpx.TransportError as exc:
+                if (tls := _tls_failure(exc)) is not None:
+                    raise self._untrusted(url, tls) from None  # retrying will not fix it
                 never_sent = isinstance(exc, _NEVER_SENT)
                 if attempt >= self.retries or not (safe or never_sent):
                     error = self._offline(method, url, exc, attempt + 1)
@@ -273,6 +276,8 @@ class ApiClient:
             status = response.status_code
             if status in expect:
                 return response
+            if response.is_redirect:
+                raise self._redirected(method, url, response)
             if status == 401 and self.auth is not None and not refreshed:
                 refreshed = True
                 if self._renew(sent_auth):
@@ -358,6 +363,30 @@ class ApiClient:
             f"{self.service}: cannot reach {host} ({what}){after};"
             " offline, check the network or base_url",
             offline=True,
+        )
+
+    def _untrusted(self, url: str, exc: ssl.SSLError) -> ApiError:
+        """A certificate that does not verify is not "offline": the seller has to look."""
+        host = urlsplit(url).netloc or url
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            why = clean_line(exc.verify_message or exc.reason or "") or "not verified"
+            return ApiError(
+                f"{self.service}: TLS certificate of {host} not trusted: {why}; nothing was"
+                " sent (check base_url, and whether something on your network intercepts TLS)"
+            )
+        why = clean_line(str(exc.reason or exc))
+        return ApiError(f"{self.service}: TLS with {host} failed: {why}; check base_url")
+
+    def _redirected(self, method: str, url: str, response: httpx.Response) -> ApiError:
+        """Redirects are never followed: the token would go along to wherever it points."""
+        target = urlsplit(response.headers.get("Location", ""))
+        where = clean_line(f"{target.scheme}://{target.netloc}" if target.netloc else "")
+        to = f" to {where[:100]}" if where else ""
+        return ApiError(
+            f"{self.service}: {method} {_short(url)} was redirected{to} (HTTP"
+            f" {response.status_code}); not followed, your token goes only to base_url:"
+            " check base_url",
+            status=response.status_code,
         )
 
     def _refused(self, method: str, url: str, response: httpx.Response, tries: int) -> ApiError:
@@ -453,6 +482,18 @@ def _server_reason(response: httpx.Response) -> str:
     if len(reason) > ERROR_TEXT_MAX:
         reason = reason[: ERROR_TEXT_MAX - 1] + "…"
     return reason
+
+
+def _tls_failure(exc: BaseException) -> ssl.SSLError | None:
+    """The TLS error under httpx's ConnectError (httpx wraps httpcore's, which wraps ssl's)."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, ssl.SSLError):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None
 
 
 def _exc_reason(exc: Exception) -> str:

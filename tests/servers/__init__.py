@@ -1,7 +1,7 @@
 """Loopback HTTP servers for the marketplace tests: real sockets, state in memory.
 
-`LoopbackServer` runs a ThreadingHTTPServer on 127.0.0.1:0 in a thread and hands each request
-to `handle()`; a subclass implements one API's contract there. Faults are scripted from the
+`LoopbackServer` runs a ThreadingHTTPServer on 127.0.0.1:0 in a thread (HTTPS with `tls=(cert,
+key)`) and hands each request to `handle()`; a subclass implements one API's contract there. Faults are scripted from the
 test: `fail_next()` answers the next matching requests with a canned reply (a 500, a 429 with
 Retry-After, malformed JSON) before the contract code sees them, and `latency` delays every
 answer, so retries, backoff and timeouts run over a real connection.
@@ -10,11 +10,13 @@ answer, so retries, backoff and timeouts run over a real connection.
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -74,6 +76,7 @@ class LoopbackServer:
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.tls: tuple[Path, Path] | None = None  # (certificate, key): serve HTTPS
 
     # -- what subclasses implement -------------------------------------------------------
     def handle(self, request: Request) -> Reply:
@@ -134,7 +137,7 @@ class LoopbackServer:
     def url(self) -> str:
         assert self._server is not None, "start() the server first"
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{port}"
 
     def start(self) -> LoopbackServer:
         server = self
@@ -180,6 +183,10 @@ class LoopbackServer:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
+        if self.tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self.tls)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
