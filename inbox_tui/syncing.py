@@ -102,11 +102,13 @@ def _sync_ebay(
 def _add_folders(outcome: SourceOutcome, name: str, results: list[Any]) -> SourceOutcome:
     """One summary line per folder (IMAP) or conversation type (eBay), counts added up."""
     for result in results:
-        outcome.lines.append((f"{name}/{result.summary()}", bool(result.failed)))
+        stopped = getattr(result, "stopped", None)  # a listing that ended early (eBay)
+        outcome.lines.append((f"{name}/{result.summary()}", bool(result.failed or stopped)))
         outcome.problems.extend(result.problems)
         outcome.new += result.new
-        if result.failed or result.errors:
-            outcome.failed = outcome.failed or result.failed or _errors(result)
+        if result.failed or result.errors or stopped:
+            errors = _errors(result) if result.errors else None
+            outcome.failed = outcome.failed or result.failed or errors or stopped
     return outcome
 
 

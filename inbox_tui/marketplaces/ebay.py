@@ -8,6 +8,7 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import email.utils
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -18,6 +19,7 @@ from inbox_tui.config import EbaySourceConfig
 from inbox_tui.marketplaces.base import FetchedOrder, OrderLine, OrderQuery
 from inbox_tui.marketplaces.ebay_mail import parse_ebay_time
 from inbox_tui.marketplaces.http import ApiClient, ApiError, Auth, OAuthRefresh, StaticAuth
+from inbox_tui.marketplaces.paging import Listing, Page, page_of, read_listing
 from inbox_tui.outbox.transport import (
     MaybeSent,
     OutgoingReply,
@@ -45,6 +47,8 @@ SCOPES = " ".join(
     for scope in ("commerce.message", "sell.fulfillment.readonly")
 )
 PAGE = 50  # the Message API's largest page
+MAX_LIST_PAGES = 1000  # conversations listed per type and sync: 50,000 at most
+MAX_MESSAGE_PAGES = 100  # messages read of one conversation: 5,000 at most
 MAX_TEXT = 2000  # send_message's limit on messageText
 ORDER_PAGE = 200
 ORDER_LOOKBACK_DAYS = 90  # orders of a buyer are looked for this far back
@@ -126,35 +130,50 @@ def seller_username(store: Store, config: EbaySourceConfig, client: ApiClient) -
     return name
 
 
-def conversation_messages(
-    client: ApiClient, conversation_id: str, conversation_type_: str, *, offset: int = 0
-) -> tuple[list[dict[str, Any]], int]:
-    """One page of a conversation's messages and the conversation's total."""
-    page = client.get_json(
+def message_page(
+    client: ApiClient, conversation_id: str, conversation_type_: str, offset: int = 0
+) -> Page:
+    """One page of a conversation's messages."""
+    body = client.get_json(
         f"{MESSAGE_API}/conversation/{conversation_id}",
         params={"conversation_type": conversation_type_, "limit": PAGE, "offset": offset},
     )
-    if not isinstance(page, dict):
+    if not isinstance(body, dict):
         raise ApiError(f"{client.service}: eBay answered a conversation with something else")
-    messages = [m for m in page.get("messages") or [] if isinstance(m, dict)]
-    total = page.get("total")
-    return messages, int(total) if isinstance(total, int) else offset + len(messages)
+    return page_of(body, "messages")
+
+
+def conversation_messages(
+    client: ApiClient,
+    conversation_id: str,
+    conversation_type_: str,
+    *,
+    start: int = 0,
+    first: Page | None = None,
+    enough: Callable[[list[dict[str, Any]]], bool] | None = None,
+) -> Listing:
+    """A conversation's messages from offset `start` on (see read_listing for `first`, `enough`
+    and where paging stops)."""
+    return read_listing(
+        lambda offset: message_page(client, conversation_id, conversation_type_, offset),
+        message_key,
+        what=f"eBay's message list of conversation {conversation_id}",
+        page_size=PAGE,
+        max_pages=MAX_MESSAGE_PAGES,
+        start=start,
+        first=first,
+        enough=enough,
+    )
+
+
+def message_key(message: dict[str, Any]) -> str:
+    return str(message.get("messageId") or "")
 
 
 def all_messages(
     client: ApiClient, conversation_id: str, conversation_type_: str
 ) -> list[dict[str, Any]]:
-    messages, total = conversation_messages(client, conversation_id, conversation_type_)
-    offset = len(messages)
-    while messages and offset < total:
-        page, total = conversation_messages(
-            client, conversation_id, conversation_type_, offset=offset
-        )
-        if not page:
-            break
-        messages.extend(page)
-        offset += len(page)
-    return messages
+    return conversation_messages(client, conversation_id, conversation_type_).items
 
 
 class EbayTransport:

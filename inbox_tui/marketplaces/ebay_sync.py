@@ -2,10 +2,11 @@
 
 Per conversation type: first send the seller's local read changes (update_conversation), then
 list conversations whose latest message is at or after the stored cursor (newest first, 50 a
-page), and fetch only those whose latest message is not stored yet, a few at a time (bounded
-by `concurrency`, never faster than `max_per_second`). Fetched conversations are stored oldest
-first, 50 to a transaction, and the cursor moves to the newest stored one's latest message in
-the same transaction, so a crash or a failure resumes where it stopped. A message that cannot be
+page; paging.py ends a listing whose `total` lies), and fetch only those whose latest message
+is not stored yet, a few at a time (bounded by `concurrency`, never faster than
+`max_per_second`). Fetched conversations are stored oldest first, 50 to a transaction, and the
+cursor moves to the newest stored one's latest message in the same transaction, so a crash or
+a failure resumes where it stopped. A message that cannot be
 stored is recorded in failed_messages in that transaction, and its conversation is read again
 (from the top) at every sync until it is stored. With nothing new, a sync costs one request per
 conversation type.
@@ -28,16 +29,18 @@ from inbox_tui.config import EbaySourceConfig
 from inbox_tui.mail.parse import parse_message
 from inbox_tui.mail.threading import thread_hints
 from inbox_tui.marketplaces.ebay import (
+    MAX_LIST_PAGES,
     MESSAGE_API,
     PAGE,
-    all_messages,
     conversation_messages,
     ebay_client,
+    message_page,
     seller_username,
     source_key,
 )
 from inbox_tui.marketplaces.ebay_mail import member_address, message_to_mail, parse_ebay_time
 from inbox_tui.marketplaces.http import ApiClient, ApiError
+from inbox_tui.marketplaces.paging import Listing, Page, page_of, read_listing
 from inbox_tui.sanitize import clean_line
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.sources.base import IncomingMessage
@@ -79,6 +82,7 @@ class TypeResult:
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
     failed: str | None = None
+    stopped: str | None = None  # the listing ended before it said it would: why
 
     def summary(self) -> str:
         if self.failed:
@@ -86,9 +90,10 @@ class TypeResult:
         extra = f", {self.pushed} sent to eBay" if self.pushed else ""
         if self.unstored:
             extra += f", {self.unstored} not stored (tried again at the next sync)"
+        stopped = f"; {self.stopped}" if self.stopped else ""
         return (
             f"{self.conversation_type}: {self.new} new, {self.changed} changed,"
-            f" {self.errors} errors{extra} ({self.seconds:.1f}s)"
+            f" {self.errors} errors{extra} ({self.seconds:.1f}s){stopped}"
         )
 
 
@@ -98,6 +103,7 @@ class _Fetched:
     known: set[str]
     messages: list[dict[str, Any]] | None = None
     error: ApiError | None = None
+    stopped: str | None = None  # why its messages were not all read
 
 
 class EbaySync:
@@ -165,7 +171,8 @@ class EbaySync:
 
     def _run(self, kind: str, result: TypeResult) -> None:
         since = list_cursor(self.store, self.source, kind)
-        listed = self._list(kind, since)
+        listing = self._list(kind, since)
+        result.stopped = listing.stopped
         self.failed = failed_folders(self.store, self.source)
         retry = {
             conversation_id
@@ -174,7 +181,7 @@ class EbaySync:
         }
         todo: list[dict[str, Any]] = []
         newest = since
-        for summary in listed:
+        for summary in listing.items:
             latest = summary.get("latestMessage") or {}
             stamp = latest.get("createdDate")
             if isinstance(stamp, str) and _later(stamp, newest):
@@ -192,37 +199,32 @@ class EbaySync:
         todo += ({"conversationId": conversation_id} for conversation_id in sorted(retry))
         todo.sort(key=lambda s: _time_key((s.get("latestMessage") or {}).get("createdDate")))
         result.conversations = len(todo)
-        clean = self._fetch_all(kind, todo, result)
+        # an unfinished listing holds the cursor: what it did not show is listed again next time
+        clean = self._fetch_all(kind, todo, result, listing.complete)
         if clean and newest is not None and newest != since:
             with self.store.transaction():
                 save_list_cursor(self.store, self.source, kind, newest)
 
-    def _list(self, kind: str, since: str | None) -> list[dict[str, Any]]:
-        """Every conversation of this type whose latest message is at or after `since`."""
+    def _list(self, kind: str, since: str | None) -> Listing:
+        """Every conversation of this type whose latest message is at or after `since` (a
+        conversation that moved up while we paged is listed twice: the first is kept)."""
         params: dict[str, Any] = {"conversation_type": kind, "limit": PAGE}
         if since:
             params["start_time"] = since
-        found: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        offset = 0
-        while True:
-            page = self.client.get_json(
+
+        def fetch(offset: int) -> Page:
+            body = self.client.get_json(
                 f"{MESSAGE_API}/conversation", params={**params, "offset": offset}
             )
-            batch = page.get("conversations") if isinstance(page, dict) else None
-            if not isinstance(batch, list) or not batch:
-                break
-            for summary in batch:
-                # A conversation that moved up while we paged is listed twice: keep the first.
-                key = str(summary.get("conversationId") or "") if isinstance(summary, dict) else ""
-                if key and key not in seen:
-                    seen.add(key)
-                    found.append(summary)
-            offset += len(batch)
-            total = page.get("total")
-            if offset >= total if isinstance(total, int) else not page.get("next"):
-                break
-        return found
+            return page_of(body, "conversations")
+
+        return read_listing(
+            fetch,
+            lambda summary: str(summary.get("conversationId") or ""),
+            what="eBay's conversation list",
+            page_size=PAGE,
+            max_pages=MAX_LIST_PAGES,
+        )
 
     def _unread_count(self, conversation_id: str, summary: dict[str, Any]) -> int:
         """A listed conversation with nothing new: take eBay's unread count (read elsewhere)."""
@@ -234,11 +236,13 @@ class EbaySync:
         with self.store.transaction():
             return apply_read_state(self.store, self.source, conversation_id, wanted)
 
-    def _fetch_all(self, kind: str, todo: list[dict[str, Any]], result: TypeResult) -> bool:
+    def _fetch_all(
+        self, kind: str, todo: list[dict[str, Any]], result: TypeResult, clean: bool
+    ) -> bool:
         """Fetch and store the conversations in order, up to BATCH_CONVERSATIONS of them per
         transaction (one commit each would cost more than the rest); True when every one was
-        stored. A failure commits what came before it: that work is done."""
-        clean = True
+        stored and `clean` (the cursor may move). A failure commits what came before it: that
+        work is done."""
         pending = 0
         if self.progress:
             self.progress(kind, 0, len(todo))
@@ -253,6 +257,10 @@ class EbaySync:
                     result.errors += 1
                     result.problems.append(f"conversation {conversation_id}: {fetched.error}")
                 else:
+                    if fetched.stopped:  # stored as far as eBay listed it; looked at again
+                        clean = False
+                        result.errors += 1
+                        result.problems.append(f"conversation {conversation_id}: {fetched.stopped}")
                     if pending == 0:
                         transaction.enter_context(self.store.transaction())
                         self.ingest.begin_batch()
@@ -278,7 +286,7 @@ class EbaySync:
             return
         window = self.config.concurrency * 2
         with ThreadPoolExecutor(self.config.concurrency, thread_name_prefix="ebay") as pool:
-            pending: deque[tuple[_Fetched, Future[list[dict[str, Any]]]]] = deque()
+            pending: deque[tuple[_Fetched, Future[Listing]]] = deque()
             queue = iter(todo)
             try:
                 for summary in queue:
@@ -291,7 +299,8 @@ class EbaySync:
                     if nxt is not None:
                         pending.append(self._submit(pool, kind, nxt))
                     try:
-                        fetched.messages = future.result()
+                        listing = future.result()
+                        fetched.messages, fetched.stopped = listing.items, listing.stopped
                     except ApiError as exc:
                         fetched.error = exc
                     yield fetched
@@ -301,7 +310,7 @@ class EbaySync:
 
     def _submit(
         self, pool: ThreadPoolExecutor, kind: str, summary: dict[str, Any]
-    ) -> tuple[_Fetched, Future[list[dict[str, Any]]]]:
+    ) -> tuple[_Fetched, Future[Listing]]:
         conversation_id = str(summary["conversationId"])
         known = known_messages(self.store, self.source, conversation_id)  # main thread: SQLite
         fetched = _Fetched(summary, known)
@@ -310,29 +319,30 @@ class EbaySync:
 
     def _messages(
         self, kind: str, conversation_id: str, known: set[str], everything: bool = False
-    ) -> list[dict[str, Any]]:
+    ) -> Listing:
         """The messages worth reading: from the page holding the last stored one when eBay
         lists oldest first (as it does), else every page until a stored message shows up;
         `everything`: every page."""
         if everything:
-            return all_messages(self.client, conversation_id, kind)
+            return conversation_messages(self.client, conversation_id, kind)
         start = max(len(known) - 1, 0)  # a page that starts with the last stored message
-        messages, total = conversation_messages(self.client, conversation_id, kind, offset=start)
+        first = message_page(self.client, conversation_id, kind, start)
         if start and not (
-            messages and str(messages[0].get("messageId")) in known and _ascending(messages)
+            first.items
+            and str(first.items[0].get("messageId")) in known
+            and _ascending(first.items)
         ):
             start = 0  # not as expected (deleted messages, another order): read from the top
-            messages, total = conversation_messages(self.client, conversation_id, kind)
-        newest_first = not _ascending(messages)
-        offset = start + len(messages)
-        page = messages
-        while page and offset < total:
-            if newest_first and any(str(m.get("messageId")) in known for m in page):
-                break
-            page, total = conversation_messages(self.client, conversation_id, kind, offset=offset)
-            messages.extend(page)
-            offset += len(page)
-        return messages
+            first = message_page(self.client, conversation_id, kind)
+
+        def enough(page: list[dict[str, Any]]) -> bool:  # newest first: the rest is stored
+            return not _ascending(first.items) and any(
+                str(m.get("messageId")) in known for m in page
+            )
+
+        return conversation_messages(
+            self.client, conversation_id, kind, start=start, first=first, enough=enough
+        )
 
     def _store(self, kind: str, fetched: _Fetched, cursor: str | None, result: TypeResult) -> None:
         """One conversation's new messages and read state, and the cursor that covers them,

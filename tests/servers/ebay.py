@@ -73,6 +73,12 @@ class EbayServer(LoopbackServer):
         self.send_returns_id = True  # False: send_message answers 201 without the new messageId
         self.lose_next_send_answer = False  # store the next sent message, then answer 500
         self.read_updates: list[dict[str, Any]] = []  # update_conversation bodies, in order
+        # A Message API whose paging cannot be trusted, in the listing named by `lying`
+        # ("conversations" or a conversation's "messages"):
+        self.lying = "conversations"
+        self.claimed_total: int | None = None  # `total` says this instead of the truth
+        self.page_cap: int | None = None  # short pages: at most this many, whatever `limit` says
+        self.ignore_offset = False  # every page is the first one: the listing repeats itself
         self._ids = itertools.count(1)
         self._clock = datetime.now(UTC) - timedelta(days=1)
         self._state = threading.RLock()
@@ -293,14 +299,19 @@ class EbayServer(LoopbackServer):
         def href(at: int) -> str:
             return base + "?" + urlencode({**query, "limit": limit, "offset": at})
 
+        total, shown = len(items), limit
+        if key == self.lying:
+            offset = 0 if self.ignore_offset else offset
+            total = len(items) if self.claimed_total is None else self.claimed_total
+            shown = min(limit, self.page_cap or limit)
         body: dict[str, Any] = {
             "href": href(offset),
             "limit": limit,
             "offset": offset,
-            "total": len(items),
-            key: items[offset : offset + limit],
+            "total": total,
+            key: items[offset : offset + shown],
         }
-        if offset + limit < len(items):
+        if offset + limit < total:
             body["next"] = href(offset + limit)
         if offset > 0:
             body["prev"] = href(max(0, offset - limit))
