@@ -18,12 +18,15 @@ from typing import Any, Literal
 
 import jinja2
 from jinja2 import meta, nodes
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from inbox_tui.config_yaml import ConfigError, load_yaml
 from inbox_tui.mail.threading import CHANNELS
 from inbox_tui.sanitize import clean_line, clean_text
+from inbox_tui.template_limits import MAX_TEXT, TemplateLimit, render_budget
+from inbox_tui.template_samples import SAMPLES
+from inbox_tui.template_sandbox import BoundedSandbox
 
 __all__ = [
     "CONTEXT_SCHEMA",
@@ -68,10 +71,21 @@ _LANGUAGE = re.compile(r"[a-z]{2,3}")
 
 
 class TemplateError(Exception):
-    """A template that cannot be loaded or rendered. str() is one line: file, line, what."""
+    """A template that cannot be loaded or rendered. str() is one line: file, line, what.
+    A render's error also says in which `part` (body or subject) and on which line of it."""
 
-    def __init__(self, message: str, file: str | None = None, line: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        file: str | None = None,
+        line: int | None = None,
+        *,
+        part: str | None = None,
+        part_line: int | None = None,
+        reason: str | None = None,
+    ) -> None:
         self.message, self.file, self.line = message, file, line
+        self.part, self.part_line, self.reason = part, part_line, reason or message
         where = file or ""
         if line is not None:
             where = f"{where} line {line}" if where else f"line {line}"
@@ -377,6 +391,9 @@ class _Record:
     def __str__(self) -> str:
         return self._path
 
+    def _template_fields(self) -> dict[str, Any]:  # how big it is (template_limits.size_of)
+        return self._fields
+
 
 def _present(value: Any) -> bool:
     return value is not None and value != ""
@@ -463,33 +480,9 @@ class _Missing(jinja2.ChainableUndefined):
     __int__ = __float__ = __complex__ = __pow__ = __rpow__ = _fail_with_undefined_error
 
 
-_MAX_REPEAT = 100_000
-
-
-class _Sandbox(SandboxedEnvironment):
-    """The sandbox, stricter: an unsafe attribute is an error at once (never a quiet
-    Undefined), and `**` / `*` cannot build huge numbers or strings."""
-
-    intercepted_binops = frozenset({"**", "*"})
-
-    def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
-        raise SecurityError(f"access to {attribute!r} is not allowed in a template")
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (left, right))
-        if operator == "**" and numbers and abs(right) > 64:
-            raise SecurityError("exponent too large")
-        if operator == "*":
-            size = next((len(v) for v in (left, right) if isinstance(v, str | list | tuple)), 0)
-            count = next((v for v in (left, right) if isinstance(v, int)), 1)
-            if size and size * count > _MAX_REPEAT:
-                raise SecurityError("result too large")
-        return super().call_binop(context, operator, left, right)
-
-
 # Plain text mail: no HTML autoescaping; no loader, so no include/extends/import. One shared
 # environment: the recorder of missing values is per render (a ContextVar), so it is thread-safe.
-_ENV = _Sandbox(
+_ENV = BoundedSandbox(
     autoescape=False,
     undefined=_Missing,
     keep_trailing_newline=True,
@@ -511,23 +504,48 @@ def _render_part(
     token = _RECORDER.set(recorder)
     values = {k: _wrap(k, v) for k, v in context.items() if _present(v)}
     chunks: list[str] = []
+    size = 0
     try:
-        for chunk in _compile(source).generate(values):
-            chunks.append(chunk)
+        with render_budget():
+            output = _compile(source).generate(values)
+            for chunk in output:
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > MAX_TEXT:  # raised where the template wrote it, so its line is known
+                    output.throw(
+                        TemplateLimit(f"the reply would be longer than {MAX_TEXT:,} characters")
+                    )
     except jinja2.UndefinedError:
         pass  # recorded: the text stops there, and the caller sees what is missing
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"{label}: {part} line {exc.lineno}: {exc.message}") from None
+        raise _failed(label, part, exc.lineno, exc.message or "syntax error") from None
     except SecurityError as exc:
-        raise TemplateError(f"{label}: refused: {exc}") from None
-    except RecursionError:
-        raise TemplateError(f"{label}: {part} is nested too deeply") from None
+        raise _failed(label, part, _template_line(exc), f"refused: {exc}") from None
+    except RecursionError as exc:
+        raise _failed(label, part, _template_line(exc), "nested too deeply") from None
     except Exception as exc:  # anything a template expression can raise (1/0, int('x'), …)
-        raise TemplateError(f"{label}: {part}: {type(exc).__name__}: {exc}") from None
+        raise _failed(label, part, _template_line(exc), f"{type(exc).__name__}: {exc}") from None
     finally:
         _RECORDER.reset(token)
     missing = [MissingVariable(m.name, m.line, part) for m in recorder.missing]
     return "".join(chunks), missing
+
+
+def _failed(label: str, part: str, line: int | None, what: str) -> TemplateError:
+    where = f"{part} line {line}" if line else part
+    return TemplateError(f"{label}: {where}: {what}", part=part, part_line=line, reason=what)
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The template line an error came from: Jinja rewrites a render's traceback so that the
+    template's frames carry its own file name ("<template>") and line numbers."""
+    line = None
+    trace = exc.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == "<template>":
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line
 
 
 def render(template: Template | str, context: Mapping[str, Any]) -> Rendered:
@@ -588,7 +606,9 @@ def _unknown_variables(ast: nodes.Template) -> Iterator[tuple[str, int]]:
 
 def template_problems(template: Template, *, variables: bool = True) -> list[str]:
     """One line per problem of a template: a syntax error, or (with `variables`) a variable
-    that no reply context provides. Each names the file and line."""
+    that no reply context provides, and a failure to fill it in for the sample replies of
+    template_samples (too big, too slow, an expression that fails). Each names the file and
+    line."""
     problems = []
     parts = [("body", template.body, template.body_line)]
     if template.subject is not None:
@@ -614,4 +634,21 @@ def template_problems(template: Template, *, variables: bool = True) -> list[str
                 f"{template.file} line {line}: {template.key}: {part} line {lineno}:"
                 f" unknown variable {name}"
             )
+    if variables and not any("syntax error" in p or "nested too deeply" in p for p in problems):
+        problems += _render_problems(template)
     return problems
+
+
+def _render_problems(template: Template) -> list[str]:
+    """The first failure to fill the template in with the sample replies, as a problem line."""
+    for label, context in SAMPLES:
+        try:
+            render(template, context)
+        except TemplateError as exc:
+            part, lineno = exc.part or "body", exc.part_line or 1
+            line = template.body_line + lineno - 1 if part == "body" else template.line
+            return [
+                f"{template.file} line {line}: {template.key}: {part} line {lineno}:"
+                f" {exc.reason} ({label})"
+            ]
+    return []
