@@ -10,13 +10,9 @@ from hypothesis import strategies as st
 from inbox_tui.config import EbaySourceConfig
 from inbox_tui.marketplaces import ebay_sync
 from inbox_tui.marketplaces.paging import Page, read_listing
-from inbox_tui.sla import DEFAULT_POLICY
 from inbox_tui.store.ebay import list_cursor
-from inbox_tui.syncing import SourceOutcome, sync_one
-from tests.servers.ebay import MESSAGE_API, EbayServer
-
-SELLER = "anatolia_textiles"
-LIST = f"{MESSAGE_API}/conversation"
+from tests.servers.ebay import EbayServer
+from tests.test_ebay_sync import LIST, SELLER, sync
 
 
 @pytest.fixture
@@ -33,13 +29,9 @@ def source(ebay: EbayServer, monkeypatch: pytest.MonkeyPatch) -> EbaySourceConfi
         kind="ebay",
         base_url=ebay.url,
         access_token_env="TEST_EBAY_TOKEN",
-        username=SELLER,
+        username=SELLER,  # no identity call: the listing is the first request
         max_per_second=100,
     )
-
-
-def sync(store, source: EbaySourceConfig) -> SourceOutcome:
-    return sync_one(store, source, seller_emails=frozenset(), sla=DEFAULT_POLICY)
 
 
 def buyers(ebay: EbayServer, count: int) -> list[str]:

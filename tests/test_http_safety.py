@@ -5,25 +5,21 @@ be one, not "offline". Real loopback servers, HTTPS with a self-signed certifica
 from __future__ import annotations
 
 import shutil
-import textwrap
+import ssl
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from inbox_tui.config import (
-    AmazonOrdersConfig,
     ConfigError,
     EbaySourceConfig,
     ShopifyOrdersConfig,
-    WooCommerceOrdersConfig,
     parse_config,
 )
-from inbox_tui.marketplaces.amazon import AmazonOrders
 from inbox_tui.marketplaces.base import OrderQuery
 from inbox_tui.marketplaces.http import ApiClient, ApiError
 from inbox_tui.marketplaces.shopify import ShopifyOrders
-from inbox_tui.marketplaces.woocommerce import WooCommerceOrders
 from inbox_tui.sla import DEFAULT_POLICY
 from inbox_tui.syncing import sync_one
 from tests.dovecot import self_signed_cert
@@ -33,6 +29,7 @@ from tests.servers.ebay import EbayServer
 from tests.servers.shopify import ShopifyServer
 from tests.servers.woocommerce import WooCommerceServer
 from tests.test_cli import assert_one_line_error, run
+from tests.test_order_providers import ORDER, amazon_provider, shopify_provider, woo_provider
 
 # --- http:// at config load -------------------------------------------------------------------
 
@@ -265,34 +262,15 @@ def _ebay(server: EbayServer, store) -> str:
 
 
 def _shopify(server: ShopifyServer, store) -> str:
-    config = ShopifyOrdersConfig(
-        name="shop", kind="shopify", base_url=server.url, access_token_env="SHOPIFY_TOKEN"
-    )
-    return _lookup(ShopifyOrders(config), OrderQuery(email="jane@example.com"))
+    return _lookup(shopify_provider(server), OrderQuery(email="jane@example.com"))
 
 
 def _woo(server: WooCommerceServer, store) -> str:
-    config = WooCommerceOrdersConfig(
-        name="woo",
-        kind="woocommerce",
-        base_url=server.url,
-        consumer_key="ck_test",
-        consumer_secret_env="WOO_SECRET",
-    )
-    return _lookup(WooCommerceOrders(config), OrderQuery(email="jane@example.com"))
+    return _lookup(woo_provider(server), OrderQuery(email="jane@example.com"))
 
 
 def _amazon(server: AmazonServer, store) -> str:
-    config = AmazonOrdersConfig(
-        name="amz",
-        kind="amazon",
-        base_url=server.url,
-        token_url=server.token_url,
-        client_id=server.client_id,
-        client_secret_env="LWA_SECRET",
-        refresh_token_env="LWA_REFRESH",
-    )
-    return _lookup(AmazonOrders(config), OrderQuery(order_numbers=("302-1234567-7654321",)))
+    return _lookup(amazon_provider(server), OrderQuery(order_numbers=(ORDER,)))
 
 
 def _lookup(provider, query: OrderQuery) -> str:
@@ -334,53 +312,26 @@ def test_every_marketplace_says_certificate_not_offline(
 
 def test_smtp_says_certificate_too(tls_cert, store, monkeypatch: pytest.MonkeyPatch) -> None:
     """What the seller reads for the same certificate from an SMTP server (implicit TLS)."""
-    import ssl
-
     from aiosmtpd.controller import Controller
 
     from inbox_tui.outbox.sender import send_due
     from inbox_tui.store.outbox import get_entry
     from tests.smtp_sink import free_port
+    from tests.test_send import CONFIG, NOW, USERNAME, queued
 
+    monkeypatch.setenv("SHOP_SMTP_PASSWORD", "unused")
+    monkeypatch.setenv("SHOP_IMAP_PASSWORD", "unused")
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(*tls_cert)
     port = free_port()
+    text = CONFIG.format(imap_port=9, smtp_port=port, smtp_user=USERNAME)
+    config = parse_config(text.replace("      tls: none", "      tls: ssl"))  # the smtp's
     controller = Controller(object(), hostname="127.0.0.1", port=port, ssl_context=context)
     controller.start()
     try:
-        entry = _queued_reply(store, port, monkeypatch)
-        send_due(store, entry[0], now=entry[2])
+        _, outbox_id = queued(store, config)
+        send_due(store, config, now=NOW)
     finally:
         controller.stop()
-    error = get_entry(store, entry[1]).last_error
+    error = get_entry(store, outbox_id).last_error
     assert error.startswith(f"TLS certificate of 127.0.0.1:{port} not trusted: self-signed")
-
-
-def _queued_reply(store, port: int, monkeypatch: pytest.MonkeyPatch):
-    from datetime import UTC, datetime
-
-    from inbox_tui.outbox.queue import queue_reply
-    from tests.mailgen import make_mail
-    from tests.test_outbox import deliver
-
-    monkeypatch.setenv("SHOP_PASSWORD", "secret")
-    config = parse_config(
-        textwrap.dedent(f"""\
-            seller:
-              emails: [hello@shop.example]
-            sources:
-              - name: shop
-                kind: imap
-                host: 127.0.0.1
-                port: 9
-                tls: none
-                username: hello@shop.example
-                password_env: SHOP_PASSWORD
-                smtp:
-                  port: {port}
-                  tls: ssl
-            """)
-    )
-    now = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
-    ticket = deliver(store, make_mail(message_id="<ask@example.com>", subject="Where is it?"))
-    return config, queue_reply(store, config, ticket, body="It ships today.", at=now), now
