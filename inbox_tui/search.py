@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 CHANNELS: tuple[str, ...] = ("email", "amazon", "ebay", "etsy", "walmart", "shopify")
 STATUSES: tuple[str, ...] = ("open", "pending", "snoozed", "closed")
-IS_VALUES: tuple[str, ...] = ("unread", "flagged")
+IS_VALUES: tuple[str, ...] = ("unread", "flagged", "overdue")
 
 TEXT_FIELDS: tuple[str, ...] = ("from", "to", "subject")
 """Fields whose value is searched as words (case- and accent-insensitive)."""
@@ -30,6 +30,8 @@ FIELDS: tuple[str, ...] = (
     "is",
     "before",
     "after",
+    "topic",
+    "product",
 )
 
 MAX_TERMS = 100
@@ -125,6 +127,19 @@ def parse_query(text: str) -> Query:
             continue  # punctuation alone ("&", "-") finds nothing and filters nothing
         terms.append(Term("text", value, negated=negated, quoted=quoted, position=start))
     return Query(tuple(_mark_prefix(terms, text)), text)
+
+
+def term_text(field: str, value: str) -> str | None:
+    """`field:value` as parse_query reads it back, quoted when it has spaces; None when the
+    language cannot say it (not a field, nothing to search for, or a double quote inside)."""
+    value = value.strip()
+    if field not in FIELDS or '"' in value or not value:
+        return None
+    if field in TEXT_FIELDS and not has_words(value):
+        return None
+    if any(char.isspace() for char in value):
+        return f'{field}:"{value}"'
+    return f"{field}:{value}"
 
 
 def time_bound(value: str, now: datetime) -> datetime:

@@ -86,6 +86,12 @@ def order_state(status: str | None, *, shipped: bool = False) -> str | None:
     return state or ("shipped" if shipped else None)
 
 
+def stems(text: str) -> list[str]:
+    """The words of `text` as the suggester compares them: diacritics folded, lower case, stop
+    words and words under 3 letters left out, each cut to its first letters (a crude stem)."""
+    return _tokens(text)
+
+
 def detect_language(text: str) -> str | None:
     """'tr', 'de' or 'en' from special letters and common words (with or without their
     accents); None when unclear."""

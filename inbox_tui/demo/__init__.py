@@ -37,7 +37,10 @@ from inbox_tui.store.db import Store, StoreError
 from inbox_tui.store.identity import inspect_store
 from inbox_tui.store.ingest import tickets_for_message_ids
 from inbox_tui.store.orders import link_orders_by_number, link_ticket_order, upsert_order
+from inbox_tui.store.trends import newest_message_at
 from inbox_tui.store.views import count_tickets
+
+STALE = timedelta(days=3)  # an older demo is built again: its spike would have left the week
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +80,9 @@ def build_demo(store: Store, *, now: datetime | None = None, seed: int = 7) -> D
 def ensure_demo(
     db_path: Path, *, now: datetime | None = None, seed: int = 7, rebuild: bool = False
 ) -> Store:
-    """Open the demo store at `db_path`, building it first when it has no tickets yet (or
-    building it anew: `rebuild`).
+    """Open the demo store at `db_path`, building it first when it has no tickets yet, when
+    its newest mail is more than STALE old (its story is about the week it was built), or
+    anew when asked (`rebuild`).
 
     Only the demo (a store marked so) or a path with nothing to lose (no file, an empty file,
     a store without tickets) is ever built over; anything else raises StoreError, untouched.
@@ -94,7 +98,11 @@ def ensure_demo(
             " (demo --db NEW.db)"
         )
     if found.demo and not found.empty and not rebuild:
-        return Store.open(db_path)
+        store = Store.open(db_path)
+        newest = newest_message_at(store)
+        if newest is not None and newest > (now or datetime.now(UTC)) - STALE:
+            return store
+        store.close()
     building = db_path.with_name(db_path.name + ".building")
     for leftover in _sqlite_files(building):
         leftover.unlink(missing_ok=True)

@@ -13,7 +13,6 @@ from email.utils import format_datetime, formataddr
 from html import escape
 
 from inbox_tui.demo.words import (
-    AGE_HOURS,
     AMAZON_KIND,
     AMAZON_PREFIX,
     AMAZON_SUBJECTS,
@@ -36,6 +35,7 @@ from inbox_tui.demo.words import (
     LANGUAGES,
     LAST_NAMES,
     MAIL_DOMAINS,
+    MIN_AGE_HOURS,
     NUDGES,
     OPENERS,
     RATES,
@@ -46,7 +46,12 @@ from inbox_tui.demo.words import (
     SELLER_NAME,
     SHOPIFY_FORM,
     SIGNATURE,
-    STATES,
+    SPIKE_DAYS,
+    SPIKE_OPENERS,
+    SPIKE_SKU,
+    SPIKE_TICKETS,
+    SPIKE_TOPIC,
+    STATES_BY_AGE,
     THANKS,
     TOPICS,
     ZONES,
@@ -109,6 +114,7 @@ class _Thread:
     order: _Order | None = None
     mails: list[_Mail] = field(default_factory=list)
     unread: bool = False
+    story: bool = False  # one of the spike's tickets (the product that arrives damaged)
 
 
 # --- planning and writing the mail ---------------------------------------------------------
@@ -130,26 +136,41 @@ class _Shop:
         for _ in range(tickets):
             person = self.person(_pick(rng, CHANNELS))
             topic = "return" if person.username == "ebay" else _pick(rng, TOPICS)
-            status = _pick(rng, STATES)
-            thread = _Thread(person, topic, status.split("-")[0])
-            self.schedule(thread, status)
-            needs_order = person.channel == "amazon" or topic not in ("question", "thanks")
-            if needs_order or (topic == "thanks" and rng.random() < 0.5):
-                reuse = [o for o in person.orders if o.status != "cancelled"]
-                if (
-                    reuse
-                    and person.channel != "amazon"
-                    and topic != "cancel"
-                    and rng.random() < 0.7
-                ):
-                    thread.order = rng.choice(reuse)  # a second ticket about the same order
-                else:
-                    thread.order = self.order(person, topic, thread.mails[0].at)
-            self.threads.append(thread)
+            self.thread(person, topic, self.now - timedelta(days=rng.uniform(0.02, DAYS - 0.5)))
         people = [p for pool in self.people.values() for p in pool if p.username != "ebay"]
         for person in rng.sample(people, k=min(len(people), 10)):  # repeat buyers: order history
             for _ in range(rng.choice((1, 2, 2))):
                 self.order(person, "thanks", self.now - timedelta(days=rng.uniform(20, DAYS + 200)))
+        for _ in range(SPIKE_TICKETS):  # the story: one product starts arriving damaged
+            person = self.person(_pick(rng, CHANNELS[:3]))
+            started = self.now - timedelta(days=rng.uniform(0.1, SPIKE_DAYS))
+            self.thread(person, SPIKE_TOPIC, started, product=SPIKE_SKU).story = True
+
+    def thread(
+        self, person: _Person, topic: str, started: datetime, product: str | None = None
+    ) -> _Thread:
+        """Plan one conversation begun at `started`, left in a state that fits its age."""
+        rng = self.rng
+        hours = (self.now - started).total_seconds() / 3600
+        states = next(w for limit, w in STATES_BY_AGE if limit is None or hours < limit)
+        status = _pick(rng, states)
+        thread = _Thread(person, topic, status.split("-")[0])
+        self.schedule(thread, status, started)
+        needs_order = person.channel == "amazon" or topic not in ("question", "thanks")
+        if needs_order or (topic == "thanks" and rng.random() < 0.5):
+            reuse = [o for o in person.orders if o.status != "cancelled"]
+            if (
+                reuse
+                and product is None
+                and person.channel != "amazon"
+                and topic != "cancel"
+                and rng.random() < 0.7
+            ):
+                thread.order = rng.choice(reuse)  # a second ticket about the same order
+            else:
+                thread.order = self.order(person, topic, thread.mails[0].at, product)
+        self.threads.append(thread)
+        return thread
 
     def person(self, channel: str) -> _Person:
         rng = self.rng
@@ -188,8 +209,9 @@ class _Shop:
         pool.append(person)
         return person
 
-    def schedule(self, thread: _Thread, status: str) -> None:
-        """Directions and times of the thread's mails, ending the way its status needs."""
+    def schedule(self, thread: _Thread, status: str, started: datetime) -> None:
+        """Directions and times of the thread's mails from `started` on, ending the way its
+        status needs; a conversation that would run past now is told faster."""
         rng = self.rng
         n = (
             1
@@ -212,15 +234,20 @@ class _Shop:
         for pair in zip(directions, directions[1:], strict=False):
             gaps.append(timedelta(hours=rng.uniform(*GAP_HOURS[pair])))
         span = sum(gaps, timedelta(0))
-        end = self.now - timedelta(hours=rng.uniform(*AGE_HOURS[status]))
-        end = max(end, self.now - timedelta(days=DAYS) + span + timedelta(hours=rng.uniform(1, 20)))
-        moment = end - span
+        latest = self.now - timedelta(hours=MIN_AGE_HOURS[status])
+        if latest <= started:
+            latest = started + (self.now - started) / 2
+        if started + span > latest:
+            gaps = [gap * ((latest - started) / span) for gap in gaps]
+        moment = started
         for direction, gap in zip(directions, gaps, strict=True):
             moment += gap
             thread.mails.append(_Mail(direction, moment.replace(microsecond=0)))
         thread.unread = thread.status == "open" and rng.random() < 0.75
 
-    def order(self, person: _Person, topic: str, first_mail: datetime) -> _Order:
+    def order(
+        self, person: _Person, topic: str, first_mail: datetime, product: str | None = None
+    ) -> _Order:
         rng = self.rng
         before = (
             timedelta(hours=rng.uniform(0.5, 10))
@@ -229,7 +256,9 @@ class _Shop:
         )
         currency = CURRENCIES[person.market]
         products = [p for p in CATALOG if p["sizes"]] if topic == "size" else CATALOG
-        picks = [rng.choice(products)]
+        picks = [
+            next(p for p in CATALOG if p["sku"] == product) if product else rng.choice(products)
+        ]
         if rng.random() < 0.3:
             picks.append(rng.choice([p for p in CATALOG if p is not picks[0]]))
         items = []
@@ -317,7 +346,7 @@ class _Shop:
         if thread.person.username == "ebay":
             subject, body = EBAY_NOTICE[thread.person.lang]
         else:
-            choices = OPENERS[thread.topic][thread.person.lang]
+            choices = (SPIKE_OPENERS if thread.story else OPENERS[thread.topic])[thread.person.lang]
             if thread.person.channel == "amazon":  # Amazon writes the order into the subject itself
                 choices = [c for c in choices if "{order}" not in c[0]] or choices
             subject, body = self.rng.choice(choices)

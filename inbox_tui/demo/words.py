@@ -17,15 +17,29 @@ _HOUR = timedelta(hours=1)
 CHANNELS = (("amazon", 27), ("email", 28), ("shopify", 18), ("ebay", 17), ("etsy", 10))
 TOPICS = (("where", 24), ("refund", 8), ("return", 8), ("size", 8), ("damaged", 7),
           ("cancel", 6), ("invoice", 6), ("thanks", 5), ("question", 33))  # fmt: skip
-STATES = (("closed", 39), ("pending", 15), ("snoozed", 3), ("open-new", 24), ("open-late", 19))
+# Tickets arrive at a steady rate over the DAYS; the state the seller left one in depends on its
+# age (hours since its first mail): recent ones wait, old ones are mostly done.
+STATES_BY_AGE = (
+    (20, (("open-new", 75), ("pending", 10), ("closed", 15))),
+    (24 * 21, (("open-late", 40), ("pending", 25), ("snoozed", 5), ("closed", 30))),
+    (None, (("closed", 94), ("open-late", 2), ("pending", 4))),
+)
 GAP_HOURS = {
     ("in", "out"): (0.3, 26),
     ("out", "in"): (1, 50),
     ("in", "in"): (40, 96),
     ("out", "out"): (4, 48),
 }
-AGE_HOURS = {"open-new": (0.2, 20), "open-late": (27, 130), "pending": (2, 140), "snoozed": (1, 60),
-             "closed": (30, 24 * (DAYS - 2))}  # fmt: skip
+# The least age of a ticket's last mail in each state: an open-late customer has waited a day.
+MIN_AGE_HOURS = {"open-new": 0.2, "open-late": 27, "pending": 2, "snoozed": 1, "closed": 1}
+# The story the stats tell: in the last SPIKE_DAYS, this product starts arriving damaged.
+SPIKE_SKU, SPIKE_TOPIC, SPIKE_TICKETS, SPIKE_DAYS = "LINEN-TT-3", "damaged", 8, 6
+SPIKE_OPENERS = {
+    "en": [("Tea towels arrived torn", "Hi,\n\nthe {item} arrived today and two of the towels are torn at the hem. The fabric looks damaged. What can we do?\n\n{first}"),
+           ("Damaged tea towels", "Hello,\n\nI unpacked the {item} (order {order}) and one has a hole, another a torn seam. Not what I expected.\n\n{first}")],
+    "de": [("Geschirrtücher beschädigt", "Hallo,\n\n{item} ist heute angekommen, zwei Tücher sind am Saum gerissen, eins hat ein Loch. Beschädigt, so kann ich sie nicht verschenken.\n\n{first}")],
+    "tr": [("Kurulama bezleri yırtık geldi", "Merhaba,\n\n{item} bugün geldi, iki bezin kenarı yırtık, birinde delik var. Ürün hasarlı geldi.\n\n{first}")],
+}  # fmt: skip
 BODY_STYLES = (("plain", 78), ("alternative", 15), ("html", 7))
 LANGUAGES = {
     "amazon": ((("de", "amazon.de"), 40), (("en", "amazon.com"), 20), (("en", "amazon.co.uk"), 20), (("tr", "amazon.com.tr"), 20)),

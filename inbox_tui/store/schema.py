@@ -334,6 +334,36 @@ MIGRATIONS: list[str] = [
     );
     INSERT INTO store_info (key, value) SELECT 'kind', 'demo' WHERE {BUILT_BY_DEMO};
     """,
+    # --- version 7: trends: what tickets are about, searches kept as views, trends seen -------
+    """
+    -- What a ticket's first message from the customer is about, worked out by the stats
+    -- (inbox_tui/stats/topics.py) and kept, so the stats, the inbox's "unusual now" line and the
+    -- topic:/product: searches read it instead of matching the text again. Keyed by the message
+    -- (a merge moves messages to another ticket, never deletes them; no foreign key, so that
+    -- merging stays as it is); matched_with fingerprints the template library and product list
+    -- it was matched against: when either changes, the message is matched again.
+    CREATE TABLE message_topics (
+        message_id INTEGER PRIMARY KEY, -- messages.id
+        topic TEXT NOT NULL,            -- a template topic's name ("Damaged item"), or 'other'
+        product TEXT,                   -- the product its words name (SKU, else title); NULL: none
+        matched_with TEXT NOT NULL
+    );
+    CREATE INDEX message_topics_by_topic ON message_topics(topic);
+    CREATE INDEX message_topics_by_product ON message_topics(product) WHERE product IS NOT NULL;
+
+    -- Searches the seller kept as views in the TUI; the sidebar lists them after the config's.
+    CREATE TABLE saved_searches (
+        name TEXT PRIMARY KEY,
+        query TEXT NOT NULL,            -- in the search language (docs/search.md)
+        created_at TEXT NOT NULL
+    );
+
+    -- Unusual trends the seller has seen on the stats screen: the inbox's line leaves them out.
+    CREATE TABLE trends_seen (
+        trend TEXT PRIMARY KEY,         -- e.g. 'product+topic:LINEN-TT-3|Damaged item'
+        seen_at TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

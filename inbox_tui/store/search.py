@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from inbox_tui.search import Query, SearchError, Term, parse_query, time_bound
 from inbox_tui.store.db import Store, format_time
+from inbox_tui.store.trends import ORDER_ITEMS, PRODUCT_KEY
 from inbox_tui.store.views import TicketRow, page_rows
 
 __all__ = ["COUNT_CAP", "SearchError", "count_search", "search_tickets", "to_sql"]
@@ -306,6 +307,18 @@ def _dotless_spellings(value: str) -> list[str]:
     return spellings
 
 
+# A ticket's products: those of its linked orders (or the order its number names); a ticket
+# with none takes the product its first message names (message_topics, as the stats found it).
+_ORDER_LINES = f"""(SELECT tor.ticket_id, tor.order_id FROM ticket_orders tor
+      UNION SELECT o2t.id, o.id FROM tickets o2t JOIN orders o ON o.order_number = o2t.order_number
+      WHERE o2t.order_number IS NOT NULL) x JOIN orders o ON o.id = x.order_id, {ORDER_ITEMS}"""
+_PRODUCT = f"""(t.id IN (SELECT x.ticket_id FROM {_ORDER_LINES}
+      WHERE {PRODUCT_KEY} = ? COLLATE NOCASE)
+   OR t.id IN (SELECT m.ticket_id FROM message_topics mt JOIN messages m ON m.id = mt.message_id
+      WHERE mt.product = ? COLLATE NOCASE
+        AND NOT EXISTS (SELECT 1 FROM {_ORDER_LINES} WHERE x.ticket_id = m.ticket_id)))"""
+
+
 def _filter(term: Term, now: datetime, plan: str) -> tuple[str, list[object]]:
     """SQL for one ticket-level filter (never negated here; the caller wraps NOT). `plan` says
     whether to: starts from its matching messages ("rare") or tests each ticket's messages."""
@@ -313,6 +326,8 @@ def _filter(term: Term, now: datetime, plan: str) -> tuple[str, list[object]]:
     if field in ("channel", "status"):
         return f"t.{field} = ?", [value]
     if field == "is":
+        if value == "overdue":
+            return "t.status = 'open' AND t.due_at IS NOT NULL AND t.due_at < ?", [format_time(now)]
         return ("t.unread_count > 0", []) if value == "unread" else ("t.flagged <> 0", [])
     if field == "tag":
         return (
@@ -334,6 +349,14 @@ def _filter(term: Term, now: datetime, plan: str) -> tuple[str, list[object]]:
             " JOIN orders o ON o.id = tor.order_id WHERE o.order_number = ?))",
             [value, value],
         )
+    if field == "topic":  # as the stats worked it out (store/trends.py keeps it per message)
+        return (
+            "t.id IN (SELECT m.ticket_id FROM message_topics mt JOIN messages m"
+            " ON m.id = mt.message_id WHERE mt.topic = ? COLLATE NOCASE)",
+            [value],
+        )
+    if field == "product":
+        return _PRODUCT, [value, value]
     if field in ("before", "after"):
         bound = format_time(time_bound(value, now))
         return (f"t.last_message_at {'<' if field == 'before' else '>='} ?", [bound])

@@ -17,15 +17,21 @@ class PeriodTicket:
     first_answer: datetime | None  # the seller's first message after that, if any
     first_text: str  # the customer's first message, for "what they ask about"
     status: str
+    created: datetime | None = None  # the ticket's first message, either direction
+    first_message: int | None = None  # messages.id of the customer's first message
 
 
-def tickets_started(store: Store, start: datetime, end: datetime) -> list[PeriodTicket]:
-    """Tickets whose first message falls in [start, end), with first inbound and first answer.
+def tickets_started(
+    store: Store, start: datetime, end: datetime, *, text: int = 1500
+) -> list[PeriodTicket]:
+    """Tickets whose first message falls in [start, end), with first inbound and first answer
+    (and the first `text` characters of the customer's first message; 0: none).
 
     Reads tickets through `tickets_by_time` (a ticket started in the period has its last
     message after the start) and each ticket's messages through `messages_by_ticket`."""
     rows = store.conn.execute(
-        """SELECT t.id, t.channel, t.status, f.date AS first_in, f.text AS first_text,
+        """SELECT t.id, t.channel, t.status, t.created_at, f.id AS first_id, f.date AS first_in,
+                  CASE WHEN :text > 0 THEN substr(f.text, 1, :text) END AS first_text,
                   (SELECT min(a.date) FROM messages a
                     WHERE a.ticket_id = t.id AND a.direction = 'out' AND a.date >= f.date)
                    AS first_answer
@@ -35,7 +41,7 @@ def tickets_started(store: Store, start: datetime, end: datetime) -> list[Period
                    ORDER BY m.date, m.id LIMIT 1)
             WHERE t.last_message_at >= :start AND t.created_at >= :start
               AND t.created_at < :end""",
-        {"start": format_time(start), "end": format_time(end)},
+        {"start": format_time(start), "end": format_time(end), "text": text},
     ).fetchall()
     return [
         PeriodTicket(
@@ -45,6 +51,8 @@ def tickets_started(store: Store, start: datetime, end: datetime) -> list[Period
             first_answer=parse_time(row["first_answer"]) if row["first_answer"] else None,
             first_text=row["first_text"] or "",
             status=row["status"],
+            created=parse_time(row["created_at"]),
+            first_message=row["first_id"],
         )
         for row in rows
     ]

@@ -1,0 +1,81 @@
+"""What each ticket is about: its template topic (the composer's suggester on the customer's
+first message) and the product its words name, kept per message in the store so that the next
+look (and the topic:/product: search) need not match the text again."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import sqlite3
+from collections.abc import Sequence
+
+from inbox_tui.stats.products import MATCH_TEXT, Product, ProductMatcher
+from inbox_tui.stats.products import fingerprint as products_fingerprint
+from inbox_tui.stats.unusual import OTHER
+from inbox_tui.store.db import Store
+from inbox_tui.store.stats import PeriodTicket
+from inbox_tui.store.trends import known_topics, message_texts, remember_topics
+from inbox_tui.suggest import Suggester
+from inbox_tui.templates import Template
+
+TOPIC_TEXT = 1500  # characters of a first message read to find its topic
+
+
+def topic_names(templates: Sequence[Template]) -> dict[str, str]:
+    """Each template key → its topic's name: `wismo-tr` counts as `wismo` (Where is my order)."""
+    by_key = {t.key: t for t in templates}
+    names: dict[str, str] = {}
+    for template in templates:
+        base = template.key
+        suffix = f"-{template.language}"
+        if base.endswith(suffix) and base[: -len(suffix)] in by_key:
+            base = base[: -len(suffix)]
+        names[template.key] = by_key[base].name
+    return names
+
+
+def topic_of(text: str, channel: str, suggester: Suggester, names: dict[str, str]) -> str:
+    """The template topic a customer's first message is about, or OTHER."""
+    if not text.strip():
+        return OTHER
+    best = suggester.rank(text[:TOPIC_TEXT], channel=channel, top=1)  # the question comes first
+    return names[best[0].key] if best else OTHER
+
+
+def library_fingerprint(templates: Sequence[Template]) -> str:
+    """Changes when anything the suggester reads of the templates changes."""
+    digest = hashlib.sha256()
+    for t in templates:
+        parts = (t.key, t.name, t.language, *t.channels, "|", *t.keywords, "|", *t.examples)
+        digest.update(("\0".join(parts) + "\n").encode())
+    return digest.hexdigest()[:16]
+
+
+def match_tickets(
+    store: Store,
+    tickets: Sequence[PeriodTicket],
+    templates: Sequence[Template],
+    products: Sequence[Product],
+) -> dict[int, tuple[str, str | None]]:
+    """ticket id → (topic, product named in its text) for tickets the customer began; read
+    from the store where matched before against the same templates and products, matched and
+    kept otherwise."""
+    matched_with = library_fingerprint(templates) + products_fingerprint(products)
+    asked = [t for t in tickets if t.first_message is not None]
+    known = known_topics(store, [t.first_message for t in asked], matched_with)
+    missing = [t for t in asked if t.first_message not in known]
+    if missing:
+        texts = message_texts(store, [t.first_message for t in missing], MATCH_TEXT)
+        suggester, names = Suggester(templates), topic_names(templates)
+        matcher = ProductMatcher(products)
+        new = {}
+        for ticket in missing:
+            text = texts.get(ticket.first_message, "")
+            new[ticket.first_message] = (
+                topic_of(text, ticket.channel, suggester, names),
+                matcher.match(text),
+            )
+        with contextlib.suppress(sqlite3.Error):  # read-only, or busy: matched again next time
+            remember_topics(store, new, matched_with)
+        known.update(new)
+    return {t.id: known[t.first_message] for t in asked}  # type: ignore[index]
