@@ -348,22 +348,14 @@ def export(state: Context, fmt: str, output: Path | None) -> None:
         store.close()
 
 
-@cli.command()
-@click.option(
-    "--days",
-    type=click.IntRange(1, 3650),
-    default=30,
-    show_default=True,
-    help="The period: the last N days, beside the N days before them.",
-)
-@pass_context
-def stats(state: Context, days: int) -> None:
-    """How fast you answer, what customers ask about, which tags are rising, the backlog."""
+_DAYS = click.IntRange(1, 3650)
+
+
+def _report(state: Context, days: int) -> Any:
+    """The stats of the last `days` days, read from the store (see inbox_tui/stats)."""
     from datetime import UTC, datetime
 
-    from rich.console import Console
-
-    from inbox_tui.stats import build_report, render_report
+    from inbox_tui.stats import build_report
     from inbox_tui.templates import TemplateError, load_library
 
     try:
@@ -372,12 +364,99 @@ def stats(state: Context, days: int) -> None:
         raise CliError(str(exc)) from None
     store = state.open_store(create=False, read_only=True)
     try:
-        report = build_report(
-            store, now=datetime.now(UTC), days=days, sla=state.sla, templates=templates
+        return build_report(
+            store,
+            now=datetime.now(UTC),
+            days=days,
+            sla=state.sla,
+            templates=templates,
+            tz=state.config.seller.tzinfo,
         )
     finally:
         store.close()
-    Console().print(render_report(report))
+
+
+def _write(output: Path | None, write: Any) -> None:
+    """`write(file)` to stdout, or to `output` through `output.partial` (never half a file)."""
+    if output is None:
+        write(sys.stdout)
+        return
+    partial = output.with_name(output.name + ".partial")
+    try:
+        with open(partial, "w", encoding="utf-8", newline="") as out:
+            write(out)
+        partial.replace(output)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise CliError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+@cli.command()
+@click.option(
+    "--days",
+    type=_DAYS,
+    default=30,
+    show_default=True,
+    help="The period: the last N days, beside the N days before them.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="text for people; json (everything) or csv (the daily numbers) for scripts.",
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here.")
+@pass_context
+def stats(state: Context, days: int, fmt: str, output: Path | None) -> None:
+    """How fast you answer, what customers ask about, which products draw tickets, what is
+    unusual this week, the backlog day by day."""
+    report = _report(state, days)
+    if fmt == "json":
+        import json
+
+        from inbox_tui.stats.formats import report_json
+
+        text = json.dumps(report_json(report), ensure_ascii=False) + "\n"
+        _write(output, lambda out: out.write(text))
+    elif fmt == "csv":
+        from inbox_tui.stats.formats import write_csv
+
+        _write(output, lambda out: write_csv(report, out))
+    else:
+        from rich.console import Console
+
+        from inbox_tui.stats import render_report
+
+        _write(output, lambda out: Console(file=out).print(render_report(report)))
+
+
+@cli.command()
+@click.option(
+    "--days", type=_DAYS, default=7, show_default=True, help="The period: the last N days."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The HTML file to write (default: standard output).",
+)
+@pass_context
+def report(state: Context, days: int, output: Path | None) -> None:
+    """The stats as one HTML page with charts, for any browser, offline (e.g. -o week.html)."""
+    from datetime import UTC, datetime
+
+    from inbox_tui.stats.html import render_html
+
+    page = render_html(
+        _report(state, days),
+        shop=state.config.seller.name or "inbox-tui",
+        generated=datetime.now(UTC),
+    )
+    _write(output, lambda out: out.write(page))
+    if output is not None:
+        click.echo(f"wrote the last {days} days' report to {output}", err=True)
 
 
 @cli.command()

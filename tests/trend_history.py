@@ -49,13 +49,13 @@ def ticket_of(store: Store, message_id: str) -> int:
     ).fetchone()[0]
 
 
-def build_history(folder: Path) -> Store:
-    """The store of the history above, in `folder`."""
+def build_history(folder: Path, now: datetime = NOW) -> Store:
+    """The store of the history above, in `folder`, up to `now`."""
     mails: list[bytes] = []
     orders: list[tuple[int, str, str, datetime]] = []  # (n, sku, title, placed) to link later
     n = 0
     for day in range(DAYS, 0, -1):
-        morning = NOW - timedelta(days=day) + timedelta(hours=1)
+        morning = now - timedelta(days=day) + timedelta(hours=1)
         for hour in (0, 5):
             n += 1
             mails += _ask(n, morning + timedelta(hours=hour), QUIET,
@@ -90,5 +90,5 @@ def build_history(folder: Path) -> Store:
         link_ticket_order(store, ticket_of(store, f"q{number}@x"), order)
     spike = [t for (t,) in store.conn.execute(
         "SELECT ticket_id FROM messages WHERE subject LIKE 'Damaged %'")]  # fmt: skip
-    add_tag(store, spike, "damaged", at=NOW)
+    add_tag(store, spike, "damaged", at=now)
     return store

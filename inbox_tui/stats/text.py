@@ -48,10 +48,11 @@ def share_label(share: float | None) -> str:
 
 
 def chance_label(chance: float) -> str:
-    """How rare a week like this is at the usual rate: 'about 1 in 2,400'."""
+    """How often a week this busy comes by chance at the usual rate: 'about once in 2,400
+    weeks'."""
     if chance <= 1e-6:
-        return "under 1 in a million"
-    return f"about 1 in {round(1 / chance):,}"
+        return "less than once in a million weeks"
+    return f"about once in {round(1 / chance):,} weeks"
 
 
 def period_line(report: Report) -> Text:
