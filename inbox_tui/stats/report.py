@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from inbox_tui.search import term_text
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy, due_at
 from inbox_tui.stats.backlog import backlog_series
-from inbox_tui.stats.products import catalogue
+from inbox_tui.stats.products import Product, catalogue
 from inbox_tui.stats.topics import OTHER, match_tickets
 from inbox_tui.stats.unusual import BASELINE, WEEK, TicketFacts, Unusual, find_unusual
 from inbox_tui.store.db import Store
@@ -210,20 +210,7 @@ def _series(
     days, now = report.days, report.end
     products = catalogue(order_lines(store))
     names = {product.key: product.name for product in products}
-    about = match_tickets(store, everything, templates, products) if templates else {}
-    ids = [t.id for t in everything]
-    tags, ordered = ticket_tags(store, ids), ticket_products(store, ids)
-    facts = {
-        t.id: TicketFacts(
-            t.id,
-            t.created or now,
-            t.channel,
-            topic=about.get(t.id, (OTHER, None))[0] if templates else None,
-            tags=tuple(tags.get(t.id, ())),
-            products=tuple(sorted(ordered.get(t.id) or _named(about.get(t.id)))),
-        )
-        for t in everything
-    }
+    facts = ticket_facts(store, everything, templates, products)
     index = {day: n for n, day in enumerate(report.dates)}
 
     def trends(kind: str, values_of, labels: dict[str, str] | None = None) -> list[Trend]:  # noqa: ANN001
@@ -290,6 +277,45 @@ def _series(
     recent = [f for f in facts.values() if f.created >= now - WEEK - BASELINE]
     report.unusual = find_unusual(
         recent, now=now, history_start=first_ticket_at(store), product_names=names
+    )
+
+
+def ticket_facts(
+    store: Store,
+    tickets: Sequence[PeriodTicket],
+    templates: Sequence[Template],
+    products: Sequence[Product],
+) -> dict[int, TicketFacts]:
+    """What each ticket is about: channel, topic (None without templates), tags, products."""
+    about = match_tickets(store, tickets, templates, products) if templates else {}
+    ids = [t.id for t in tickets]
+    tags, ordered = ticket_tags(store, ids), ticket_products(store, ids)
+    return {
+        t.id: TicketFacts(
+            t.id,
+            t.created or t.first_inbound or datetime.min.replace(tzinfo=UTC),
+            t.channel,
+            topic=about.get(t.id, (OTHER, None))[0] if templates else None,
+            tags=tuple(tags.get(t.id, ())),
+            products=tuple(sorted(ordered.get(t.id) or _named(about.get(t.id)))),
+        )
+        for t in tickets
+    }
+
+
+def unusual_now(
+    store: Store, *, now: datetime, templates: Sequence[Template] = ()
+) -> list[Unusual]:
+    """What is unusual this week (the inbox's line): the same test as the report's, reading
+    only the nine weeks it needs."""
+    tickets = _tickets_started(store, now - WEEK - BASELINE, now, text=0)
+    products = catalogue(order_lines(store))
+    facts = ticket_facts(store, tickets, templates, products)
+    return find_unusual(
+        facts.values(),
+        now=now,
+        history_start=first_ticket_at(store),
+        product_names={p.key: p.name for p in products},
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on
@@ -18,6 +19,7 @@ from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store import actions
 from inbox_tui.store.db import Store
 from inbox_tui.store.outbox import outbox_counts
+from inbox_tui.store.saved_searches import forget_search, keep_search, kept_searches
 from inbox_tui.store.views import list_tags, outbox_waiting, tag_counts, ticket_states
 from inbox_tui.tui.keymap import bindings
 from inbox_tui.tui.screens.snooze import SnoozeScreen
@@ -41,7 +43,11 @@ from inbox_tui.tui.widgets.sidebar import Sidebar
 from inbox_tui.tui.widgets.status_line import StatusLine
 from inbox_tui.tui.widgets.thread_view import ThreadView
 from inbox_tui.tui.widgets.ticket_list import TicketList
+from inbox_tui.tui.widgets.trend_line import TrendLine
 from inbox_tui.tui.widgets.view_bar import ViewBar
+
+if TYPE_CHECKING:
+    from inbox_tui.stats.unusual import Unusual
 
 SEARCH_DELAY = 0.15  # seconds of quiet typing before a search runs
 SEARCH_HINT = 'search: words, "a phrase", from: tag: channel: status: order: is: before: after:'
@@ -79,6 +85,8 @@ class MainScreen(Screen):
         self.found = 0
         self._search_timer: Timer | None = None
         self._only: list[int] | None = None  # see act_on
+        self.search_label = ""  # what a search opened from the stats is about
+        self.kept: set[str] = set()  # the saved searches kept with `v` (in the store)
 
     def compose(self) -> ComposeResult:
         yield InboxHeader()
@@ -100,6 +108,7 @@ class MainScreen(Screen):
                     yield ThreadView(self.store, now=self.now, id="thread")
                 yield Static(Text(EMPTY_STORE), id="empty")
         yield StatusLine(id="status")
+        yield TrendLine(id="trend")
         yield Footer()
 
     @property
@@ -117,6 +126,10 @@ class MainScreen(Screen):
     def on_mount(self) -> None:
         self._fit_sidebar(self.app.size.width)
         self.ticket_list.focus()
+        for name, query in kept_searches(self.store):  # the config's win a clash of names
+            if name not in self.saved_searches:
+                self.saved_searches[name] = SavedSearch(name, query)
+                self.kept.add(name)
         self.reload()
         self.show_status()
 
@@ -143,6 +156,17 @@ class MainScreen(Screen):
             outbox.counts = outbox_counts(self.store)  # a GROUP BY over the small outbox table
             status.outbox_report = outbox
         status.show(self.now())
+
+    @property
+    def trend_line(self) -> TrendLine:
+        return self.query_one("#trend", TrendLine)
+
+    def show_trends(self, trends: Sequence[Unusual]) -> None:
+        """The unusual trends the seller has not seen yet, most surprising first (one line)."""
+        self.trend_line.show(trends)
+
+    def forget_trends(self, seen: frozenset[str]) -> None:
+        self.trend_line.forget(seen)
 
     def refresh_after_sync(self) -> None:
         """New mail arrived: re-read the list where the cursor is; the selection stays."""
@@ -242,6 +266,7 @@ class MainScreen(Screen):
     def _typed(self, event: Input.Changed) -> None:
         if not self.has_class("-searching"):
             return
+        self.search_label = ""  # typed: no longer the stats line it came from
         if self._search_timer is not None:
             self._search_timer.stop()
         self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self.run_search(event.value))
@@ -275,6 +300,48 @@ class MainScreen(Screen):
         self._show_subtitle()
         return True
 
+    def show_search(self, query: str, label: str = "") -> None:
+        """Show what `query` finds, in the search box as if typed (a line of the stats);
+        `label` names it when the seller keeps it as a view (`v`)."""
+        self.add_class("-searching")
+        with self.search_input.prevent(Input.Changed):
+            self.search_input.value = query
+        if self.run_search(query):
+            self.search_label = label
+            self.ticket_list.focus()
+            self.notify("v keeps this search as a view", timeout=4)
+
+    def action_keep_view(self) -> None:
+        """Keep the search shown as a view of its own; on a kept view, remove it."""
+        if self.search is not None:
+            self._keep(self.search_label or self.search.query, self.search.query)
+            return
+        name = self.view.removeprefix(SAVED_VIEW)
+        if not self.view.startswith(SAVED_VIEW):
+            self.notify("Search first (/, or Enter on a line of the stats); v keeps it as a view")
+        elif name not in self.kept:
+            self.notify(f"{name} is a saved search of the config (ui.saved_searches)")
+        else:
+            forget_search(self.store, name)
+            self.kept.discard(name)
+            self.saved_searches.pop(name, None)
+            self.view = "all"
+            self.reload()
+            self.notify(f"Removed the view {name}", markup=False)
+
+    def _keep(self, name: str, query: str) -> None:
+        name = " ".join(name.split())[:40]
+        if name in self.saved_searches and name not in self.kept:
+            name = f"{name} (kept)"
+        keep_search(self.store, name, query, at=self.now())
+        self.saved_searches[name] = SavedSearch(name, query)
+        self.kept.add(name)
+        self.search = None
+        self.action_clear_search()
+        self.view = SAVED_VIEW + name
+        self.reload()
+        self.notify(f"Kept the view {name} · v on it removes it", timeout=4, markup=False)
+
     def _show_search_error(self, failure: SearchFailed | None) -> None:
         error = self.query_one("#search-error", Static)
         self.set_class(failure is not None, "-search-error")
@@ -294,6 +361,7 @@ class MainScreen(Screen):
             self._search_timer.stop()
         self.remove_class("-searching")
         self._show_search_error(None)
+        self.search_label = ""
         self.search_input.value = ""
         self.ticket_list.focus()
         if self.search is not None:
