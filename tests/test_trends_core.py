@@ -163,3 +163,37 @@ def test_poisson_tail_falls_as_the_count_grows(k: int, mean: float) -> None:
 def test_poisson_tail_far_out_is_tiny_not_zero() -> None:
     assert 0 < poisson_tail(60, 1.0) < 1e-80
     assert poisson_tail(3, 0) == 0 and poisson_tail(0, 0) == 1
+
+
+# --- the bars of a chart ------------------------------------------------------------------------
+
+
+def test_bars_start_at_zero_and_a_day_without_tickets_is_the_axis() -> None:
+    from inbox_tui.stats.bars import bar_rows
+
+    [runs] = bar_rows([0, 1, 2, 4, 8], 5)
+    assert "".join(chars for chars, _ in runs) == "▁▁▂▄█"
+    assert [shade for _, shade in runs][0] == 0 and runs[-1][1] == 4  # axis, then the highest
+    tall = bar_rows([8, 4, 0], 3, height=2)
+    assert ["".join(c for c, _ in row) for row in tall] == ["█  ", "██▁"]
+
+
+@given(st.lists(st.integers(0, 500), min_size=1, max_size=120), st.integers(1, 160),
+       st.integers(1, 4))  # fmt: skip
+def test_bars_fill_their_width_and_grow_with_the_count(
+    values: list[int], width: int, height: int
+) -> None:
+    from inbox_tui.stats.bars import BLOCKS, bar_rows, columns
+
+    rows = bar_rows(values, width, height)
+    spread = columns(values, width)
+    cells = [[(char, shade) for chars, shade in row for char in chars] for row in rows]
+    assert len(rows) == height and all(len(row) == len(spread) <= width for row in cells)
+    # how much ink each column has: eighths of a row, the axis (shade 0) none
+    ink = [sum(BLOCKS.index(row[i][0]) for row in cells if row[i][1]) for i in range(len(spread))]
+    for i in range(len(spread) - 1):
+        if spread[i] < spread[i + 1]:
+            assert ink[i] <= ink[i + 1]
+        if spread[i] == spread[i + 1]:
+            assert ink[i] == ink[i + 1]
+    assert all((ink[i] == 0) == (spread[i] == 0) for i in range(len(spread)))

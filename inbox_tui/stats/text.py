@@ -9,16 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
-from rich.color import Color
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.renderables.sparkline import Sparkline
 
+from inbox_tui.stats.bars import bar_rows
 from inbox_tui.stats.report import Report, Trend
 from inbox_tui.stats.unusual import Unusual
 
-LOW, HIGH = Color.parse("#5f87af"), Color.parse("#d75f00")  # a chart's low and high values
+SHADES = ("grey50", "#5f87af", "#5f87d7", "#d7875f", "#d75f00")  # axis, then low to high
 CHART = 24  # columns of a chart in the printed report
 
 
@@ -84,8 +83,10 @@ def flag_line(flag: Unusual) -> Text:
     )
 
 
-def chart(values: Sequence[int], width: int | None = CHART) -> RenderableType:
-    return Sparkline(list(values), width=width, min_color=LOW, max_color=HIGH)
+def chart(values: Sequence[int], width: int = CHART) -> Text:
+    """One line of bars, one a day (or the busiest of a few days, for long periods)."""
+    [runs] = bar_rows(values, width)
+    return Text.assemble(*((chars, SHADES[shade]) for chars, shade in runs))
 
 
 def render_report(report: Report) -> Group:

@@ -151,9 +151,9 @@ class StatsScreen(Screen):
     def _palette(self) -> Palette:
         primary = Color.parse(self._colour("primary", "#0178D4"))
         background = Color.parse(self._colour("background", "#000000"))
+        shades = [background.blend(primary, share).hex for share in (0.3, 0.5, 0.65, 0.8, 1.0)]
         return Palette(
-            low=background.blend(primary, 0.45).rich_color,
-            high=primary.rich_color,
+            shades=(self._colour("text-muted", "grey50"), *shades[1:]),
             up=self._colour("text-error", "red"),
             down=self._colour("text-success", "green"),
             alert=self._alert,

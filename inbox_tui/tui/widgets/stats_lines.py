@@ -1,8 +1,9 @@
 """The stats screen's lines: the report as rows of a list, each with the search behind it.
 
-A row is a Rich grid: a name, a chart (Textual's Sparkline renderable: one bar a day, from the
-lowest day to the highest) and its numbers. Colours come from the theme (`Palette`), so the
-screen reads in light and dark themes. Every name from the store goes in as plain Text.
+A row is a name, a chart (stats/bars.py: one bar a day, from zero to the highest day) and its
+numbers, in fixed columns, built once as plain Text (a list measures and draws its prompts
+again and again: a Rich table around each cost ~7 ms a row). Colours come from the theme
+(`Palette`), so the screen reads in light and dark themes. Names from the store are plain Text.
 """
 
 from __future__ import annotations
@@ -10,12 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rich.color import Color
-from rich.console import RenderableType
-from rich.table import Table
 from rich.text import Text
-from textual.renderables.sparkline import Sparkline
 
+from inbox_tui.stats.bars import bar_rows
 from inbox_tui.stats.report import ProductRow, Report, Responses, Trend, unusual_query
 from inbox_tui.stats.text import chance_label, change_label, duration_label, share_label
 
@@ -26,22 +24,11 @@ NUMBERS = 21  # columns of a row's numbers, under "tickets before change"
 class Palette:
     """The theme's colours, as Rich wants them."""
 
-    low: Color  # a chart's lowest value
-    high: Color  # and its highest
+    shades: tuple[str, ...]  # a chart's axis, then its bars from the lowest to the highest
     up: str  # a change for the worse (more tickets): a style
     down: str  # for the better
     alert: str  # what needs the seller's eye
     muted: str
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One row: what it shows, the search that lists its tickets, the view's name if kept."""
-
-    prompt: RenderableType
-    query: str = ""
-    label: str = ""
-    heading: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +43,16 @@ class Widths:
         label = 30 if width >= 120 else 16 if width < 70 else 20
         chart = max(8, width - label - NUMBERS - 2)
         return cls(label, chart - chart % days if chart >= days else chart)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One row: what it shows, the search that lists its tickets, the view's name if kept."""
+
+    prompt: Text
+    query: str = ""
+    label: str = ""
+    heading: bool = False
 
 
 def report_lines(report: Report, palette: Palette, widths: Widths) -> list[Line]:
@@ -77,42 +74,58 @@ def report_lines(report: Report, palette: Palette, widths: Widths) -> list[Line]
     return lines
 
 
-def _grid(widths: Widths) -> Table:
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(width=widths.label, no_wrap=True, overflow="ellipsis")
-    grid.add_column(width=widths.chart, no_wrap=True, overflow="ellipsis")
-    grid.add_column(width=NUMBERS, justify="right", no_wrap=True)
-    return grid
+def _row(widths: Widths, label: Text, chart: Sequence[Text], numbers: Text) -> Text:
+    """A line (or a few, for a tall chart) of name, chart and numbers in fixed columns."""
+    lines = []
+    for index, part in enumerate(chart or [Text("")]):
+        first = index == 0
+        lines.append(
+            Text.assemble(
+                _fit(label if first else Text(""), widths.label),
+                " ",
+                _fit(part, widths.chart),
+                " ",
+                _fit(numbers if first else Text(""), NUMBERS, right=True),
+            )
+        )
+    return Text("\n").join(lines)
 
 
-def _chart(values: Sequence[float], palette: Palette, height: int = 1) -> Sparkline:
-    return Sparkline(list(values), width=None, height=height, min_color=palette.low,
-                     max_color=palette.high)  # fmt: skip
+def _fit(text: Text, width: int, *, right: bool = False) -> Text:
+    fitted = text.copy()
+    fitted.truncate(width, overflow="ellipsis")
+    padding = " " * (width - fitted.cell_len)
+    return Text.assemble(padding, fitted) if right else Text.assemble(fitted, padding)
+
+
+def _chart(
+    values: Sequence[float], palette: Palette, widths: Widths, height: int = 1
+) -> list[Text]:
+    return [
+        Text.assemble(*((chars, palette.shades[shade]) for chars, shade in runs))
+        for runs in bar_rows(values, widths.chart, height)
+    ]
 
 
 def _heading(title: str, palette: Palette, widths: Widths, numbers: str = "") -> Line:
-    grid = _grid(widths)
-    grid.add_row(Text(title, style="bold"), "", Text(numbers or "tickets before change",
-                                                     style=palette.muted))  # fmt: skip
-    return Line(grid, heading=True)
+    caption = Text(numbers or "tickets before change", style=palette.muted)
+    return Line(_row(widths, Text(title, style="bold"), [], caption), heading=True)
 
 
 def _numbers(now: int, before: int, palette: Palette) -> Text:
     change = change_label(now, before, up=palette.up, down=palette.down)
-    change.pad_left(6 - len(change))
-    return Text.assemble(f"{now:>7} {before:>6} ", change)
+    return Text.assemble(f"{now:>7} {before:>6} ", _fit(change, 6, right=True))
 
 
 def _series(trend: Trend, name: str, palette: Palette, widths: Widths, height: int = 1) -> Line:
-    grid = _grid(widths)
-    grid.add_row(Text(name), _chart(trend.daily, palette, height),
-                 _numbers(trend.now, trend.before, palette))  # fmt: skip
-    return Line(grid, trend.query, name)
+    chart = _chart(trend.daily, palette, widths, height)
+    prompt = _row(widths, Text(name), chart, _numbers(trend.now, trend.before, palette))
+    return Line(prompt, trend.query, name)
 
 
 def _unusual(report: Report, palette: Palette) -> list[Line]:
     if not report.unusual:
-        return [Line(Text("Nothing unusual this week", style=palette.muted), heading=True)]
+        return [Line(Text("Nothing unusual this week", style="bold"), heading=True)]
     lines = [Line(Text("Unusual now", style="bold"), heading=True)]
     for flag in report.unusual:
         text = Text.assemble(
@@ -127,22 +140,22 @@ def _unusual(report: Report, palette: Palette) -> list[Line]:
 def _responses(report: Report, palette: Palette, widths: Widths) -> list[Line]:
     lines = [_heading("First response", palette, widths, "in time")]
     for row in [*report.channels, report.overall]:
-        grid = _grid(widths)
-        style = "bold" if row is report.overall else ""
-        query = f"after:{report.days}d" + ("" if row is report.overall else f" channel:{row.label}")
-        grid.add_row(Text(row.label, style=style), _answers(row, palette),
-                     Text(share_label(row.within_share)))  # fmt: skip
-        lines.append(Line(grid, query, row.label))
+        overall = row is report.overall
+        query = f"after:{report.days}d" + ("" if overall else f" channel:{row.label}")
+        label = Text(row.label, style="bold" if overall else "")
+        prompt = _row(widths, label, [_answers(row, palette)], Text(share_label(row.within_share)))
+        lines.append(Line(prompt, query, row.label))
     if len(report.weeks) > 1:
         medians = [_hours(w.responses) for w in report.weeks]
         shares = [w.responses.within_share or 0.0 for w in report.weeks]
+        last = report.weeks[-1].responses
         for name, values, now in (
-            ("Median, by week", medians, duration_label(report.weeks[-1].responses.median)),
-            ("In time, by week", shares, share_label(report.weeks[-1].responses.within_share)),
+            ("Median, by week", medians, duration_label(last.median)),
+            ("In time, by week", shares, share_label(last.within_share)),
         ):
-            grid = _grid(widths)
-            grid.add_row(Text(name), _chart(values, palette), Text(f"last week {now}"))
-            lines.append(Line(grid, f"after:{report.days}d", name))
+            chart = _chart(values, palette, widths)
+            prompt = _row(widths, Text(name), chart, Text(f"last week {now}"))
+            lines.append(Line(prompt, f"after:{report.days}d", name))
     return lines
 
 
@@ -165,21 +178,18 @@ def _backlog(report: Report, palette: Palette, widths: Widths) -> list[Line]:
         ("Open", report.open_daily, "status:open"),
         ("Overdue", report.overdue_daily, "is:overdue"),
     ):
-        grid = _grid(widths)
         now = Text(str(values[-1]), style=palette.alert if name == "Overdue" and values[-1] else "")
-        grid.add_row(Text(name), _chart(values, palette, height=2), now)
-        lines.append(Line(grid, query, name))
+        prompt = _row(widths, Text(name), _chart(values, palette, widths, height=2), now)
+        lines.append(Line(prompt, query, name))
     return lines
 
 
 def _product(row: ProductRow, palette: Palette, widths: Widths) -> Line:
-    grid = _grid(widths)
-    grid.add_row(Text(row.name), _chart(row.daily, palette),
-                 _numbers(row.tickets, row.before, palette))  # fmt: skip
     about = ", ".join(f"{topic} {n}" for topic, n in row.topics)
-    per_100 = row.per_100_orders
-    orders = "" if row.orders is None else f" · {row.orders} orders"
-    if per_100 is not None:
-        orders += f", {per_100:.0f} tickets per 100"
-    grid.add_row("", Text(about + orders, style=palette.muted, overflow="ellipsis"), "")
-    return Line(grid, row.query, row.name)
+    if row.orders is not None:
+        about += f" · {row.orders} orders"
+    if row.per_100_orders is not None:
+        about += f", {row.per_100_orders:.0f} tickets per 100"
+    chart = [*_chart(row.daily, palette, widths), Text(about, style=palette.muted)]
+    prompt = _row(widths, Text(row.name), chart, _numbers(row.tickets, row.before, palette))
+    return Line(prompt, row.query, row.name)
