@@ -54,6 +54,15 @@ def _frame(svg: ET.Element, width: int, height: int, top: float, dates: Sequence
             _text(svg, x, height - 6, f"{dates[index]:%b} {dates[index].day}", anchor)
 
 
+def _plot(
+    title: str, dates: Sequence[date], top: float, width: int, height: int
+) -> tuple[ET.Element, float, float]:
+    """A chart with its frame: the element, the plot's height, and the width of a day."""
+    svg = _svg(width, height, title)
+    _frame(svg, width, height, top, dates)
+    return svg, height - FOOT - 14, (width - AXIS) / max(1, len(dates))
+
+
 def _number(value: float) -> str:
     return f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
 
@@ -67,12 +76,9 @@ def stacked_bars(
     height: int = 200,
 ) -> str:
     """One bar a day, stacked by series (e.g. channels), with a legend."""
-    svg = _svg(width, height, title)
     totals = [sum(values[i] for _, values in series) for i in range(len(dates))]
     top = max(totals, default=0) or 1
-    _frame(svg, width, height, top, dates)
-    plot = height - FOOT - 14
-    step = (width - AXIS) / max(1, len(dates))
+    svg, plot, step = _plot(title, dates, top, width, height)
     for index in range(len(dates)):
         y = height - FOOT
         for number, (name, values) in enumerate(series):
@@ -98,11 +104,8 @@ def lines(
     height: int = 200,
 ) -> str:
     """One line per series over the days, with a legend."""
-    svg = _svg(width, height, title)
     top = max((max(values, default=0) for _, values in series), default=0) or 1
-    _frame(svg, width, height, top, dates)
-    plot = height - FOOT - 14
-    step = (width - AXIS) / max(1, len(dates))
+    svg, plot, step = _plot(title, dates, top, width, height)
     for number, (name, values) in enumerate(series):
         points = " ".join(
             f"{AXIS + step * (i + 0.5):.1f},{height - FOOT - plot * v / top:.1f}"

@@ -385,17 +385,28 @@ class InboxApp(App[None]):
         if self.store.path is None:  # a store only in memory has no second connection
             self._show_trends(_unseen_trends(self.store, self.now(), self.templates))
         else:
-            self._trends_worker(self.templates)
+            self._trends_worker(self._templates)
 
     @work(thread=True, exclusive=True, group="trends", exit_on_error=False)
-    def _trends_worker(self, templates: list[Template]) -> None:
+    def _trends_worker(self, templates: list[Template] | None) -> None:
         assert self.store.path is not None
+        if templates is None:  # read here, not in a frame of the UI (~40 ms of YAML)
+            try:
+                templates = load_library(self.config.templates)
+            except TemplateError:  # said in one line when a reply or the stats load them
+                templates = shipped_templates()
+            else:
+                self.call_from_thread(self._keep_templates, templates)
         store = Store.open(self.store.path)
         try:
             trends = _unseen_trends(store, self.now(), templates)
         finally:
             store.close()
         self.call_from_thread(self._show_trends, trends)
+
+    def _keep_templates(self, templates: list[Template]) -> None:
+        if self._templates is None:
+            self._templates = templates
 
     def _show_trends(self, trends: list[Any]) -> None:
         if (main := self.main_screen) is not None:
