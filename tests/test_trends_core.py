@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from inbox_tui.search import FIELDS, parse_query, term_text
 from inbox_tui.sla import DEFAULT_POLICY, due_at
-from inbox_tui.stats.backlog import backlog_series
+from inbox_tui.stats.backlog import DueTimes, backlog_series
 from inbox_tui.stats.products import ProductMatcher, catalogue
 from inbox_tui.stats.unusual import poisson_tail
 from inbox_tui.store.history import QuietOpen, TicketHistory
@@ -71,7 +71,7 @@ def test_the_backlog_replay_counts_what_a_direct_look_at_each_moment_sees(
     tickets: list[TicketHistory], hours: list[int]
 ) -> None:
     moments = sorted({START + timedelta(hours=h, minutes=30) for h in hours})
-    opened, overdue = backlog_series(tickets, QuietOpen(0, ()), moments, DEFAULT_POLICY)
+    opened, overdue = backlog_series(tickets, QuietOpen(0, ()), moments, DueTimes(DEFAULT_POLICY))
     assert opened == [sum(status_at(t, m) == "open" for t in tickets) for m in moments]
     assert overdue == [sum(overdue_at(t, m) for t in tickets) for m in moments]
 
@@ -79,7 +79,10 @@ def test_the_backlog_replay_counts_what_a_direct_look_at_each_moment_sees(
 def test_quiet_open_tickets_count_as_open_and_overdue_from_their_due_time() -> None:
     moments = [START + timedelta(days=d) for d in range(4)]
     quiet = QuietOpen(3, (START + timedelta(days=1, hours=12),))
-    assert backlog_series([], quiet, moments, DEFAULT_POLICY) == ([3, 3, 3, 3], [0, 0, 1, 1])
+    assert backlog_series([], quiet, moments, DueTimes(DEFAULT_POLICY)) == (
+        [3, 3, 3, 3],
+        [0, 0, 1, 1],
+    )
 
 
 # --- products ----------------------------------------------------------------------------------

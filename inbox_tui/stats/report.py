@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from inbox_tui.search import term_text
-from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy, due_at
-from inbox_tui.stats.backlog import backlog_series
+from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
+from inbox_tui.stats.backlog import DueTimes, backlog_series
 from inbox_tui.stats.products import Product, catalogue
 from inbox_tui.stats.topics import OTHER, match_tickets
 from inbox_tui.stats.unusual import BASELINE, WEEK, TicketFacts, Unusual, find_unusual
@@ -125,7 +125,8 @@ def percentile(values: Sequence[timedelta], share: float) -> timedelta | None:
     return ordered[min(rank, len(ordered)) - 1]
 
 
-def responses(label: str, tickets: Sequence[PeriodTicket], sla: SlaPolicy) -> Responses:
+def responses(label: str, tickets: Sequence[PeriodTicket], sla: SlaPolicy | DueTimes) -> Responses:
+    due = sla if isinstance(sla, DueTimes) else DueTimes(sla)
     waits: list[timedelta] = []
     within = 0
     asked = [t for t in tickets if t.first_inbound is not None]
@@ -133,7 +134,7 @@ def responses(label: str, tickets: Sequence[PeriodTicket], sla: SlaPolicy) -> Re
         if ticket.first_answer is None or ticket.first_inbound is None:
             continue
         waits.append(ticket.first_answer - ticket.first_inbound)
-        if ticket.first_answer <= due_at(ticket.channel, ticket.first_inbound, sla):
+        if ticket.first_answer <= due(ticket.channel, ticket.first_inbound):
             within += 1
     return Responses(
         label,
@@ -163,6 +164,7 @@ def build_report(
     tz: tzinfo = UTC,
 ) -> Report:
     """The last `days` days up to `now`, beside the `days` before them; days in `tz`."""
+    due = DueTimes(sla)
     start = now - timedelta(days=days)
     earlier = start - timedelta(days=days)
     unusual_from = now - WEEK - BASELINE
@@ -178,20 +180,20 @@ def build_report(
         tickets_before=len(previous),
         replies=replies_sent(store, start, now),
         replies_before=replies_sent(store, earlier, start),
-        overall=responses("all", current, sla),
-        overall_before=responses("all", previous, sla),
+        overall=responses("all", current, due),
+        overall_before=responses("all", previous, due),
     )
     report.dates = _dates(start, now, tz)
     by_channel: dict[str, list[PeriodTicket]] = {}
     for ticket in current:
         by_channel.setdefault(ticket.channel, []).append(ticket)
     ordered = sorted(by_channel.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    report.channels = [responses(channel, tickets, sla) for channel, tickets in ordered]
-    report.weeks = _weeks(current, sla, tz)
+    report.channels = [responses(channel, tickets, due) for channel, tickets in ordered]
+    report.weeks = _weeks(current, due, tz)
     _series(report, store, everything, current, previous, templates, tz)
     histories, quiet = backlog_history(store, start)
     moments = [min(now, _midnight(day + timedelta(days=1), tz)) for day in report.dates]
-    opened, overdue = backlog_series(histories, quiet, moments, sla)
+    opened, overdue = backlog_series(histories, quiet, moments, due)
     report.open_daily, report.overdue_daily = tuple(opened), tuple(overdue)
     report.backlog = backlog(store, now)
     return report
@@ -328,14 +330,14 @@ def unusual_query(flag: Unusual) -> str:
     return search_for(flag.filters, WEEK.days)
 
 
-def _weeks(tickets: Sequence[PeriodTicket], sla: SlaPolicy, tz: tzinfo) -> list[WeekResponses]:
+def _weeks(tickets: Sequence[PeriodTicket], due: DueTimes, tz: tzinfo) -> list[WeekResponses]:
     by_week: dict[date, list[PeriodTicket]] = {}
     for ticket in tickets:
         if ticket.created is not None:
             day = _local_day(ticket.created, tz)
             by_week.setdefault(day - timedelta(days=day.weekday()), []).append(ticket)
     return [
-        WeekResponses(week, responses(f"{week:%b} {week.day}", by_week[week], sla))
+        WeekResponses(week, responses(f"{week:%b} {week.day}", by_week[week], due))
         for week in sorted(by_week)
     ]
 

@@ -73,7 +73,7 @@ def match_tickets(
             text = texts.get(ticket.first_message, "")
             new[ticket.first_message] = (
                 topic_of(text, ticket.channel, suggester, names),
-                matcher.match(text),
+                matcher.match(text) if products else None,
             )
         with contextlib.suppress(sqlite3.Error):  # read-only, or busy: matched again next time
             remember_topics(store, new, matched_with)

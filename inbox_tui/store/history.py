@@ -23,20 +23,23 @@ class TicketHistory:
     last_message: datetime
     changes: tuple[tuple[datetime, str, str], ...]  # (at, status before, status after), in order
     messages: tuple[tuple[datetime, bool], ...]  # (date, from the customer), in order
+    due: datetime | None = None  # when it must be answered now (open and waiting only)
 
 
 @dataclass(frozen=True, slots=True)
 class QuietOpen:
-    """Tickets open all along since a moment (no message, no status change since): their number
-    and their due times (those with one)."""
+    """Tickets open all along since a moment (no message, no status change since): how many,
+    how many were already overdue then, and the due times of the others that have one."""
 
     count: int
     due: tuple[datetime, ...]
+    overdue: int = 0
 
 
 def backlog_history(store: Store, start: datetime) -> tuple[list[TicketHistory], QuietOpen]:
     """The tickets with a message or a status change at `start` or later, each with its whole
-    history; and the open tickets untouched since `start`."""
+    history; and the open tickets untouched since `start`, counted as all open tickets less the
+    moved ones (index-only counts: reading 36,000 open tickets' rows took ~190 ms)."""
     since = format_time(start)
     conn = store.conn
     changed = {
@@ -50,18 +53,28 @@ def backlog_history(store: Store, start: datetime) -> tuple[list[TicketHistory],
         row[0]
         for row in conn.execute("SELECT id FROM tickets WHERE last_message_at >= ?", (since,))
     }
-    active = sorted(changed | moved)
-    quiet_due: list[datetime] = []
-    quiet = 0
-    for row in conn.execute(
-        "SELECT id, due_at FROM tickets WHERE status = 'open' AND last_message_at < ?", (since,)
-    ):
-        if row[0] in changed:
-            continue
-        quiet += 1
-        if row[1]:
-            quiet_due.append(parse_time(row[1]))
-    return _histories(store, active), QuietOpen(quiet, tuple(sorted(quiet_due)))
+    histories = _histories(store, sorted(changed | moved))
+    active = {h.id for h in histories}
+    still_open = [h for h in histories if h.status == "open"]
+    opened = conn.execute("SELECT count(*) FROM tickets WHERE status = 'open'").fetchone()[0]
+    late = conn.execute(f"SELECT count(*) FROM tickets {_DUE} AND due_at < ?", (since,)).fetchone()[
+        0
+    ]
+    due = [
+        parse_time(row[1])
+        for row in conn.execute(f"SELECT id, due_at FROM tickets {_DUE} AND due_at >= ?", (since,))
+        if row[0] not in active
+    ]
+    quiet = QuietOpen(
+        opened - len(still_open),
+        tuple(sorted(due)),
+        late - sum(1 for h in still_open if h.due is not None and h.due < start),
+    )
+    return histories, quiet
+
+
+# open tickets with a due time, read from their own index (due_at, id): no ticket row is read
+_DUE = "INDEXED BY tickets_due WHERE status = 'open' AND due_at IS NOT NULL"
 
 
 def _histories(store: Store, ids: list[int]) -> list[TicketHistory]:
@@ -89,7 +102,7 @@ def _histories(store: Store, ids: list[int]) -> list[TicketHistory]:
         ):
             changes.setdefault(ticket_id, []).append((parse_time(at), _status(old), _status(new)))
         for row in store.conn.execute(
-            f"""SELECT id, channel, created_at, status, last_message_at FROM tickets
+            f"""SELECT id, channel, created_at, status, last_message_at, due_at FROM tickets
                  WHERE id IN ({marks})""",
             chunk,
         ):
@@ -102,6 +115,7 @@ def _histories(store: Store, ids: list[int]) -> list[TicketHistory]:
                     last_message=parse_time(row[4]),
                     changes=tuple(changes.get(row[0], ())),
                     messages=tuple(messages.get(row[0], ())),
+                    due=parse_time(row[5]) if row[5] else None,
                 )
             )
     return histories

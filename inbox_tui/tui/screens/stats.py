@@ -4,6 +4,8 @@ never blocks keys; the screen asks the app for what it cannot do itself by messa
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
@@ -86,6 +88,16 @@ class StatsScreen(Screen):
         else:
             self._count()
 
+    def _build(self, store: Store) -> Report:
+        """The report; its unusual trends are marked seen (it is about to be shown), here in
+        the worker: a write may wait for a sync's transaction, which no key should."""
+        report = build_report(
+            store, now=self.now, days=self.days, sla=self.sla, templates=self.templates, tz=self.tz
+        )
+        with contextlib.suppress(sqlite3.Error):  # read-only or busy: the line shows it again
+            mark_trends_seen(store, [flag.trend for flag in report.unusual], self.now)
+        return report
+
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
     def _count(self) -> None:
         assert self.store.path is not None
@@ -97,11 +109,6 @@ class StatsScreen(Screen):
         if self.is_attached:  # closed meanwhile: nothing to show it on
             self.app.call_from_thread(self.show_report, report)
 
-    def _build(self, store: Store) -> Report:
-        return build_report(
-            store, now=self.now, days=self.days, sla=self.sla, templates=self.templates, tz=self.tz
-        )
-
     def show_report(self, report: Report) -> None:
         # not an answer for a period left meanwhile, nor for a screen closed meanwhile
         if report.days != self.days or not self.is_attached:
@@ -112,9 +119,7 @@ class StatsScreen(Screen):
         self.query_one("#stats-period", Static).update(summary)
         self._show_lines()
         if report.unusual:
-            seen = frozenset(flag.trend for flag in report.unusual)
-            mark_trends_seen(self.store, seen, self.now)
-            self.post_message(self.TrendsSeen(seen))
+            self.post_message(self.TrendsSeen(frozenset(flag.trend for flag in report.unusual)))
 
     def on_resize(self) -> None:
         if self.report is not None:
