@@ -24,6 +24,7 @@ __all__ = [
     "Suggester",
     "detect_language",
     "order_state",
+    "stems",
     "suggest",
     "suggest_for_thread",
     "topic_of",
@@ -87,9 +88,10 @@ def order_state(status: str | None, *, shipped: bool = False) -> str | None:
 
 
 def stems(text: str) -> list[str]:
-    """The words of `text` as the suggester compares them: diacritics folded, lower case, stop
-    words and words under 3 letters left out, each cut to its first letters (a crude stem)."""
-    return _tokens(text)
+    """The words of `text` as the suggester compares them (diacritics folded, lower case, stop
+    words left out, each cut to its first letters), without negations and words under 3
+    letters: what the stats match product titles with."""
+    return [stem for stem in _stream(text) if len(stem) >= 3]
 
 
 def detect_language(text: str) -> str | None:

@@ -20,7 +20,14 @@ from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.stats.backlog import DueTimes, backlog_series
 from inbox_tui.stats.products import Product, catalogue
 from inbox_tui.stats.topics import OTHER, match_tickets
-from inbox_tui.stats.unusual import BASELINE, WEEK, TicketFacts, Unusual, find_unusual
+from inbox_tui.stats.unusual import (
+    BASELINE,
+    OTHER_LABEL,
+    WEEK,
+    TicketFacts,
+    Unusual,
+    find_unusual,
+)
 from inbox_tui.store.db import Store
 from inbox_tui.store.history import backlog_history
 from inbox_tui.store.stats import Backlog, PeriodTicket, backlog, replies_sent
@@ -252,7 +259,7 @@ def _series(
         *trends("channel", lambda f: (f.channel,)),
     ]
     if templates:
-        report.topics = trends("topic", lambda f: (f.topic,))[:TOP]
+        report.topics = trends("topic", lambda f: (f.topic,), {OTHER: OTHER_LABEL})[:TOP]
     report.tags = trends("tag", lambda f: f.tags)[:TOP]
     product_trends = trends("product", lambda f: f.products, names)[:TOP]
     orders = orders_per_product(store, report.start, now) if products else {}
