@@ -26,6 +26,7 @@ from inbox_tui.tui.screens.help import HelpScreen
 from inbox_tui.tui.screens.main import MainScreen
 from inbox_tui.tui.screens.thread import ThreadScreen
 from inbox_tui.tui.ticket_views import SavedSearch, wake_snoozed
+from inbox_tui.tui.trend_watch import TrendWatch
 from inbox_tui.tui.widgets.status_line import OutboxReport, SyncReport
 
 if TYPE_CHECKING:
@@ -37,7 +38,6 @@ SEND_EVERY = 60.0  # seconds between looks for queued replies whose (re)try time
 GC_TICK = 0.1  # seconds between looks for a quiet moment to collect garbage (gc_pacing)
 CHECKPOINT_EVERY = 5.0  # seconds between WAL checkpoints, in a worker thread (not in a key)
 IDLE_FOLDERS = 3  # folders per IMAP source watched with IDLE (one connection each)
-TRENDS_AFTER = 3.0  # seconds after start before looking for unusual trends (first frame first)
 
 
 class UnknownTheme(ValueError):
@@ -48,7 +48,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class InboxApp(App[None]):
+class InboxApp(TrendWatch, App[None]):
     """A keyboard-driven inbox over one store."""
 
     CSS_PATH = "app.tcss"
@@ -91,7 +91,6 @@ class InboxApp(App[None]):
         self.saved_searches = [SavedSearch(s.name, s.query) for s in saved_searches]
         self.store = store
         self.gc_pacer = GcPacer()
-        self.trends_after = TRENDS_AFTER  # seconds from start to the first look for trends
         self.page_size = page_size
         self.now = now  # injectable clock: ages in the list are relative to it
         self.tz = tz  # the seller's time zone: snooze presets ("tomorrow 9:00") are in it
@@ -365,53 +364,6 @@ class InboxApp(App[None]):
             )
             self.push_screen(screen)
 
-    def on_stats_screen_open_view(self, message: Any) -> None:
-        """Enter on a line of the stats: its tickets in the inbox, as a search one key keeps."""
-        from inbox_tui.tui.screens.stats import StatsScreen
-
-        if isinstance(self.screen, StatsScreen):
-            self.pop_screen()
-        if (main := self.main_screen) is not None:
-            main.show_search(message.query, message.label)
-
-    def on_stats_screen_trends_seen(self, message: Any) -> None:
-        if (main := self.main_screen) is not None:
-            main.forget_trends(message.trends)
-
-    # --- what is unusual this week: one line in the inbox until the stats screen shows it ----
-
-    def look_for_trends(self) -> None:
-        """Work out what is unusual this week (a worker: it may match topics of new tickets)."""
-        if self.store.path is None:  # a store only in memory has no second connection
-            self._show_trends(_unseen_trends(self.store, self.now(), self.templates))
-        else:
-            self._trends_worker(self._templates)
-
-    @work(thread=True, exclusive=True, group="trends", exit_on_error=False)
-    def _trends_worker(self, templates: list[Template] | None) -> None:
-        assert self.store.path is not None
-        if templates is None:  # read here, not in a frame of the UI (~40 ms of YAML)
-            try:
-                templates = load_library(self.config.templates)
-            except TemplateError:  # said in one line when a reply or the stats load them
-                templates = shipped_templates()
-            else:
-                self.call_from_thread(self._keep_templates, templates)
-        store = Store.open(self.store.path)
-        try:
-            trends = _unseen_trends(store, self.now(), templates)
-        finally:
-            store.close()
-        self.call_from_thread(self._show_trends, trends)
-
-    def _keep_templates(self, templates: list[Template]) -> None:
-        if self._templates is None:
-            self._templates = templates
-
-    def _show_trends(self, trends: list[Any]) -> None:
-        if (main := self.main_screen) is not None:
-            main.show_trends(trends)
-
     def save_attachments(self, ticket_id: int) -> None:
         """Every attachment of the ticket into `ui.attachments_dir` (default ~/Downloads/…), in
         a worker: a slow or odd folder never holds up the keys. One line says what happened."""
@@ -443,18 +395,6 @@ class InboxApp(App[None]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
-
-
-def _unseen_trends(store: Store, now: datetime, templates: Sequence[Template]) -> list[Any]:
-    """This week's unusual trends that the stats screen has not shown in the last week."""
-    from datetime import timedelta
-
-    from inbox_tui.stats.report import unusual_now  # the stats only once they are looked at
-    from inbox_tui.store.trends import seen_trends
-
-    seen = seen_trends(store, now - timedelta(days=7))
-    return [trend for trend in unusual_now(store, now=now, templates=templates)
-            if trend.trend not in seen]  # fmt: skip
 
 
 def run_tui(store: Store, **kw: Any) -> str | None:
