@@ -178,3 +178,31 @@ def test_snapshot_stats_light_80x24(snap_compare, demo_db: Path) -> None:
 def test_snapshot_stats_light_160x48(snap_compare, demo_db: Path) -> None:
     app = stats_app(demo_db, "textual-light")
     assert snap_compare(app, run_before=_open_stats, terminal_size=(160, 48))
+
+
+async def test_a_long_topic_match_shows_the_rest_of_the_report_first(
+    inbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ten weeks of tickets never matched to topics (~1-2 ms each): the report without topics
+    shows at once, the full one when they are matched (and kept: the next look is quick)."""
+    from inbox_tui.tui.screens import stats as stats_screen
+
+    monkeypatch.setattr(stats_screen, "QUICK_MATCH", 50)
+    shown: list[tuple[int, bool]] = []
+    original = StatsScreen.show_report
+
+    def recorded(self: StatsScreen, report, matching: int = 0) -> None:  # noqa: ANN001
+        shown.append((matching, bool(report.topics)))
+        original(self, report, matching)
+
+    monkeypatch.setattr(StatsScreen, "show_report", recorded)
+    app = make_app(inbox)
+    app.trends_after = 3600  # not the inbox's own look, which would match them first
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("S")
+        await settle(app, pilot)
+        assert shown == [(184, False), (0, True)]  # 63 days' tickets, all to match
+        assert "Where is my order" in text_of(app) and "matching" not in text_of(app)
+        await pilot.press("escape", "S")
+        await settle(app, pilot)
+        assert shown[-1] == (0, True) and len(shown) == 3  # kept: straight to the full report

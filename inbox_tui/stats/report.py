@@ -169,8 +169,10 @@ def build_report(
     sla: SlaPolicy = DEFAULT_POLICY,
     templates: Sequence[Template] = (),
     tz: tzinfo = UTC,
+    match_at_most: int | None = None,
 ) -> Report:
-    """The last `days` days up to `now`, beside the `days` before them; days in `tz`."""
+    """The last `days` days up to `now`, beside the `days` before them; days in `tz`.
+    TopicsPending when more than `match_at_most` tickets' topics are still to be matched."""
     due = DueTimes(sla)
     start = now - timedelta(days=days)
     earlier = start - timedelta(days=days)
@@ -197,7 +199,7 @@ def build_report(
     ordered = sorted(by_channel.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     report.channels = [responses(channel, tickets, due) for channel, tickets in ordered]
     report.weeks = _weeks(current, due, tz)
-    _series(report, store, everything, current, previous, templates, tz)
+    _series(report, store, everything, current, previous, templates, tz, match_at_most)
     histories, quiet = backlog_history(store, start)
     moments = [min(now, _midnight(day + timedelta(days=1), tz)) for day in report.dates]
     opened, overdue = backlog_series(histories, quiet, moments, due)
@@ -214,12 +216,13 @@ def _series(
     previous: list[PeriodTicket],
     templates: Sequence[Template],
     tz: tzinfo,
+    match_at_most: int | None,
 ) -> None:
     """Daily counts per channel, topic, tag and product; the products table; what is unusual."""
     days, now = report.days, report.end
     products = catalogue(order_lines(store))
     names = {product.key: product.name for product in products}
-    facts = ticket_facts(store, everything, templates, products)
+    facts = ticket_facts(store, everything, templates, products, match_at_most)
     index = {day: n for n, day in enumerate(report.dates)}
 
     def trends(kind: str, values_of, labels: dict[str, str] | None = None) -> list[Trend]:  # noqa: ANN001
@@ -294,9 +297,14 @@ def ticket_facts(
     tickets: Sequence[PeriodTicket],
     templates: Sequence[Template],
     products: Sequence[Product],
+    match_at_most: int | None = None,
 ) -> dict[int, TicketFacts]:
     """What each ticket is about: channel, topic (None without templates), tags, products."""
-    about = match_tickets(store, tickets, templates, products) if templates else {}
+    about = (
+        match_tickets(store, tickets, templates, products, at_most=match_at_most)
+        if templates
+        else {}
+    )
     ids = [t.id for t in tickets]
     tags, ordered = ticket_tags(store, ids), ticket_products(store, ids)
     return {

@@ -51,19 +51,31 @@ def library_fingerprint(templates: Sequence[Template]) -> str:
     return digest.hexdigest()[:16]
 
 
+class TopicsPending(Exception):
+    """More tickets than asked for have no topic yet: matching them takes a while."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"{count} tickets to match")
+        self.count = count
+
+
 def match_tickets(
     store: Store,
     tickets: Sequence[PeriodTicket],
     templates: Sequence[Template],
     products: Sequence[Product],
+    *,
+    at_most: int | None = None,
 ) -> dict[int, tuple[str, str | None]]:
     """ticket id → (topic, product named in its text) for tickets the customer began; read
     from the store where matched before against the same templates and products, matched and
-    kept otherwise."""
+    kept otherwise. TopicsPending when more than `at_most` need matching (~1-2 ms each)."""
     matched_with = library_fingerprint(templates) + products_fingerprint(products)
     asked = [t for t in tickets if t.first_message is not None]
     known = known_topics(store, [t.first_message for t in asked], matched_with)
     missing = [t for t in asked if t.first_message not in known]
+    if at_most is not None and len(missing) > at_most:
+        raise TopicsPending(len(missing))
     if missing:
         texts = message_texts(store, [t.first_message for t in missing], MATCH_TEXT)
         suggester, names = Suggester(templates), topic_names(templates)

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from inbox_tui.sla import SlaPolicy
 from inbox_tui.stats.report import Report, build_report
 from inbox_tui.stats.text import backlog_line, period_line
+from inbox_tui.stats.topics import TopicsPending
 from inbox_tui.store.db import Store
 from inbox_tui.store.trends import mark_trends_seen
 from inbox_tui.templates import Template
@@ -30,6 +31,7 @@ from inbox_tui.tui.widgets.stats_lines import Line, Palette, Widths, report_line
 
 PERIODS = (7, 30, 90)  # days; the screen opens on 30
 SCROLLBAR = 1  # columns the list's scrollbar takes
+QUICK_MATCH = 300  # tickets whose topics may be matched before the report shows (~1-2 ms each)
 
 
 class StatsScreen(Screen):
@@ -88,11 +90,17 @@ class StatsScreen(Screen):
         else:
             self._count()
 
-    def _build(self, store: Store) -> Report:
+    def _build(self, store: Store, match_at_most: int | None = None) -> Report:
         """The report; its unusual trends are marked seen (it is about to be shown), here in
         the worker: a write may wait for a sync's transaction, which no key should."""
         report = build_report(
-            store, now=self.now, days=self.days, sla=self.sla, templates=self.templates, tz=self.tz
+            store,
+            now=self.now,
+            days=self.days,
+            sla=self.sla,
+            templates=self.templates,
+            tz=self.tz,
+            match_at_most=match_at_most,
         )
         with contextlib.suppress(sqlite3.Error):  # read-only or busy: the line shows it again
             mark_trends_seen(store, [flag.trend for flag in report.unusual], self.now)
@@ -103,22 +111,32 @@ class StatsScreen(Screen):
         assert self.store.path is not None
         store = Store.open(self.store.path)
         try:
-            report = self._build(store)
+            try:
+                report = self._build(store, match_at_most=QUICK_MATCH)
+            except TopicsPending as pending:  # the rest first, then the topics (seconds)
+                quick = build_report(
+                    store, now=self.now, days=self.days, sla=self.sla, templates=(), tz=self.tz
+                )
+                if self.is_attached:
+                    self.app.call_from_thread(self.show_report, quick, pending.count)
+                report = self._build(store)
         finally:
             store.close()
         if self.is_attached:  # closed meanwhile: nothing to show it on
             self.app.call_from_thread(self.show_report, report)
 
-    def show_report(self, report: Report) -> None:
+    def show_report(self, report: Report, matching: int = 0) -> None:
+        """Show `report`; `matching`: it leaves out topics, being matched for that many tickets."""
         # not an answer for a period left meanwhile, nor for a screen closed meanwhile
         if report.days != self.days or not self.is_attached:
             return
         self.report = report
-        self.query_one(InboxHeader).show_sub_title(f"Stats · last {self.days} days")
+        more = f" · matching the topics of {matching:,} tickets…" if matching else ""
+        self.query_one(InboxHeader).show_sub_title(f"Stats · last {self.days} days{more}")
         summary = Text.assemble(period_line(report), "\n", backlog_line(report, alert=self._alert))
         self.query_one("#stats-period", Static).update(summary)
         self._show_lines()
-        if report.unusual:
+        if report.unusual and not matching:
             self.post_message(self.TrendsSeen(frozenset(flag.trend for flag in report.unusual)))
 
     def on_resize(self) -> None:
