@@ -32,6 +32,7 @@ import json
 import os
 import platform
 import random
+import re
 import resource
 import shutil
 import sqlite3
@@ -39,6 +40,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -587,6 +589,129 @@ def measure(db: Path, size: tuple[int, int], parts: tuple[str, ...] = PARTS) -> 
     return results
 
 
+# --- start, composer and quit in a real terminal ---------------------------------------------
+
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Static
+
+class Bare(App):
+    def compose(self):
+        yield Static("bare textual app ready")
+
+Bare().run()
+"""
+LIST_SHOWN = re.compile(r"· 1 of [\d,]+")  # the header's "All · 1 of 300": the list is drawn
+
+
+def _terminal_env(home: Path) -> dict[str, str]:
+    """A clean environment: no config of the user's (all defaults), a common terminal."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+    }
+
+
+def time_session(
+    argv: Sequence[str],
+    env: dict[str, str],
+    size: tuple[int, int],
+    *,
+    ready: str | re.Pattern[str],
+    quit_keys: bytes,
+    composer: re.Pattern[str] | None = None,
+    idle: float = 1.0,
+) -> dict[str, float]:
+    """One start of `argv` in a terminal: exec → `ready` shown, then (after `idle` s of quiet,
+    as a person reads) `r` → `composer` shown and Escape back, then `quit_keys` → exit.
+    Seconds, each measured from the write of the key to the arrival of the bytes (or exit)."""
+    from tests.pty_terminal import Terminal
+
+    terminal = Terminal(argv, env, size)
+    try:
+        times = {"start": terminal.wait_for(ready) - terminal.spawned}
+        terminal.quiet(idle)
+        if composer is not None:
+            shown = len(terminal.text)
+            typed = terminal.send(b"r")
+            times["composer"] = terminal.wait_for(composer, after=shown) - typed
+            terminal.quiet(idle / 2)
+            terminal.send(b"\x1b")
+            terminal.quiet(idle / 2)
+        typed = terminal.send(quit_keys)
+        times["quit"] = terminal.wait_exit() - typed
+        if terminal.process.returncode:
+            raise RuntimeError(f"{argv[0]} exited {terminal.process.returncode}")
+        return times
+    finally:
+        terminal.close()
+
+
+def in_terminal(db: Path, size: tuple[int, int], runs: int, work: Path) -> dict[str, object]:
+    """exec → painted list, `r` → composer with its templates, `q` → exit, in a real pty, on the
+    demo store and on `db` (100k), beside two anchors timed in the same rounds: `python -c
+    pass` and a bare Textual app (one Static; ctrl+q quits it)."""
+    from inbox_tui.templates import shipped_templates
+
+    names = sorted({t.name for t in shipped_templates()}, key=len, reverse=True)
+    composer = re.compile("|".join(re.escape(name) for name in names))
+    bin_dir = Path(sys.executable).parent
+    home = work / "home"
+    env = _terminal_env(home)
+    demo = work / "demo.db"
+    if not demo.exists():
+        subprocess.run(
+            [bin_dir / "inbox-tui", "demo", "--db", demo, "--no-tui"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    sessions = {
+        "python_pass": ([sys.executable, "-c", "pass"], None, None),
+        "bare_textual": ([sys.executable, "-c", BARE_APP], "bare textual app ready", b"\x11"),
+        "demo": ([bin_dir / "inbox-tui", "demo", "--db", demo], LIST_SHOWN, b"q"),
+        "store_100k": ([bin_dir / "inbox-tui", "--db", db], LIST_SHOWN, b"q"),
+    }
+    samples: dict[str, dict[str, list[float]]] = {name: {} for name in sessions}
+    load = [round(os.getloadavg()[0], 2)]
+    for _ in range(runs):  # round by round, so a busy moment touches every kind alike
+        for name, (argv, ready, quit_keys) in sessions.items():
+            argv = [str(part) for part in argv]
+            if ready is None:
+                started = time.perf_counter()
+                subprocess.run(argv, env=env, check=True)
+                times = {"start": time.perf_counter() - started}
+            else:
+                times = time_session(
+                    argv,
+                    env,
+                    size,
+                    ready=ready,
+                    quit_keys=quit_keys,
+                    composer=composer if name != "bare_textual" else None,
+                )
+            for key, seconds in times.items():
+                samples[name].setdefault(key, []).append(seconds * 1000)
+    load.append(round(os.getloadavg()[0], 2))
+    results: dict[str, object] = {
+        name: {key: _stats(values) for key, values in measures.items()}
+        for name, measures in samples.items()
+    }
+    bare = statistics.median(samples["bare_textual"]["start"])
+    bare_quit = statistics.median(samples["bare_textual"]["quit"])
+    results["ratios_p50"] = {
+        f"{name}_{key}": round(statistics.median(samples[name][key]) / anchor, 2)
+        for name in ("demo", "store_100k")
+        for key, anchor in (("start", bare), ("quit", bare_quit))
+    }
+    results["load_avg_1m_before_after"] = load
+    return results
+
+
 # --- main -----------------------------------------------------------------------------------
 
 
@@ -622,16 +747,19 @@ def main() -> None:
     parser.add_argument("--size", default="160x48", help="terminal size, COLSxROWS")
     parser.add_argument("--rebuild", action="store_true", help="build the store even if kept")
     parser.add_argument("--paint-runs", type=int, default=5)
+    parser.add_argument("--terminal-runs", type=int, default=10)
     parser.add_argument(
         "--only",
-        default=",".join(("paint", *PARTS)),
-        help="what to time, comma-separated: paint, " + ", ".join(PARTS) + " (default: all)",
+        default=",".join(("paint", "terminal", *PARTS)),
+        help="what to time, comma-separated: paint, terminal, "
+        + ", ".join(PARTS)
+        + " (default: all)",
     )
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args()
     size = tuple(int(n) for n in args.size.lower().split("x"))
     only = tuple(part.strip() for part in args.only.split(",") if part.strip())
-    if unknown := set(only) - {"paint", *PARTS}:
+    if unknown := set(only) - {"paint", "terminal", *PARTS}:
         parser.error(f"--only: unknown part(s) {', '.join(sorted(unknown))}")
 
     if args.measure:
@@ -651,17 +779,24 @@ def main() -> None:
     shutil.copyfile(db, run_db)
     try:
         paint = first_paint(run_db, size, args.paint_runs) if "paint" in only else {}
-        out = subprocess.run(
-            [sys.executable, __file__, "--measure", str(run_db), "--size", args.size]
-            + ["--only", args.only],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-        )
-        if out.returncode:
-            sys.stderr.write(out.stderr)
-            raise SystemExit(out.returncode)
-        interaction = json.loads(out.stdout.strip().splitlines()[-1])
+        terminal = {}
+        if "terminal" in only:
+            work = args.keep.parent / "terminal"
+            work.mkdir(parents=True, exist_ok=True)
+            terminal = in_terminal(run_db, size, args.terminal_runs, work)
+        interaction = {}
+        if set(only) & set(PARTS):
+            out = subprocess.run(
+                [sys.executable, __file__, "--measure", str(run_db), "--size", args.size]
+                + ["--only", args.only],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+            )
+            if out.returncode:
+                sys.stderr.write(out.stderr)
+                raise SystemExit(out.returncode)
+            interaction = json.loads(out.stdout.strip().splitlines()[-1])
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(str(run_db) + suffix).unlink(missing_ok=True)
@@ -674,6 +809,7 @@ def main() -> None:
         "size": args.size,
         "store": {**built, "mb": round(db.stat().st_size / 2**20, 1)},
         "first_paint": paint,
+        "terminal": terminal,
         **interaction,
     }
     print(json.dumps(report, ensure_ascii=False))

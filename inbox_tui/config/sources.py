@@ -221,7 +221,7 @@ class ImapSourceConfig(_SourceBase):
         json_schema_extra={"x-default": "seller.name and the IMAP username"},
     )
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     @property
     def effective_port(self) -> int:

@@ -6,9 +6,9 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from inbox_tui.store.identity import (
     StoreError,
@@ -18,6 +18,9 @@ from inbox_tui.store.identity import (
     newer_store,
 )
 from inbox_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 __all__ = ["Store", "StoreError", "checkpoint", "format_time", "parse_time", "utc_now"]
 
@@ -52,7 +55,14 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
         self.conn = conn
         self.path = path
-        self.db = sqlite_utils.Database(conn)
+
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils over the same connection, for scripts and tests; imported only here
+        (with its plugin machinery: ~30 ms that the TUI's start does not need)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     @classmethod
     def open(

@@ -14,11 +14,9 @@ from textual.worker import WorkerFailed
 
 from inbox_tui.config import Config
 from inbox_tui.crash import record as record_crash
-from inbox_tui.outbox.queue import ReplyRefused, resend_newest_failed
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store.db import Store, checkpoint
 from inbox_tui.store.outbox import outbox_counts
-from inbox_tui.templates import Template, TemplateError, load_library, shipped_templates
 from inbox_tui.tui.commands import KeymapCommands
 from inbox_tui.tui.gc_pacing import GcPacer
 from inbox_tui.tui.keymap import bindings, configure
@@ -30,7 +28,10 @@ from inbox_tui.tui.trend_watch import TrendWatch
 from inbox_tui.tui.widgets.status_line import OutboxReport, SyncReport
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from inbox_tui.syncing import SourceOutcome
+    from inbox_tui.templates import Template
 
 WAKE_EVERY = 60.0  # seconds between looks for snoozed tickets whose time has come
 STATUS_EVERY = 30.0  # seconds between redraws of the status line ("synced 3m ago")
@@ -79,6 +80,8 @@ class InboxApp(TrendWatch, App[None]):
         self._templates: list[Template] | None = None  # loaded at the first reply
         self.outbox_report = OutboxReport()
         self._send_again = False  # a send was asked for while one ran: run once more after it
+        self._send_lock = threading.Lock()  # held while a send runs: quitting waits for it
+        self._quitting = False  # set by end_sending: no send starts any more
         self.sla = sla  # first-response targets: due times and their colours
         self.sources = list(sources)  # synced in a worker at start and every `sync_every` s
         self.seller_emails = seller_emails
@@ -101,6 +104,14 @@ class InboxApp(TrendWatch, App[None]):
         self.theme = theme
         # the seller's keys (ui.keys), checked against the table before the terminal is taken
         self.set_keymap(configure(self.config.ui.keys))
+
+    def get_driver_class(self) -> type[Driver]:
+        driver = super().get_driver_class()
+        if driver.__name__ == "LinuxDriver":  # Linux, macOS: quitting without its 0.2 s wait
+            from inbox_tui.tui.driver import QuickExitDriver
+
+            return QuickExitDriver
+        return driver
 
     def get_default_screen(self) -> Screen:
         return MainScreen(
@@ -133,6 +144,12 @@ class InboxApp(TrendWatch, App[None]):
         self.set_interval(WAKE_EVERY, self.wake_snoozed)
         self.set_interval(STATUS_EVERY, self._show_status)
         self._show_status()
+        # the network and its imports (IMAP, the parser, SMTP, HTTP: ~0.1 s of the one core
+        # Python has) wait for the list to be on screen
+        self.call_after_refresh(self._start_network)
+
+    def _start_network(self) -> None:
+        """Sync at start and on a timer, watch for new mail, send what waits in the outbox."""
         if self.synced_sources:
             self.sync_now()
             if self.sync_every > 0:
@@ -253,6 +270,8 @@ class InboxApp(TrendWatch, App[None]):
         """The reply templates (shipped plus the seller's), loaded once; a broken file of the
         seller's is reported in one line and the shipped library used meanwhile."""
         if self._templates is None:
+            from inbox_tui.templates import TemplateError, load_library, shipped_templates
+
             try:
                 self._templates = load_library(self.config.templates)
             except TemplateError as exc:
@@ -281,6 +300,8 @@ class InboxApp(TrendWatch, App[None]):
     def resend_failed(self, ticket_id: int) -> bool:
         """Put `ticket_id`'s newest failed reply back in the outbox, with its Message-ID, and
         send it now; one line says what happened. False when there was nothing to resend."""
+        from inbox_tui.outbox.queue import ReplyRefused, resend_newest_failed
+
         try:
             resent = resend_newest_failed(self.store, ticket_id)
         except ReplyRefused as refused:
@@ -321,17 +342,29 @@ class InboxApp(TrendWatch, App[None]):
         from inbox_tui.outbox.sender import send_due  # SMTP and the APIs only once a send runs
 
         assert self.store.path is not None
-        store = Store.open(self.store.path)
-        report: Any = None
-        failure: str | None = None
-        try:
-            report = send_due(store, self.config, now=self.now())
-        except Exception as exc:  # a bug must not leave "sending…" up for ever: say it in one line
-            failure = " ".join(f"{type(exc).__name__}: {exc}".split())
-        finally:
-            counts = outbox_counts(store)
-            store.close()
+        with self._send_lock:
+            if self._quitting:
+                return
+            store = Store.open(self.store.path)
+            report: Any = None
+            failure: str | None = None
+            try:
+                report = send_due(store, self.config, now=self.now())
+            except Exception as exc:  # a bug must not leave "sending…" up: say it in one line
+                failure = " ".join(f"{type(exc).__name__}: {exc}".split())
+            finally:
+                counts = outbox_counts(store)
+                store.close()
         self.call_from_thread(self._sent, report, failure, counts)
+
+    def end_sending(self, waiting: Callable[[], None]) -> None:
+        """After the app has ended: wait for a reply being sent (calling `waiting` first when
+        one is), and let no send start after it (tui/shutdown.py)."""
+        if not self._send_lock.acquire(timeout=0.05):
+            waiting()
+            self._send_lock.acquire()
+        self._quitting = True
+        self._send_lock.release()
 
     def _sent(self, report: Any, failure: str | None, counts: dict[str, int]) -> None:
         self.outbox_report.sent(report, failure, counts)
@@ -398,7 +431,12 @@ class InboxApp(TrendWatch, App[None]):
 
 
 def run_tui(store: Store, **kw: Any) -> str | None:
-    """Run the inbox on the terminal until the user quits; the line to print if it crashed."""
+    """Run the inbox on the terminal until the user quits; the line to print if it crashed.
+    A quit ends the process at once (what it waits for, and what it need not: tui/shutdown.py)."""
+    from inbox_tui.tui.shutdown import exit_now, run_on_own_loop
+
     app = InboxApp(store, **kw)
-    app.run()
-    return app.crashed
+    run_on_own_loop(app)
+    if app.crashed:
+        return app.crashed
+    exit_now(app, store)

@@ -21,6 +21,7 @@ from inbox_tui.store.db import Store
 from inbox_tui.store.outbox import outbox_counts
 from inbox_tui.store.saved_searches import forget_search, keep_search, kept_searches
 from inbox_tui.store.views import list_tags, outbox_waiting, tag_counts, ticket_states
+from inbox_tui.tui.breakpoints import preset_width_classes
 from inbox_tui.tui.keymap import bindings
 from inbox_tui.tui.screens.snooze import SnoozeScreen
 from inbox_tui.tui.screens.tag_picker import TagPicker
@@ -89,6 +90,8 @@ class MainScreen(Screen):
         self.kept: set[str] = set()  # the saved searches kept with `v` (in the store)
 
     def compose(self) -> ComposeResult:
+        wide = self.app.size.width >= SIDEBAR_MIN_WIDTH
+        preset_width_classes(self, {"-sidebar": wide})
         yield InboxHeader()
         yield ViewBar(id="views")
         with Horizontal(id="body"):
@@ -124,7 +127,6 @@ class MainScreen(Screen):
         return self.query_one("#sidebar", Sidebar)
 
     def on_mount(self) -> None:
-        self._fit_sidebar(self.app.size.width)
         self.ticket_list.focus()
         for name, query in kept_searches(self.store):  # the config's win a clash of names
             if name not in self.saved_searches:
