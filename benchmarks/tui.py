@@ -601,7 +601,6 @@ class Bare(App):
 
 Bare().run()
 """
-LIST_SHOWN = re.compile(r"· 1 of [\d,]+")  # the header's "All · 1 of 300": the list is drawn
 
 
 def _terminal_env(home: Path) -> dict[str, str]:
@@ -640,7 +639,9 @@ def time_session(
             typed = terminal.send(b"r")
             times["composer"] = terminal.wait_for(composer, after=shown) - typed
             terminal.quiet(idle / 2)
+            back = len(terminal.text)
             terminal.send(b"\x1b")
+            terminal.wait_for(ready, after=back)  # the list again: q quits, not types
             terminal.quiet(idle / 2)
         typed = terminal.send(quit_keys)
         times["quit"] = terminal.wait_exit() - typed
@@ -656,6 +657,7 @@ def in_terminal(db: Path, size: tuple[int, int], runs: int, work: Path) -> dict[
     demo store and on `db` (100k), beside two anchors timed in the same rounds: `python -c
     pass` and a bare Textual app (one Static; ctrl+q quits it)."""
     from inbox_tui.templates import shipped_templates
+    from tests.pty_terminal import LIST_SHOWN
 
     names = sorted({t.name for t in shipped_templates()}, key=len, reverse=True)
     composer = re.compile("|".join(re.escape(name) for name in names))

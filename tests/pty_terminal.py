@@ -128,3 +128,13 @@ class Terminal:
             self.process.kill()
             self.process.wait()
         os.close(self.master)
+
+
+# The header's "All · 1 of 300": set when the list has its rows, so the frame that shows it is
+# the first with the list drawn.
+LIST_SHOWN = re.compile(r"· 1 of [\d,]+")
+
+
+def terminal_env(**extra: str) -> dict[str, str]:
+    """This process's environment (the tests' isolated home) for a common terminal."""
+    return {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8", **extra}

@@ -7,7 +7,7 @@ import weakref
 
 import pytest
 
-from inbox_tui.tui.gc_pacing import FULL_AFTER, HARD_LIMIT, START_AFTER, GcPacer
+from inbox_tui.tui.gc_pacing import FULL_AFTER, HARD_LIMIT, START_AFTER, GcPacer, hold_collections
 
 
 class Cycle:
@@ -147,3 +147,28 @@ def test_it_takes_over_after_start_at_a_quiet_moment_and_never_after_stop() -> N
         assert quiet.active
     finally:
         quiet.stop()
+
+
+def test_the_collector_held_for_the_start_is_handed_back_by_the_pacer() -> None:
+    assert gc.isenabled()
+    hold_collections()  # inbox-tui's entry point, when it opens the TUI
+    try:
+        assert not gc.isenabled()
+        pacer = GcPacer(Clock())
+        pacer.start()  # the app's, after its first frame
+        assert gc.isenabled() and pacer.active
+        pacer.stop()
+    finally:
+        gc.enable()
+    assert gc.isenabled()
+
+
+def test_a_collector_switched_off_by_someone_else_stays_off() -> None:
+    gc.disable()
+    try:
+        pacer = GcPacer(Clock())
+        pacer.start()
+        assert not gc.isenabled() and not pacer.active
+        pacer.stop()
+    finally:
+        gc.enable()

@@ -11,6 +11,11 @@ every 20, 16 full collections ran inside key presses, 1.1 s in all, up to 94 ms 
 1–4 ms), and a timer runs a full one when no key came for 0.3 s. In that session: none
 inside a key, 9 in the pauses (max 51 ms). If keys never pause, one runs anyway after 30
 young collections (20–100 ms, as Python's own would), so memory stays bounded.
+
+Before that, on the way to the first frame, the collector is held off altogether
+(`hold_collections`, from tui/start.py): the imports and the first screen allocate ~150k
+objects that live as long as the app, and Python walked them in ~200 collections before the
+first frame (60–250 ms of a 0.5 s start, measured with `gc.callbacks`).
 """
 
 from __future__ import annotations
@@ -25,6 +30,17 @@ HARD_LIMIT = 30  # young collections after which a full one runs even while keys
 NEVER = 1 << 30  # a generation-2 threshold automatic collection never reaches
 START_AFTER = 1.0  # seconds after the app starts: the freeze (~40 ms, once) waits for the
 # first screen to be drawn, and for a quiet moment if one comes within another second
+
+_held = False  # the collector was switched off by hold_collections, for the pacer to resume
+
+
+def hold_collections() -> None:
+    """Switch the collector off until the first `GcPacer.start` (for the TUI's start only:
+    the pacer of the app that follows switches it back on)."""
+    global _held
+    if gc.isenabled():
+        gc.disable()
+        _held = True
 
 
 class GcPacer:
@@ -41,13 +57,17 @@ class GcPacer:
 
     def start(self) -> None:
         """Take over full collections (`tick` calls it once the app has been up a second)."""
-        if self.active or self.stopped or not gc.isenabled():
+        global _held
+        if self.active or self.stopped or not (gc.isenabled() or _held):
             return
         gc.collect()
         gc.freeze()
         self._thresholds = gc.get_threshold()
         young, middle, _ = self._thresholds
         gc.set_threshold(young, middle, NEVER)
+        if _held:
+            gc.enable()
+            _held = False
         self.active = True
 
     def stop(self) -> None:

@@ -1,0 +1,115 @@
+"""Start-up stays light: what `inbox-tui` imports before its first frame, as `python -X
+importtime` sees it, in a real terminal (issue 12). The timings are in benchmarks/tui.py."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from inbox_tui.demo import ensure_demo
+from inbox_tui.launch import opens_the_tui
+from inbox_tui.templates import shipped_templates
+from tests.pty_terminal import LIST_SHOWN, Terminal, terminal_env
+from tests.test_cli import BIN
+
+# Each waits until something needs it; imported before the first frame, it costs the start
+# its import time (and sqlite-utils its plugin machinery, pluggy).
+HEAVY = {
+    "jinja2": "reply templates: the composer",
+    "inbox_tui.templates": "reply templates: the composer",
+    "inbox_tui.tui.screens.composer": "the composer",
+    "httpx": "marketplace APIs: the sync and send workers",
+    "imapclient": "IMAP: the sync worker, after the first frame",
+    "smtplib": "sending: the send worker",
+    "inscriptis": "HTML mail: the parser",
+    "lxml": "HTML mail: the parser",
+    "inbox_tui.mail.parse": "the parser: sync and import",
+    "inbox_tui.importer": "import, and building the demo",
+    "sqlite_utils": "Store.db, for scripts and tests",
+    "pluggy": "sqlite-utils' plugins",
+    "multiprocessing": "the big first sync's workers",
+}
+IMPORTED = re.compile(r"import time:\s+\d+ \|\s+\d+ \|\s*(\S+)")
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("startup") / "demo.db"
+    ensure_demo(path).close()
+    return path
+
+
+def imported(text: str) -> set[str]:
+    return set(IMPORTED.findall(text))
+
+
+def start(*args: str) -> Terminal:
+    """`inbox-tui ARGS` in a 120x35 pty, Python reporting every import on the terminal."""
+    argv = [sys.executable, "-X", "importtime", str(BIN), *args]
+    return Terminal(argv, terminal_env(), (120, 35))
+
+
+def test_the_first_frame_imports_nothing_heavy_and_the_composer_its_templates(
+    demo_db: Path,
+) -> None:
+    terminal = start("demo", "--db", str(demo_db))
+    try:
+        terminal.wait_for(LIST_SHOWN)
+        first_frame = LIST_SHOWN.search(terminal.text)
+        assert first_frame is not None
+        before = imported(terminal.text[: first_frame.start()])
+        assert "textual.app" in before and "inbox_tui.tui.app" in before  # the report is read
+        assert {m: why for m, why in HEAVY.items() if m in before} == {}
+
+        terminal.quiet(0.5)
+        shown = len(terminal.text)
+        names = "|".join(re.escape(t.name) for t in shipped_templates())
+        terminal.send(b"r")
+        terminal.wait_for(re.compile(names), after=shown)
+        assert {"jinja2", "inbox_tui.templates"} <= imported(terminal.text[shown:])
+        back = len(terminal.text)
+        terminal.send(b"\x1b")
+        terminal.wait_for(LIST_SHOWN, after=back)  # the list again, not the composer: q quits
+        terminal.send(b"q")
+        terminal.wait_exit()
+        assert terminal.process.returncode == 0
+    finally:
+        terminal.close()
+
+
+def test_a_store_opened_with_db_imports_nothing_heavy_either(demo_db: Path) -> None:
+    terminal = start("--db", str(demo_db))
+    try:
+        terminal.wait_for(LIST_SHOWN)
+        first_frame = LIST_SHOWN.search(terminal.text)
+        assert first_frame is not None
+        before = imported(terminal.text[: first_frame.start()])
+        assert {m: why for m, why in HEAVY.items() if m in before} == {}
+        terminal.send(b"q")
+        terminal.wait_exit()
+    finally:
+        terminal.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "tui"),
+    [
+        ([], True),
+        (["demo"], True),
+        (["--db", "x.db"], True),
+        (["--config=c.yaml", "--db", "x.db", "demo"], True),
+        (["demo", "--db", "x.db"], True),
+        (["demo", "--no-tui"], False),
+        (["sync"], False),
+        (["--db", "x.db", "import", "maildir", "M"], False),
+        (["--help"], False),
+        (["demo", "-h"], False),
+        (["-V"], False),
+        (["--db", "demo", "stats"], False),  # "demo" as an option's value
+    ],
+)
+def test_the_entry_point_holds_the_collector_only_for_the_tui(args: list[str], tui: bool) -> None:
+    assert opens_the_tui(args) is tui
