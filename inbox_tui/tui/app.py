@@ -39,6 +39,7 @@ SEND_EVERY = 60.0  # seconds between looks for queued replies whose (re)try time
 GC_TICK = 0.1  # seconds between looks for a quiet moment to collect garbage (gc_pacing)
 CHECKPOINT_EVERY = 5.0  # seconds between WAL checkpoints, in a worker thread (not in a key)
 IDLE_FOLDERS = 3  # folders per IMAP source watched with IDLE (one connection each)
+PREPARE_AFTER = 0.3  # seconds after the first frame: the composer's modules and templates load
 
 
 class UnknownTheme(ValueError):
@@ -159,6 +160,25 @@ class InboxApp(TrendWatch, App[None]):
             self.set_interval(SEND_EVERY, self.send_waiting)
             self.send_waiting()
         self.set_timer(self.trends_after, self.look_for_trends)
+        self.set_timer(PREPARE_AFTER, self._prepare_replies)
+
+    @work(thread=True, group="prepare", exit_on_error=False)
+    def _prepare_replies(self) -> None:
+        """Beside the UI, once it is up: the composer's modules (Jinja2, the suggester) and
+        the template library, so that the first `r` does not wait for them (~100 ms of its
+        ~150). A broken library is left for the composer to report when it opens."""
+        import inbox_tui.tui.screens.composer  # noqa: F401
+        from inbox_tui.templates import TemplateError, load_library
+
+        try:
+            library = load_library(self.config.templates)
+        except TemplateError:
+            return
+        self.call_from_thread(self._prepared, library)
+
+    def _prepared(self, library: list[Template]) -> None:
+        if self._templates is None:
+            self._templates = library
 
     @property
     def main_screen(self) -> MainScreen | None:

@@ -33,6 +33,7 @@ from inbox_tui.store.reply_context import conversation, last_inbound_text, reply
 from inbox_tui.store.views import TicketRow, get_ticket
 from inbox_tui.suggest import Said, detect_language, order_state, suggest_for_thread
 from inbox_tui.templates import Template, TemplateError
+from inbox_tui.tui.breakpoints import preset_width_classes
 from inbox_tui.tui.editor import EditorFailed, edit_text
 from inbox_tui.tui.keymap import bindings
 from inbox_tui.tui.reply_checks import (
@@ -114,6 +115,7 @@ class ComposerScreen(Screen[int | None]):
     # --- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        preset_width_classes(self)
         yield InboxHeader()
         yield ThreadView(self.store, now=self.now, id="composer-thread")
         with Vertical(id="composer"):
