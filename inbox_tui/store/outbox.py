@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from inbox_tui.outbox.message import reply_recipients, reply_text
 from inbox_tui.store.db import Store
 
 STATUSES = ("queued", "sending", "sent", "failed")
@@ -49,6 +48,9 @@ _COLUMNS = """id, ticket_id, message_id, transport, source, status, attempts, la
 
 
 def _entry(row) -> OutboxEntry:
+    from inbox_tui.outbox.message import reply_recipients, reply_text  # email's parser: not
+    # for outbox_counts, which the TUI's start needs
+
     raw = bytes(row["raw"])
     return OutboxEntry(
         id=row["id"],
