@@ -1,6 +1,7 @@
 """TUI speed at 100,000 tickets / 300,000 messages, headless.
 
     .venv/bin/python benchmarks/tui.py [--keep DIR] [--size 160x48] [--rebuild] [--only views,jk]
+        [--terminal-runs 10]
 
 Builds (or reuses) a store of 100,000 tickets and 300,000 messages under `benchmarks/out/`
 by inserting rows straight into the real schema (`Store.open`; the FTS index is filled by its
@@ -20,6 +21,12 @@ and must not change the kept store), then measures in fresh processes:
 - j/k (200), view switch 1–6 (36), Enter on a 50-message thread and Escape back (20 each),
   search as you type (6-letter words typed letter by letter, each letter given time for its
   search), a bulk close of 1,000 selected tickets and its undo (5 each); peak RSS.
+
+- in a real terminal (`--only terminal`): `inbox-tui` spawned in a pseudo-terminal on the demo
+  store and on the 100k store, 10 rounds; exec → the first frame with the list (the header's
+  "· 1 of N" read from the terminal's output), after a second's pause `r` → the composer showing
+  its templates, Escape, `q` → the process has exited; in the same rounds, as anchors,
+  `python -c pass` and a bare Textual app (one Static; its start and its ctrl+q).
 
 Prints one JSON object (milliseconds); benchmarks/README.md keeps the last results.
 """
