@@ -1,7 +1,7 @@
 """TUI speed at 100,000 tickets / 300,000 messages, headless.
 
     .venv/bin/python benchmarks/tui.py [--keep DIR] [--size 160x48] [--rebuild] [--only views,jk]
-        [--terminal-runs 10]
+        [--terminal-runs 10] [--compare DIR]
 
 Builds (or reuses) a store of 100,000 tickets and 300,000 messages under `benchmarks/out/`
 by inserting rows straight into the real schema (`Store.open`; the FTS index is filled by its
@@ -659,10 +659,13 @@ def time_session(
         terminal.close()
 
 
-def in_terminal(db: Path, size: tuple[int, int], runs: int, work: Path) -> dict[str, object]:
+def in_terminal(
+    db: Path, size: tuple[int, int], runs: int, work: Path, compare: Path | None = None
+) -> dict[str, object]:
     """exec → painted list, `r` → composer with its templates, `q` → exit, in a real pty, on the
     demo store and on `db` (100k), beside two anchors timed in the same rounds: `python -c
-    pass` and a bare Textual app (one Static; ctrl+q quits it)."""
+    pass` and a bare Textual app (one Static; ctrl+q quits it). With `compare`, a checkout of
+    another inbox-tui (e.g. `git archive main`), that one is timed in the same rounds too."""
     from inbox_tui.templates import shipped_templates
     from tests.pty_terminal import LIST_SHOWN
 
@@ -685,6 +688,13 @@ def in_terminal(db: Path, size: tuple[int, int], runs: int, work: Path) -> dict[
         "demo": ([bin_dir / "inbox-tui", "demo", "--db", demo], LIST_SHOWN, b"q"),
         "store_100k": ([bin_dir / "inbox-tui", "--db", db], LIST_SHOWN, b"q"),
     }
+    if compare is not None:  # its own entry point, its modules first on the path
+        entry = "launch" if (compare / "inbox_tui" / "launch.py").exists() else "cli"
+        code = f"import sys; sys.path.insert(0, {str(compare)!r}); "
+        code += f"from inbox_tui.{entry} import main; main()"
+        other = [sys.executable, "-c", code]
+        sessions["demo_compared"] = ([*other, "demo", "--db", demo], LIST_SHOWN, b"q")
+        sessions["store_100k_compared"] = ([*other, "--db", db], LIST_SHOWN, b"q")
     samples: dict[str, dict[str, list[float]]] = {name: {} for name in sessions}
     load = [round(os.getloadavg()[0], 2)]
     for _ in range(runs):  # round by round, so a busy moment touches every kind alike
@@ -714,7 +724,8 @@ def in_terminal(db: Path, size: tuple[int, int], runs: int, work: Path) -> dict[
     bare_quit = statistics.median(samples["bare_textual"]["quit"])
     results["ratios_p50"] = {
         f"{name}_{key}": round(statistics.median(samples[name][key]) / anchor, 2)
-        for name in ("demo", "store_100k")
+        for name in sessions
+        if name not in ("python_pass", "bare_textual")
         for key, anchor in (("start", bare), ("quit", bare_quit))
     }
     results["load_avg_1m_before_after"] = load
@@ -758,6 +769,9 @@ def main() -> None:
     parser.add_argument("--paint-runs", type=int, default=5)
     parser.add_argument("--terminal-runs", type=int, default=10)
     parser.add_argument(
+        "--compare", type=Path, help="terminal: also time the inbox-tui checked out in this folder"
+    )
+    parser.add_argument(
         "--only",
         default=",".join(("paint", "terminal", *PARTS)),
         help="what to time, comma-separated: paint, terminal, "
@@ -792,7 +806,7 @@ def main() -> None:
         if "terminal" in only:
             work = args.keep.parent / "terminal"
             work.mkdir(parents=True, exist_ok=True)
-            terminal = in_terminal(run_db, size, args.terminal_runs, work)
+            terminal = in_terminal(run_db, size, args.terminal_runs, work, args.compare)
         interaction = {}
         if set(only) & set(PARTS):
             out = subprocess.run(
