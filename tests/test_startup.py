@@ -52,7 +52,7 @@ def start(*args: str) -> Terminal:
     return Terminal(argv, terminal_env(), (120, 35))
 
 
-def test_the_first_frame_imports_nothing_heavy_and_the_composer_its_templates(
+def test_the_first_frame_imports_nothing_heavy_and_the_templates_come_after(
     demo_db: Path,
 ) -> None:
     terminal = start("demo", "--db", str(demo_db))
@@ -69,7 +69,9 @@ def test_the_first_frame_imports_nothing_heavy_and_the_composer_its_templates(
         names = "|".join(re.escape(t.name) for t in shipped_templates())
         terminal.send(b"r")
         terminal.wait_for(re.compile(names), after=shown)
-        assert {"jinja2", "inbox_tui.templates"} <= imported(terminal.text[shown:])
+        # loaded after the first frame (beside the UI, or at the latest for the composer):
+        # the report does show an import when there is one
+        assert {"jinja2", "inbox_tui.templates"} <= imported(terminal.text[first_frame.end() :])
         back = len(terminal.text)
         terminal.send(b"\x1b")
         terminal.wait_for(LIST_SHOWN, after=back)  # the list again, not the composer: q quits
