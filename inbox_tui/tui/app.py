@@ -40,6 +40,7 @@ GC_TICK = 0.1  # seconds between looks for a quiet moment to collect garbage (gc
 CHECKPOINT_EVERY = 5.0  # seconds between WAL checkpoints, in a worker thread (not in a key)
 IDLE_FOLDERS = 3  # folders per IMAP source watched with IDLE (one connection each)
 PREPARE_AFTER = 0.3  # seconds after the first frame: the composer's modules and templates load
+FIRST_FRAME_WAIT = 5.0  # seconds a worker waits at most for the first frame before it starts
 
 
 class UnknownTheme(ValueError):
@@ -91,6 +92,7 @@ class InboxApp(TrendWatch, App[None]):
         self._syncing = False
         self._sync_again = False  # new mail was announced during a sync: run once more after it
         self._stop_watching = threading.Event()  # tells the IDLE watchers to log out
+        self._shown = threading.Event()  # the first frame is up: the workers may start
         # searches from the config (anything with .name and .query), each a view of its own
         self.saved_searches = [SavedSearch(s.name, s.query) for s in saved_searches]
         self.store = store
@@ -145,12 +147,7 @@ class InboxApp(TrendWatch, App[None]):
         self.set_interval(WAKE_EVERY, self.wake_snoozed)
         self.set_interval(STATUS_EVERY, self._show_status)
         self._show_status()
-        # the network and its imports (IMAP, the parser, SMTP, HTTP: ~0.1 s of the one core
-        # Python has) wait for the list to be on screen
-        self.call_after_refresh(self._start_network)
-
-    def _start_network(self) -> None:
-        """Sync at start and on a timer, watch for new mail, send what waits in the outbox."""
+        self.call_after_refresh(self._first_frame_shown)
         if self.synced_sources:
             self.sync_now()
             if self.sync_every > 0:
@@ -160,7 +157,15 @@ class InboxApp(TrendWatch, App[None]):
             self.set_interval(SEND_EVERY, self.send_waiting)
             self.send_waiting()
         self.set_timer(self.trends_after, self.look_for_trends)
+
+    def _first_frame_shown(self) -> None:
+        self._shown.set()
         self.set_timer(PREPARE_AFTER, self._prepare_replies)
+
+    def _after_first_frame(self) -> None:
+        """In a worker, before its imports (IMAP, the parser, SMTP, HTTP: ~0.1 s of the one
+        core Python has): wait until the list is on screen."""
+        self._shown.wait(FIRST_FRAME_WAIT)
 
     @work(thread=True, group="prepare", exit_on_error=False)
     def _prepare_replies(self) -> None:
@@ -209,6 +214,7 @@ class InboxApp(TrendWatch, App[None]):
     def _sync_worker(self) -> None:
         # A connection of its own: SQLite connections are not shared between threads, and
         # WAL lets the UI read while this one writes.
+        self._after_first_frame()
         from inbox_tui.syncing import SourceOutcome, sync_all  # parser and IMAP only now
 
         assert self.store.path is not None
@@ -246,6 +252,7 @@ class InboxApp(TrendWatch, App[None]):
 
     @work(thread=True, group="idle", exit_on_error=False)
     def _idle_worker(self, source: Any, folder: str) -> None:
+        self._after_first_frame()
         from inbox_tui.sources.imap_idle import IdleWatcher
 
         def announced() -> None:
@@ -255,6 +262,7 @@ class InboxApp(TrendWatch, App[None]):
         IdleWatcher(source, folder, announced).run(self._stop_watching)
 
     def on_unmount(self) -> None:
+        self._shown.set()  # workers still waiting for a first frame need not
         self._stop_watching.set()  # the watchers notice within a second and log out
         self.gc_pacer.stop()
         if self.store.path is not None:
@@ -359,6 +367,7 @@ class InboxApp(TrendWatch, App[None]):
 
     @work(thread=True, group="send", exit_on_error=False)
     def _send_worker(self) -> None:
+        self._after_first_frame()
         from inbox_tui.outbox.sender import send_due  # SMTP and the APIs only once a send runs
 
         assert self.store.path is not None
