@@ -16,6 +16,7 @@ import termios
 import threading
 import time
 from collections.abc import Sequence
+from contextlib import suppress
 
 # Escape sequences (CSI, OSC, DCS/APC strings, two-byte ESC forms): what remains is the text.
 ESCAPES = re.compile(
@@ -39,6 +40,7 @@ class Terminal:
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._pending = ""  # a sequence cut by the end of a read
         self.exited_at: float | None = None
+        self.cpu_at_exit: float | None = None  # ms of CPU the program used, all told
         self.spawned = time.perf_counter()
         self.process = subprocess.Popen(
             list(argv),
@@ -54,8 +56,19 @@ class Terminal:
         self._waiter.start()
 
     def _wait(self) -> None:
-        self.process.wait()
+        _, status, usage = os.wait4(self.process.pid, 0)  # reaped here: its CPU time too
         self.exited_at = time.perf_counter()
+        self.cpu_at_exit = (usage.ru_utime + usage.ru_stime) * 1000
+        self.process.returncode = os.waitstatus_to_exitcode(status)
+
+    def cpu_ms(self) -> float | None:
+        """The CPU time the running program has used so far (Linux; 10 ms steps), or None."""
+        try:
+            with open(f"/proc/{self.process.pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
     def _read(self, timeout: float) -> float | None:
         """Read what has arrived within `timeout` s; the moment it arrived, or None."""
@@ -124,9 +137,10 @@ class Terminal:
         return self.exited_at
 
     def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+        if self.exited_at is None:
+            with suppress(ProcessLookupError):
+                self.process.kill()
+            self._waiter.join(10)
         os.close(self.master)
 
 

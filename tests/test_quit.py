@@ -156,7 +156,7 @@ def test_quitting_while_a_reply_is_sent_waits_for_it_and_sends_it_once(
         quit_at = len(terminal.text)
         terminal.send(b"q")
         terminal.wait_for(re.compile("a reply is being sent"), after=quit_at, timeout=10)
-        assert terminal.process.poll() is None  # still there: the server has not answered
+        assert terminal.exited_at is None  # still there: the server has not answered
         smtp_sink.release.set()
         terminal.wait_exit(30)
         assert terminal.process.returncode == 0
