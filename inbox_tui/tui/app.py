@@ -263,7 +263,8 @@ class InboxApp(TrendWatch, App[None]):
 
     def on_unmount(self) -> None:
         self._shown.set()  # workers still waiting for a first frame need not
-        self._stop_watching.set()  # the watchers notice within a second and log out
+        self._stop_watching.set()  # the watchers notice within a second (inbox-tui itself ends
+        # sooner: tui/shutdown.py)
         self.gc_pacer.stop()
         if self.store.path is not None:
             self.store.defer_checkpoints(False)
