@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 
 from inbox_tui.store.db import Store
-from inbox_tui.templates import Template, TemplateError, load_library, shipped_templates
 
 if TYPE_CHECKING:
     from inbox_tui.stats.unusual import Unusual
+    from inbox_tui.templates import Template
 
 TRENDS_AFTER = 3.0  # seconds after start before looking for unusual trends (first frame first)
 
@@ -57,6 +57,9 @@ class TrendWatch:
     def _trends_worker(self, templates: list[Template] | None) -> None:
         assert self.store.path is not None
         if templates is None:  # read here, not in a frame of the UI (~40 ms of YAML)
+            # (and imported here: Jinja2 is not for the first frame, tests/test_startup.py)
+            from inbox_tui.templates import TemplateError, load_library, shipped_templates
+
             try:
                 templates = load_library(self.config.templates)
             except TemplateError:  # said in one line when a reply or the stats load them
