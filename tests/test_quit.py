@@ -1,4 +1,4 @@
-"""Quitting is quick and loses nothing (tui/shutdown.py): a draft being written is kept, a
+"""Quitting is quick and loses nothing (tui/start_and_quit.py): a draft being written is kept, a
 reply being sent goes out once and is marked sent, a sync that hangs is not waited for.
 Real processes in a real pty; a real Dovecot and SMTP server for the send."""
 

@@ -23,13 +23,12 @@ from inbox_tui.tui.keymap import bindings, configure
 from inbox_tui.tui.screens.help import HelpScreen
 from inbox_tui.tui.screens.main import MainScreen
 from inbox_tui.tui.screens.thread import ThreadScreen
+from inbox_tui.tui.start_and_quit import StartAndQuit
 from inbox_tui.tui.ticket_views import SavedSearch, wake_snoozed
 from inbox_tui.tui.trend_watch import TrendWatch
 from inbox_tui.tui.widgets.status_line import OutboxReport, SyncReport
 
 if TYPE_CHECKING:
-    from textual.driver import Driver
-
     from inbox_tui.syncing import SourceOutcome
     from inbox_tui.templates import Template
 
@@ -39,8 +38,6 @@ SEND_EVERY = 60.0  # seconds between looks for queued replies whose (re)try time
 GC_TICK = 0.1  # seconds between looks for a quiet moment to collect garbage (gc_pacing)
 CHECKPOINT_EVERY = 5.0  # seconds between WAL checkpoints, in a worker thread (not in a key)
 IDLE_FOLDERS = 3  # folders per IMAP source watched with IDLE (one connection each)
-PREPARE_AFTER = 0.3  # seconds after the first frame: the composer's modules and templates load
-FIRST_FRAME_WAIT = 5.0  # seconds a worker waits at most for the first frame before it starts
 
 
 class UnknownTheme(ValueError):
@@ -51,7 +48,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class InboxApp(TrendWatch, App[None]):
+class InboxApp(StartAndQuit, TrendWatch, App[None]):
     """A keyboard-driven inbox over one store."""
 
     CSS_PATH = "app.tcss"
@@ -83,7 +80,7 @@ class InboxApp(TrendWatch, App[None]):
         self.outbox_report = OutboxReport()
         self._send_again = False  # a send was asked for while one ran: run once more after it
         self._send_lock = threading.Lock()  # held while a send runs: quitting waits for it
-        self._quitting = False  # set by end_sending: no send starts any more
+        self._quitting = False  # set by end_sending: no send starts any more (start_and_quit.py)
         self.sla = sla  # first-response targets: due times and their colours
         self.sources = list(sources)  # synced in a worker at start and every `sync_every` s
         self.seller_emails = seller_emails
@@ -107,14 +104,6 @@ class InboxApp(TrendWatch, App[None]):
         self.theme = theme
         # the seller's keys (ui.keys), checked against the table before the terminal is taken
         self.set_keymap(configure(self.config.ui.keys))
-
-    def get_driver_class(self) -> type[Driver]:
-        driver = super().get_driver_class()
-        if driver.__name__ == "LinuxDriver":  # Linux, macOS: quitting without its 0.2 s wait
-            from inbox_tui.tui.driver import QuickExitDriver
-
-            return QuickExitDriver
-        return driver
 
     def get_default_screen(self) -> Screen:
         return MainScreen(
@@ -157,33 +146,6 @@ class InboxApp(TrendWatch, App[None]):
             self.set_interval(SEND_EVERY, self.send_waiting)
             self.send_waiting()
         self.set_timer(self.trends_after, self.look_for_trends)
-
-    def _first_frame_shown(self) -> None:
-        self._shown.set()
-        self.set_timer(PREPARE_AFTER, self._prepare_replies)
-
-    def _after_first_frame(self) -> None:
-        """In a worker, before its imports (IMAP, the parser, SMTP, HTTP: ~0.1 s of the one
-        core Python has): wait until the list is on screen."""
-        self._shown.wait(FIRST_FRAME_WAIT)
-
-    @work(thread=True, group="prepare", exit_on_error=False)
-    def _prepare_replies(self) -> None:
-        """Beside the UI, once it is up: the composer's modules (Jinja2, the suggester) and
-        the template library, so that the first `r` does not wait for them (~100 ms of its
-        ~150). A broken library is left for the composer to report when it opens."""
-        import inbox_tui.tui.screens.composer  # noqa: F401
-        from inbox_tui.templates import TemplateError, load_library
-
-        try:
-            library = load_library(self.config.templates)
-        except TemplateError:
-            return
-        self.call_from_thread(self._prepared, library)
-
-    def _prepared(self, library: list[Template]) -> None:
-        if self._templates is None:
-            self._templates = library
 
     @property
     def main_screen(self) -> MainScreen | None:
@@ -264,7 +226,7 @@ class InboxApp(TrendWatch, App[None]):
     def on_unmount(self) -> None:
         self._shown.set()  # workers still waiting for a first frame need not
         self._stop_watching.set()  # the watchers notice within a second (inbox-tui itself ends
-        # sooner: tui/shutdown.py)
+        # sooner: start_and_quit.py)
         self.gc_pacer.stop()
         if self.store.path is not None:
             self.store.defer_checkpoints(False)
@@ -387,15 +349,6 @@ class InboxApp(TrendWatch, App[None]):
                 store.close()
         self.call_from_thread(self._sent, report, failure, counts)
 
-    def end_sending(self, waiting: Callable[[], None]) -> None:
-        """After the app has ended: wait for a reply being sent (calling `waiting` first when
-        one is), and let no send start after it (tui/shutdown.py)."""
-        if not self._send_lock.acquire(timeout=0.05):
-            waiting()
-            self._send_lock.acquire()
-        self._quitting = True
-        self._send_lock.release()
-
     def _sent(self, report: Any, failure: str | None, counts: dict[str, int]) -> None:
         self.outbox_report.sent(report, failure, counts)
         if (main := self.main_screen) is not None:
@@ -462,8 +415,8 @@ class InboxApp(TrendWatch, App[None]):
 
 def run_tui(store: Store, **kw: Any) -> str | None:
     """Run the inbox on the terminal until the user quits; the line to print if it crashed.
-    A quit ends the process at once (what it waits for, and what it need not: tui/shutdown.py)."""
-    from inbox_tui.tui.shutdown import exit_now, run_on_own_loop
+    A quit ends the process at once (what it waits for, and what it need not: start_and_quit.py)."""
+    from inbox_tui.tui.start_and_quit import exit_now, run_on_own_loop
 
     app = InboxApp(store, **kw)
     run_on_own_loop(app)

@@ -2,7 +2,7 @@
 
 Textual's input thread looks for its stop signal every 0.1 s and then reads once more for
 0.1 s, and stopping the app waits for it: up to 0.2 s of every quit (measured: 200 ms, the
-largest part of a quit). When the app ends the process ends with it (tui/shutdown.py), and
+largest part of a quit). When the app ends the process ends with it (tui/start_and_quit.py), and
 the thread goes too; input already typed is discarded as Textual does. Only a suspend (the
 external editor, ctrl+z) still waits: it hands the terminal to another program, which must
 not have a reader competing for its keys.

@@ -1,0 +1,122 @@
+"""The app's start and end: nothing but the first frame before it, nothing to wait for after.
+
+Start: the sync, IDLE and send workers exist from mount but wait for the first frame before
+their imports (IMAP, the parser, SMTP, HTTP: ~0.1 s of the one core Python has), and the
+composer's modules and templates load beside the UI once it is up (the first `r` waited
+~100 ms for them). tests/test_startup.py keeps heavy imports away from the first frame.
+
+Quit: the shell prompt back as soon as nothing is left that must finish.
+
+`q` used to take 0.35-2 s: Textual's input thread (0.2 s, see driver.py), Python tearing down
+~100k objects (0.1-0.3 s), and asyncio.run waiting for every worker thread: the IMAP IDLE
+watchers logging out (up to a second), a sync to its end (minutes on a first sync, a minute on
+a server that does not answer). What the quit waits for now, and what it leaves:
+
+- waited for: Textual's shutdown (the screens unmount: the composer saves its draft), and a
+  reply being sent. Cut off between the server's answer and "sent" in the store, a reply's
+  fate would be unknown (docs/replies.md); no reply starts sending after the quit.
+- left to the end of the process: a sync (each batch is stored with its folder's state in one
+  transaction; an unfinished one is rolled back by SQLite and fetched again at the next start,
+  as the crash tests prove with kill -9 at random moments), the IDLE watchers (they only
+  listen; their connections close with the process), a WAL checkpoint (SQLite's crash safety
+  covers one cut short), and Python's teardown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Callable
+from threading import Event, Lock
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from textual import work
+
+if TYPE_CHECKING:
+    from textual.driver import Driver
+
+    from inbox_tui.store.db import Store
+    from inbox_tui.templates import Template
+    from inbox_tui.tui.app import InboxApp
+
+PREPARE_AFTER = 0.3  # seconds after the first frame: the composer's modules and templates load
+FIRST_FRAME_WAIT = 5.0  # seconds a worker waits at most for the first frame before it starts
+
+
+class StartAndQuit:
+    """Mixed into InboxApp (which has the config, the templates and the send worker's lock)."""
+
+    _shown: Event  # set once the first frame is up (InboxApp.on_mount asks for it)
+    _send_lock: Lock  # held by the send worker while a send runs
+    _quitting: bool
+    _templates: list[Template] | None
+    config: Any
+    set_timer: Any
+    call_from_thread: Any
+
+    def get_driver_class(self) -> type[Driver]:
+        driver = super().get_driver_class()  # type: ignore[misc]
+        if driver.__name__ == "LinuxDriver":  # Linux, macOS: quitting without its 0.2 s wait
+            from inbox_tui.tui.driver import QuickExitDriver
+
+            return QuickExitDriver
+        return driver
+
+    def _first_frame_shown(self) -> None:
+        self._shown.set()
+        self.set_timer(PREPARE_AFTER, self._prepare_replies)
+
+    def _after_first_frame(self) -> None:
+        """In a worker, before its imports (IMAP, the parser, SMTP, HTTP: ~0.1 s of the one
+        core Python has): wait until the list is on screen."""
+        self._shown.wait(FIRST_FRAME_WAIT)
+
+    @work(thread=True, group="prepare", exit_on_error=False)
+    def _prepare_replies(self) -> None:
+        """Beside the UI, once it is up: the composer's modules (Jinja2, the suggester) and
+        the template library, so that the first `r` does not wait for them (~100 ms of its
+        ~150). A broken library is left for the composer to report when it opens."""
+        import inbox_tui.tui.screens.composer  # noqa: F401
+        from inbox_tui.templates import TemplateError, load_library
+
+        try:
+            library = load_library(self.config.templates)
+        except TemplateError:
+            return
+        self.call_from_thread(self._prepared, library)
+
+    def _prepared(self, library: list[Template]) -> None:
+        if self._templates is None:
+            self._templates = library
+
+    def end_sending(self, waiting: Callable[[], None]) -> None:
+        """After the app has ended: wait for a reply being sent (calling `waiting` first when
+        one is), and let no send start after it (exit_now)."""
+        if not self._send_lock.acquire(timeout=0.05):
+            waiting()
+            self._send_lock.acquire()
+        self._quitting = True
+        self._send_lock.release()
+
+
+def run_on_own_loop(app: InboxApp) -> None:
+    """Run `app` until it ends, on an event loop of its own: not asyncio.run (App.run), whose
+    end waits for every worker thread."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    loop.run_until_complete(app.run_async())
+
+
+def exit_now(app: InboxApp, store: Store) -> NoReturn:
+    """After a quit: wait for a reply being sent, close the store, end the process (code 0).
+    (After a crash the process ends the usual way instead, waiting for every worker.)"""
+    app.end_sending(waiting=_say_waiting)
+    store.close()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def _say_waiting() -> None:
+    print("inbox-tui: a reply is being sent; quitting when it is out…", file=sys.stderr, flush=True)
