@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from inbox_tui.domain.messages import IncomingMessage
 from inbox_tui.mail.parse import parse_message
 from inbox_tui.mail.threading import thread_hints
 from inbox_tui.sanitize import clean_line, escape_undecodable
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
-from inbox_tui.sources.base import IncomingMessage
 from inbox_tui.sources.maildir import MaildirReader, NotAMailbox
 from inbox_tui.sources.mbox import MboxReader
 from inbox_tui.store.db import Store

@@ -12,8 +12,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from inbox_tui.domain.tickets import TICKET_STATUSES
+
 CHANNELS: tuple[str, ...] = ("email", "amazon", "ebay", "etsy", "walmart", "shopify")
-STATUSES: tuple[str, ...] = ("open", "pending", "snoozed", "closed")
+STATUSES: tuple[str, ...] = TICKET_STATUSES
 IS_VALUES: tuple[str, ...] = ("unread", "flagged", "overdue")
 
 TEXT_FIELDS: tuple[str, ...] = ("from", "to", "subject")

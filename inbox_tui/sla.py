@@ -155,6 +155,10 @@ class SlaPolicy:
             channel = FALLBACK_CHANNEL
         return channel in self.business_hours_channels
 
+    def due(self, channel: str, waiting_since: datetime) -> datetime:
+        """When a customer of `channel` waiting since then must have been answered (`due_at`)."""
+        return due_at(channel, waiting_since, self)
+
     def urgency(self, channel: str, due: datetime, now: datetime) -> Urgency:
         """`urgency` measured against this channel's target."""
         return urgency(due, now, target=self.target(channel))

@@ -22,6 +22,7 @@ from jinja2.sandbox import SecurityError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from inbox_tui.config_yaml import ConfigError, load_yaml
+from inbox_tui.domain.replies import MISSING_MARK
 from inbox_tui.mail.threading import CHANNELS
 from inbox_tui.sanitize import clean_line, clean_text
 from inbox_tui.template_limits import MAX_TEXT, TemplateLimit, render_budget
@@ -64,7 +65,6 @@ CONTEXT_SCHEMA: dict[str, frozenset[str] | None] = {
     "today": None,
 }
 ITEM_FIELDS = frozenset({"title", "quantity", "sku", "price"})
-MISSING_MARK = "[missing: {name}]"  # what a preview shows where a value is missing
 
 _KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 _LANGUAGE = re.compile(r"[a-z]{2,3}")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from inbox_tui.config import EbaySourceConfig
-from inbox_tui.marketplaces.base import OrderLine, OrderQuery
+from inbox_tui.domain.orders import OrderLine, OrderQuery
 from inbox_tui.marketplaces.ebay import EbayOrders
 from inbox_tui.marketplaces.ebay_mail import member_address, username_of
 from inbox_tui.marketplaces.http import ApiError

@@ -17,7 +17,7 @@ from inbox_tui.config import (
     ShopifyOrdersConfig,
     parse_config,
 )
-from inbox_tui.marketplaces.base import OrderQuery
+from inbox_tui.domain.orders import OrderQuery
 from inbox_tui.marketplaces.http import ApiClient, ApiError
 from inbox_tui.marketplaces.shopify import ShopifyOrders
 from inbox_tui.sla import DEFAULT_POLICY

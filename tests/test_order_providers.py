@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from inbox_tui.config import AmazonOrdersConfig, ShopifyOrdersConfig, WooCommerceOrdersConfig
+from inbox_tui.domain.orders import OrderQuery
 from inbox_tui.marketplaces.amazon import AmazonOrders
-from inbox_tui.marketplaces.base import OrderQuery
 from inbox_tui.marketplaces.http import ApiError
 from inbox_tui.marketplaces.shopify import ShopifyOrders
 from inbox_tui.marketplaces.woocommerce import WooCommerceOrders

@@ -16,11 +16,8 @@ from typing import Any
 import httpx
 
 from inbox_tui.config import EbaySourceConfig
-from inbox_tui.marketplaces.base import FetchedOrder, OrderLine, OrderQuery
-from inbox_tui.marketplaces.ebay_mail import parse_ebay_time
-from inbox_tui.marketplaces.http import ApiClient, ApiError, Auth, OAuthRefresh, StaticAuth
-from inbox_tui.marketplaces.paging import Listing, Page, page_of, read_listing
-from inbox_tui.outbox.transport import (
+from inbox_tui.domain.orders import FetchedOrder, OrderLine, OrderQuery
+from inbox_tui.domain.replies import (
     MaybeSent,
     OutgoingReply,
     PermanentFailure,
@@ -28,6 +25,9 @@ from inbox_tui.outbox.transport import (
     TemporaryFailure,
     Unreachable,
 )
+from inbox_tui.marketplaces.ebay_mail import parse_ebay_time
+from inbox_tui.marketplaces.http import ApiClient, ApiError, Auth, OAuthRefresh, StaticAuth
+from inbox_tui.marketplaces.paging import Listing, Page, page_of, read_listing
 from inbox_tui.sanitize import clean_line
 from inbox_tui.secrets import SecretError, read_secret, section_secret
 from inbox_tui.store.db import Store

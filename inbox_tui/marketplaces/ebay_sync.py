@@ -26,6 +26,7 @@ from typing import Any
 import httpx
 
 from inbox_tui.config import EbaySourceConfig
+from inbox_tui.domain.messages import IncomingMessage
 from inbox_tui.mail.parse import parse_message
 from inbox_tui.mail.threading import thread_hints
 from inbox_tui.marketplaces.ebay import (
@@ -43,7 +44,6 @@ from inbox_tui.marketplaces.http import ApiClient, ApiError
 from inbox_tui.marketplaces.paging import Listing, Page, page_of, read_listing
 from inbox_tui.sanitize import clean_line
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
-from inbox_tui.sources.base import IncomingMessage
 from inbox_tui.store.db import Store
 from inbox_tui.store.ebay import (
     apply_read_state,

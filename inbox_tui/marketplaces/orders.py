@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from inbox_tui.marketplaces.base import OrderProvider, OrderQuery
+from inbox_tui.channels.base import OrderProvider
+from inbox_tui.domain.orders import OrderQuery
 from inbox_tui.sanitize import clean_line
 from inbox_tui.secrets import SecretError
 from inbox_tui.store.db import Store

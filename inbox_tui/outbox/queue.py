@@ -8,13 +8,15 @@ transaction: after a crash either all of it happened or none. Nothing is sent he
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import formataddr
 from typing import Any
 
+from inbox_tui.domain.messages import real_message_id
+from inbox_tui.domain.replies import MISSING_VALUE, RuleProblem
+from inbox_tui.domain.tickets import SETTABLE_STATUSES
 from inbox_tui.outbox.message import (
     ReplyHeaders,
     build_reply,
@@ -23,9 +25,9 @@ from inbox_tui.outbox.message import (
     thread_references,
     with_signature,
 )
-from inbox_tui.outbox.rules import RuleProblem, channel_problems
+from inbox_tui.outbox.rules import channel_problems
 from inbox_tui.sanitize import clean_line, clean_text
-from inbox_tui.store.actions import STATUSES, add_tag, atomic, set_status
+from inbox_tui.store.actions import add_tag, atomic, set_status
 from inbox_tui.store.db import Store, format_time
 from inbox_tui.store.drafts import delete_draft, get_draft
 from inbox_tui.store.outbox import (
@@ -50,10 +52,6 @@ __all__ = [
     "resend_newest_failed",
     "route_for",
 ]
-
-SETTABLE_STATUSES = tuple(s for s in STATUSES if s != "snoozed")
-_MISSING_MARK = re.compile(r"\[missing: [^\]\n]{1,100}\]")
-_SYNTHETIC_ID = "@inbox-tui.invalid"
 
 
 class ReplyRefused(Exception):
@@ -103,7 +101,7 @@ def queue_reply(
     body = clean_text(body)
     if not body.strip():
         raise ReplyRefused(f"ticket {ticket_id}: the reply is empty")
-    if missing := _MISSING_MARK.search(body):
+    if missing := MISSING_VALUE.search(body):
         raise ReplyRefused(
             f"ticket {ticket_id}: the reply still says {missing.group(0)!r}: fill it in first"
         )
@@ -118,9 +116,10 @@ def queue_reply(
         sender=sender,
         to=_recipients(inbound),
         subject=clean_line(subject) if subject else reply_subject(inbound.subject),
-        in_reply_to=_real_id(inbound.message_id),
+        in_reply_to=real_message_id(inbound.message_id),
         references=thread_references(
-            [r for r in json.loads(inbound.refs) if _real_id(r)], _real_id(inbound.message_id)
+            [r for r in json.loads(inbound.refs) if real_message_id(r)],
+            real_message_id(inbound.message_id),
         ),
     )
     message_id = new_message_id(sender)
@@ -151,11 +150,6 @@ def _refuse_on_rules(store: Store, ticket_id: int, text: str, body_length: int) 
     where = " (in your signature, seller.signature)" if first.start >= body_length else ""
     more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
     raise ReplyRefused(f"ticket {ticket_id}: {first.message}{where}{more}")
-
-
-def _real_id(message_id: str | None) -> str | None:
-    """A Message-ID worth putting in a header (not one we made up for a message without one)."""
-    return message_id if message_id and not message_id.endswith(_SYNTHETIC_ID) else None
 
 
 def _recipients(inbound: Inbound) -> tuple[tuple[str, str], ...]:

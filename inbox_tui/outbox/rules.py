@@ -8,7 +8,8 @@ carries the span of the offending text so the composer can point at it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from inbox_tui.domain.replies import RuleProblem
 
 EBAY_MAX_CHARS = 2000
 
@@ -23,15 +24,6 @@ _DOMAIN = re.compile(
     re.I,
 )
 _TRAILING = ".,;:!?)]}'\""
-
-
-@dataclass(frozen=True)
-class RuleProblem:
-    """One thing a channel refuses; `start`/`end` index the offending text in the body."""
-
-    message: str
-    start: int
-    end: int
 
 
 def channel_problems(channel: str, text: str) -> list[RuleProblem]:

@@ -19,22 +19,23 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from inbox_tui.mail.parse import parse_message
-from inbox_tui.mail.threading import thread_hints
-from inbox_tui.outbox.message import reply_header, reply_sender
-from inbox_tui.outbox.transport import (
+from inbox_tui.channels.base import Transport
+from inbox_tui.domain.messages import IncomingMessage
+from inbox_tui.domain.replies import (
     MaybeSent,
     NoEvidence,
     OutgoingReply,
     PermanentFailure,
     SentCopy,
     TemporaryFailure,
-    Transport,
     Unreachable,
+    reply_header,
 )
+from inbox_tui.mail.parse import parse_message
+from inbox_tui.mail.threading import thread_hints
+from inbox_tui.outbox.message import reply_sender
 from inbox_tui.sanitize import clean_line
 from inbox_tui.sla import SlaPolicy
-from inbox_tui.sources.base import IncomingMessage
 from inbox_tui.store.actions import set_status
 from inbox_tui.store.db import Store, format_time
 from inbox_tui.store.drafts import get_draft, save_draft

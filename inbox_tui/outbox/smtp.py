@@ -15,8 +15,7 @@ import ssl
 from typing import Any
 
 from inbox_tui.config import ImapSourceConfig, SmtpConfig
-from inbox_tui.outbox.message import reply_header, reply_sender
-from inbox_tui.outbox.transport import (
+from inbox_tui.domain.replies import (
     MaybeSent,
     NoEvidence,
     OutgoingReply,
@@ -24,7 +23,9 @@ from inbox_tui.outbox.transport import (
     SentCopy,
     TemporaryFailure,
     Unreachable,
+    reply_header,
 )
+from inbox_tui.outbox.message import reply_sender
 from inbox_tui.sanitize import clean_line
 from inbox_tui.secrets import SecretError, read_secret, source_password
 from inbox_tui.sources import imap_sent

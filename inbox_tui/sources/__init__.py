@@ -1,5 +1,1 @@
-"""Where messages come from: each source yields raw messages with their location."""
-
-from inbox_tui.sources.base import IncomingMessage
-
-__all__ = ["IncomingMessage"]
+"""Where messages come from: IMAP, Maildir and mbox readers, each handing intake raw messages."""

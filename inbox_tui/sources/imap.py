@@ -22,11 +22,11 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
 
 from inbox_tui.config import ImapSourceConfig
+from inbox_tui.domain.messages import IncomingMessage
 from inbox_tui.mail.parse import parse_message
 from inbox_tui.mail.threading import thread_hints
 from inbox_tui.secrets import SecretError, source_password
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
-from inbox_tui.sources.base import IncomingMessage
 from inbox_tui.sources.imap_parallel import (
     FETCH_ITEMS,
     NO_BODY,

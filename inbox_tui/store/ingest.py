@@ -17,10 +17,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from inbox_tui.mail.message import Address, ParsedMessage
-from inbox_tui.mail.threading import ThreadHints, normalize_subject
-from inbox_tui.sla import SlaPolicy
-from inbox_tui.sources.base import IncomingMessage
+from inbox_tui.domain.messages import (
+    Address,
+    IncomingMessage,
+    ParsedMessage,
+    ThreadHints,
+    normalize_subject,
+)
+from inbox_tui.domain.tickets import DuePolicy
 from inbox_tui.store.db import Store, format_time, utc_now
 from inbox_tui.store.drafts import move_draft
 from inbox_tui.store.due import refresh_due, wake_on_reply
@@ -168,7 +172,7 @@ class Ingest:
         self._held_ids.clear()
         self._next_id = None
 
-    def settle(self, policy: SlaPolicy) -> None:
+    def settle(self, policy: DuePolicy) -> None:
         """After the batch committed: wake snoozed tickets the customer wrote to (when the
         policy says so) and recompute the due times of every ticket the batch touched."""
         if self._rows or self._locations:

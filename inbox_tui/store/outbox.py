@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from inbox_tui.outbox.message import reply_recipients, reply_text
+from inbox_tui.domain.replies import reply_recipients, reply_text
+from inbox_tui.domain.tickets import OUTBOX_STATUSES
 from inbox_tui.store.db import Store
 
-STATUSES = ("queued", "sending", "sent", "failed")
+STATUSES = OUTBOX_STATUSES
 
 
 @dataclass(frozen=True, slots=True)

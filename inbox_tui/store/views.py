@@ -11,10 +11,11 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from inbox_tui.domain.tickets import TICKET_STATUSES
 from inbox_tui.store.db import Store
 from inbox_tui.store.outbox import FAILED_UNANSWERED
 
-VIEWS: tuple[str, ...] = ("all", "open", "pending", "snoozed", "closed")
+VIEWS: tuple[str, ...] = ("all", *TICKET_STATUSES)
 """The ticket views, in the order the TUI numbers them (1–5)."""
 
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
