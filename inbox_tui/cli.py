@@ -16,11 +16,9 @@ USAGE_ERROR = 2
 class CliError(click.ClickException):
     """A one-line error for the user; exit code 2 (usage, config or input problems) by default."""
 
-    exit_code = USAGE_ERROR
-
     def __init__(self, message: str, *, exit_code: int = USAGE_ERROR) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # click declares a class default
 
     def show(self, file: Any = None) -> None:
         for line in self.format_message().splitlines():  # one line per problem

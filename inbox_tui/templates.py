@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from types import FrameType
 from typing import Any, Literal
 
 import jinja2
@@ -415,7 +416,7 @@ class _Recorder:
 
     def add(self, name: str) -> None:
         line = 1
-        frame = sys._getframe(2)
+        frame: FrameType | None = sys._getframe(2)
         while frame is not None:
             template = frame.f_globals.get("__jinja_template__")
             if template is not None:
@@ -575,6 +576,7 @@ def _unknown_variables(ast: nodes.Template) -> Iterator[tuple[str, int]]:
         line = next((n.lineno for n in ast.find_all(nodes.Name) if n.name == name), 1)
         yield name, line
     for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        assert isinstance(node, nodes.Getattr | nodes.Getitem)
         root = node.node
         if not (isinstance(root, nodes.Name) and root.name in undeclared):
             continue

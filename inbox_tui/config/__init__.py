@@ -486,7 +486,7 @@ def _line(path: KeyPath, positions: dict[KeyPath, Position]) -> int | None:
 def _explain(exc: ValidationError, file: str, positions: dict[KeyPath, Position]) -> ConfigError:
     found = []
     for error in exc.errors(include_url=False):
-        path, text = _message(error)
+        path, text = _message(dict(error))
         line = _line(path, positions)
         # The first problem in file order, but a missing key last: it is often the result
         # of a misspelled key further down, and "unknown key" is the message that helps.

@@ -52,7 +52,7 @@ _FUTURE_SLACK = timedelta(days=2)
 class _RawHeaderPolicy(EmailPolicy):
     """policy.default, except that header values are fetched as unfolded strings."""
 
-    def header_fetch_parse(self, name: str, value: str) -> str:  # type: ignore[override]
+    def header_fetch_parse(self, name: str, value: str) -> str:
         return value.replace("\r", "").replace("\n", "").strip()
 
 

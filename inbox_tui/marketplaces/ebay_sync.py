@@ -444,7 +444,9 @@ def sync_source(
         sync = EbaySync(
             store, config, client, seller_emails=seller_emails, progress=progress, sla=sla
         )
-        results = {kind: TypeResult(kind) for kind in config.conversation_types}
+        results: dict[str, TypeResult] = {
+            kind: TypeResult(kind) for kind in config.conversation_types
+        }
         sync.push_read_state(results)
         for kind, result in results.items():
             try:

@@ -154,7 +154,7 @@ def open_transport(kind: str, source: Any, store: Store) -> Transport:
         return SmtpTransport(source, store)
     if kind == "ebay":
         try:
-            from inbox_tui.marketplaces.ebay import EbayTransport  # type: ignore[attr-defined]
+            from inbox_tui.marketplaces.ebay import EbayTransport
         except ImportError:
             raise TransportUnavailable(
                 "this inbox-tui cannot send eBay messages (inbox_tui.marketplaces.ebay is missing)"

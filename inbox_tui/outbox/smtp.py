@@ -133,7 +133,12 @@ class SmtpTransport:
         if code != 354:
             _check((code, text), "the message")
         try:
-            client.send(smtplib._quote_periods(_crlf(raw)) + b"\r\n.\r\n")
+            client.send(
+                smtplib._quote_periods(  # type: ignore[attr-defined]  # smtplib's own dot-stuffing
+                    _crlf(raw)
+                )
+                + b"\r\n.\r\n"
+            )
             code, text = client.getreply()
         except (smtplib.SMTPServerDisconnected, TimeoutError, OSError) as exc:
             raise MaybeSent(

@@ -239,7 +239,8 @@ def last_batch(store: Store, actor: str = "user") -> str | None:
             "SELECT 1 FROM events WHERE batch_id = ? AND kind = 'undo' LIMIT 1", (batch_id,)
         ).fetchone()
         if spent is None:
-            return batch_id
+            value: str | None = batch_id
+            return value
     return None
 
 

@@ -46,8 +46,7 @@ def refresh_due(store: Store, ticket_ids: list[int] | None, policy: DuePolicy) -
     """
     if ticket_ids is None:
         # Only an open ticket can be due, and the trigger keeps the others NULL.
-        rows = store.conn.execute("SELECT id FROM tickets WHERE status = 'open'")
-        ids = [row[0] for row in rows]
+        ids = [row[0] for row in store.conn.execute("SELECT id FROM tickets WHERE status = 'open'")]
     else:
         ids = sorted(set(ticket_ids))
     changed = 0
@@ -79,10 +78,12 @@ def refresh_due(store: Store, ticket_ids: list[int] | None, policy: DuePolicy) -
 
 def count_due(store: Store) -> int:
     """How many open tickets wait for an answer (the Due view's size)."""
-    return store.conn.execute(
-        "SELECT count(*) FROM tickets INDEXED BY tickets_due"
-        " WHERE status = 'open' AND due_at IS NOT NULL"
-    ).fetchone()[0]
+    return int(
+        store.conn.execute(
+            "SELECT count(*) FROM tickets INDEXED BY tickets_due"
+            " WHERE status = 'open' AND due_at IS NOT NULL"
+        ).fetchone()[0]
+    )
 
 
 def list_due(store: Store, offset: int = 0, limit: int = 100) -> list[TicketRow]:

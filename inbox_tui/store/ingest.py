@@ -122,9 +122,9 @@ class Ingest:
         self.touched: set[int] = set()  # tickets that got a message in this batch
         self.written_to: set[int] = set()  # … of them, those the customer wrote to
         # Held until flush(): message rows (ids given here), raw bytes, attachments, locations.
-        self._rows: list[tuple] = []
+        self._rows: list[tuple[object, ...]] = []
         self._raws: list[tuple[int, bytes]] = []
-        self._attachments: list[tuple] = []
+        self._attachments: list[tuple[object, ...]] = []
         self._locations: list[tuple[str, str, str, int]] = []
         self._held_digests: dict[str, int] = {}  # raw_sha256 -> id, for the held messages
         self._held_ids: dict[str, list[tuple[int, str]]] = {}  # Message-ID -> [(id, content_key)]
@@ -353,7 +353,8 @@ class Ingest:
         )
         for row in rows:
             if normalize_subject(row["subject"]) == subject_key:
-                return row["id"]
+                value: int | None = row["id"]
+                return value
         return None
 
     def _create_ticket(
@@ -445,7 +446,7 @@ class Ingest:
 
 
 def stored_message_count(store: Store) -> int:
-    return store.conn.execute("SELECT count(*) FROM messages").fetchone()[0]
+    return int(store.conn.execute("SELECT count(*) FROM messages").fetchone()[0])
 
 
 def compact_search_index(store: Store) -> None:

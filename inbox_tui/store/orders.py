@@ -134,7 +134,7 @@ def upsert_order(
             "SELECT id FROM orders WHERE provider = ? AND order_number = ?",
             (provider, order_number),
         ).fetchone()
-    return row[0]
+    return int(row[0])
 
 
 def link_ticket_order(store: Store, ticket_id: int, order_id: int) -> bool:
@@ -362,7 +362,8 @@ def _customer_for(
             conn.execute(
                 "UPDATE customers SET name = ? WHERE id = ?", (clean_line(name), row["id"])
             )
-        return row["id"]
+        value: int | None = row["id"]
+        return value
     return conn.execute(
         "INSERT INTO customers (email, name, channel, created_at) VALUES (?, ?, ?, ?)",
         (email, clean_line(name or ""), channel, now),

@@ -8,6 +8,7 @@ transport before it tries again (docs/replies.md). Callers own the transactions.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from inbox_tui.domain.replies import reply_recipients, reply_text
@@ -49,7 +50,7 @@ _COLUMNS = """id, ticket_id, message_id, transport, source, status, attempts, la
     next_attempt_at, created_at, sent_at, raw"""
 
 
-def _entry(row) -> OutboxEntry:
+def _entry(row: sqlite3.Row) -> OutboxEntry:
     raw = bytes(row["raw"])
     return OutboxEntry(
         id=row["id"],
@@ -150,7 +151,8 @@ def next_attempt(store: Store) -> str | None:
         "SELECT min(next_attempt_at) FROM outbox INDEXED BY outbox_pending"
         " WHERE status IN ('queued', 'sending')"
     ).fetchone()
-    return row[0]
+    value: str | None = row[0]
+    return value
 
 
 # --- writing (inside the caller's transaction) -----------------------------------------------
@@ -188,7 +190,7 @@ def claim(store: Store, outbox_id: int) -> int:
         " WHERE id = ?",
         (outbox_id,),
     )
-    return row[0]
+    return int(row[0])
 
 
 def mark_sent(store: Store, outbox_id: int, sent_at: str) -> None:

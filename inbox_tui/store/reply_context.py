@@ -17,7 +17,9 @@ class SellerLike(Protocol):
     signature: str
 
 
-def reply_context(store: Store, ticket_id: int, *, seller: SellerLike, today: date) -> dict:
+def reply_context(
+    store: Store, ticket_id: int, *, seller: SellerLike, today: date
+) -> dict[str, Any]:
     """The template variables for a ticket (see inbox_tui.templates.CONTEXT_SCHEMA).
 
     `order` is the ticket's own (linked) order, else the customer's newest, and is absent when

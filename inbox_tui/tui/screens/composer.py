@@ -21,6 +21,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, TextArea
+from textual.widgets.text_area import Document
 
 from inbox_tui.outbox.message import reply_subject, with_signature
 from inbox_tui.outbox.queue import ReplyRefused, check_reply, queue_reply
@@ -146,8 +147,9 @@ class ComposerScreen(Screen[int | None]):
 
     def _tell(self, message: str, *, error: bool = False, timeout: float | None = None) -> None:
         """A notification as plain text: it may quote the reply or a template, never markup."""
-        severity = "error" if error else "information"
-        self.notify(message, severity=severity, timeout=timeout, markup=False)
+        self.notify(
+            message, severity="error" if error else "information", timeout=timeout, markup=False
+        )
 
     # --- opening -------------------------------------------------------------------------------
 
@@ -261,12 +263,18 @@ class ComposerScreen(Screen[int | None]):
         self.body.focus()
         first = missing_values(body)
         if first:  # straight to the first gap the seller has to fill
-            self.body.move_cursor(self.body.document.get_location_from_index(first[0].start))
+            self.body.move_cursor(self._location(first[0].start))
         else:
             self.body.move_cursor((0, 0))
         self._changed()
 
     # --- the text ------------------------------------------------------------------------------
+
+    def _location(self, index: int) -> tuple[int, int]:
+        """(row, column) of character `index` of the body."""
+        document = self.body.document
+        assert isinstance(document, Document)  # a plain TextArea holds a Document
+        return document.get_location_from_index(index)
 
     def _set_body(self, text: str, *, undoable: bool) -> None:
         if undoable:
@@ -480,4 +488,4 @@ class ComposerScreen(Screen[int | None]):
             return
         self.body.focus()
         if problem.start < len(self.body.text):
-            self.body.move_cursor(self.body.document.get_location_from_index(problem.start))
+            self.body.move_cursor(self._location(problem.start))
