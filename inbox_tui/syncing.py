@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inbox_tui.importer import NotAMailbox, import_maildir, import_mbox
+from inbox_tui.intake import IntakeResult
 from inbox_tui.sla import SlaPolicy
 from inbox_tui.store.db import Store
 
@@ -26,6 +27,9 @@ class SourceOutcome:
     failed: str | None = None  # why the source (or a folder of it) could not be synced
     offline: bool = False  # the server could not be reached at all
     new: int = 0
+    intake: IntakeResult = field(
+        default_factory=IntakeResult
+    )  # new tickets and messages: rules act here
 
 
 def sync_one(
@@ -66,6 +70,7 @@ def sync_one(
     outcome.lines.append((f"{source.name}: {result.summary()}", False))
     outcome.problems.extend(result.problems)
     outcome.new = result.added
+    outcome.intake.add(result)
     if result.failed:
         outcome.failed = f"{result.failed} messages not stored yet (tried again at each sync)"
     return outcome
@@ -106,6 +111,7 @@ def _add_folders(outcome: SourceOutcome, name: str, results: list[Any]) -> Sourc
         outcome.lines.append((f"{name}/{result.summary()}", bool(result.failed or stopped)))
         outcome.problems.extend(result.problems)
         outcome.new += result.new
+        outcome.intake.add(result.intake)
         if result.failed or result.errors or stopped:
             errors = _errors(result) if result.errors else None
             outcome.failed = outcome.failed or result.failed or errors or stopped

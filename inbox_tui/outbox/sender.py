@@ -31,15 +31,13 @@ from inbox_tui.domain.replies import (
     Unreachable,
     reply_header,
 )
-from inbox_tui.mail.parse import parse_message
-from inbox_tui.mail.threading import thread_hints
+from inbox_tui.intake import Intake
 from inbox_tui.outbox.message import reply_sender
 from inbox_tui.sanitize import clean_line
 from inbox_tui.sla import SlaPolicy
 from inbox_tui.store.actions import set_status
 from inbox_tui.store.db import Store, format_time
 from inbox_tui.store.drafts import get_draft, save_draft
-from inbox_tui.store.ingest import Ingest, raw_digest
 from inbox_tui.store.outbox import (
     OutboxEntry,
     claim,
@@ -277,27 +275,24 @@ class _Sender:
         """Mark it sent and store the reply in its ticket as an outbound message, through the
         same ingest path as mail (threading, search and export see it), in one transaction."""
         sent_at = format_time(self.now)
-        ingest = Ingest(self.store)
+        ours = {e.lower() for e in self.config.seller.emails} | {reply_sender(raw).lower()}
+        intake = Intake(self.store, seller_emails=frozenset(ours))
         with self.store.transaction():
-            ingest.begin_batch()
+            intake.begin_batch()
             mark_sent(self.store, entry.id, sent_at)
-            self._store_reply(ingest, entry, raw, copy)
+            self._store_reply(intake, entry, raw, copy)
             record_reply_event(self.store, entry.ticket_id, entry.message_id, sent_at)
-        ingest.settle(self.policy)
+        intake.settle(self.policy)
         return ItemResult(entry.id, entry.ticket_id, entry.to, "sent", note)
 
     def _store_reply(
-        self, ingest: Ingest, entry: OutboxEntry, raw: bytes, copy: SentCopy | None
+        self, intake: Intake, entry: OutboxEntry, raw: bytes, copy: SentCopy | None
     ) -> None:
         if copy is not None:
             item = IncomingMessage(raw, copy.source, copy.folder, copy.uid, seen=True)
         else:
             item = IncomingMessage(raw, OUTBOX_SOURCE, "", str(entry.id), seen=True)
-        digest = raw_digest(raw)
-        if not ingest.record_if_known(item, digest):
-            parsed = parse_message(raw)
-            ours = {e.lower() for e in self.config.seller.emails} | {reply_sender(raw).lower()}
-            ingest.add(item, parsed, thread_hints(parsed, raw, frozenset(ours)), digest=digest)
+        intake.take(item)
         parent = (reply_header(raw, "In-Reply-To") or "").strip("<> ")
         if parent:
             found = replied_to(self.store, parent, f"imap:{entry.source}")
