@@ -252,7 +252,7 @@ def import_group() -> None:
     """Import mail from local files (idempotent: importing twice adds nothing)."""
 
 
-def _import(state: Context, kind: str, path: Path) -> None:
+def _import(state: Context, run: Any, path: Path) -> None:
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -261,9 +261,8 @@ def _import(state: Context, kind: str, path: Path) -> None:
         TimeRemainingColumn,
     )
 
-    from inbox_tui.importer import NotAMailbox, import_maildir, import_mbox
+    from inbox_tui.importer import NotAMailbox
 
-    run = import_maildir if kind == "maildir" else import_mbox
     store = state.open_store()
     state.refuse_demo(store, "import into")
     columns = (
@@ -302,7 +301,9 @@ def _import(state: Context, kind: str, path: Path) -> None:
 @pass_context
 def import_maildir_command(state: Context, path: Path) -> None:
     """Import a Maildir folder (with its Maildir++ subfolders)."""
-    _import(state, "maildir", path)
+    from inbox_tui.importer import import_maildir
+
+    _import(state, import_maildir, path)
 
 
 @import_group.command(name="mbox")
@@ -310,7 +311,9 @@ def import_maildir_command(state: Context, path: Path) -> None:
 @pass_context
 def import_mbox_command(state: Context, path: Path) -> None:
     """Import an mbox file."""
-    _import(state, "mbox", path)
+    from inbox_tui.importer import import_mbox
+
+    _import(state, import_mbox, path)
 
 
 @cli.command()

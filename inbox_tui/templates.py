@@ -22,9 +22,9 @@ from jinja2 import meta, nodes
 from jinja2.sandbox import SecurityError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from inbox_tui.channels.registry import channel_names
 from inbox_tui.config_yaml import ConfigError, load_yaml
 from inbox_tui.domain.replies import MISSING_MARK
-from inbox_tui.mail.threading import CHANNELS
 from inbox_tui.sanitize import clean_line, clean_text
 from inbox_tui.template_limits import MAX_TEXT, TemplateLimit, render_budget
 from inbox_tui.template_samples import SAMPLES
@@ -125,9 +125,10 @@ class _Entry(BaseModel):
     @field_validator("channels")
     @classmethod
     def _known_channels(cls, value: list[str]) -> list[str]:
+        known = channel_names()
         for channel in value:
-            if channel not in CHANNELS:
-                raise ValueError(f"expected channels from {', '.join(CHANNELS)}, got {channel!r}")
+            if channel not in known:
+                raise ValueError(f"expected channels from {', '.join(known)}, got {channel!r}")
         return value
 
     @field_validator("language")

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from inbox_tui.channels.registry import channel as channel_named
+from inbox_tui.channels.registry import channel_of
 from inbox_tui.domain.messages import (
     Address,
     ParsedMessage,
@@ -27,38 +29,20 @@ from inbox_tui.domain.messages import (
 _REPLY_PREFIX = re.compile(
     r"^\s*(?:re|aw|ynt|cvp|sv|vs|antw|rv)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]", re.I
 )
-AMAZON_RELAY = re.compile(r"@marketplace\.amazon\.[a-z.]+$")
 AMAZON_ORDER = re.compile(r"(?<!\d)(\d{3}-\d{7}-\d{7})(?!\d)")
 # Relays dress the buyer's name: "Jane Doe - Amazon Marketplace", "Megan Patel via Etsy".
 _RELAY_NAME_SUFFIX = re.compile(
     r"\s*-\s*Amazon Marketplace\s*$|\s+via (?:Amazon|Etsy|eBay)\s*$", re.I
 )
 
-# Channel by the customer-side address's domain. Order matters: first match wins.
-_CHANNEL_DOMAINS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("amazon", AMAZON_RELAY),
-    ("ebay", re.compile(r"@(?:[a-z0-9-]+\.)*ebay\.[a-z.]+$")),
-    ("etsy", re.compile(r"@(?:[a-z0-9-]+\.)*etsy\.com$")),
-    ("walmart", re.compile(r"@(?:[a-z0-9-]+\.)*walmart\.com$")),
-    ("shopify", re.compile(r"@(?:[a-z0-9-]+\.)*shopify(?:email)?\.com$")),
-)
 # Notification senders that relay a customer's words, naming the customer in Reply-To.
 _NOTIFIERS = re.compile(
     r"^(?:mailer|no-?reply|notifications?|store\+\d+)@(?:[a-z0-9-]+\.)*shopify(?:email)?\.com$"
 )
 
-CHANNELS = ("email", "amazon", "ebay", "etsy", "walmart", "shopify")
-
 
 def is_reply_subject(subject: str) -> bool:
     return bool(_REPLY_PREFIX.match(subject))
-
-
-def channel_of(address: str) -> str:
-    for channel, pattern in _CHANNEL_DOMAINS:
-        if pattern.search(address):
-            return channel
-    return "email"
 
 
 def _customer(msg: ParsedMessage, direction: str) -> Address | None:
@@ -94,8 +78,9 @@ def thread_hints(msg: ParsedMessage, raw: bytes, seller_emails: frozenset[str]) 
     order = AMAZON_ORDER.search(msg.subject)
     order_number = order.group(1) if order else None
     thread_key = None
-    if channel == "amazon" and customer is not None:
-        thread_key = f"amazon:{order_number or '-'}:{customer.addr}"
+    found = channel_named(channel)
+    if found is not None and found.threads_by_order and customer is not None:
+        thread_key = f"{channel}:{order_number or '-'}:{customer.addr}"
 
     subject_key = None
     if not links and thread_key is None and is_reply_subject(msg.subject):

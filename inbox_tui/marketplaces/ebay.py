@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from inbox_tui.channels.ebay import MAX_TEXT
 from inbox_tui.config import EbaySourceConfig
 from inbox_tui.domain.orders import FetchedOrder, OrderLine, OrderQuery
 from inbox_tui.domain.replies import (
@@ -49,7 +50,6 @@ SCOPES = " ".join(
 PAGE = 50  # the Message API's largest page
 MAX_LIST_PAGES = 1000  # conversations listed per type and sync: 50,000 at most
 MAX_MESSAGE_PAGES = 100  # messages read of one conversation: 5,000 at most
-MAX_TEXT = 2000  # send_message's limit on messageText
 ORDER_PAGE = 200
 ORDER_LOOKBACK_DAYS = 90  # orders of a buyer are looked for this far back
 ORDER_MAX_PAGES = 10

@@ -14,6 +14,8 @@ from datetime import datetime
 from email.utils import formataddr
 from typing import Any
 
+from inbox_tui.channels.base import SourceKind
+from inbox_tui.channels.registry import channel_problems, source_kind
 from inbox_tui.domain.messages import real_message_id
 from inbox_tui.domain.replies import MISSING_VALUE, RuleProblem
 from inbox_tui.domain.tickets import SETTABLE_STATUSES
@@ -25,7 +27,6 @@ from inbox_tui.outbox.message import (
     thread_references,
     with_signature,
 )
-from inbox_tui.outbox.rules import channel_problems
 from inbox_tui.sanitize import clean_line, clean_text
 from inbox_tui.store.actions import add_tag, atomic, set_status
 from inbox_tui.store.db import Store, format_time
@@ -62,7 +63,7 @@ class ReplyRefused(Exception):
 class Route:
     """How a ticket's replies leave: the transport and the configured source that sends them."""
 
-    transport: str  # "smtp" | "ebay"
+    transport: str  # outbox.transport: the source kind's ("smtp" for imap, "ebay")
     source: str  # the source's name in the config
     config: Any  # that source's config section
 
@@ -168,10 +169,9 @@ def _sender(route: Route, config: Any) -> str:
         return configured
     username = getattr(route.config, "username", "") or ""
     address = username if "@" in username else next(iter(config.seller.emails), "")
-    if not address and route.transport == "ebay":  # eBay takes text, not mail: any From will do
-        from inbox_tui.marketplaces.ebay_mail import member_address
-
-        address = member_address(username or "seller")
+    kind = source_kind(route.config.kind)
+    if not address and kind is not None:  # a marketplace takes text: its own stand-in will do
+        address = kind.reply_address(route.config) or ""
     if not address:
         raise ReplyRefused(
             f"source {route.source!r}: set `from:` (e.g. 'Shop <you@example.com>'):"
@@ -188,26 +188,37 @@ def route_for(store: Store, config: Any, ticket_id: int) -> Route:
     configured = {source.name: source for source in config.sources}
     reasons: list[str] = []
     for location in ticket_sources(store, ticket_id):
-        kind, _, name = location.partition(":")
+        kind_name, _, name = location.partition(":")
+        kind = source_kind(kind_name)
+        if kind is None or kind.transport is None:
+            continue  # an import: any source that answers any ticket may answer it
         source = configured.get(name)
-        if kind == "ebay" and source is not None and source.kind == "ebay":
-            return Route("ebay", name, source)
-        if kind != "imap":
+        if source is None or source.kind != kind_name:
+            if kind.answers_any_ticket:
+                reasons.append(f"its source {name!r} is no longer in the config")
             continue
-        if source is None or source.kind != "imap":
-            reasons.append(f"its source {name!r} is no longer in the config")
-        elif source.smtp is None:
-            reasons.append(f"source {name!r} has no `smtp:` section")
-        else:
-            return Route("smtp", name, source)
-    senders = [s for s in config.sources if s.kind == "imap" and s.smtp is not None]
+        why = kind.cannot_send(source)
+        if why is None:
+            return Route(kind.transport, name, source)
+        reasons.append(why)
+    senders = [(s, kind) for s in config.sources if (kind := _any_ticket(s)) is not None]
     if len(senders) == 1 and not reasons:
-        return Route("smtp", senders[0].name, senders[0])
+        source, kind = senders[0]
+        assert kind.transport is not None
+        return Route(kind.transport, source.name, source)
     why = reasons[0] if reasons else "it came from no source that can send"
     raise ReplyRefused(
         f"ticket {ticket_id} cannot be answered from here: {why}; add an `smtp:` section to"
         " the imap source its mail comes from (see docs/replies.md)"
     )
+
+
+def _any_ticket(source: Any) -> SourceKind | None:
+    """The source's kind, when it can send now and answer a ticket from anywhere (SMTP)."""
+    kind = source_kind(source.kind)
+    if kind is None or not kind.answers_any_ticket or kind.cannot_send(source) is not None:
+        return None
+    return kind
 
 
 @dataclass(frozen=True, slots=True)

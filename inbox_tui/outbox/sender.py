@@ -20,6 +20,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from inbox_tui.channels.base import Transport
+from inbox_tui.channels.registry import source_kind
 from inbox_tui.domain.messages import IncomingMessage
 from inbox_tui.domain.replies import (
     MaybeSent,
@@ -47,7 +48,6 @@ from inbox_tui.store.outbox import (
     mark_failed,
     mark_sent,
     mark_waiting,
-    marketplace_user,
     raw_of,
     record_reply_event,
     replied_to,
@@ -144,21 +144,12 @@ def send_due(
     return report
 
 
-def open_transport(kind: str, source: Any, store: Store) -> Transport:
-    """The transport of one configured source."""
-    if kind == "smtp":
-        from inbox_tui.outbox.smtp import SmtpTransport
-
-        return SmtpTransport(source, store)
-    if kind == "ebay":
-        try:
-            from inbox_tui.marketplaces.ebay import EbayTransport
-        except ImportError:
-            raise TransportUnavailable(
-                "this inbox-tui cannot send eBay messages (inbox_tui.marketplaces.ebay is missing)"
-            ) from None
-        return EbayTransport(source, store)
-    raise TransportUnavailable(f"unknown transport {kind!r}")
+def open_transport(transport: str, source: Any, store: Store) -> Transport:
+    """The transport of one configured source, from its kind (channels/registry.py)."""
+    kind = source_kind(source.kind)
+    if kind is None or kind.transport != transport:
+        raise TransportUnavailable(f"source {source.name!r} cannot send {transport} replies")
+    return kind.open_transport(source, store)
 
 
 class _Sender:
@@ -225,18 +216,14 @@ class _Sender:
                 raise TransportUnavailable(
                     f"source {entry.source!r} is no longer in the config; add it back to send this"
                 )
-            if entry.transport == "smtp" and getattr(source, "smtp", None) is None:
-                raise TransportUnavailable(
-                    f"source {entry.source!r} has no `smtp:` section any more; add it back"
-                )
+            kind = source_kind(source.kind)
+            why = kind.cannot_send(source) if kind is not None else "its kind is unknown"
+            if why is not None:
+                raise TransportUnavailable(f"{why} any more; add it back")
             self.transports[key] = self.make(entry.transport, source, self.store)
         return self.transports[key]
 
     def _reply(self, entry: OutboxEntry, raw: bytes) -> OutgoingReply:
-        to = entry.to
-        if entry.transport != "smtp":
-            user = marketplace_user(self.store, entry.ticket_id)
-            to = (user,) if user else to
         return OutgoingReply(
             outbox_id=entry.id,
             ticket_id=entry.ticket_id,
@@ -244,7 +231,7 @@ class _Sender:
             source=entry.source,
             raw=raw,
             text=entry.text,
-            to=to,
+            to=entry.to,
             attempts=entry.attempts,
         )
 

@@ -272,15 +272,6 @@ def ticket_channel(store: Store, ticket_id: int) -> str | None:
     return row[0] if row else None
 
 
-def marketplace_user(store: Store, ticket_id: int) -> str | None:
-    row = store.conn.execute(
-        """SELECT c.marketplace_user FROM tickets t JOIN customers c ON c.id = t.customer_id
-           WHERE t.id = ?""",
-        (ticket_id,),
-    ).fetchone()
-    return row[0] if row else None
-
-
 def replied_to(store: Store, message_id: str, source: str) -> RepliedTo | None:
     """The stored message with this Message-ID, and its location in `source` if it has one."""
     row = store.conn.execute(

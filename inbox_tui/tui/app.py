@@ -12,6 +12,8 @@ from textual.app import App
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
+from inbox_tui.channels.base import SourceKind
+from inbox_tui.channels.registry import source_kind
 from inbox_tui.config import Config
 from inbox_tui.crash import record as record_crash
 from inbox_tui.outbox.queue import ReplyRefused, resend_newest_failed
@@ -203,19 +205,17 @@ class InboxApp(TrendWatch, App[None]):
         """IMAP folders announce new mail with IDLE: a sync starts within seconds of it,
         not at the next `sync.interval_minutes`."""
         for source in self.sources:
-            if getattr(source, "kind", None) == "imap":
-                for folder in source.folders[:IDLE_FOLDERS]:
-                    self._idle_worker(source, folder)
+            kind = source_kind(source.kind)
+            for folder in kind.watched_folders(source)[:IDLE_FOLDERS] if kind else []:
+                self._idle_worker(kind, source, folder)
 
     @work(thread=True, group="idle", exit_on_error=False)
-    def _idle_worker(self, source: Any, folder: str) -> None:
-        from inbox_tui.sources.imap_idle import IdleWatcher
-
+    def _idle_worker(self, kind: SourceKind, source: Any, folder: str) -> None:
         def announced() -> None:
             if not self._stop_watching.is_set():
                 self.call_from_thread(self.sync_now)
 
-        IdleWatcher(source, folder, announced).run(self._stop_watching)
+        kind.watch(source, folder, announced, self._stop_watching)
 
     def on_unmount(self) -> None:
         self._stop_watching.set()  # the watchers notice within a second and log out
