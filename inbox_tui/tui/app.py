@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from textual import events, work
 from textual.app import App
@@ -389,7 +389,7 @@ class InboxApp(TrendWatch, App[None]):
         return save_and_report(store, ticket_id, self.config.ui.attachments_dir or downloads_dir())
 
     def _show_saved(self, line: str, failed: bool) -> None:
-        severity = "warning" if failed else "information"
+        severity: Literal["warning", "information"] = "warning" if failed else "information"
         self.notify(line, severity=severity, timeout=5, markup=False)  # names: not markup
 
     def action_help(self) -> None:
