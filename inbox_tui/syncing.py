@@ -69,17 +69,3 @@ def _errors(result: Any) -> str:
         return f"{errors} errors"
     text = f"{unstored} {'message' if unstored == 1 else 'messages'} not stored yet (tried again at each sync)"
     return text if errors == unstored else f"{text}, {errors - unstored} other errors"
-
-
-def sync_all(
-    store: Store,
-    sources: list[Any],
-    *,
-    seller_emails: frozenset[str],
-    sla: SlaPolicy,
-    progress: FolderProgress | None = None,
-) -> list[SourceOutcome]:
-    return [
-        sync_one(store, source, seller_emails=seller_emails, sla=sla, progress=progress)
-        for source in sources
-    ]

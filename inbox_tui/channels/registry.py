@@ -31,6 +31,15 @@ PACKAGES: list[ModuleType] = [
 def register(package: ModuleType) -> None:
     """Add a channel package (a plug-in, or a test's own channel) after the built-in ones."""
     PACKAGES.append(package)
+    _forget()
+
+
+def unregister(package: ModuleType) -> None:
+    PACKAGES.remove(package)
+    _forget()
+
+
+def _forget() -> None:
     for cached in (channels, source_kinds, order_sources, _relays):
         cached.cache_clear()
 

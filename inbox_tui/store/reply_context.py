@@ -13,8 +13,10 @@ from inbox_tui.store.views import get_ticket
 
 
 class SellerLike(Protocol):
-    name: str
-    signature: str
+    @property
+    def name(self) -> str: ...
+    @property
+    def signature(self) -> str: ...
 
 
 def reply_context(

@@ -16,7 +16,6 @@ from inbox_tui.channels.base import SourceKind
 from inbox_tui.channels.registry import source_kind
 from inbox_tui.config import Config
 from inbox_tui.crash import record as record_crash
-from inbox_tui.outbox.queue import ReplyRefused, resend_newest_failed
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store.db import Store, checkpoint
 from inbox_tui.store.outbox import outbox_counts
@@ -174,13 +173,14 @@ class InboxApp(TrendWatch, App[None]):
     def _sync_worker(self) -> None:
         # A connection of its own: SQLite connections are not shared between threads, and
         # WAL lets the UI read while this one writes.
-        from inbox_tui.syncing import SourceOutcome, sync_all  # parser and IMAP only now
+        from inbox_tui import replies  # parser and IMAP only now
+        from inbox_tui.syncing import SourceOutcome
 
         assert self.store.path is not None
         try:
             store = Store.open(self.store.path)
             try:
-                outcomes = sync_all(
+                outcomes = replies.sync(
                     store, self.sources, seller_emails=self.seller_emails, sla=self.sla
                 )
             finally:
@@ -281,9 +281,11 @@ class InboxApp(TrendWatch, App[None]):
     def resend_failed(self, ticket_id: int) -> bool:
         """Put `ticket_id`'s newest failed reply back in the outbox, with its Message-ID, and
         send it now; one line says what happened. False when there was nothing to resend."""
+        from inbox_tui import replies
+
         try:
-            resent = resend_newest_failed(self.store, ticket_id)
-        except ReplyRefused as refused:
+            resent = replies.resend_newest_failed(self.store, ticket_id)
+        except replies.ReplyRefused as refused:
             self.notify(str(refused), severity="warning", markup=False)
             return False
         kept = "; your edited draft stays (alt+d in the composer drops it)"
@@ -318,14 +320,14 @@ class InboxApp(TrendWatch, App[None]):
 
     @work(thread=True, group="send", exit_on_error=False)
     def _send_worker(self) -> None:
-        from inbox_tui.outbox.sender import send_due  # SMTP and the APIs only once a send runs
+        from inbox_tui import replies  # SMTP and the APIs only once a send runs
 
         assert self.store.path is not None
         store = Store.open(self.store.path)
         report: Any = None
         failure: str | None = None
         try:
-            report = send_due(store, self.config, now=self.now())
+            report = replies.send(store, self.config, now=self.now())
         except Exception as exc:  # a bug must not leave "sending…" up for ever: say it in one line
             failure = " ".join(f"{type(exc).__name__}: {exc}".split())
         finally:

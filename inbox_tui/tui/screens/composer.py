@@ -23,14 +23,15 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, TextArea
 from textual.widgets.text_area import Document
 
+from inbox_tui import replies
 from inbox_tui.outbox.message import reply_subject, with_signature
-from inbox_tui.outbox.queue import ReplyRefused, check_reply, queue_reply
+from inbox_tui.outbox.queue import ReplyRefused, check_reply
 from inbox_tui.sanitize import readable_line
 from inbox_tui.store import drafts
 from inbox_tui.store.db import Store
 from inbox_tui.store.orders import orders_for_ticket
 from inbox_tui.store.outbox import Inbound, last_inbound
-from inbox_tui.store.reply_context import conversation, last_inbound_text, reply_context
+from inbox_tui.store.reply_context import conversation, last_inbound_text
 from inbox_tui.store.views import TicketRow, get_ticket
 from inbox_tui.suggest import Said, detect_language, order_state, suggest_for_thread
 from inbox_tui.templates import Template, TemplateError
@@ -163,9 +164,7 @@ class ComposerScreen(Screen[int | None]):
         self.ticket = ticket
         self._title = f"Reply to ticket #{ticket.id} · {ticket.channel}"
         self.sub_title = self._title
-        seller = self.config.seller
-        today = self.now().astimezone(seller.tzinfo).date()
-        self.context = reply_context(self.store, ticket.id, seller=seller, today=today)
+        self.context = replies.context_for(self.store, self.config, ticket.id, now=self.now())
         text = last_inbound_text(self.store, ticket.id)
         language = detect_language(text) or "en"  # the customer's language lists first
         self.templates = sorted(
@@ -460,18 +459,16 @@ class ComposerScreen(Screen[int | None]):
             self._tell(f"not sent: {self._label(first)}{more}", error=True)
             self._go_to(first)
             return
-        status = status or (self.template.status if self.template else None)
         subject = self.subject.value.strip()
         try:
-            outbox_id = queue_reply(
+            outbox_id = replies.queue(
                 self.store,
                 self.config,
                 self.ticket_id,
                 body=text,
                 subject=None if subject == self._default_subject or not subject else subject,
-                template_key=self.template.key if self.template else None,
+                template=self.template,
                 status=status,
-                tags=self.template.tags if self.template else (),
                 at=self.now(),
             )
         except ReplyRefused as exc:
