@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from types import FrameType
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import jinja2
 from jinja2 import meta, nodes
@@ -509,7 +509,7 @@ def _render_part(
     size = 0
     try:
         with render_budget():
-            output = _compile(source).generate(values)
+            output = cast(Generator[str, None, None], _compile(source).generate(values))
             for chunk in output:
                 chunks.append(chunk)
                 size += len(chunk)
