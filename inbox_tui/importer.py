@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from inbox_tui.channels.files.maildir import MaildirReader, NotAMailbox
+from inbox_tui.channels.files.mbox import MboxReader
 from inbox_tui.domain.messages import IncomingMessage
 from inbox_tui.intake import Intake, IntakeResult, Taken
 from inbox_tui.sanitize import clean_line, escape_undecodable
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
-from inbox_tui.sources.maildir import MaildirReader, NotAMailbox
-from inbox_tui.sources.mbox import MboxReader
 from inbox_tui.store.db import Store
 from inbox_tui.store.ingest import compact_search_index, known_uids, stored_message_count
 

@@ -8,6 +8,7 @@ from email.utils import format_datetime
 
 import pytest
 
+from inbox_tui.channels.ebay.api import EbayTransport
 from inbox_tui.config import parse_config
 from inbox_tui.domain.replies import (
     MaybeSent,
@@ -16,7 +17,6 @@ from inbox_tui.domain.replies import (
     SentCopy,
     Unreachable,
 )
-from inbox_tui.marketplaces.ebay import EbayTransport
 from inbox_tui.outbox.queue import queue_reply
 from inbox_tui.outbox.sender import send_due
 from inbox_tui.store.db import Store

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from inbox_tui.channels.shopify.orders import ShopifyOrders
 from inbox_tui.config import (
     ConfigError,
     EbaySourceConfig,
@@ -19,7 +20,6 @@ from inbox_tui.config import (
 )
 from inbox_tui.domain.orders import OrderQuery
 from inbox_tui.marketplaces.http import ApiClient, ApiError
-from inbox_tui.marketplaces.shopify import ShopifyOrders
 from inbox_tui.sla import DEFAULT_POLICY
 from inbox_tui.syncing import sync_one
 from tests.dovecot import self_signed_cert

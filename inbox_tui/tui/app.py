@@ -116,7 +116,7 @@ class InboxApp(TrendWatch, App[None]):
     def on_load(self) -> None:
         # Before Textual takes stdout and stderr (Load comes first): multiprocessing starts its
         # resource tracker with stderr's file descriptor, and Textual's stand-in has none
-        # (fileno() is -1), so a big IMAP sync's worker processes (sources/imap_parallel.py)
+        # (fileno() is -1), so a big IMAP sync's worker processes (channels/imap/parallel.py)
         # failed inside the app with "ValueError: bad value(s) in fds_to_keep". Started now,
         # the tracker keeps the terminal's stderr and every worker process finds it running.
         if self.synced_sources and any(getattr(s, "kind", None) == "imap" for s in self.sources):

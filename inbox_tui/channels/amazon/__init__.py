@@ -37,7 +37,7 @@ class AmazonOrders(OrderSource):
         return AmazonOrdersConfig
 
     def build(self, config: Any, **options: Any) -> OrderProvider:
-        from inbox_tui.marketplaces.amazon import AmazonOrders as Provider
+        from inbox_tui.channels.amazon.orders import AmazonOrders as Provider
 
         return Provider(config, **options)
 

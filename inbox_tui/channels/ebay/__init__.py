@@ -64,7 +64,7 @@ class EbaySource(SourceKind):
         progress: FolderProgress | None,
     ) -> SourceOutcome:
         """One summary line per conversation type, like an IMAP folder's."""
-        from inbox_tui.marketplaces.ebay_sync import sync_source
+        from inbox_tui.channels.ebay.sync import sync_source
         from inbox_tui.marketplaces.http import ApiError
         from inbox_tui.secrets import SecretError
         from inbox_tui.syncing import SourceOutcome, add_folders
@@ -85,13 +85,13 @@ class EbaySource(SourceKind):
         return add_folders(outcome, config.name, results)
 
     def open_transport(self, config: Any, store: Store) -> Transport:
-        from inbox_tui.marketplaces.ebay import EbayTransport
+        from inbox_tui.channels.ebay.api import EbayTransport
 
         return EbayTransport(config, store)
 
     def reply_address(self, config: Any) -> str | None:
         """eBay takes text, not mail: any From will do, the seller's stand-in address."""
-        from inbox_tui.marketplaces.ebay_mail import member_address
+        from inbox_tui.channels.ebay.mail import member_address
 
         return member_address(config.username or "seller")
 
@@ -102,7 +102,7 @@ class EbayOrders(OrderSource):
     from_sources = True
 
     def build(self, config: Any, **options: Any) -> OrderProvider:
-        from inbox_tui.marketplaces.ebay import EbayOrders as Provider
+        from inbox_tui.channels.ebay.api import EbayOrders as Provider
 
         options.pop("sleep", None)  # its client paces itself (max_per_second)
         return Provider(config, **options)

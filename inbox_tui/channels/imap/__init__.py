@@ -36,8 +36,8 @@ class ImapSource(SourceKind):
         sla: SlaPolicy,
         progress: FolderProgress | None,
     ) -> SourceOutcome:
-        from inbox_tui.sources.imap import sync_source
-        from inbox_tui.sources.imap_session import ImapSyncError, ImapUnreachable
+        from inbox_tui.channels.imap.session import ImapSyncError, ImapUnreachable
+        from inbox_tui.channels.imap.sync import sync_source
         from inbox_tui.syncing import SourceOutcome, add_folders
 
         def folder_progress(folder: str, done: int, total: int | None) -> None:
@@ -59,7 +59,7 @@ class ImapSource(SourceKind):
         return None if config.smtp is not None else f"source {config.name!r} has no `smtp:` section"
 
     def open_transport(self, config: Any, store: Store) -> Transport:
-        from inbox_tui.outbox.smtp import SmtpTransport
+        from inbox_tui.channels.imap.smtp import SmtpTransport
 
         return SmtpTransport(config, store)
 
@@ -69,7 +69,7 @@ class ImapSource(SourceKind):
     def watch(
         self, config: Any, folder: str, announced: Callable[[], None], stop: threading.Event
     ) -> None:
-        from inbox_tui.sources.imap_idle import IdleWatcher
+        from inbox_tui.channels.imap.idle import IdleWatcher
 
         IdleWatcher(config, folder, announced).run(stop)
 

@@ -21,7 +21,7 @@ class ShopifyOrders(OrderSource):
         return ShopifyOrdersConfig
 
     def build(self, config: Any, **options: Any) -> OrderProvider:
-        from inbox_tui.marketplaces.shopify import ShopifyOrders as Provider
+        from inbox_tui.channels.shopify.orders import ShopifyOrders as Provider
 
         return Provider(config, **options)
 

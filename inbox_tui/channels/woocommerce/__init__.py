@@ -20,7 +20,7 @@ class WooCommerceOrders(OrderSource):
         return WooCommerceOrdersConfig
 
     def build(self, config: Any, **options: Any) -> OrderProvider:
-        from inbox_tui.marketplaces.woocommerce import WooCommerceOrders as Provider
+        from inbox_tui.channels.woocommerce.orders import WooCommerceOrders as Provider
 
         return Provider(config, **options)
 

@@ -25,10 +25,7 @@ from typing import Any
 
 import httpx
 
-from inbox_tui.config import EbaySourceConfig
-from inbox_tui.domain.messages import IncomingMessage
-from inbox_tui.intake import Intake, IntakeResult, Taken
-from inbox_tui.marketplaces.ebay import (
+from inbox_tui.channels.ebay.api import (
     MAX_LIST_PAGES,
     MESSAGE_API,
     PAGE,
@@ -38,13 +35,15 @@ from inbox_tui.marketplaces.ebay import (
     seller_username,
     source_key,
 )
-from inbox_tui.marketplaces.ebay_mail import member_address, message_to_mail, parse_ebay_time
+from inbox_tui.channels.ebay.mail import member_address, message_to_mail, parse_ebay_time
+from inbox_tui.config import EbaySourceConfig
+from inbox_tui.domain.messages import IncomingMessage
+from inbox_tui.intake import Intake, IntakeResult, Taken
 from inbox_tui.marketplaces.http import ApiClient, ApiError
 from inbox_tui.marketplaces.paging import Listing, Page, page_of, read_listing
 from inbox_tui.sanitize import clean_line
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
-from inbox_tui.store.db import Store
-from inbox_tui.store.ebay import (
+from inbox_tui.store.conversations import (
     apply_read_state,
     conversation_type,
     inbound_newest_first,
@@ -58,6 +57,7 @@ from inbox_tui.store.ebay import (
     save_list_cursor,
     save_pushed_event,
 )
+from inbox_tui.store.db import Store
 from inbox_tui.store.failed import failed_folders, forget_failures
 from inbox_tui.store.sync import last_event_id
 

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from inbox_tui.channels.ebay import MAX_TEXT
+from inbox_tui.channels.ebay.mail import parse_ebay_time
 from inbox_tui.config import EbaySourceConfig
 from inbox_tui.domain.orders import FetchedOrder, OrderLine, OrderQuery
 from inbox_tui.domain.replies import (
@@ -26,19 +27,18 @@ from inbox_tui.domain.replies import (
     TemporaryFailure,
     Unreachable,
 )
-from inbox_tui.marketplaces.ebay_mail import parse_ebay_time
 from inbox_tui.marketplaces.http import ApiClient, ApiError, Auth, OAuthRefresh, StaticAuth
 from inbox_tui.marketplaces.paging import Listing, Page, page_of, read_listing
 from inbox_tui.sanitize import clean_line
 from inbox_tui.secrets import SecretError, read_secret, section_secret
-from inbox_tui.store.db import Store
-from inbox_tui.store.ebay import (
+from inbox_tui.store.conversations import (
     account_username,
     conversation_of_ticket,
     conversation_type,
     known_messages,
     save_account_username,
 )
+from inbox_tui.store.db import Store
 
 MESSAGE_API = "/commerce/message/v1"
 ORDER_API = "/sell/fulfillment/v1/order"

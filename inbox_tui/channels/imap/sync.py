@@ -21,12 +21,7 @@ from typing import Any
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
 
-from inbox_tui.config import ImapSourceConfig
-from inbox_tui.domain.messages import IncomingMessage
-from inbox_tui.intake import Intake, IntakeResult, Taken
-from inbox_tui.secrets import SecretError, source_password
-from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
-from inbox_tui.sources.imap_parallel import (
+from inbox_tui.channels.imap.parallel import (
     FETCH_ITEMS,
     NO_BODY,
     PARALLEL_FROM,
@@ -34,7 +29,7 @@ from inbox_tui.sources.imap_parallel import (
     fetch_in_workers,
     worker_count,
 )
-from inbox_tui.sources.imap_session import (
+from inbox_tui.channels.imap.session import (
     TIMEOUT,
     ImapSyncError,
     ImapUnreachable,
@@ -46,6 +41,11 @@ from inbox_tui.sources.imap_session import (
     uid_fetch,
     uid_set,
 )
+from inbox_tui.config import ImapSourceConfig
+from inbox_tui.domain.messages import IncomingMessage
+from inbox_tui.intake import Intake, IntakeResult, Taken
+from inbox_tui.secrets import SecretError, source_password
+from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store.db import Store
 from inbox_tui.store.failed import failed_uids, forget_failures
 from inbox_tui.store.sync import (
@@ -257,7 +257,7 @@ class FolderSync:
         self, batches: list[list[int]], count: int
     ) -> Iterator[tuple[list[int], list[Prepared]]]:
         """The batches with their messages: fetched here, or by worker processes (already
-        parsed) when the folder has many new messages (sources/imap_parallel.py)."""
+        parsed) when the folder has many new messages (channels/imap/parallel.py)."""
         workers = self.workers
         if workers is None:
             workers = worker_count() if count >= PARALLEL_FROM else 0
@@ -410,7 +410,7 @@ def sync_source(
 ) -> list[FolderResult]:
     """Sync every configured folder of one IMAP source. ImapSyncError if it cannot even log in.
     `workers`: processes that fetch and parse while this one stores (None: as many as the
-    cores allow, `imap_parallel.worker_count`, for folders with PARALLEL_FROM new messages or
+    cores allow, `parallel.worker_count`, for folders with PARALLEL_FROM new messages or
     more; 0: never)."""
     password = _password(config)  # once: a password command is not run at every reconnect
     client: IMAPClient | None = _session(config, timeout, password)

@@ -14,6 +14,8 @@ import socket
 import ssl
 from typing import Any
 
+from inbox_tui.channels.imap import sent as imap_sent
+from inbox_tui.channels.imap.session import ImapSyncError, ImapUnreachable
 from inbox_tui.config import ImapSourceConfig, SmtpConfig
 from inbox_tui.domain.replies import (
     MaybeSent,
@@ -28,8 +30,6 @@ from inbox_tui.domain.replies import (
 from inbox_tui.outbox.message import reply_sender
 from inbox_tui.sanitize import clean_line
 from inbox_tui.secrets import SecretError, read_secret, source_password
-from inbox_tui.sources import imap_sent
-from inbox_tui.sources.imap_session import ImapSyncError, ImapUnreachable
 from inbox_tui.store.db import Store
 from inbox_tui.store.outbox import replied_to
 
