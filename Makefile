@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 SYSTEM_PACKAGES := tmux:tmux dovecot-imapd:dovecot
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint venv test-deps system-deps bench clean
+.PHONY: demo test lint typecheck venv test-deps system-deps bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -46,7 +46,11 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff check inbox_tui tests benchmarks
 	$(BIN)/ruff format --check inbox_tui tests benchmarks
 
-test: test-deps lint
+# mypy, strict on the domain model and the store (pyproject.toml [tool.mypy]).
+typecheck: $(VENV)/.test-installed
+	$(BIN)/mypy
+
+test: test-deps lint typecheck
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed

@@ -81,7 +81,7 @@ def serve(conversations: int, messages: int, latency: float, ready) -> None:  # 
 
 
 def timed(store, source, client) -> dict:  # noqa: ANN001
-    from inbox_tui.marketplaces.ebay_sync import sync_source
+    from inbox_tui.channels.ebay.sync import sync_source
 
     before = client.requests
     wall, cpu = time.perf_counter(), time.process_time()
@@ -100,8 +100,8 @@ def timed(store, source, client) -> dict:  # noqa: ANN001
 
 
 def run_once(url: str, concurrency: int, max_per_second: float, work: Path) -> dict:
+    from inbox_tui.channels.ebay.api import ebay_client
     from inbox_tui.config import EbaySourceConfig
-    from inbox_tui.marketplaces.ebay import ebay_client
     from inbox_tui.store.db import Store
 
     source = EbaySourceConfig(

@@ -83,8 +83,8 @@ def index_and_warm(account) -> float:
 def child_sync(db: Path, host: str, port: int, username: str) -> None:
     """One `sync_source` in this process; prints seconds, counts and peak RSS as JSON."""
     started_process = time.perf_counter()
+    from inbox_tui.channels.imap.sync import sync_source
     from inbox_tui.config import ImapSourceConfig
-    from inbox_tui.sources.imap import sync_source
     from inbox_tui.store import Store
     from inbox_tui.store.search import count_search
 
@@ -141,7 +141,7 @@ def child_sync(db: Path, host: str, port: int, username: str) -> None:
 
 def time_uid_listing(account, repeat: int = 7) -> dict[str, float]:
     """Median ms to list every UID of the folder (how expunges are found): SEARCH vs ESEARCH."""
-    from inbox_tui.sources.imap_session import all_uids
+    from inbox_tui.channels.imap.session import all_uids
 
     client = account.client()
     try:

@@ -16,11 +16,9 @@ USAGE_ERROR = 2
 class CliError(click.ClickException):
     """A one-line error for the user; exit code 2 (usage, config or input problems) by default."""
 
-    exit_code = USAGE_ERROR
-
     def __init__(self, message: str, *, exit_code: int = USAGE_ERROR) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # click declares a class default
 
     def show(self, file: Any = None) -> None:
         for line in self.format_message().splitlines():  # one line per problem
@@ -254,7 +252,7 @@ def import_group() -> None:
     """Import mail from local files (idempotent: importing twice adds nothing)."""
 
 
-def _import(state: Context, kind: str, path: Path) -> None:
+def _import(state: Context, run: Any, path: Path) -> None:
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -263,9 +261,8 @@ def _import(state: Context, kind: str, path: Path) -> None:
         TimeRemainingColumn,
     )
 
-    from inbox_tui.importer import NotAMailbox, import_maildir, import_mbox
+    from inbox_tui.importer import NotAMailbox
 
-    run = import_maildir if kind == "maildir" else import_mbox
     store = state.open_store()
     state.refuse_demo(store, "import into")
     columns = (
@@ -304,7 +301,9 @@ def _import(state: Context, kind: str, path: Path) -> None:
 @pass_context
 def import_maildir_command(state: Context, path: Path) -> None:
     """Import a Maildir folder (with its Maildir++ subfolders)."""
-    _import(state, "maildir", path)
+    from inbox_tui.importer import import_maildir
+
+    _import(state, import_maildir, path)
 
 
 @import_group.command(name="mbox")
@@ -312,7 +311,9 @@ def import_maildir_command(state: Context, path: Path) -> None:
 @pass_context
 def import_mbox_command(state: Context, path: Path) -> None:
     """Import an mbox file."""
-    _import(state, "mbox", path)
+    from inbox_tui.importer import import_mbox
+
+    _import(state, import_mbox, path)
 
 
 @cli.command()
@@ -465,7 +466,7 @@ def sync(state: Context) -> None:
     """Bring every configured source up to date (IMAP, eBay, local Maildir and mbox)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from inbox_tui.syncing import sync_one
+    from inbox_tui import replies
 
     sources = state.config.sources
     if not sources:
@@ -485,14 +486,11 @@ def sync(state: Context) -> None:
                     tasks[key] = bar.add_task(key, total=total)
                 bar.update(tasks[key], completed=done, total=total)
 
-            for source in sources:
-                outcome = sync_one(
-                    store,
-                    source,
-                    seller_emails=state.seller_emails,
-                    sla=state.sla,
+            for source in sources:  # one at a time: each source's lines as soon as it is done
+                [outcome] = replies.sync(
+                    store, [source], seller_emails=state.seller_emails, sla=state.sla,
                     progress=progress,
-                )
+                )  # fmt: skip
                 for line, line_failed in outcome.lines:
                     click.echo(line, err=line_failed)
                 for problem in outcome.problems[:20]:
@@ -526,8 +524,8 @@ def reply(
     """Answer ticket TICKET_ID with a template: print the text, queue it (and send it)."""
     from datetime import UTC, datetime
 
+    from inbox_tui import replies
     from inbox_tui.outbox.message import with_signature
-    from inbox_tui.outbox.queue import ReplyRefused, queue_reply
 
     config = state.config
     template = _template(config, template_key)
@@ -539,11 +537,10 @@ def reply(
         rendered = _render_reply(store, config, ticket_id, template, now)
         click.echo(with_signature(rendered, config.seller.signature), nl=False)
         try:
-            outbox_id = queue_reply(
-                store, config, ticket_id, body=rendered, template_key=template.key,
-                status=status or template.status, tags=template.tags, at=now,
-            )  # fmt: skip
-        except ReplyRefused as exc:
+            outbox_id = replies.queue(
+                store, config, ticket_id, body=rendered, template=template, status=status, at=now
+            )
+        except replies.ReplyRefused as exc:
             raise CliError(str(exc), exit_code=REFUSED) from None
         click.echo(f"queued as outbox #{outbox_id}", err=True)
         if send_now:
@@ -568,14 +565,11 @@ def _template(config: Any, key: str) -> Any:
 
 def _render_reply(store: Any, config: Any, ticket_id: int, template: Any, now: Any) -> str:
     """The template filled in for the ticket; a value it lacks is a one-line error (exit 1)."""
-    from inbox_tui.store.reply_context import reply_context
+    from inbox_tui.replies import context_for
     from inbox_tui.templates import TemplateError, render
 
-    seller = config.seller
     try:
-        context = reply_context(
-            store, ticket_id, seller=seller, today=now.astimezone(seller.tzinfo).date()
-        )
+        context = context_for(store, config, ticket_id, now=now)
     except ValueError as exc:
         raise CliError(str(exc)) from None
     try:
@@ -623,7 +617,7 @@ def send(state: Context, resend_ids: tuple[int, ...]) -> None:
 
 def _resend(store: Any, outbox_ids: tuple[int, ...]) -> None:
     """Put failed replies back in the queue, each with its Message-ID (the seller checked Sent)."""
-    from inbox_tui.outbox.queue import ReplyRefused, resend
+    from inbox_tui.replies import ReplyRefused, resend
 
     for outbox_id in outbox_ids:
         try:
@@ -659,7 +653,8 @@ def _send(state: Context, store: Any, *, only: list[int] | None = None) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    from inbox_tui.outbox.sender import ItemResult, send_due
+    from inbox_tui import replies
+    from inbox_tui.outbox.sender import ItemResult
     from inbox_tui.sanitize import readable_line
 
     console = Console(highlight=False, soft_wrap=True)
@@ -677,7 +672,7 @@ def _send(state: Context, store: Any, *, only: list[int] | None = None) -> None:
             text.append(f": {item.detail}")
         console.print(text)
 
-    report = send_due(store, state.config, now=datetime.now(UTC), progress=line, only=only)
+    report = replies.send(store, state.config, now=datetime.now(UTC), progress=line, only=only)
     if not report.items and not report.busy:
         click.echo(_nothing_due(store, zone))
         return

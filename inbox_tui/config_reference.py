@@ -71,6 +71,7 @@ def _sections(model: type[BaseModel], title: str, prefix: str) -> list[tuple[str
             inner, key = get_args(inner)[0], f"{key}[]"
         discriminator, members = union_members(inner)
         for member in members if discriminator else []:
+            assert discriminator is not None
             kind = discriminator_tag(member, discriminator)
             found += _sections(member, f"`{key}` with `kind: {kind}`", f"{key}.")
         if not discriminator:  # `Model | None`: an optional section

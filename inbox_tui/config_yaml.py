@@ -120,7 +120,7 @@ def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
 
 def load_yaml(text: str, file: str) -> tuple[Any, dict[KeyPath, Position]]:
     """Parse YAML text into plain data plus key positions, or raise a one-line ConfigError."""
-    loader = None
+    loader: _PositionLoader | None = None
     try:
         loader = _PositionLoader(text)  # checks for control characters straight away
         return loader.load_with_positions()
@@ -136,8 +136,8 @@ def load_yaml(text: str, file: str) -> tuple[Any, dict[KeyPath, Position]]:
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise ConfigError(file, f"not valid YAML: {_yaml_problem(exc)}", line, column) from None
+        where = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise ConfigError(file, f"not valid YAML: {_yaml_problem(exc)}", *where) from None
     except RecursionError:
         raise ConfigError(file, "not valid YAML: nested too deeply") from None
     except (yaml.YAMLError, ValueError, TypeError) as exc:  # anything PyYAML did not mark

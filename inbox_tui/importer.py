@@ -9,22 +9,14 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from inbox_tui.mail.parse import parse_message
-from inbox_tui.mail.threading import thread_hints
+from inbox_tui.channels.files.maildir import MaildirReader, NotAMailbox
+from inbox_tui.channels.files.mbox import MboxReader
+from inbox_tui.domain.messages import IncomingMessage
+from inbox_tui.intake import Intake, IntakeResult, Taken
 from inbox_tui.sanitize import clean_line, escape_undecodable
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
-from inbox_tui.sources.base import IncomingMessage
-from inbox_tui.sources.maildir import MaildirReader, NotAMailbox
-from inbox_tui.sources.mbox import MboxReader
 from inbox_tui.store.db import Store
-from inbox_tui.store.failed import store_alone
-from inbox_tui.store.ingest import (
-    Ingest,
-    compact_search_index,
-    known_uids,
-    raw_digest,
-    stored_message_count,
-)
+from inbox_tui.store.ingest import compact_search_index, known_uids, stored_message_count
 
 Progress = Callable[[int], None]  # called with how many more messages were handled
 
@@ -38,14 +30,10 @@ __all__ = ["ImportResult", "NotAMailbox", "import_maildir", "import_mbox", "impo
 
 
 @dataclass
-class ImportResult:
-    added: int = 0  # new messages stored
-    known: int = 0  # the same bytes were already stored (found again: nothing added)
-    copies: int = 0  # another copy of a stored message (same Message-ID and content)
-    unreadable: int = 0  # stored, but flagged with a parse error
-    failed: int = 0  # could not be read or stored (listed in problems; tried again next time)
+class ImportResult(IntakeResult):
+    """What an import did: intake's counts, and the import's own (time, mailbox size, problems)."""
+
     tickets_created: int = 0
-    merged: int = 0
     seconds: float = 0.0
     total: int = 0  # messages in the mailbox, including those skipped as already imported
     problems: list[str] = field(default_factory=list)
@@ -62,16 +50,16 @@ class ImportResult:
             parts.append(f"{self.failed} not stored (tried again at the next import)")
         return ", ".join(parts) + f" ({self.seconds:.1f}s, {rate:,.0f} msg/s)"
 
-    def add(self, other: ImportResult) -> None:
+    def count(self, taken: Taken) -> None:
+        super().count(taken)
+        self.tickets_created += int(taken.status == "added" and taken.ticket_created)
+
+    def add(self, other: IntakeResult) -> None:
         """Count in a batch's tally (its time and total are counted by the caller)."""
-        self.added += other.added
-        self.known += other.known
-        self.copies += other.copies
-        self.unreadable += other.unreadable
-        self.failed += other.failed
-        self.tickets_created += other.tickets_created
-        self.merged += other.merged
-        self.problems += other.problems
+        super().add(other)
+        if isinstance(other, ImportResult):
+            self.tickets_created += other.tickets_created
+            self.problems += other.problems
 
 
 def import_messages(
@@ -95,15 +83,15 @@ def import_messages(
     sla = sla or DEFAULT_POLICY
     started = time.perf_counter()
     seller = frozenset(address.lower() for address in seller_emails)
-    ingest = Ingest(store, buffered=True)  # a batch's messages go in with a few INSERTs
+    intake = Intake(store, seller_emails=seller, buffered=True)  # a few INSERTs a batch
     added_before = result.added
     iterator = iter(items)
     while True:
         batch = [item for _, item in zip(range(BATCH_SIZE), iterator, strict=False)]
         if not batch:
             break
-        result.add(_store_batch(store, ingest, batch, seller))
-        ingest.settle(sla)
+        result.add(_store_batch(intake, batch))
+        intake.settle(sla)
         if progress:
             progress(len(batch))
     added = result.added - added_before
@@ -113,19 +101,18 @@ def import_messages(
     return result
 
 
-def _store_batch(
-    store: Store, ingest: Ingest, batch: list[IncomingMessage], seller: frozenset[str]
-) -> ImportResult:
+def _store_batch(intake: Intake, batch: list[IncomingMessage]) -> ImportResult:
     """One batch in one transaction, written a few INSERTs at a time. When a message breaks it
     (the whole batch is rolled back), the batch is stored again one message at a time, each in
     a savepoint: the one that fails is left out alone. Only this slow path pays for savepoints."""
+    store = intake.store
     tally = ImportResult()
     try:
         with store.transaction():
-            ingest.begin_batch()
+            intake.begin_batch()
             for item in batch:
-                _store_message(ingest, item, seller, tally)
-            ingest.flush()
+                tally.count(intake.take(item))
+            intake.flush()
         return tally
     except sqlite3.OperationalError:
         raise  # the store's own trouble (locked, full, I/O): nothing of this batch is kept
@@ -133,41 +120,21 @@ def _store_batch(
         pass
     tally = ImportResult()
     with store.transaction():
-        ingest.begin_batch()
+        intake.begin_batch()
         for item in batch:
-            work = partial(_store_one, ingest, item, seller, tally)
-            _, reason = store_alone(store, ingest, work)
+            taken, reason = intake.alone(partial(_store_one, intake, item))
+            if taken is not None:
+                tally.count(taken)
             if reason is not None:
                 tally.failed += 1
                 tally.problems.append(f"{_where(item)}: {reason}")
     return tally
 
 
-def _store_one(
-    ingest: Ingest, item: IncomingMessage, seller: frozenset[str], tally: ImportResult
-) -> None:
-    counts = ImportResult()  # added to the tally only once the message is written
-    _store_message(ingest, item, seller, counts)
-    ingest.flush()
-    tally.add(counts)
-
-
-def _store_message(
-    ingest: Ingest, item: IncomingMessage, seller: frozenset[str], tally: ImportResult
-) -> None:
-    digest = raw_digest(item.raw)
-    if ingest.record_if_known(item, digest):
-        tally.known += 1
-        return
-    parsed = parse_message(item.raw)
-    outcome = ingest.add(item, parsed, thread_hints(parsed, item.raw, seller), digest=digest)
-    if outcome.status == "copy":
-        tally.copies += 1
-        return
-    tally.added += 1
-    tally.tickets_created += int(outcome.ticket_created)
-    tally.merged += outcome.merged
-    tally.unreadable += int(parsed.parse_error is not None)
+def _store_one(intake: Intake, item: IncomingMessage) -> Taken:
+    taken = intake.take(item)
+    intake.flush()  # written now: its savepoint covers it
+    return taken
 
 
 def _where(item: IncomingMessage) -> str:

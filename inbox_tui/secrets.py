@@ -13,12 +13,18 @@ class SecretError(Exception):
 
 
 class PasswordSettings(Protocol):
-    name: str
-    username: str
-    password_command: str | None
-    password_env: str | None
-    keyring: str | None
-    password: str | None
+    @property
+    def name(self) -> str: ...
+    @property
+    def username(self) -> str: ...
+    @property
+    def password_command(self) -> str | None: ...
+    @property
+    def password_env(self) -> str | None: ...
+    @property
+    def keyring(self) -> str | None: ...
+    @property
+    def password(self) -> str | None: ...
 
 
 _warned: set[tuple[str, str]] = set()

@@ -13,7 +13,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
-from inbox_tui.mail.threading import CHANNELS  # every channel a ticket can have
+from inbox_tui.channels.registry import channel_names, channels
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -39,19 +39,17 @@ __all__ = [
 
 Urgency = Literal["breached", "soon", "ok"]
 
-DEFAULT_TARGETS: Mapping[str, timedelta] = MappingProxyType(
-    {
-        "amazon": timedelta(hours=24),
-        "ebay": timedelta(hours=24),
-        "walmart": timedelta(hours=48),
-        "etsy": timedelta(hours=24),
-        "email": timedelta(hours=48),
-        "shopify": timedelta(hours=48),
-    }
-)
-"""First-response target per channel: the single source of the defaults."""
+CHANNELS: tuple[str, ...] = channel_names()
+"""Every channel a ticket can have (channels/registry.py)."""
 
-DEFAULT_BUSINESS_HOURS_CHANNELS: frozenset[str] = frozenset({"email", "shopify"})
+DEFAULT_TARGETS: Mapping[str, timedelta] = MappingProxyType(
+    {channel.name: channel.sla_target for channel in channels()}
+)
+"""First-response target per channel: each channel's own default (channels/<name>/)."""
+
+DEFAULT_BUSINESS_HOURS_CHANNELS: frozenset[str] = frozenset(
+    channel.name for channel in channels() if channel.business_hours
+)
 """Channels whose clock only runs in business hours; the others run around the clock."""
 
 FALLBACK_CHANNEL = "email"
@@ -154,6 +152,10 @@ class SlaPolicy:
         if channel not in self.targets and channel not in CHANNELS:
             channel = FALLBACK_CHANNEL
         return channel in self.business_hours_channels
+
+    def due(self, channel: str, waiting_since: datetime) -> datetime:
+        """When a customer of `channel` waiting since then must have been answered (`due_at`)."""
+        return due_at(channel, waiting_since, self)
 
     def urgency(self, channel: str, due: datetime, now: datetime) -> Urgency:
         """`urgency` measured against this channel's target."""

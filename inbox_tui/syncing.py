@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from inbox_tui.importer import NotAMailbox, import_maildir, import_mbox
+from inbox_tui.channels.registry import source_kind
+from inbox_tui.intake import IntakeResult
 from inbox_tui.sla import SlaPolicy
 from inbox_tui.store.db import Store
 
@@ -26,6 +27,8 @@ class SourceOutcome:
     failed: str | None = None  # why the source (or a folder of it) could not be synced
     offline: bool = False  # the server could not be reached at all
     new: int = 0
+    # what came in (new tickets, each new customer message): where rules act
+    intake: IntakeResult = field(default_factory=IntakeResult)
 
 
 def sync_one(
@@ -36,76 +39,22 @@ def sync_one(
     sla: SlaPolicy,
     progress: FolderProgress | None = None,
 ) -> SourceOutcome:
-    """Sync one configured source (imap, ebay, maildir or mbox); never raises for a source's trouble."""
-    outcome = SourceOutcome(source.name)
-    if source.kind == "imap":
-        from inbox_tui.sources.imap import sync_source
-        from inbox_tui.sources.imap_session import ImapSyncError, ImapUnreachable
-
-        def folder_progress(folder: str, done: int, total: int | None) -> None:
-            if progress:
-                progress(source.name, folder, done, total)
-
-        try:
-            results = sync_source(
-                store, source, seller_emails=seller_emails, progress=folder_progress, sla=sla
-            )
-        except ImapSyncError as exc:
-            outcome.failed = str(exc)
-            outcome.offline = isinstance(exc, ImapUnreachable)
-            return outcome
-        return _add_folders(outcome, source.name, results)
-    if source.kind == "ebay":
-        return _sync_ebay(store, source, outcome, seller_emails, sla, progress)
-    run = {"maildir": import_maildir, "mbox": import_mbox}[source.kind]
-    try:
-        result = run(store, source.path, seller_emails=seller_emails, sla=sla)
-    except NotAMailbox as exc:
-        outcome.failed = str(exc)
-        return outcome
-    outcome.lines.append((f"{source.name}: {result.summary()}", False))
-    outcome.problems.extend(result.problems)
-    outcome.new = result.added
-    if result.failed:
-        outcome.failed = f"{result.failed} messages not stored yet (tried again at each sync)"
-    return outcome
+    """Sync one configured source through its kind (channels/registry.py); never raises for a
+    source's trouble."""
+    kind = source_kind(source.kind)
+    if kind is None:  # the config admits only registered kinds
+        return SourceOutcome(source.name, failed=f"unknown source kind {source.kind!r}")
+    return kind.sync(store, source, seller_emails=seller_emails, sla=sla, progress=progress)
 
 
-def _sync_ebay(
-    store: Store,
-    source: Any,
-    outcome: SourceOutcome,
-    seller_emails: frozenset[str],
-    sla: SlaPolicy,
-    progress: FolderProgress | None,
-) -> SourceOutcome:
-    """One summary line per conversation type, like an IMAP folder's."""
-    from inbox_tui.marketplaces.ebay_sync import sync_source as sync_ebay
-    from inbox_tui.marketplaces.http import ApiError
-    from inbox_tui.secrets import SecretError
-
-    def type_progress(kind: str, done: int, total: int | None) -> None:
-        if progress:
-            progress(source.name, kind, done, total)
-
-    try:
-        results = sync_ebay(
-            store, source, seller_emails=seller_emails, progress=type_progress, sla=sla
-        )
-    except (ApiError, SecretError) as exc:
-        outcome.failed = str(exc).removeprefix(f"{source.name}: ")  # the CLI names the source
-        outcome.offline = isinstance(exc, ApiError) and exc.offline
-        return outcome
-    return _add_folders(outcome, source.name, results)
-
-
-def _add_folders(outcome: SourceOutcome, name: str, results: list[Any]) -> SourceOutcome:
+def add_folders(outcome: SourceOutcome, name: str, results: list[Any]) -> SourceOutcome:
     """One summary line per folder (IMAP) or conversation type (eBay), counts added up."""
     for result in results:
         stopped = getattr(result, "stopped", None)  # a listing that ended early (eBay)
         outcome.lines.append((f"{name}/{result.summary()}", bool(result.failed or stopped)))
         outcome.problems.extend(result.problems)
         outcome.new += result.new
+        outcome.intake.add(result.intake)
         if result.failed or result.errors or stopped:
             errors = _errors(result) if result.errors else None
             outcome.failed = outcome.failed or result.failed or errors or stopped
@@ -120,17 +69,3 @@ def _errors(result: Any) -> str:
         return f"{errors} errors"
     text = f"{unstored} {'message' if unstored == 1 else 'messages'} not stored yet (tried again at each sync)"
     return text if errors == unstored else f"{text}, {errors - unstored} other errors"
-
-
-def sync_all(
-    store: Store,
-    sources: list[Any],
-    *,
-    seller_emails: frozenset[str],
-    sla: SlaPolicy,
-    progress: FolderProgress | None = None,
-) -> list[SourceOutcome]:
-    return [
-        sync_one(store, source, seller_emails=seller_emails, sla=sla, progress=progress)
-        for source in sources
-    ]

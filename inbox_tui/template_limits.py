@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import string
 import time
-from collections.abc import Callable, Iterator, Mapping, Sized
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
@@ -101,9 +101,10 @@ def size_of(value: Any, limit: int = MAX_TEXT) -> int:
             stack.extend(item)
         elif isinstance(item, type({}.items())):
             total += 2 + 4 * len(item)
-            stack.extend(v for pair in item for v in pair)
+            pairs: Iterable[tuple[Any, Any]] = item
+            stack.extend(v for pair in pairs for v in pair)
         elif isinstance(item, Namespace):
-            stack.append(item._Namespace__attrs)  # type: ignore[attr-defined]
+            stack.append(item._Namespace__attrs)
         elif callable(fields := getattr(item, "_template_fields", None)):
             stack.append(fields())  # a context record: its fields
         else:  # a number, a date, a range, a cycler…: a short text

@@ -8,21 +8,23 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from types import FrameType
+from typing import Any, Literal, cast
 
 import jinja2
 from jinja2 import meta, nodes
 from jinja2.sandbox import SecurityError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from inbox_tui.channels.registry import channel_names
 from inbox_tui.config_yaml import ConfigError, load_yaml
-from inbox_tui.mail.threading import CHANNELS
+from inbox_tui.domain.replies import MISSING_MARK
 from inbox_tui.sanitize import clean_line, clean_text
 from inbox_tui.template_limits import MAX_TEXT, TemplateLimit, render_budget
 from inbox_tui.template_samples import SAMPLES
@@ -64,7 +66,6 @@ CONTEXT_SCHEMA: dict[str, frozenset[str] | None] = {
     "today": None,
 }
 ITEM_FIELDS = frozenset({"title", "quantity", "sku", "price"})
-MISSING_MARK = "[missing: {name}]"  # what a preview shows where a value is missing
 
 _KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
@@ -124,9 +125,10 @@ class _Entry(BaseModel):
     @field_validator("channels")
     @classmethod
     def _known_channels(cls, value: list[str]) -> list[str]:
+        known = channel_names()
         for channel in value:
-            if channel not in CHANNELS:
-                raise ValueError(f"expected channels from {', '.join(CHANNELS)}, got {channel!r}")
+            if channel not in known:
+                raise ValueError(f"expected channels from {', '.join(known)}, got {channel!r}")
         return value
 
     @field_validator("language")
@@ -415,7 +417,7 @@ class _Recorder:
 
     def add(self, name: str) -> None:
         line = 1
-        frame = sys._getframe(2)
+        frame: FrameType | None = sys._getframe(2)
         while frame is not None:
             template = frame.f_globals.get("__jinja_template__")
             if template is not None:
@@ -507,7 +509,7 @@ def _render_part(
     size = 0
     try:
         with render_budget():
-            output = _compile(source).generate(values)
+            output = cast(Generator[str, None, None], _compile(source).generate(values))
             for chunk in output:
                 chunks.append(chunk)
                 size += len(chunk)
@@ -575,6 +577,7 @@ def _unknown_variables(ast: nodes.Template) -> Iterator[tuple[str, int]]:
         line = next((n.lineno for n in ast.find_all(nodes.Name) if n.name == name), 1)
         yield name, line
     for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        assert isinstance(node, nodes.Getattr | nodes.Getitem)
         root = node.node
         if not (isinstance(root, nodes.Name) and root.name in undeclared):
             continue

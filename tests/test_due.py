@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from inbox_tui.importer import import_maildir
-from inbox_tui.sla import SlaPolicy
+from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store import Store
 from inbox_tui.store.actions import set_status, snooze, undo
 from inbox_tui.store.due import (
@@ -111,11 +111,11 @@ def test_only_open_tickets_are_due_and_refresh_is_idempotent(store, tmp_path) ->
     ticket_id = ticket(store, "<e1@example.com>")["id"]
     set_status(store, [ticket_id], "closed")
     assert ticket(store, "<e1@example.com>")["due_at"] is None  # the trigger cleared it
-    assert refresh_due(store, None) == 0
+    assert refresh_due(store, None, DEFAULT_POLICY) == 0
     set_status(store, [ticket_id], "open")
-    assert refresh_due(store, None) == 1
-    assert refresh_due(store, None) == 0
-    assert refresh_due(store, [ticket_id]) == 0
+    assert refresh_due(store, None, DEFAULT_POLICY) == 1
+    assert refresh_due(store, None, DEFAULT_POLICY) == 0
+    assert refresh_due(store, [ticket_id], DEFAULT_POLICY) == 0
     tighter = SlaPolicy(targets={"email": H})
     assert refresh_due(store, None, tighter) == 1
     assert ticket(store, "<e1@example.com>")["due_at"] == "2026-10-01T10:00:00Z"
@@ -136,9 +136,9 @@ def test_wake_snoozed_opens_tickets_whose_time_has_come(store, tmp_path) -> None
     snooze(store, [e2], datetime(2040, 1, 3, 9, tzinfo=UTC))
     assert count_due(store) == 0
 
-    assert wake_snoozed(store, datetime(2039, 12, 31, tzinfo=UTC)) == []
+    assert wake_snoozed(store, datetime(2039, 12, 31, tzinfo=UTC), policy=DEFAULT_POLICY) == []
     now = datetime(2040, 1, 2, tzinfo=UTC)
-    assert wake_snoozed(store, now) == [a, e1]
+    assert wake_snoozed(store, now, policy=DEFAULT_POLICY) == [a, e1]
     rows = {r["id"]: r for r in store.conn.execute("SELECT * FROM tickets")}
     assert rows[a]["status"] == rows[e1]["status"] == "open"
     assert rows[a]["snoozed_until"] is None and rows[e2]["status"] == "snoozed"
@@ -152,7 +152,7 @@ def test_wake_snoozed_opens_tickets_whose_time_has_come(store, tmp_path) -> None
         for t in (a, e1)
     ]
     assert len({e["batch_id"] for e in events}) == 1 and events[0]["batch_id"]
-    assert wake_snoozed(store, now) == []
+    assert wake_snoozed(store, now, policy=DEFAULT_POLICY) == []
     # The wake-up is an ordinary batch: undo puts the snooze back.
     undo(store, events[0]["batch_id"], at=now)
     assert ticket(store, "<a1@amazon.de>")["snoozed_until"] == "2040-01-01T09:00:00Z"
@@ -202,7 +202,7 @@ def test_wake_on_reply_can_be_turned_off(store, tmp_path) -> None:
     assert ticket(store, "<e1@example.com>")["status"] == "snoozed"
     assert ticket(store, "<e1@example.com>")["due_at"] is None
     # Called directly (what the importer does when it is on), it wakes the ticket.
-    assert wake_on_reply(store, [ticket_id, 999]) == [ticket_id]
+    assert wake_on_reply(store, [ticket_id, 999], policy=DEFAULT_POLICY) == [ticket_id]
     assert ticket(store, "<e1@example.com>")["due_at"] is not None
 
 
@@ -213,10 +213,10 @@ def test_due_queries_use_indexes(store, tmp_path) -> None:
     store.conn.set_trace_callback(seen.append)
     count_due(store)
     list_due(store, offset=10, limit=50)
-    refresh_due(store, None)
-    refresh_due(store, [ticket_id])
-    wake_snoozed(store, datetime(2040, 1, 1, tzinfo=UTC))
-    wake_on_reply(store, [ticket_id])
+    refresh_due(store, None, DEFAULT_POLICY)
+    refresh_due(store, [ticket_id], DEFAULT_POLICY)
+    wake_snoozed(store, datetime(2040, 1, 1, tzinfo=UTC), policy=DEFAULT_POLICY)
+    wake_on_reply(store, [ticket_id], policy=DEFAULT_POLICY)
     store.conn.set_trace_callback(None)
     queries = [
         q for q in seen if q.lstrip().upper().startswith(("SELECT", "WITH")) and "tickets" in q
@@ -260,7 +260,7 @@ def test_migration_from_version_1_keeps_everything_and_adds_due(tmp_path) -> Non
     assert store.conn.execute("SELECT count(*) FROM messages").fetchone()[0] == 1
     assert store.conn.execute("SELECT name FROM customers").fetchone()[0] == "A"
     # No backfill in SQL: the first refresh fills it.
-    assert refresh_due(store, None) == 1
+    assert refresh_due(store, None, DEFAULT_POLICY) == 1
     assert [t.id for t in list_due(store)] == [7]
     assert store.conn.execute("SELECT due_at FROM tickets").fetchone()[0] == "2026-10-02T09:00:00Z"
     store.close()

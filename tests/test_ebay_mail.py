@@ -5,14 +5,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inbox_tui.mail.parse import parse_message
-from inbox_tui.mail.threading import thread_hints
-from inbox_tui.marketplaces.ebay_mail import (
+from inbox_tui.channels.ebay.mail import (
     conversation_ref,
     member_address,
     message_to_mail,
     username_of,
 )
+from inbox_tui.mail.parse import parse_message
+from inbox_tui.mail.threading import thread_hints
 from inbox_tui.sanitize import clean_body, clean_line
 
 SELLER = "anatolia_textiles"

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from inbox_tui.channels.ebay.api import EbayOrders
+from inbox_tui.channels.ebay.mail import member_address, username_of
 from inbox_tui.config import EbaySourceConfig
-from inbox_tui.marketplaces.base import OrderLine, OrderQuery
-from inbox_tui.marketplaces.ebay import EbayOrders
-from inbox_tui.marketplaces.ebay_mail import member_address, username_of
+from inbox_tui.domain.orders import OrderLine, OrderQuery
 from inbox_tui.marketplaces.http import ApiError
 from tests.servers.ebay import ORDER_API, EbayServer, ebay_time
 

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from inbox_tui.channels.ebay import sync as ebay_sync
 from inbox_tui.config import EbaySourceConfig
-from inbox_tui.marketplaces import ebay_sync
 from inbox_tui.marketplaces.paging import Page, read_listing
-from inbox_tui.store.ebay import list_cursor
+from inbox_tui.store.conversations import list_cursor
 from tests.servers.ebay import EbayServer
 from tests.test_ebay_sync import LIST, SELLER, sync
 

@@ -8,17 +8,17 @@ from email.utils import format_datetime
 
 import pytest
 
+from inbox_tui.channels.ebay.api import EbayTransport
 from inbox_tui.config import parse_config
-from inbox_tui.marketplaces.ebay import EbayTransport
-from inbox_tui.outbox.queue import queue_reply
-from inbox_tui.outbox.sender import send_due
-from inbox_tui.outbox.transport import (
+from inbox_tui.domain.replies import (
     MaybeSent,
     OutgoingReply,
     PermanentFailure,
     SentCopy,
     Unreachable,
 )
+from inbox_tui.outbox.queue import queue_reply
+from inbox_tui.outbox.sender import send_due
 from inbox_tui.store.db import Store
 from tests.servers.ebay import MESSAGE_API, EbayServer
 from tests.test_ebay_sync import SELLER, TOKEN_ENV, messages, sync, tickets

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from inbox_tui.channels.ebay.api import ebay_client
+from inbox_tui.channels.ebay.sync import sync_source
 from inbox_tui.config import EbaySourceConfig
-from inbox_tui.marketplaces.ebay import ebay_client
-from inbox_tui.marketplaces.ebay_sync import sync_source
 from inbox_tui.sla import DEFAULT_POLICY
 from inbox_tui.store.actions import mark_read
 from inbox_tui.syncing import SourceOutcome, sync_one

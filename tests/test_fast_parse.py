@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 
 from benchmarks.corpus import generate
 from benchmarks.photo import photo
+from inbox_tui.domain.messages import ParsedMessage
 from inbox_tui.mail import fast_parse
-from inbox_tui.mail.message import ParsedMessage
 from inbox_tui.mail.parse import _PARSER, parse_message
 from tests import mailgen, test_hostile, test_parse
 from tests.mime_tree import tree

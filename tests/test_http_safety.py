@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from inbox_tui.channels.shopify.orders import ShopifyOrders
 from inbox_tui.config import (
     ConfigError,
     EbaySourceConfig,
     ShopifyOrdersConfig,
     parse_config,
 )
-from inbox_tui.marketplaces.base import OrderQuery
+from inbox_tui.domain.orders import OrderQuery
 from inbox_tui.marketplaces.http import ApiClient, ApiError
-from inbox_tui.marketplaces.shopify import ShopifyOrders
 from inbox_tui.sla import DEFAULT_POLICY
 from inbox_tui.syncing import sync_one
 from tests.dovecot import self_signed_cert

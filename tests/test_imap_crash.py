@@ -33,13 +33,13 @@ def count_messages(tmp_path) -> int:
         return 0
 
 
-# The same sync with two fetch-and-parse worker processes (sources/imap_parallel.py), which
+# The same sync with two fetch-and-parse worker processes (channels/imap/parallel.py), which
 # `inbox-tui sync` only uses for bigger folders than this test fills.
 IN_WORKERS = """
 import sys
 from pathlib import Path
 from inbox_tui.config import load_config
-from inbox_tui.sources.imap import sync_source
+from inbox_tui.channels.imap.sync import sync_source
 from inbox_tui.store import Store
 config = load_config(Path(sys.argv[1]))
 sync_source(Store.open(config.database_path), config.sources[0], workers=2)

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from inbox_tui.channels.imap.sync import sync_source
 from inbox_tui.config import ImapSourceConfig
-from inbox_tui.sources.imap import sync_source
 from tests.mailgen import make_mail
 
 if TYPE_CHECKING:
@@ -145,8 +145,8 @@ def test_server_restart_mid_sync_resumes(tmp_path, monkeypatch):
             name="shop", kind="imap", host="127.0.0.1", port=server.port, tls="none",
             username=account.username, password_env="RESTART_TEST_PASSWORD",
         )  # fmt: skip
-        monkeypatch.setattr("inbox_tui.sources.imap.BATCH_MESSAGES", 25)  # many commit points
-        from inbox_tui.sources.imap import FolderSync
+        monkeypatch.setattr("inbox_tui.channels.imap.sync.BATCH_MESSAGES", 25)  # many commit points
+        from inbox_tui.channels.imap.sync import FolderSync
 
         store_batch = FolderSync._store_batch
 
@@ -196,7 +196,7 @@ def slow_mailbox(server, monkeypatch, count: int = 120) -> ImapSourceConfig:
     link), so the server can go down between two batches."""
     import time
 
-    from inbox_tui.sources.imap import FolderSync
+    from inbox_tui.channels.imap.sync import FolderSync
 
     account = server.add_user()
     client = account.client()
@@ -204,7 +204,7 @@ def slow_mailbox(server, monkeypatch, count: int = 120) -> ImapSourceConfig:
         client.append("INBOX", make_mail(message_id=f"<s{i}@x>", subject=f"Stock {i}"))
     client.logout()
     monkeypatch.setenv("DOWN_TEST_PASSWORD", account.password)
-    monkeypatch.setattr("inbox_tui.sources.imap.BATCH_MESSAGES", 10)
+    monkeypatch.setattr("inbox_tui.channels.imap.sync.BATCH_MESSAGES", 10)
     store_batch = FolderSync._store_batch
 
     def slow_store_batch(self, *args):

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from inbox_tui.channels.imap.sync import sync_source
 from inbox_tui.sla import DEFAULT_POLICY
-from inbox_tui.sources.imap import sync_source
 from inbox_tui.syncing import sync_one
 from inbox_tui.tui.widgets.status_line import StatusLine
 from tests.mailgen import make_mail

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from inbox_tui.channels.imap.idle import IdleWatcher
 from inbox_tui.config import ImapSourceConfig
-from inbox_tui.sources.imap_idle import IdleWatcher
 from tests.mailgen import make_mail
 from tests.test_imap_sync import SECRET_ENV, append
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from inbox_tui.sources.imap import sync_source
+from inbox_tui.channels.imap.sync import sync_source
 from inbox_tui.store import Store
 from tests.mailgen import make_mail
 from tests.test_imap_sync import append, source  # noqa: F401  (the `source` fixture)
@@ -45,7 +45,7 @@ def test_workers_store_what_one_connection_stores(
                                in_reply_to=parent))  # fmt: skip
     mails.append(b"\xff\xfe not a mail at all \x00\x1b[31m")  # broken mail is stored, not fatal
     append(imap_account, mails)
-    monkeypatch.setattr("inbox_tui.sources.imap.BATCH_MESSAGES", 50)  # many batches, in order
+    monkeypatch.setattr("inbox_tui.channels.imap.sync.BATCH_MESSAGES", 50)  # many batches, in order
 
     one = Store.open(tmp_path / "one.db")
     [serial] = sync_source(one, source, workers=0)

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import pytest
 from imapclient import IMAPClient
 
+from inbox_tui.channels.imap.sync import sync_source
 from inbox_tui.config import ImapSourceConfig
-from inbox_tui.sources.imap import sync_source
 from tests.mailgen import make_mail, thread
 
 if TYPE_CHECKING:

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from inbox_tui.channels.imap.sync import ImapSyncError, sync_source
 from inbox_tui.config import ImapSourceConfig
-from inbox_tui.sources.imap import ImapSyncError, sync_source
 from tests.mailgen import make_mail
 
 if TYPE_CHECKING:

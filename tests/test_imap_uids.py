@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inbox_tui.sources.imap_session import all_uids, parse_uid_set, uid_set
+from inbox_tui.channels.imap.session import all_uids, parse_uid_set, uid_set
 from tests.mailgen import make_mail
 from tests.test_imap_sync import append
 

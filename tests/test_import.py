@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 
 import inbox_tui.importer as importer
 import inbox_tui.store.ingest as ingest_module
+from inbox_tui.domain.messages import IncomingMessage
 from inbox_tui.importer import NotAMailbox, import_maildir, import_mbox, import_messages
 from inbox_tui.mail.parse import parse_message
 from inbox_tui.mail.threading import thread_hints
 from inbox_tui.sla import DEFAULT_POLICY
-from inbox_tui.sources.base import IncomingMessage
 from inbox_tui.store import Store
 from inbox_tui.store.ingest import Ingest, raw_digest
 from tests.mailgen import BASE_TIME, make_mail, thread, write_maildir, write_mbox

@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from inbox_tui.channels.amazon.orders import AmazonOrders
+from inbox_tui.channels.shopify.orders import ShopifyOrders
+from inbox_tui.channels.woocommerce.orders import WooCommerceOrders
 from inbox_tui.config import AmazonOrdersConfig, ShopifyOrdersConfig, WooCommerceOrdersConfig
-from inbox_tui.marketplaces.amazon import AmazonOrders
-from inbox_tui.marketplaces.base import OrderQuery
+from inbox_tui.domain.orders import OrderQuery
 from inbox_tui.marketplaces.http import ApiError
-from inbox_tui.marketplaces.shopify import ShopifyOrders
-from inbox_tui.marketplaces.woocommerce import WooCommerceOrders
 from tests.servers.amazon import AmazonItem, AmazonOrder, AmazonServer
 from tests.servers.shopify import ShopifyLine, ShopifyOrder, ShopifyServer
 from tests.servers.woocommerce import WooCommerceServer, WooLine, WooOrder

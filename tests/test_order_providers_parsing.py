@@ -10,10 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from inbox_tui.channels.amazon import orders as amazon
+from inbox_tui.channels.shopify import orders as shopify
+from inbox_tui.channels.shopify.orders import ShopifyOrders
+from inbox_tui.channels.woocommerce import orders as woocommerce
 from inbox_tui.config import ShopifyOrdersConfig
-from inbox_tui.marketplaces import amazon, shopify, woocommerce
-from inbox_tui.marketplaces.base import FetchedOrder, OrderQuery
-from inbox_tui.marketplaces.shopify import ShopifyOrders
+from inbox_tui.domain.orders import FetchedOrder, OrderQuery
 from inbox_tui.store.db import Store
 from inbox_tui.store.orders import order_lookup, orders_for_ticket, save_fetched_orders
 from inbox_tui.tui.widgets.customer_panel import customer_text

@@ -11,13 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from inbox_tui.channels.ebay import MAX_TEXT as EBAY_MAX_CHARS
+from inbox_tui.channels.registry import channel_problems
 from inbox_tui.config import parse_config
+from inbox_tui.domain.messages import IncomingMessage
 from inbox_tui.mail.parse import parse_message
 from inbox_tui.mail.threading import thread_hints
 from inbox_tui.outbox.queue import ReplyRefused, check_reply, queue_reply, resend, route_for
-from inbox_tui.outbox.rules import EBAY_MAX_CHARS, channel_problems
 from inbox_tui.sla import DEFAULT_POLICY
-from inbox_tui.sources.base import IncomingMessage
 from inbox_tui.store.drafts import get_draft, save_draft
 from inbox_tui.store.ingest import Ingest
 from inbox_tui.store.outbox import (

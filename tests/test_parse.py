@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from inbox_tui.domain.messages import Address, ParsedMessage
 from inbox_tui.mail.charsets import decode_bytes, decode_header
 from inbox_tui.mail.headers import _simple_pairs
 from inbox_tui.mail.html import html_to_text
-from inbox_tui.mail.message import Address, ParsedMessage
 from inbox_tui.mail.parse import parse_message
 from inbox_tui.sanitize import clean_body, clean_line
 

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from inbox_tui.channels.imap.sync import sync_source
 from inbox_tui.config import parse_config
 from inbox_tui.outbox.queue import queue_reply
 from inbox_tui.outbox.sender import MAYBE_SENT, send_due
-from inbox_tui.sources.imap import sync_source
 from inbox_tui.store.outbox import get_entry
 from tests.mailgen import make_mail
 

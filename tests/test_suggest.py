@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from inbox_tui.config import parse_config
 from inbox_tui.importer import import_maildir
-from inbox_tui.mail.threading import CHANNELS
 from inbox_tui.marketplaces.order_fields import status_label
 from inbox_tui.outbox.queue import queue_reply
+from inbox_tui.sla import CHANNELS
 from inbox_tui.store import Store
 from inbox_tui.store.orders import link_ticket_order, upsert_order
 from inbox_tui.store.reply_context import conversation

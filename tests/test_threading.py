@@ -7,7 +7,7 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inbox_tui.mail.message import Address, ParsedMessage
+from inbox_tui.domain.messages import Address, IncomingMessage, ParsedMessage
 from inbox_tui.mail.parse import parse_message
 from inbox_tui.mail.threading import (
     channel_of,
@@ -16,7 +16,6 @@ from inbox_tui.mail.threading import (
     normalize_subject,
     thread_hints,
 )
-from inbox_tui.sources.base import IncomingMessage
 from inbox_tui.store import Store
 from inbox_tui.store.ingest import Ingest, raw_digest
 from tests.mailgen import BASE_TIME, make_mail

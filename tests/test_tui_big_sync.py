@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from inbox_tui.channels.imap.parallel import PARALLEL_FROM
 from inbox_tui.config import ImapSourceConfig
-from inbox_tui.sources.imap_parallel import PARALLEL_FROM
 from inbox_tui.store import Store
 from inbox_tui.tui.app import InboxApp
 from inbox_tui.tui.widgets.status_line import StatusLine

@@ -13,9 +13,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from inbox_tui.domain.messages import IncomingMessage
 from inbox_tui.importer import import_maildir, import_mbox, import_messages
 from inbox_tui.sanitize import clean_line, clean_text, escape_undecodable
-from inbox_tui.sources.base import IncomingMessage
 from inbox_tui.store import Store
 from tests.mailgen import make_mail, write_maildir, write_mbox
 

@@ -16,19 +16,21 @@ from __future__ import annotations
 import types
 from datetime import UTC, tzinfo
 from pathlib import Path
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 from zoneinfo import ZoneInfo
 
 from pydantic import (
     BaseModel,
     Field,
     ValidationError,
+    create_model,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from inbox_tui import paths
+from inbox_tui.channels.registry import channels
 from inbox_tui.config.fields import (
     CHECK_LABELS,
     Channel,
@@ -173,22 +175,30 @@ class UiConfig(_Section):
         return searches
 
 
-def _target(channel: str, note: str) -> Any:
-    return Field(
-        format_duration(DEFAULT_TARGETS[channel]),
-        description=f"How long you have to answer {note}, e.g. '24h', '2d', '90m'.",
+def _sla_targets() -> type[_Section]:
+    """One key per registered channel, its default the channel's own (channels/<name>/)."""
+    fields: dict[str, Any] = {
+        channel.name: (
+            Duration,
+            Field(
+                format_duration(DEFAULT_TARGETS[channel.name]),
+                description=f"How long you have to answer {channel.sla_note}, e.g. '24h', '2d',"
+                " '90m'.",
+            ),
+        )
+        for channel in channels()
+    }
+    model = create_model("SlaTargetsConfig", __base__=_Section, **fields)
+    model.__doc__ = (
+        "First-response target per channel: the time from the customer's first unanswered message."
     )
+    return model
 
 
-class SlaTargetsConfig(_Section):
-    """First-response target per channel: the time from the customer's first unanswered message."""
-
-    amazon: Duration = _target("amazon", "an Amazon buyer")
-    ebay: Duration = _target("ebay", "an eBay buyer")
-    walmart: Duration = _target("walmart", "a Walmart customer")
-    etsy: Duration = _target("etsy", "an Etsy buyer")
-    email: Duration = _target("email", "plain e-mail (and any channel not listed)")
-    shopify: Duration = _target("shopify", "a Shopify store customer")
+if TYPE_CHECKING:
+    SlaTargetsConfig = _Section
+else:
+    SlaTargetsConfig = _sla_targets()
 
 
 class BusinessHoursConfig(_Section):
@@ -486,7 +496,7 @@ def _line(path: KeyPath, positions: dict[KeyPath, Position]) -> int | None:
 def _explain(exc: ValidationError, file: str, positions: dict[KeyPath, Position]) -> ConfigError:
     found = []
     for error in exc.errors(include_url=False):
-        path, text = _message(error)
+        path, text = _message(dict(error))
         line = _line(path, positions)
         # The first problem in file order, but a missing key last: it is often the result
         # of a misspelled key further down, and "unknown key" is the message that helps.

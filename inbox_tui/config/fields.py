@@ -21,9 +21,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from inbox_tui.channels.registry import channel_names
 from inbox_tui.search import SearchError, parse_query
 from inbox_tui.sla import (
-    CHANNELS,
     WEEKDAYS,
     parse_duration,
 )
@@ -141,11 +141,12 @@ def _check_weekday(value: Any) -> str:
 
 
 def _check_channel(value: Any) -> str:
-    if value not in CHANNELS:
+    known = channel_names()
+    if value not in known:
         raise PydanticCustomError(
             "channel",
             "expected a channel ({known}), got {got}",
-            {"known": ", ".join(CHANNELS), "got": describe(value)},
+            {"known": ", ".join(known), "got": describe(value)},
         )
     return value
 

@@ -356,7 +356,7 @@ class EbaySourceConfig(_SourceBase):
         json_schema_extra={"x-default": "asked from eBay"},
     )
     conversation_types: list[Literal["FROM_MEMBERS", "FROM_EBAY"]] = Field(
-        default_factory=lambda: ["FROM_MEMBERS"],
+        default_factory=lambda: list[Literal["FROM_MEMBERS", "FROM_EBAY"]](["FROM_MEMBERS"]),
         min_length=1,
         description="Which conversations to sync: `FROM_MEMBERS` (buyers) and/or `FROM_EBAY`"
         " (eBay's own notices).",

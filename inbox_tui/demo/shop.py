@@ -262,11 +262,11 @@ class _Shop:
         if rng.random() < 0.3:
             picks.append(rng.choice([p for p in CATALOG if p is not picks[0]]))
         items = []
-        for product in picks:
-            size = f", size {rng.choice(product['sizes'])}" if product["sizes"] else ""
+        for pick in picks:
+            size = f", size {rng.choice(pick['sizes'])}" if pick["sizes"] else ""
             quantity = rng.choice((1, 1, 1, 2))
-            items.append({"title": product["en"] + size, "sku": product["sku"], "quantity": quantity,
-                          "price": _price(product["price"], currency)})  # fmt: skip
+            items.append({"title": pick["en"] + size, "sku": pick["sku"], "quantity": quantity,
+                          "price": _price(pick["price"], currency)})  # fmt: skip
         provider = "shopify" if person.channel == "email" else person.channel
         order = _Order(provider, self.order_number(provider, person.market), person,
                        (first_mail - before).replace(microsecond=0), currency, items)  # fmt: skip

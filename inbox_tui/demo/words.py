@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, timedelta, timezone
+from typing import Any
 
 SELLER_NAME = "Anatolia Textiles"
 SELLER_EMAIL = "hello@anatolia-textiles.example"
@@ -80,7 +81,7 @@ CARRIERS = {
             ("Aras Kargo", "9999999999", "https://kargotakip.araskargo.com.tr/mainpage.aspx?code={}"),
             ("PTT Kargo", "RR999999999TR", "https://gonderitakip.ptt.gov.tr/Track/Verify?q={}")),
 }  # fmt: skip
-CATALOG = (
+CATALOG: tuple[dict[str, Any], ...] = (
     {"sku": "TWL-SET-4", "price": 49.9, "sizes": (), "en": "Turkish cotton towel set (4 pcs)",
      "tr": "Türk pamuğu havlu seti (4'lü)", "de": "Türkisches Baumwoll-Handtuchset (4-teilig)"},
     {"sku": "KLM-CUSH-45", "price": 34.5, "sizes": (), "en": "Hand-woven kilim cushion cover 45x45",

@@ -81,8 +81,9 @@ class _FeedparserRe(types.ModuleType):
 
 def install() -> None:
     """Idempotent; a Python whose feedparser builds another pattern simply keeps using `re`."""
-    if email.feedparser.re is re:
-        email.feedparser.re = _FeedparserRe("re")  # type: ignore[assignment]
+    feedparser: Any = email.feedparser  # its module-level `re` is not declared for type checkers
+    if feedparser.re is re:
+        feedparser.re = _FeedparserRe("re")
 
 
 def boundary_pattern(separator: str) -> str:

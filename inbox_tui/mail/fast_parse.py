@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from email.message import Message
 from email.parser import BytesParser
+from typing import Any
 
 __all__ = ["MIN_RUN", "base64_runs", "parse_tree", "stdlib_only"]
 
@@ -80,7 +81,7 @@ def _restore(part: Message, texts: list[str]) -> None:
     part.epilogue = _put_back(part.epilogue, texts)
 
 
-def _put_back(value: object, texts: list[str]) -> object:
+def _put_back(value: Any, texts: list[str]) -> Any:  # a str, or a multipart's list
     """`value` with each token replaced by its run, in one pass (a run may spell a token)."""
     if not isinstance(value, str) or _TOKEN not in value:
         return value

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from email.policy import EmailPolicy
 from email.utils import getaddresses, parsedate_to_datetime
 
+from inbox_tui.domain.messages import Address
 from inbox_tui.mail.charsets import decode_header, decode_raw
-from inbox_tui.mail.message import Address
 from inbox_tui.sanitize import clean_line, escape_undecodable
 
 _MAX_ID_LENGTH = 998

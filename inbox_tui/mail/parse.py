@@ -21,11 +21,11 @@ from email.policy import EmailPolicy
 from email.utils import collapse_rfc2231_value
 from io import BytesIO
 
+from inbox_tui.domain.messages import Address, Attachment, ParsedMessage
 from inbox_tui.mail import boundary, fast_parse
 from inbox_tui.mail.charsets import b64decode, codecs_for, decode_bytes, decode_header, decode_raw
 from inbox_tui.mail.headers import first_message_id, message_ids, parse_addresses, plausible_date
 from inbox_tui.mail.html import html_to_text
-from inbox_tui.mail.message import Address, Attachment, ParsedMessage
 from inbox_tui.sanitize import clean_body, clean_line, snippet
 
 __all__ = ["SELECTED_HEADERS", "parse_message"]
@@ -52,7 +52,7 @@ _FUTURE_SLACK = timedelta(days=2)
 class _RawHeaderPolicy(EmailPolicy):
     """policy.default, except that header values are fetched as unfolded strings."""
 
-    def header_fetch_parse(self, name: str, value: str) -> str:  # type: ignore[override]
+    def header_fetch_parse(self, name: str, value: str) -> str:
         return value.replace("\r", "").replace("\n", "").strip()
 
 

@@ -13,80 +13,36 @@ to a whole set at once, and tests check the two always agree, whatever the arriv
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
-from inbox_tui.mail.message import Address, ParsedMessage
-
-# Reply/forward prefixes in the languages our sellers meet: English, German (AW, WG),
-# Turkish (YNT, Ynt, CVP, İLT), Nordic/Dutch (SV, VS, Antw), Spanish/Italian (RE, RV, R, I).
-_PREFIX = re.compile(
-    r"^\s*(?:(?:re|aw|wg|fwd?|ynt|cvp|ilt|i̇lt|sv|vs|antw|rv|tr|ref)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
-    re.IGNORECASE,
+from inbox_tui.channels.registry import channel as channel_named
+from inbox_tui.channels.registry import channel_of
+from inbox_tui.domain.messages import (
+    Address,
+    ParsedMessage,
+    ThreadHints,
+    normalize_subject,
+    synthetic_message_id,
 )
+
 _REPLY_PREFIX = re.compile(
     r"^\s*(?:re|aw|ynt|cvp|sv|vs|antw|rv)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]", re.I
 )
-_SPACES = re.compile(r"\s+")
-
-AMAZON_RELAY = re.compile(r"@marketplace\.amazon\.[a-z.]+$")
 AMAZON_ORDER = re.compile(r"(?<!\d)(\d{3}-\d{7}-\d{7})(?!\d)")
 # Relays dress the buyer's name: "Jane Doe - Amazon Marketplace", "Megan Patel via Etsy".
 _RELAY_NAME_SUFFIX = re.compile(
     r"\s*-\s*Amazon Marketplace\s*$|\s+via (?:Amazon|Etsy|eBay)\s*$", re.I
 )
 
-# Channel by the customer-side address's domain. Order matters: first match wins.
-_CHANNEL_DOMAINS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("amazon", AMAZON_RELAY),
-    ("ebay", re.compile(r"@(?:[a-z0-9-]+\.)*ebay\.[a-z.]+$")),
-    ("etsy", re.compile(r"@(?:[a-z0-9-]+\.)*etsy\.com$")),
-    ("walmart", re.compile(r"@(?:[a-z0-9-]+\.)*walmart\.com$")),
-    ("shopify", re.compile(r"@(?:[a-z0-9-]+\.)*shopify(?:email)?\.com$")),
-)
 # Notification senders that relay a customer's words, naming the customer in Reply-To.
 _NOTIFIERS = re.compile(
     r"^(?:mailer|no-?reply|notifications?|store\+\d+)@(?:[a-z0-9-]+\.)*shopify(?:email)?\.com$"
 )
 
-CHANNELS = ("email", "amazon", "ebay", "etsy", "walmart", "shopify")
-
-
-@dataclass(frozen=True, slots=True)
-class ThreadHints:
-    """What the store needs to place one message into a ticket."""
-
-    message_id: str  # own id, synthetic when the message has none
-    links: tuple[str, ...]  # In-Reply-To and References: ids this message points at
-    thread_key: str | None  # marketplace grouping key, when there is one
-    subject_key: str | None  # normalised subject, only for header-less replies
-    channel: str
-    direction: str  # "in" (from the customer) or "out" (from the seller)
-    customer: Address | None  # the other party
-    order_number: str | None
-
-
-def normalize_subject(subject: str) -> str:
-    """Subject without reply/forward prefixes, case-folded, whitespace collapsed."""
-    return _SPACES.sub(" ", _PREFIX.sub("", subject)).strip().casefold()
-
 
 def is_reply_subject(subject: str) -> bool:
     return bool(_REPLY_PREFIX.match(subject))
-
-
-def synthetic_message_id(raw: bytes) -> str:
-    """A stable id for a message without a Message-ID: the digest of its bytes."""
-    return f"sha256-{hashlib.sha256(raw).hexdigest()[:32]}@inbox-tui.invalid"
-
-
-def channel_of(address: str) -> str:
-    for channel, pattern in _CHANNEL_DOMAINS:
-        if pattern.search(address):
-            return channel
-    return "email"
 
 
 def _customer(msg: ParsedMessage, direction: str) -> Address | None:
@@ -122,8 +78,9 @@ def thread_hints(msg: ParsedMessage, raw: bytes, seller_emails: frozenset[str]) 
     order = AMAZON_ORDER.search(msg.subject)
     order_number = order.group(1) if order else None
     thread_key = None
-    if channel == "amazon" and customer is not None:
-        thread_key = f"amazon:{order_number or '-'}:{customer.addr}"
+    found = channel_named(channel)
+    if found is not None and found.threads_by_order and customer is not None:
+        thread_key = f"{channel}:{order_number or '-'}:{customer.addr}"
 
     subject_key = None
     if not links and thread_key is None and is_reply_subject(msg.subject):

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from inbox_tui.marketplaces.base import FetchedOrder
+from inbox_tui.domain.orders import FetchedOrder
 from inbox_tui.marketplaces.http import ApiError
 
 

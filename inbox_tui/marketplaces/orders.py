@@ -17,7 +17,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from inbox_tui.marketplaces.base import OrderProvider, OrderQuery
+from inbox_tui.channels.base import OrderProvider
+from inbox_tui.channels.registry import order_source, order_sources
+from inbox_tui.domain.orders import OrderQuery
 from inbox_tui.sanitize import clean_line
 from inbox_tui.secrets import SecretError
 from inbox_tui.store.db import Store
@@ -25,8 +27,6 @@ from inbox_tui.store.orders import OrderLookup, order_lookup, orders_checked_at,
 
 if TYPE_CHECKING:  # httpx loads with the providers, in the worker, not when the TUI starts
     import httpx
-
-MARKETPLACE_CHANNELS = {"amazon": "amazon", "ebay": "ebay"}  # provider kind → its ticket channel
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +54,11 @@ class RefreshOutcome:
 
 
 def configured_providers(config: Any) -> list[ProviderEntry]:
-    """Every order provider the config names: `orders.providers`, and each eBay source."""
+    """Every order provider the config names: `orders.providers`, and each source of a kind
+    that brings its orders (eBay)."""
     entries = [ProviderEntry(p.kind, p.name, p) for p in config.orders.providers]
-    entries += [ProviderEntry("ebay", s.name, s) for s in config.sources if s.kind == "ebay"]
+    with_orders = {o.kind for o in order_sources() if o.from_sources}
+    entries += [ProviderEntry(s.kind, s.name, s) for s in config.sources if s.kind in with_orders]
     return entries
 
 
@@ -67,23 +69,10 @@ def build_provider(
     sleep: Callable[[float], None] = time.sleep,
 ) -> OrderProvider:
     """The provider for a config entry (its module is imported only now). Raises SecretError."""
-    if entry.kind == "shopify":
-        from inbox_tui.marketplaces.shopify import ShopifyOrders
-
-        return ShopifyOrders(entry.config, transport=transport, sleep=sleep)
-    if entry.kind == "woocommerce":
-        from inbox_tui.marketplaces.woocommerce import WooCommerceOrders
-
-        return WooCommerceOrders(entry.config, transport=transport, sleep=sleep)
-    if entry.kind == "amazon":
-        from inbox_tui.marketplaces.amazon import AmazonOrders
-
-        return AmazonOrders(entry.config, transport=transport, sleep=sleep)
-    if entry.kind == "ebay":
-        from inbox_tui.marketplaces.ebay import EbayOrders
-
-        return EbayOrders(entry.config, transport=transport)
-    raise ValueError(f"no order provider of kind {entry.kind!r}")
+    kind = order_source(entry.kind)
+    if kind is None:
+        raise ValueError(f"no order provider of kind {entry.kind!r}")
+    return kind.build(entry.config, transport=transport, sleep=sleep)
 
 
 class OrderProviders:
@@ -116,21 +105,8 @@ class OrderProviders:
 def lookup_key(kind: str, ticket: OrderLookup) -> tuple[str, OrderQuery] | None:
     """What a provider of `kind` can be asked about this ticket, and the key its answer is
     cached under; None when it cannot answer for this ticket."""
-    channel = MARKETPLACE_CHANNELS.get(kind)
-    if channel is not None:
-        if ticket.channel != channel:
-            return None
-        if kind == "ebay" and ticket.username:
-            numbers = (ticket.order_number,) if ticket.order_number else ()
-            return f"user:{ticket.username}", OrderQuery(
-                username=ticket.username, order_numbers=numbers
-            )
-        if ticket.order_number:
-            return f"order:{ticket.order_number}", OrderQuery(order_numbers=(ticket.order_number,))
-        return None
-    if ticket.channel in MARKETPLACE_CHANNELS.values() or not ticket.email:
-        return None  # a marketplace relay address is no shop customer's e-mail
-    return f"email:{ticket.email.lower()}", OrderQuery(email=ticket.email.lower())
+    source = order_source(kind)
+    return source.lookup(ticket) if source is not None else None
 
 
 def due_lookups(

@@ -9,11 +9,12 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from email import message_from_bytes
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP, default
-from email.utils import format_datetime, formataddr, getaddresses, parseaddr
+from email.policy import SMTP
+from email.utils import format_datetime, formataddr, parseaddr
+
+from inbox_tui.domain.replies import reply_header
 
 MAX_REFERENCES = 20  # the oldest id and the newest ones: enough to thread, short enough to send
 _REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|sv|vs|antw|ynt|cvp)\s*(?:\[\d+\])?\s*[:：]\s*", re.I)
@@ -99,30 +100,6 @@ def _address(name: str, addr: str) -> str:
         return str(Address(display_name=name, addr_spec=addr))
     except (ValueError, IndexError):  # a name the header model cannot hold: let formataddr quote
         return formataddr((name, addr))
-
-
-def _parse(raw: bytes) -> EmailMessage:
-    return message_from_bytes(raw, policy=default)  # type: ignore[return-value]
-
-
-def reply_text(raw: bytes) -> str:
-    """The text of a queued reply (LF line ends)."""
-    part = _parse(raw).get_body(("plain",))
-    if part is None:
-        return ""
-    return part.get_content().replace("\r\n", "\n")
-
-
-def reply_recipients(raw: bytes) -> tuple[str, ...]:
-    """The addresses a queued reply goes to (To and Cc)."""
-    msg = _parse(raw)
-    values = [str(v) for v in (*msg.get_all("To", []), *msg.get_all("Cc", []))]
-    return tuple(addr for _, addr in getaddresses(values) if addr)
-
-
-def reply_header(raw: bytes, name: str) -> str | None:
-    value = _parse(raw).get(name)
-    return str(value) if value is not None else None
 
 
 def reply_sender(raw: bytes) -> str:

@@ -8,13 +8,17 @@ transaction: after a crash either all of it happened or none. Nothing is sent he
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import formataddr
 from typing import Any
 
+from inbox_tui.channels.base import SourceKind
+from inbox_tui.channels.registry import channel_problems, source_kind
+from inbox_tui.domain.messages import real_message_id
+from inbox_tui.domain.replies import MISSING_VALUE, RuleProblem
+from inbox_tui.domain.tickets import SETTABLE_STATUSES
 from inbox_tui.outbox.message import (
     ReplyHeaders,
     build_reply,
@@ -23,9 +27,8 @@ from inbox_tui.outbox.message import (
     thread_references,
     with_signature,
 )
-from inbox_tui.outbox.rules import RuleProblem, channel_problems
 from inbox_tui.sanitize import clean_line, clean_text
-from inbox_tui.store.actions import STATUSES, add_tag, atomic, set_status
+from inbox_tui.store.actions import add_tag, atomic, set_status
 from inbox_tui.store.db import Store, format_time
 from inbox_tui.store.drafts import delete_draft, get_draft
 from inbox_tui.store.outbox import (
@@ -51,10 +54,6 @@ __all__ = [
     "route_for",
 ]
 
-SETTABLE_STATUSES = tuple(s for s in STATUSES if s != "snoozed")
-_MISSING_MARK = re.compile(r"\[missing: [^\]\n]{1,100}\]")
-_SYNTHETIC_ID = "@inbox-tui.invalid"
-
 
 class ReplyRefused(Exception):
     """The reply cannot be queued; str() is one line saying why and what to do."""
@@ -64,7 +63,7 @@ class ReplyRefused(Exception):
 class Route:
     """How a ticket's replies leave: the transport and the configured source that sends them."""
 
-    transport: str  # "smtp" | "ebay"
+    transport: str  # outbox.transport: the source kind's ("smtp" for imap, "ebay")
     source: str  # the source's name in the config
     config: Any  # that source's config section
 
@@ -103,7 +102,7 @@ def queue_reply(
     body = clean_text(body)
     if not body.strip():
         raise ReplyRefused(f"ticket {ticket_id}: the reply is empty")
-    if missing := _MISSING_MARK.search(body):
+    if missing := MISSING_VALUE.search(body):
         raise ReplyRefused(
             f"ticket {ticket_id}: the reply still says {missing.group(0)!r}: fill it in first"
         )
@@ -118,9 +117,10 @@ def queue_reply(
         sender=sender,
         to=_recipients(inbound),
         subject=clean_line(subject) if subject else reply_subject(inbound.subject),
-        in_reply_to=_real_id(inbound.message_id),
+        in_reply_to=real_message_id(inbound.message_id),
         references=thread_references(
-            [r for r in json.loads(inbound.refs) if _real_id(r)], _real_id(inbound.message_id)
+            [r for r in json.loads(inbound.refs) if real_message_id(r)],
+            real_message_id(inbound.message_id),
         ),
     )
     message_id = new_message_id(sender)
@@ -153,11 +153,6 @@ def _refuse_on_rules(store: Store, ticket_id: int, text: str, body_length: int) 
     raise ReplyRefused(f"ticket {ticket_id}: {first.message}{where}{more}")
 
 
-def _real_id(message_id: str | None) -> str | None:
-    """A Message-ID worth putting in a header (not one we made up for a message without one)."""
-    return message_id if message_id and not message_id.endswith(_SYNTHETIC_ID) else None
-
-
 def _recipients(inbound: Inbound) -> tuple[tuple[str, str], ...]:
     """The customer, where they asked to be answered: Reply-To when given, else From."""
     reply_to = [(n, a) for n, a in json.loads(inbound.reply_to) if a]
@@ -174,10 +169,9 @@ def _sender(route: Route, config: Any) -> str:
         return configured
     username = getattr(route.config, "username", "") or ""
     address = username if "@" in username else next(iter(config.seller.emails), "")
-    if not address and route.transport == "ebay":  # eBay takes text, not mail: any From will do
-        from inbox_tui.marketplaces.ebay_mail import member_address
-
-        address = member_address(username or "seller")
+    kind = source_kind(route.config.kind)
+    if not address and kind is not None:  # a marketplace takes text: its own stand-in will do
+        address = kind.reply_address(route.config) or ""
     if not address:
         raise ReplyRefused(
             f"source {route.source!r}: set `from:` (e.g. 'Shop <you@example.com>'):"
@@ -194,26 +188,37 @@ def route_for(store: Store, config: Any, ticket_id: int) -> Route:
     configured = {source.name: source for source in config.sources}
     reasons: list[str] = []
     for location in ticket_sources(store, ticket_id):
-        kind, _, name = location.partition(":")
+        kind_name, _, name = location.partition(":")
+        kind = source_kind(kind_name)
+        if kind is None or kind.transport is None:
+            continue  # an import: any source that answers any ticket may answer it
         source = configured.get(name)
-        if kind == "ebay" and source is not None and source.kind == "ebay":
-            return Route("ebay", name, source)
-        if kind != "imap":
+        if source is None or source.kind != kind_name:
+            if kind.answers_any_ticket:
+                reasons.append(f"its source {name!r} is no longer in the config")
             continue
-        if source is None or source.kind != "imap":
-            reasons.append(f"its source {name!r} is no longer in the config")
-        elif source.smtp is None:
-            reasons.append(f"source {name!r} has no `smtp:` section")
-        else:
-            return Route("smtp", name, source)
-    senders = [s for s in config.sources if s.kind == "imap" and s.smtp is not None]
+        why = kind.cannot_send(source)
+        if why is None:
+            return Route(kind.transport, name, source)
+        reasons.append(why)
+    senders = [(s, kind) for s in config.sources if (kind := _any_ticket(s)) is not None]
     if len(senders) == 1 and not reasons:
-        return Route("smtp", senders[0].name, senders[0])
+        source, kind = senders[0]
+        assert kind.transport is not None
+        return Route(kind.transport, source.name, source)
     why = reasons[0] if reasons else "it came from no source that can send"
     raise ReplyRefused(
         f"ticket {ticket_id} cannot be answered from here: {why}; add an `smtp:` section to"
         " the imap source its mail comes from (see docs/replies.md)"
     )
+
+
+def _any_ticket(source: Any) -> SourceKind | None:
+    """The source's kind, when it can send now and answer a ticket from anywhere (SMTP)."""
+    kind = source_kind(source.kind)
+    if kind is None or not kind.answers_any_ticket or kind.cannot_send(source) is not None:
+        return None
+    return kind
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,26 +19,26 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from inbox_tui.mail.parse import parse_message
-from inbox_tui.mail.threading import thread_hints
-from inbox_tui.outbox.message import reply_header, reply_sender
-from inbox_tui.outbox.transport import (
+from inbox_tui.channels.base import Transport
+from inbox_tui.channels.registry import source_kind
+from inbox_tui.domain.messages import IncomingMessage
+from inbox_tui.domain.replies import (
     MaybeSent,
     NoEvidence,
     OutgoingReply,
     PermanentFailure,
     SentCopy,
     TemporaryFailure,
-    Transport,
     Unreachable,
+    reply_header,
 )
+from inbox_tui.intake import Intake
+from inbox_tui.outbox.message import reply_sender
 from inbox_tui.sanitize import clean_line
 from inbox_tui.sla import SlaPolicy
-from inbox_tui.sources.base import IncomingMessage
 from inbox_tui.store.actions import set_status
 from inbox_tui.store.db import Store, format_time
 from inbox_tui.store.drafts import get_draft, save_draft
-from inbox_tui.store.ingest import Ingest, raw_digest
 from inbox_tui.store.outbox import (
     OutboxEntry,
     claim,
@@ -48,7 +48,6 @@ from inbox_tui.store.outbox import (
     mark_failed,
     mark_sent,
     mark_waiting,
-    marketplace_user,
     raw_of,
     record_reply_event,
     replied_to,
@@ -145,21 +144,12 @@ def send_due(
     return report
 
 
-def open_transport(kind: str, source: Any, store: Store) -> Transport:
-    """The transport of one configured source."""
-    if kind == "smtp":
-        from inbox_tui.outbox.smtp import SmtpTransport
-
-        return SmtpTransport(source, store)
-    if kind == "ebay":
-        try:
-            from inbox_tui.marketplaces.ebay import EbayTransport  # type: ignore[attr-defined]
-        except ImportError:
-            raise TransportUnavailable(
-                "this inbox-tui cannot send eBay messages (inbox_tui.marketplaces.ebay is missing)"
-            ) from None
-        return EbayTransport(source, store)
-    raise TransportUnavailable(f"unknown transport {kind!r}")
+def open_transport(transport: str, source: Any, store: Store) -> Transport:
+    """The transport of one configured source, from its kind (channels/registry.py)."""
+    kind = source_kind(source.kind)
+    if kind is None or kind.transport != transport:
+        raise TransportUnavailable(f"source {source.name!r} cannot send {transport} replies")
+    return kind.open_transport(source, store)
 
 
 class _Sender:
@@ -226,18 +216,14 @@ class _Sender:
                 raise TransportUnavailable(
                     f"source {entry.source!r} is no longer in the config; add it back to send this"
                 )
-            if entry.transport == "smtp" and getattr(source, "smtp", None) is None:
-                raise TransportUnavailable(
-                    f"source {entry.source!r} has no `smtp:` section any more; add it back"
-                )
+            kind = source_kind(source.kind)
+            why = kind.cannot_send(source) if kind is not None else "its kind is unknown"
+            if why is not None:
+                raise TransportUnavailable(f"{why} any more; add it back")
             self.transports[key] = self.make(entry.transport, source, self.store)
         return self.transports[key]
 
     def _reply(self, entry: OutboxEntry, raw: bytes) -> OutgoingReply:
-        to = entry.to
-        if entry.transport != "smtp":
-            user = marketplace_user(self.store, entry.ticket_id)
-            to = (user,) if user else to
         return OutgoingReply(
             outbox_id=entry.id,
             ticket_id=entry.ticket_id,
@@ -245,7 +231,7 @@ class _Sender:
             source=entry.source,
             raw=raw,
             text=entry.text,
-            to=to,
+            to=entry.to,
             attempts=entry.attempts,
         )
 
@@ -276,27 +262,24 @@ class _Sender:
         """Mark it sent and store the reply in its ticket as an outbound message, through the
         same ingest path as mail (threading, search and export see it), in one transaction."""
         sent_at = format_time(self.now)
-        ingest = Ingest(self.store)
+        ours = {e.lower() for e in self.config.seller.emails} | {reply_sender(raw).lower()}
+        intake = Intake(self.store, seller_emails=frozenset(ours))
         with self.store.transaction():
-            ingest.begin_batch()
+            intake.begin_batch()
             mark_sent(self.store, entry.id, sent_at)
-            self._store_reply(ingest, entry, raw, copy)
+            self._store_reply(intake, entry, raw, copy)
             record_reply_event(self.store, entry.ticket_id, entry.message_id, sent_at)
-        ingest.settle(self.policy)
+        intake.settle(self.policy)
         return ItemResult(entry.id, entry.ticket_id, entry.to, "sent", note)
 
     def _store_reply(
-        self, ingest: Ingest, entry: OutboxEntry, raw: bytes, copy: SentCopy | None
+        self, intake: Intake, entry: OutboxEntry, raw: bytes, copy: SentCopy | None
     ) -> None:
         if copy is not None:
             item = IncomingMessage(raw, copy.source, copy.folder, copy.uid, seen=True)
         else:
             item = IncomingMessage(raw, OUTBOX_SOURCE, "", str(entry.id), seen=True)
-        digest = raw_digest(raw)
-        if not ingest.record_if_known(item, digest):
-            parsed = parse_message(raw)
-            ours = {e.lower() for e in self.config.seller.emails} | {reply_sender(raw).lower()}
-            ingest.add(item, parsed, thread_hints(parsed, raw, frozenset(ours)), digest=digest)
+        intake.take(item)
         parent = (reply_header(raw, "In-Reply-To") or "").strip("<> ")
         if parent:
             found = replied_to(self.store, parent, f"imap:{entry.source}")

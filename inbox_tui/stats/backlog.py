@@ -104,8 +104,8 @@ def backlog_series(
             _add(overdue, moments, begin, end)
     opened[0] += quiet.count  # open all along
     overdue[0] += quiet.overdue  # overdue all along
-    for due in quiet.due:  # and overdue from their due time on
-        overdue[bisect_left(moments, due)] += 1
+    for when in quiet.due:  # and overdue from their due time on
+        overdue[bisect_left(moments, when)] += 1
     return _running(opened, len(moments)), _running(overdue, len(moments))
 
 

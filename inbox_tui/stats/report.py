@@ -274,9 +274,9 @@ def _series(
             trend.before,
             tuple(
                 Counter(
-                    facts[t.id].topic
+                    topic
                     for t in current
-                    if trend.name in facts[t.id].products and facts[t.id].topic
+                    if trend.name in facts[t.id].products and (topic := facts[t.id].topic)
                 ).most_common(3)
             ),
             orders.get(trend.name, 0) if products else None,

@@ -80,7 +80,7 @@ def stacked_bars(
     top = max(totals, default=0) or 1
     svg, plot, step = _plot(title, dates, top, width, height)
     for index in range(len(dates)):
-        y = height - FOOT
+        y: float = height - FOOT
         for number, (name, values) in enumerate(series):
             size = plot * values[index] / top
             if size <= 0:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Literal
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -177,7 +178,7 @@ def _weeks(report: Report) -> Table:
 def _products(report: Report) -> Table:
     table = Table(title="Products", title_justify="left")
     for column in ("product", "tickets", "before", "about", "orders", "per 100 orders"):
-        justify = "left" if column in ("product", "about") else "right"
+        justify: Literal["left", "right"] = "left" if column in ("product", "about") else "right"
         table.add_column(column, justify=justify)
     for row in report.products:
         per_100 = row.per_100_orders

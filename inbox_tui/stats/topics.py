@@ -71,23 +71,23 @@ def match_tickets(
     from the store where matched before against the same templates and products, matched and
     kept otherwise. TopicsPending when more than `at_most` need matching (~1-2 ms each)."""
     matched_with = library_fingerprint(templates) + products_fingerprint(products)
-    asked = [t for t in tickets if t.first_message is not None]
-    known = known_topics(store, [t.first_message for t in asked], matched_with)
-    missing = [t for t in asked if t.first_message not in known]
+    asked = [(t, first) for t in tickets if (first := t.first_message) is not None]
+    known = known_topics(store, [first for _, first in asked], matched_with)
+    missing = [(t, first) for t, first in asked if first not in known]
     if at_most is not None and len(missing) > at_most:
         raise TopicsPending(len(missing))
     if missing:
-        texts = message_texts(store, [t.first_message for t in missing], MATCH_TEXT)
+        texts = message_texts(store, [first for _, first in missing], MATCH_TEXT)
         suggester, names = Suggester(templates), topic_names(templates)
         matcher = ProductMatcher(products)
-        new = {}
-        for ticket in missing:
-            text = texts.get(ticket.first_message, "")
-            new[ticket.first_message] = (
+        new: dict[int, tuple[str, str | None]] = {}
+        for ticket, first in missing:
+            text = texts.get(first, "")
+            new[first] = (
                 topic_of(text, ticket.channel, suggester, names),
                 matcher.match(text) if products else None,
             )
         with contextlib.suppress(sqlite3.Error):  # read-only, or busy: matched again next time
             remember_topics(store, new, matched_with)
         known.update(new)
-    return {t.id: known[t.first_message] for t in asked}  # type: ignore[index]
+    return {t.id: known[first] for t, first in asked}

@@ -161,8 +161,8 @@ def _series_of(
     keys: list[tuple[str, str, str, tuple[tuple[str, str], ...]]] = [
         (f"channel:{ticket.channel}", "channel", ticket.channel, (("channel", ticket.channel),))
     ]
-    topic = OTHER_LABEL if ticket.topic == OTHER else ticket.topic
     if ticket.topic is not None:
+        topic = OTHER_LABEL if ticket.topic == OTHER else ticket.topic
         keys.append((f"topic:{ticket.topic}", "topic", topic, (("topic", ticket.topic),)))
     keys += [(f"tag:{tag}", "tag", f"#{tag}", (("tag", tag),)) for tag in ticket.tags]
     for product in ticket.products:

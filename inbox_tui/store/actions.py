@@ -22,10 +22,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
+from inbox_tui.domain.tickets import TICKET_STATUSES
 from inbox_tui.sanitize import clean_line
 from inbox_tui.store.db import Store, format_time, utc_now
 
-STATUSES = ("open", "pending", "snoozed", "closed")
+STATUSES = TICKET_STATUSES
 MAX_TAG_LENGTH = 64
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
 
@@ -238,7 +239,8 @@ def last_batch(store: Store, actor: str = "user") -> str | None:
             "SELECT 1 FROM events WHERE batch_id = ? AND kind = 'undo' LIMIT 1", (batch_id,)
         ).fetchone()
         if spent is None:
-            return batch_id
+            value: str | None = batch_id
+            return value
     return None
 
 

@@ -127,7 +127,7 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     def migrate(self, on_upgrade: Callable[[int, int], None] | None = None) -> None:
         """Apply every migration newer than the file's version, each in its own transaction."""

@@ -9,11 +9,12 @@ rather walk every open ticket through the status index and sort them.
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
-from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy, due_at
+from inbox_tui.domain.tickets import DuePolicy
 from inbox_tui.store.actions import atomic
 from inbox_tui.store.db import Store, format_time, parse_time, utc_now
 
@@ -37,19 +38,15 @@ def _chunks(ids: list[int]) -> Iterable[list[int]]:
         yield ids[start : start + BATCH]
 
 
-def refresh_due(
-    store: Store, ticket_ids: list[int] | None = None, policy: SlaPolicy | None = None
-) -> int:
+def refresh_due(store: Store, ticket_ids: list[int] | None, policy: DuePolicy) -> int:
     """Recompute due_at for these tickets (all open ones when None); returns how many changed.
 
     The clock starts at the customer's first message after the seller's last reply. Idempotent:
     a second call with the same policy changes nothing.
     """
-    policy = policy or DEFAULT_POLICY
     if ticket_ids is None:
         # Only an open ticket can be due, and the trigger keeps the others NULL.
-        rows = store.conn.execute("SELECT id FROM tickets WHERE status = 'open'")
-        ids = [row[0] for row in rows]
+        ids = [row[0] for row in store.conn.execute("SELECT id FROM tickets WHERE status = 'open'")]
     else:
         ids = sorted(set(ticket_ids))
     changed = 0
@@ -71,7 +68,7 @@ def refresh_due(
                 new = None
                 if row["status"] == "open" and row["waiting_since"]:
                     since = parse_time(row["waiting_since"])
-                    new = format_time(due_at(row["channel"], since, policy))
+                    new = format_time(policy.due(row["channel"], since))
                 if new != row["due_at"]:
                     updates.append((new, row["id"]))
             conn.executemany("UPDATE tickets SET due_at = ? WHERE id = ?", updates)
@@ -81,10 +78,12 @@ def refresh_due(
 
 def count_due(store: Store) -> int:
     """How many open tickets wait for an answer (the Due view's size)."""
-    return store.conn.execute(
-        "SELECT count(*) FROM tickets INDEXED BY tickets_due"
-        " WHERE status = 'open' AND due_at IS NOT NULL"
-    ).fetchone()[0]
+    return int(
+        store.conn.execute(
+            "SELECT count(*) FROM tickets INDEXED BY tickets_due"
+            " WHERE status = 'open' AND due_at IS NOT NULL"
+        ).fetchone()[0]
+    )
 
 
 def list_due(store: Store, offset: int = 0, limit: int = 100) -> list[TicketRow]:
@@ -111,7 +110,9 @@ def due_times(store: Store, ticket_ids: list[int]) -> dict[int, datetime]:
     return found
 
 
-def _reopen(store: Store, rows: list, at: str, actor: str, policy: SlaPolicy) -> list[int]:
+def _reopen(
+    store: Store, rows: list[sqlite3.Row], at: str, actor: str, policy: DuePolicy
+) -> list[int]:
     """Open snoozed tickets (rows of id, snoozed_until) with one status event each, one batch."""
     if not rows:
         return []
@@ -144,7 +145,7 @@ def _reopen(store: Store, rows: list, at: str, actor: str, policy: SlaPolicy) ->
 
 
 def wake_snoozed(
-    store: Store, now: datetime, *, actor: str = "snooze", policy: SlaPolicy | None = None
+    store: Store, now: datetime, *, policy: DuePolicy, actor: str = "snooze"
 ) -> list[int]:
     """Open every snoozed ticket whose time has come (snoozed_until <= now); returns their ids."""
     rows = store.conn.execute(
@@ -152,22 +153,22 @@ def wake_snoozed(
         " WHERE snoozed_until <= ? AND status = 'snoozed' ORDER BY snoozed_until, id",
         (format_time(now),),
     ).fetchall()
-    return _reopen(store, rows, format_time(now), actor, policy or DEFAULT_POLICY)
+    return _reopen(store, rows, format_time(now), actor, policy)
 
 
 def wake_on_reply(
     store: Store,
     ticket_ids: list[int],
     *,
+    policy: DuePolicy,
     actor: str = "import",
-    policy: SlaPolicy | None = None,
 ) -> list[int]:
     """Open those snoozed tickets among `ticket_ids` whose customer wrote last; returns their ids.
 
     The importer passes the tickets that received a customer message in the batch it just
     committed (when `snooze.wake_on_reply` is on).
     """
-    rows: list = []
+    rows: list[sqlite3.Row] = []
     for chunk in _chunks(sorted(set(ticket_ids))):
         marks = ",".join("?" * len(chunk))
         rows += store.conn.execute(
@@ -177,4 +178,4 @@ def wake_on_reply(
                 ORDER BY id""",
             chunk,
         ).fetchall()
-    return _reopen(store, rows, utc_now(), actor, policy or DEFAULT_POLICY)
+    return _reopen(store, rows, utc_now(), actor, policy)

@@ -18,7 +18,8 @@ def _address(name: str, email: str) -> dict[str, str]:
 def _flags(row: Any) -> list[str]:
     """`seen`, `answered`, `flagged` as set, then the IMAP keywords: what the server has."""
     names = [name for name in ("seen", "answered", "flagged") if row[name]]
-    return names + json.loads(row["keywords"])
+    value: list[str] = names + json.loads(row["keywords"])
+    return value
 
 
 def iter_ticket_records(store: Store, *, with_messages: bool = True) -> Iterator[dict[str, Any]]:

@@ -59,7 +59,10 @@ def inspect_store(path: Path) -> StoreFile:
     try:
         return _inspect_sqlite(path)
     except sqlite3.Error as exc:
-        raise explain(exc, path) from None
+        found = explain(exc, path)
+        if found is None:  # not about the file: a bug, raised with its traceback
+            raise
+        raise found from None
 
 
 def _inspect_sqlite(path: Path) -> StoreFile:

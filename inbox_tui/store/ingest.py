@@ -17,10 +17,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from inbox_tui.mail.message import Address, ParsedMessage
-from inbox_tui.mail.threading import ThreadHints, normalize_subject
-from inbox_tui.sla import SlaPolicy
-from inbox_tui.sources.base import IncomingMessage
+from inbox_tui.domain.messages import (
+    Address,
+    IncomingMessage,
+    ParsedMessage,
+    ThreadHints,
+    normalize_subject,
+)
+from inbox_tui.domain.tickets import DuePolicy
 from inbox_tui.store.db import Store, format_time, utc_now
 from inbox_tui.store.drafts import move_draft
 from inbox_tui.store.due import refresh_due, wake_on_reply
@@ -118,9 +122,9 @@ class Ingest:
         self.touched: set[int] = set()  # tickets that got a message in this batch
         self.written_to: set[int] = set()  # … of them, those the customer wrote to
         # Held until flush(): message rows (ids given here), raw bytes, attachments, locations.
-        self._rows: list[tuple] = []
+        self._rows: list[tuple[object, ...]] = []
         self._raws: list[tuple[int, bytes]] = []
-        self._attachments: list[tuple] = []
+        self._attachments: list[tuple[object, ...]] = []
         self._locations: list[tuple[str, str, str, int]] = []
         self._held_digests: dict[str, int] = {}  # raw_sha256 -> id, for the held messages
         self._held_ids: dict[str, list[tuple[int, str]]] = {}  # Message-ID -> [(id, content_key)]
@@ -168,7 +172,7 @@ class Ingest:
         self._held_ids.clear()
         self._next_id = None
 
-    def settle(self, policy: SlaPolicy) -> None:
+    def settle(self, policy: DuePolicy) -> None:
         """After the batch committed: wake snoozed tickets the customer wrote to (when the
         policy says so) and recompute the due times of every ticket the batch touched."""
         if self._rows or self._locations:
@@ -349,7 +353,8 @@ class Ingest:
         )
         for row in rows:
             if normalize_subject(row["subject"]) == subject_key:
-                return row["id"]
+                value: int | None = row["id"]
+                return value
         return None
 
     def _create_ticket(
@@ -441,7 +446,7 @@ class Ingest:
 
 
 def stored_message_count(store: Store) -> int:
-    return store.conn.execute("SELECT count(*) FROM messages").fetchone()[0]
+    return int(store.conn.execute("SELECT count(*) FROM messages").fetchone()[0])
 
 
 def compact_search_index(store: Store) -> None:

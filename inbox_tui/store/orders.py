@@ -10,18 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from inbox_tui.marketplaces.base import FetchedOrder
+from inbox_tui.domain.orders import FetchedOrder
 from inbox_tui.sanitize import clean_line
 from inbox_tui.store.actions import atomic
 from inbox_tui.store.db import Store, format_time, parse_time, utc_now
 
-ORDER_CHANNELS = (
-    "amazon",
-    "ebay",
-    "etsy",
-    "shopify",
-    "walmart",
-)  # providers that are also channels
 DEFAULT_LIMIT = 20
 
 
@@ -74,12 +67,14 @@ def upsert_order(
     data: Mapping[str, Any] | None = None,
     fetched_at: datetime | None = None,
     customer_id: int | None = None,
+    customer_channel: str | None = None,
 ) -> int:
     """Insert an order, or update the one with the same (provider, order_number); returns its id.
 
     On update, an argument left as None (or empty items/data) keeps what is stored: a provider
     that does not report tracking does not wipe tracking learned earlier. The customer is
-    `customer_id` when given, else found by lower-cased email and created when missing. Text
+    `customer_id` when given, else found by lower-cased email and created when missing, on
+    `customer_channel` (None: the provider's name; a marketplace is a channel). Text
     from the provider is hostile like mail, so it is cleaned here, where it enters the store.
     """
     provider = (provider or "").strip().lower()
@@ -94,6 +89,7 @@ def upsert_order(
     if total is not None and not isinstance(total, int | float):
         raise ValueError(f"order {order_number}: total must be a number, not {total!r}")
     item_list = [_item_record(order_number, item) for item in items]
+    fetched = _time(fetched_at) or utc_now()
     values = {
         "provider": provider,
         "order_number": order_number,
@@ -106,12 +102,12 @@ def upsert_order(
         "tracking_number": tracking_number,
         "tracking_url": tracking_url,
         "shipped_at": _time(shipped_at),
-        "fetched_at": _time(fetched_at) or utc_now(),
+        "fetched_at": fetched,
         "data": json.dumps(dict(data), ensure_ascii=False, default=str) if data else None,
     }
     with atomic(store) as conn:
         values["customer_id"] = customer_id or _customer_for(
-            conn, customer_email, customer_name, provider, values["fetched_at"]
+            conn, customer_email, customer_name, customer_channel or provider, fetched
         )
         conn.execute(
             """INSERT INTO orders (provider, order_number, customer_id, placed_at, status, total, currency,
@@ -138,7 +134,7 @@ def upsert_order(
             "SELECT id FROM orders WHERE provider = ? AND order_number = ?",
             (provider, order_number),
         ).fetchone()
-    return row[0]
+    return int(row[0])
 
 
 def link_ticket_order(store: Store, ticket_id: int, order_id: int) -> bool:
@@ -273,6 +269,7 @@ def save_fetched_orders(
                 customer_email=None if lookup.customer_id else order.buyer_email,
                 customer_name=order.buyer_name,
                 customer_id=lookup.customer_id,
+                customer_channel=lookup.channel,
                 placed_at=order.placed_at,
                 status=order.status,
                 total=order.total,
@@ -354,7 +351,7 @@ def _item_record(order_number: str, item: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _customer_for(
-    conn: sqlite3.Connection, email: str | None, name: str | None, provider: str, now: str
+    conn: sqlite3.Connection, email: str | None, name: str | None, channel: str, now: str
 ) -> int | None:
     email = (email or "").strip().lower()
     if not email:
@@ -365,8 +362,8 @@ def _customer_for(
             conn.execute(
                 "UPDATE customers SET name = ? WHERE id = ?", (clean_line(name), row["id"])
             )
-        return row["id"]
-    channel = provider if provider in ORDER_CHANNELS else "email"
+        value: int | None = row["id"]
+        return value
     return conn.execute(
         "INSERT INTO customers (email, name, channel, created_at) VALUES (?, ?, ?, ?)",
         (email, clean_line(name or ""), channel, now),

@@ -8,11 +8,13 @@ transport before it tries again (docs/replies.md). Callers own the transactions.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
+from inbox_tui.domain.tickets import OUTBOX_STATUSES
 from inbox_tui.store.db import Store
 
-STATUSES = ("queued", "sending", "sent", "failed")
+STATUSES = OUTBOX_STATUSES
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +49,8 @@ _COLUMNS = """id, ticket_id, message_id, transport, source, status, attempts, la
     next_attempt_at, created_at, sent_at, raw"""
 
 
-def _entry(row) -> OutboxEntry:
-    from inbox_tui.outbox.message import reply_recipients, reply_text  # email's parser: not
+def _entry(row: sqlite3.Row) -> OutboxEntry:
+    from inbox_tui.domain.replies import reply_recipients, reply_text  # email's parser: not
     # for outbox_counts, which the TUI's start needs
 
     raw = bytes(row["raw"])
@@ -151,7 +153,8 @@ def next_attempt(store: Store) -> str | None:
         "SELECT min(next_attempt_at) FROM outbox INDEXED BY outbox_pending"
         " WHERE status IN ('queued', 'sending')"
     ).fetchone()
-    return row[0]
+    value: str | None = row[0]
+    return value
 
 
 # --- writing (inside the caller's transaction) -----------------------------------------------
@@ -189,7 +192,7 @@ def claim(store: Store, outbox_id: int) -> int:
         " WHERE id = ?",
         (outbox_id,),
     )
-    return row[0]
+    return int(row[0])
 
 
 def mark_sent(store: Store, outbox_id: int, sent_at: str) -> None:
@@ -268,15 +271,6 @@ def ticket_sources(store: Store, ticket_id: int) -> list[str]:
 
 def ticket_channel(store: Store, ticket_id: int) -> str | None:
     row = store.conn.execute("SELECT channel FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
-    return row[0] if row else None
-
-
-def marketplace_user(store: Store, ticket_id: int) -> str | None:
-    row = store.conn.execute(
-        """SELECT c.marketplace_user FROM tickets t JOIN customers c ON c.id = t.customer_id
-           WHERE t.id = ?""",
-        (ticket_id,),
-    ).fetchone()
     return row[0] if row else None
 
 

@@ -13,11 +13,15 @@ from inbox_tui.store.views import get_ticket
 
 
 class SellerLike(Protocol):
-    name: str
-    signature: str
+    @property
+    def name(self) -> str: ...
+    @property
+    def signature(self) -> str: ...
 
 
-def reply_context(store: Store, ticket_id: int, *, seller: SellerLike, today: date) -> dict:
+def reply_context(
+    store: Store, ticket_id: int, *, seller: SellerLike, today: date
+) -> dict[str, Any]:
     """The template variables for a ticket (see inbox_tui.templates.CONTEXT_SCHEMA).
 
     `order` is the ticket's own (linked) order, else the customer's newest, and is absent when

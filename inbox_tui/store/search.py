@@ -148,10 +148,12 @@ def _count(store: Store, parsed: Query, now: datetime | None, cap: int) -> int:
         # the matching messages' tickets, no need to join tickets; a capped count stops early
         sql = _MATCHED_TICKETS if cap > 0 else _WORDS_ONLY_TICKETS
     if cap > 0:
-        return store.conn.execute(
-            f"SELECT count(*) FROM ({sql} LIMIT ?)", (*params, cap)
-        ).fetchone()[0]
-    return store.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+        return int(
+            store.conn.execute(f"SELECT count(*) FROM ({sql} LIMIT ?)", (*params, cap)).fetchone()[
+                0
+            ]
+        )
+    return int(store.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])
 
 
 # What SQLite says of a statement it will not run, as opposed to a store it cannot use (locked,
@@ -254,17 +256,19 @@ def _dense(store: Store, query: Query) -> bool:
         "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ? AND rowid > ?",
         (_fts_expression(query), newest - PROBE_SAMPLE),
     ).fetchone()[0]
-    return sampled * PROBE_SHARE > min(PROBE_SAMPLE, newest)
+    return bool(sampled * PROBE_SHARE > min(PROBE_SAMPLE, newest))
 
 
 def _count_matches(
     store: Store, expression: str, limit: int, *, table: str = "messages_fts"
 ) -> int:
     assert table in ("messages_fts", "messages_fts_to")  # a name, never a value from a query
-    return store.conn.execute(
-        f"SELECT count(*) FROM (SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?)",
-        (expression, limit + 1),
-    ).fetchone()[0]
+    return int(
+        store.conn.execute(
+            f"SELECT count(*) FROM (SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?)",
+            (expression, limit + 1),
+        ).fetchone()[0]
+    )
 
 
 def _parsed(query: str | Query) -> Query:

@@ -278,7 +278,7 @@ def savepoint(store: Store) -> Iterator[None]:
 
 
 def last_event_id(store: Store) -> int:
-    return store.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+    return int(store.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0])
 
 
 def seen_to_push(

@@ -11,10 +11,11 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from inbox_tui.domain.tickets import TICKET_STATUSES
 from inbox_tui.store.db import Store
 from inbox_tui.store.outbox import FAILED_UNANSWERED
 
-VIEWS: tuple[str, ...] = ("all", "open", "pending", "snoozed", "closed")
+VIEWS: tuple[str, ...] = ("all", *TICKET_STATUSES)
 """The ticket views, in the order the TUI numbers them (1–5)."""
 
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
@@ -101,12 +102,14 @@ def _view_filter(view: str) -> tuple[str, tuple[str, ...]]:
 def count_tickets(store: Store, view: str = "all") -> int:
     """How many tickets `view` holds."""
     if view.startswith(TAG_VIEW):
-        return store.conn.execute(
-            "SELECT count(*) FROM ticket_tags WHERE tag_id = (SELECT id FROM tags WHERE name = ?)",
-            (view.removeprefix(TAG_VIEW),),
-        ).fetchone()[0]
+        return int(
+            store.conn.execute(
+                "SELECT count(*) FROM ticket_tags WHERE tag_id = (SELECT id FROM tags WHERE name = ?)",
+                (view.removeprefix(TAG_VIEW),),
+            ).fetchone()[0]
+        )
     where, params = _view_filter(view)
-    return store.conn.execute(f"SELECT count(*) FROM tickets {where}", params).fetchone()[0]
+    return int(store.conn.execute(f"SELECT count(*) FROM tickets {where}", params).fetchone()[0])
 
 
 def count_by_view(store: Store) -> dict[str, int]:
@@ -208,19 +211,21 @@ def ticket_position(
         return None
     key = (ticket["last_message_at"], ticket_id)
     if count is None:
-        return store.conn.execute(
-            f"SELECT count(*) FROM tickets {where} (last_message_at, id) > (?, ?)",
-            (*params, *key),
-        ).fetchone()[0]
+        return int(
+            store.conn.execute(
+                f"SELECT count(*) FROM tickets {where} (last_message_at, id) > (?, ?)",
+                (*params, *key),
+            ).fetchone()[0]
+        )
     half = count // 2
-    before = store.conn.execute(
+    before: int = store.conn.execute(
         f"""SELECT count(*) FROM (SELECT 1 FROM tickets {where} (last_message_at, id) > (?, ?)
             LIMIT ?)""",
         (*params, *key, half + 1),
     ).fetchone()[0]
     if before <= half:
         return before
-    after = store.conn.execute(
+    after: int = store.conn.execute(
         f"SELECT count(*) FROM tickets {where} (last_message_at, id) < (?, ?)",
         (*params, *key),
     ).fetchone()[0]
@@ -393,7 +398,9 @@ def other_tickets(store: Store, ticket_id: int, limit: int = 5) -> tuple[int, li
 def outbox_waiting(store: Store) -> int:
     """Replies queued, or failed and not answered since, not yet accepted by a server (the
     status line shows them)."""
-    return store.conn.execute(
-        f"""SELECT count(*) FROM outbox o
+    return int(
+        store.conn.execute(
+            f"""SELECT count(*) FROM outbox o
             WHERE o.status IN ('queued', 'sending') OR ({FAILED_UNANSWERED})"""
-    ).fetchone()[0]
+        ).fetchone()[0]
+    )

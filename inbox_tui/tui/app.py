@@ -5,13 +5,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from textual import events, work
 from textual.app import App
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
+from inbox_tui.channels.base import SourceKind
+from inbox_tui.channels.registry import source_kind
 from inbox_tui.config import Config
 from inbox_tui.crash import record as record_crash
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
@@ -118,7 +120,7 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
     def on_load(self) -> None:
         # Before Textual takes stdout and stderr (Load comes first): multiprocessing starts its
         # resource tracker with stderr's file descriptor, and Textual's stand-in has none
-        # (fileno() is -1), so a big IMAP sync's worker processes (sources/imap_parallel.py)
+        # (fileno() is -1), so a big IMAP sync's worker processes (channels/imap/parallel.py)
         # failed inside the app with "ValueError: bad value(s) in fds_to_keep". Started now,
         # the tracker keeps the terminal's stderr and every worker process finds it running.
         if self.synced_sources and any(getattr(s, "kind", None) == "imap" for s in self.sources):
@@ -177,13 +179,14 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         # A connection of its own: SQLite connections are not shared between threads, and
         # WAL lets the UI read while this one writes.
         self._after_first_frame()
-        from inbox_tui.syncing import SourceOutcome, sync_all  # parser and IMAP only now
+        from inbox_tui import replies  # parser and IMAP only now
+        from inbox_tui.syncing import SourceOutcome
 
         assert self.store.path is not None
         try:
             store = Store.open(self.store.path)
             try:
-                outcomes = sync_all(
+                outcomes = replies.sync(
                     store, self.sources, seller_emails=self.seller_emails, sla=self.sla
                 )
             finally:
@@ -208,20 +211,19 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         """IMAP folders announce new mail with IDLE: a sync starts within seconds of it,
         not at the next `sync.interval_minutes`."""
         for source in self.sources:
-            if getattr(source, "kind", None) == "imap":
-                for folder in source.folders[:IDLE_FOLDERS]:
-                    self._idle_worker(source, folder)
+            kind = source_kind(source.kind)
+            for folder in kind.watched_folders(source)[:IDLE_FOLDERS] if kind else []:
+                self._idle_worker(kind, source, folder)
 
     @work(thread=True, group="idle", exit_on_error=False)
-    def _idle_worker(self, source: Any, folder: str) -> None:
+    def _idle_worker(self, kind: SourceKind, source: Any, folder: str) -> None:
         self._after_first_frame()
-        from inbox_tui.sources.imap_idle import IdleWatcher
 
         def announced() -> None:
             if not self._stop_watching.is_set():
                 self.call_from_thread(self.sync_now)
 
-        IdleWatcher(source, folder, announced).run(self._stop_watching)
+        kind.watch(source, folder, announced, self._stop_watching)
 
     def on_unmount(self) -> None:
         self._shown.set()  # workers still waiting for a first frame need not
@@ -291,11 +293,11 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
     def resend_failed(self, ticket_id: int) -> bool:
         """Put `ticket_id`'s newest failed reply back in the outbox, with its Message-ID, and
         send it now; one line says what happened. False when there was nothing to resend."""
-        from inbox_tui.outbox.queue import ReplyRefused, resend_newest_failed
+        from inbox_tui import replies
 
         try:
-            resent = resend_newest_failed(self.store, ticket_id)
-        except ReplyRefused as refused:
+            resent = replies.resend_newest_failed(self.store, ticket_id)
+        except replies.ReplyRefused as refused:
             self.notify(str(refused), severity="warning", markup=False)
             return False
         kept = "; your edited draft stays (alt+d in the composer drops it)"
@@ -331,7 +333,7 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
     @work(thread=True, group="send", exit_on_error=False)
     def _send_worker(self) -> None:
         self._after_first_frame()
-        from inbox_tui.outbox.sender import send_due  # SMTP and the APIs only once a send runs
+        from inbox_tui import replies  # SMTP and the APIs only once a send runs
 
         assert self.store.path is not None
         with self._send_lock:
@@ -341,7 +343,7 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
             report: Any = None
             failure: str | None = None
             try:
-                report = send_due(store, self.config, now=self.now())
+                report = replies.send(store, self.config, now=self.now())
             except Exception as exc:  # a bug must not leave "sending…" up: say it in one line
                 failure = " ".join(f"{type(exc).__name__}: {exc}".split())
             finally:
@@ -405,7 +407,7 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         return save_and_report(store, ticket_id, self.config.ui.attachments_dir or downloads_dir())
 
     def _show_saved(self, line: str, failed: bool) -> None:
-        severity = "warning" if failed else "information"
+        severity: Literal["warning", "information"] = "warning" if failed else "information"
         self.notify(line, severity=severity, timeout=5, markup=False)  # names: not markup
 
     def action_help(self) -> None:

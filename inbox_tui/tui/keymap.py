@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from inbox_tui.tui.ticket_views import VIEW_NAMES
 
@@ -188,9 +188,9 @@ def key_label(keys: str) -> str:
 _GROUPS: dict[str, Binding.Group] = {}
 
 
-def bindings(scope: str) -> list[Binding]:
+def bindings(scope: str) -> list[BindingType]:
     """The Textual bindings of one scope, in table order."""
-    result = []
+    result: list[BindingType] = []
     for key in KEYMAP:
         if key.scope != scope:
             continue

@@ -8,17 +8,13 @@ Both are spans of the text, so the preview can highlight them and name their lin
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rich.text import Text
 
-from inbox_tui.templates import MISSING_MARK, Template, render
-
-_MISSING = re.compile(
-    re.escape(MISSING_MARK).replace(re.escape("{name}"), r"(?P<name>[^\]\n]{1,80})")
-)
+from inbox_tui.domain.replies import MISSING_MARK, MISSING_VALUE
+from inbox_tui.templates import Template, render
 
 MISSING_STYLE = "bold reverse red"
 RULE_STYLE = "bold underline red"
@@ -56,12 +52,12 @@ def missing_values(text: str, part: str = "body") -> list[Problem]:
             line_of(text, match.start()),
             part,
         )
-        for match in _MISSING.finditer(text)
+        for match in MISSING_VALUE.finditer(text)
     ]
 
 
 def missing_names(text: str) -> set[str]:
-    return {match["name"] for match in _MISSING.finditer(text)}
+    return {match["name"] for match in MISSING_VALUE.finditer(text)}
 
 
 def fill_in(template: Template, context: dict) -> tuple[str, str | None]:

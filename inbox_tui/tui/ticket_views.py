@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from inbox_tui.channels import registry
 from inbox_tui.sla import SlaPolicy
 from inbox_tui.store import due as _due
 from inbox_tui.store import search as _search
@@ -75,16 +76,6 @@ def count_views(store: Store) -> dict[str, int]:
 SAVED_VIEW = "saved:"
 """Prefix of a saved search's view: "saved:" and the search's name from the config."""
 
-CHANNEL_LABELS: dict[str, str] = {
-    "email": "Email",
-    "amazon": "Amazon",
-    "ebay": "eBay",
-    "etsy": "Etsy",
-    "walmart": "Walmart",
-    "shopify": "Shopify",
-}
-"""Every channel in sidebar order, with its name as sellers write it."""
-
 MAX_TAG_VIEWS = 10  # the sidebar lists the tags on most tickets, no more than this many
 
 
@@ -117,11 +108,11 @@ def view_entries(
         ViewEntry(view, view.capitalize(), "views", count)
         for view, count in count_views(store).items()
     ]
-    channels = count_by_channel(store)
+    counts = count_by_channel(store)  # the sidebar lists channels in the registry's order
     entries += [
-        ViewEntry(CHANNEL_VIEW + channel, label, "channels", channels[channel])
-        for channel, label in CHANNEL_LABELS.items()
-        if channels.get(channel)
+        ViewEntry(CHANNEL_VIEW + channel.name, channel.label, "channels", counts[channel.name])
+        for channel in registry.channels()
+        if counts.get(channel.name)
     ]
     entries += [
         ViewEntry(TAG_VIEW + name, name, "tags", count)

@@ -27,7 +27,11 @@ class TrendWatch:
     _templates: list[Template] | None
     now: Any
     config: Any
-    templates: list[Template]
+
+    @property
+    def templates(self) -> list[Template]:
+        raise NotImplementedError  # InboxApp's own
+
     main_screen: Any
     screen: Any
     call_from_thread: Any

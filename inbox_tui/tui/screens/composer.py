@@ -21,15 +21,17 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, TextArea
+from textual.widgets.text_area import Document
 
+from inbox_tui import replies
 from inbox_tui.outbox.message import reply_subject, with_signature
-from inbox_tui.outbox.queue import ReplyRefused, check_reply, queue_reply
+from inbox_tui.outbox.queue import ReplyRefused, check_reply
 from inbox_tui.sanitize import readable_line
 from inbox_tui.store import drafts
 from inbox_tui.store.db import Store
 from inbox_tui.store.orders import orders_for_ticket
 from inbox_tui.store.outbox import Inbound, last_inbound
-from inbox_tui.store.reply_context import conversation, last_inbound_text, reply_context
+from inbox_tui.store.reply_context import conversation, last_inbound_text
 from inbox_tui.store.views import TicketRow, get_ticket
 from inbox_tui.suggest import Said, detect_language, order_state, suggest_for_thread
 from inbox_tui.templates import Template, TemplateError
@@ -148,8 +150,9 @@ class ComposerScreen(Screen[int | None]):
 
     def _tell(self, message: str, *, error: bool = False, timeout: float | None = None) -> None:
         """A notification as plain text: it may quote the reply or a template, never markup."""
-        severity = "error" if error else "information"
-        self.notify(message, severity=severity, timeout=timeout, markup=False)
+        self.notify(
+            message, severity="error" if error else "information", timeout=timeout, markup=False
+        )
 
     # --- opening -------------------------------------------------------------------------------
 
@@ -163,9 +166,7 @@ class ComposerScreen(Screen[int | None]):
         self.ticket = ticket
         self._title = f"Reply to ticket #{ticket.id} · {ticket.channel}"
         self.sub_title = self._title
-        seller = self.config.seller
-        today = self.now().astimezone(seller.tzinfo).date()
-        self.context = reply_context(self.store, ticket.id, seller=seller, today=today)
+        self.context = replies.context_for(self.store, self.config, ticket.id, now=self.now())
         text = last_inbound_text(self.store, ticket.id)
         language = detect_language(text) or "en"  # the customer's language lists first
         self.templates = sorted(
@@ -263,12 +264,18 @@ class ComposerScreen(Screen[int | None]):
         self.body.focus()
         first = missing_values(body)
         if first:  # straight to the first gap the seller has to fill
-            self.body.move_cursor(self.body.document.get_location_from_index(first[0].start))
+            self.body.move_cursor(self._location(first[0].start))
         else:
             self.body.move_cursor((0, 0))
         self._changed()
 
     # --- the text ------------------------------------------------------------------------------
+
+    def _location(self, index: int) -> tuple[int, int]:
+        """(row, column) of character `index` of the body."""
+        document = self.body.document
+        assert isinstance(document, Document)  # a plain TextArea holds a Document
+        return document.get_location_from_index(index)
 
     def _set_body(self, text: str, *, undoable: bool) -> None:
         if undoable:
@@ -454,18 +461,16 @@ class ComposerScreen(Screen[int | None]):
             self._tell(f"not sent: {self._label(first)}{more}", error=True)
             self._go_to(first)
             return
-        status = status or (self.template.status if self.template else None)
         subject = self.subject.value.strip()
         try:
-            outbox_id = queue_reply(
+            outbox_id = replies.queue(
                 self.store,
                 self.config,
                 self.ticket_id,
                 body=text,
                 subject=None if subject == self._default_subject or not subject else subject,
-                template_key=self.template.key if self.template else None,
+                template=self.template,
                 status=status,
-                tags=self.template.tags if self.template else (),
                 at=self.now(),
             )
         except ReplyRefused as exc:
@@ -482,4 +487,4 @@ class ComposerScreen(Screen[int | None]):
             return
         self.body.focus()
         if problem.start < len(self.body.text):
-            self.body.move_cursor(self.body.document.get_location_from_index(problem.start))
+            self.body.move_cursor(self._location(problem.start))

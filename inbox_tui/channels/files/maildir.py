@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from inbox_tui.domain.messages import IncomingMessage
 from inbox_tui.sanitize import escape_undecodable
-from inbox_tui.sources.base import IncomingMessage
 
 
 class NotAMailbox(Exception):

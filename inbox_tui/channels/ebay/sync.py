@@ -25,10 +25,7 @@ from typing import Any
 
 import httpx
 
-from inbox_tui.config import EbaySourceConfig
-from inbox_tui.mail.parse import parse_message
-from inbox_tui.mail.threading import thread_hints
-from inbox_tui.marketplaces.ebay import (
+from inbox_tui.channels.ebay.api import (
     MAX_LIST_PAGES,
     MESSAGE_API,
     PAGE,
@@ -38,14 +35,15 @@ from inbox_tui.marketplaces.ebay import (
     seller_username,
     source_key,
 )
-from inbox_tui.marketplaces.ebay_mail import member_address, message_to_mail, parse_ebay_time
+from inbox_tui.channels.ebay.mail import member_address, message_to_mail, parse_ebay_time
+from inbox_tui.config import EbaySourceConfig
+from inbox_tui.domain.messages import IncomingMessage
+from inbox_tui.intake import Intake, IntakeResult, Taken
 from inbox_tui.marketplaces.http import ApiClient, ApiError
 from inbox_tui.marketplaces.paging import Listing, Page, page_of, read_listing
 from inbox_tui.sanitize import clean_line
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
-from inbox_tui.sources.base import IncomingMessage
-from inbox_tui.store.db import Store
-from inbox_tui.store.ebay import (
+from inbox_tui.store.conversations import (
     apply_read_state,
     conversation_type,
     inbound_newest_first,
@@ -59,8 +57,8 @@ from inbox_tui.store.ebay import (
     save_list_cursor,
     save_pushed_event,
 )
-from inbox_tui.store.failed import failed_folders, forget_failures, record_failure, store_alone
-from inbox_tui.store.ingest import Ingest, raw_digest
+from inbox_tui.store.db import Store
+from inbox_tui.store.failed import failed_folders, forget_failures
 from inbox_tui.store.sync import last_event_id
 
 Progress = Callable[[str, int, int | None], None]  # (conversation type, done, total or None)
@@ -83,6 +81,7 @@ class TypeResult:
     problems: list[str] = field(default_factory=list)
     failed: str | None = None
     stopped: str | None = None  # the listing ended before it said it would: why
+    intake: IntakeResult = field(default_factory=IntakeResult)  # what came in, for rules
 
     def summary(self) -> str:
         if self.failed:
@@ -125,7 +124,7 @@ class EbaySync:
         self.sla = sla
         self.seller = seller_username(store, config, client)
         self.seller_emails = seller_emails | {member_address(self.seller)}
-        self.ingest = Ingest(store)
+        self.intake = Intake(store, seller_emails=self.seller_emails)
         self.failed: dict[str, set[str]] = {}  # conversation id -> messageIds not stored yet
 
     # -- local read changes out ----------------------------------------------------------
@@ -263,7 +262,7 @@ class EbaySync:
                         result.problems.append(f"conversation {conversation_id}: {fetched.stopped}")
                     if pending == 0:
                         transaction.enter_context(self.store.transaction())
-                        self.ingest.begin_batch()
+                        self.intake.begin_batch()
                     stamp = (fetched.summary.get("latestMessage") or {}).get("createdDate")
                     cursor = stamp if clean and isinstance(stamp, str) else None
                     self._store(kind, fetched, cursor, result)
@@ -278,7 +277,7 @@ class EbaySync:
 
     def _commit(self, transaction: ExitStack) -> None:
         transaction.close()  # leaves the store.transaction() block: COMMIT
-        self.ingest.settle(self.sla)
+        self.intake.settle(self.sla)
 
     def _fetched(self, kind: str, todo: list[dict[str, Any]]) -> Iterator[_Fetched]:
         """The conversations' messages, in `todo` order, fetched `concurrency` at a time."""
@@ -363,12 +362,14 @@ class EbaySync:
                     read[uid] = message["readStatus"]
                 continue
             work = partial(self._store_message, conversation, message)
-            added, reason = store_alone(self.store, self.ingest, work)
-            if reason is None:  # stored (or known by its bytes): nothing left to try
-                result.new += int(bool(added))
+            taken, reason = self.intake.alone(work)
+            if taken is not None:  # stored (or known by its bytes): nothing left to try
+                result.intake.count(taken)
+                result.new += int(taken.status == "added")
                 continue
             waiting.discard(uid)
-            record_failure(self.store, self.source, conversation_id, uid, reason)
+            self.intake.remember_failure(self.source, conversation_id, uid, reason or "?")
+            result.intake.failed += 1
             result.errors += 1
             result.unstored += 1
             result.problems.append(clean_line(f"message {uid}: {reason}"))  # eBay's id too
@@ -392,7 +393,7 @@ class EbaySync:
             if name and name.casefold() != seller:
                 remember_member(self.store, member_address(name), name)
 
-    def _store_message(self, conversation: dict[str, Any], message: dict[str, Any]) -> bool:
+    def _store_message(self, conversation: dict[str, Any], message: dict[str, Any]) -> Taken:
         raw = message_to_mail(message, conversation)
         from_seller = str(message.get("senderUsername") or "").casefold() == self.seller.casefold()
         item = IncomingMessage(
@@ -403,12 +404,7 @@ class EbaySync:
             received_at=parse_ebay_time(message.get("createdDate")),
             seen=from_seller or message.get("readStatus") is True,
         )
-        digest = raw_digest(raw)
-        if self.ingest.record_if_known(item, digest):
-            return False
-        parsed = parse_message(raw)
-        hints = thread_hints(parsed, raw, self.seller_emails)
-        return self.ingest.add(item, parsed, hints, digest=digest).status == "added"
+        return self.intake.take(item)
 
 
 def _ascending(messages: list[dict[str, Any]]) -> bool:
@@ -444,7 +440,9 @@ def sync_source(
         sync = EbaySync(
             store, config, client, seller_emails=seller_emails, progress=progress, sla=sla
         )
-        results = {kind: TypeResult(kind) for kind in config.conversation_types}
+        results: dict[str, TypeResult] = {
+            kind: TypeResult(kind) for kind in config.conversation_types
+        }
         sync.push_read_state(results)
         for kind, result in results.items():
             try:

@@ -15,12 +15,11 @@ from typing import Any
 
 import httpx
 
+from inbox_tui.channels.ebay import MAX_TEXT
+from inbox_tui.channels.ebay.mail import parse_ebay_time
 from inbox_tui.config import EbaySourceConfig
-from inbox_tui.marketplaces.base import FetchedOrder, OrderLine, OrderQuery
-from inbox_tui.marketplaces.ebay_mail import parse_ebay_time
-from inbox_tui.marketplaces.http import ApiClient, ApiError, Auth, OAuthRefresh, StaticAuth
-from inbox_tui.marketplaces.paging import Listing, Page, page_of, read_listing
-from inbox_tui.outbox.transport import (
+from inbox_tui.domain.orders import FetchedOrder, OrderLine, OrderQuery
+from inbox_tui.domain.replies import (
     MaybeSent,
     OutgoingReply,
     PermanentFailure,
@@ -28,16 +27,18 @@ from inbox_tui.outbox.transport import (
     TemporaryFailure,
     Unreachable,
 )
+from inbox_tui.marketplaces.http import ApiClient, ApiError, Auth, OAuthRefresh, StaticAuth
+from inbox_tui.marketplaces.paging import Listing, Page, page_of, read_listing
 from inbox_tui.sanitize import clean_line
 from inbox_tui.secrets import SecretError, read_secret, section_secret
-from inbox_tui.store.db import Store
-from inbox_tui.store.ebay import (
+from inbox_tui.store.conversations import (
     account_username,
     conversation_of_ticket,
     conversation_type,
     known_messages,
     save_account_username,
 )
+from inbox_tui.store.db import Store
 
 MESSAGE_API = "/commerce/message/v1"
 ORDER_API = "/sell/fulfillment/v1/order"
@@ -49,7 +50,6 @@ SCOPES = " ".join(
 PAGE = 50  # the Message API's largest page
 MAX_LIST_PAGES = 1000  # conversations listed per type and sync: 50,000 at most
 MAX_MESSAGE_PAGES = 100  # messages read of one conversation: 5,000 at most
-MAX_TEXT = 2000  # send_message's limit on messageText
 ORDER_PAGE = 200
 ORDER_LOOKBACK_DAYS = 90  # orders of a buyer are looked for this far back
 ORDER_MAX_PAGES = 10

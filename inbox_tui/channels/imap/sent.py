@@ -15,8 +15,8 @@ from typing import TypeVar
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
+from inbox_tui.channels.imap.session import TIMEOUT, ImapSyncError, close, connect, error_text
 from inbox_tui.config import ImapSourceConfig
-from inbox_tui.sources.imap_session import TIMEOUT, ImapSyncError, close, connect, error_text
 
 _APPENDUID = re.compile(rb"\[APPENDUID \d+ (\d+)\]", re.I)
 _T = TypeVar("_T")

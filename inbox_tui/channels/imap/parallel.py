@@ -25,11 +25,11 @@ from typing import Any
 
 from imapclient import IMAPClient
 
+from inbox_tui.channels.imap.session import connect, error_text, uid_fetch, uid_set
 from inbox_tui.config import ImapSourceConfig
-from inbox_tui.mail.message import ParsedMessage
+from inbox_tui.domain.messages import ParsedMessage, ThreadHints
 from inbox_tui.mail.parse import parse_message
-from inbox_tui.mail.threading import ThreadHints, thread_hints
-from inbox_tui.sources.imap_session import connect, error_text, uid_fetch, uid_set
+from inbox_tui.mail.threading import thread_hints
 from inbox_tui.store.failed import failure_text
 
 PARALLEL_FROM = 3000  # new messages in a folder; below this one connection is quicker

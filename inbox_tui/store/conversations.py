@@ -1,6 +1,7 @@
-"""eBay sync state and read state: the SQL the eBay source needs, inside the caller's transaction.
+"""Sources whose folders are conversations (a marketplace's message API; eBay today): their
+sync cursors and read state, the conversation of a ticket. Inside the caller's transaction.
 
-Rows of `sync_state` for a source "ebay:NAME":
+Rows of `sync_state` for such a source ("ebay:NAME"):
 - folder "type:FROM_MEMBERS" (one per conversation type): cursor = the latest-message time up to
   which every conversation is stored, written with the messages it covers;
 - folder = a conversation id: cursor = its conversation type (update_conversation needs it);

@@ -21,13 +21,7 @@ from typing import Any
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
 
-from inbox_tui.config import ImapSourceConfig
-from inbox_tui.mail.parse import parse_message
-from inbox_tui.mail.threading import thread_hints
-from inbox_tui.secrets import SecretError, source_password
-from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
-from inbox_tui.sources.base import IncomingMessage
-from inbox_tui.sources.imap_parallel import (
+from inbox_tui.channels.imap.parallel import (
     FETCH_ITEMS,
     NO_BODY,
     PARALLEL_FROM,
@@ -35,7 +29,7 @@ from inbox_tui.sources.imap_parallel import (
     fetch_in_workers,
     worker_count,
 )
-from inbox_tui.sources.imap_session import (
+from inbox_tui.channels.imap.session import (
     TIMEOUT,
     ImapSyncError,
     ImapUnreachable,
@@ -47,9 +41,13 @@ from inbox_tui.sources.imap_session import (
     uid_fetch,
     uid_set,
 )
+from inbox_tui.config import ImapSourceConfig
+from inbox_tui.domain.messages import IncomingMessage
+from inbox_tui.intake import Intake, IntakeResult, Taken
+from inbox_tui.secrets import SecretError, source_password
+from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store.db import Store
-from inbox_tui.store.failed import failed_uids, forget_failures, record_failure, store_alone
-from inbox_tui.store.ingest import Ingest, raw_digest
+from inbox_tui.store.failed import failed_uids, forget_failures
 from inbox_tui.store.sync import (
     FlagChange,
     FolderState,
@@ -87,6 +85,7 @@ class FolderResult:
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
     failed: str | None = None  # the folder could not be synced (missing, renamed, dropped)
+    intake: IntakeResult = field(default_factory=IntakeResult)  # what came in, for rules
 
     def summary(self) -> str:
         if self.failed:
@@ -132,7 +131,7 @@ class FolderSync:
         self.progress = progress
         self.condstore = client.has_capability("CONDSTORE")
         self.result = result or FolderResult(folder)  # carried over when retrying
-        self.ingest = Ingest(store)
+        self.intake = Intake(store, seller_emails=seller_emails)
         self.retry: set[int] = set()  # UIDs that failed to store in an earlier sync
 
     def run(self) -> FolderResult:
@@ -258,7 +257,7 @@ class FolderSync:
         self, batches: list[list[int]], count: int
     ) -> Iterator[tuple[list[int], list[Prepared]]]:
         """The batches with their messages: fetched here, or by worker processes (already
-        parsed) when the folder has many new messages (sources/imap_parallel.py)."""
+        parsed) when the folder has many new messages (channels/imap/parallel.py)."""
         workers = self.workers
         if workers is None:
             workers = worker_count() if count >= PARALLEL_FROM else 0
@@ -287,16 +286,16 @@ class FolderSync:
         the position never passes a message that is neither stored nor recorded."""
         failed: set[int] = set()
         with self.store.transaction():
-            self.ingest.begin_batch()
+            self.intake.begin_batch()
             flags: dict[int, ServerFlags] = {}
             for item in prepared:
                 reason = item.problem
                 if reason is None:
-                    stored, reason = store_alone(
-                        self.store, self.ingest, partial(self._store_message, item)
-                    )
+                    stored, reason = self.intake.alone(partial(self._store_message, item))
                     if stored is not None:
-                        flags[item.uid] = stored
+                        flags[item.uid], taken = stored
+                        self.result.intake.count(taken)
+                        self.result.new += int(taken.status == "added")
                         continue
                 failed.add(item.uid)
                 self._remember_failure(item.uid, reason or "unknown error")
@@ -311,16 +310,17 @@ class FolderSync:
             )
             save_folder_state(self.store, self.source, self.folder, state)
         self.retry -= set(settled)
-        self.ingest.settle(self.sla)
+        self.intake.settle(self.sla)
         return state
 
     def _remember_failure(self, uid: int, reason: str) -> None:
-        record_failure(self.store, self.source, self.folder, str(uid), reason)
+        self.intake.remember_failure(self.source, self.folder, str(uid), reason)
+        self.result.intake.failed += 1
         self.result.errors += 1
         self.result.unstored += 1
         self.result.problems.append(f"UID {uid}: {reason}")
 
-    def _store_message(self, prepared: Prepared) -> ServerFlags:
+    def _store_message(self, prepared: Prepared) -> tuple[ServerFlags, Taken]:
         uid, data = prepared.uid, prepared.data
         raw = bytes(data[b"BODY[]"])
         flags = server_flags(data.get(b"FLAGS"))
@@ -335,20 +335,13 @@ class FolderSync:
             answered=flags.answered,
             flagged=False,  # set by apply_server_flags, which also flags the ticket
         )
-        digest = raw_digest(raw)
-        if self.ingest.record_if_known(item, digest):
+        done = None  # parsed and threaded by a worker process, or here by intake
+        if prepared.parsed is not None and prepared.hints is not None:
+            done = (prepared.parsed, prepared.hints)
+        taken = self.intake.take(item, done)
+        if taken.status != "added":  # the same message is stored: this is another location
             mark_found_again(self.store, self.source, self.folder, uid)
-            return flags
-        parsed, hints = prepared.parsed, prepared.hints
-        if parsed is None or hints is None:
-            parsed = parse_message(raw)
-            hints = thread_hints(parsed, raw, self.seller)
-        outcome = self.ingest.add(item, parsed, hints, digest=digest)
-        if outcome.status == "copy":
-            mark_found_again(self.store, self.source, self.folder, uid)
-        else:
-            self.result.new += 1
-        return flags
+        return flags, taken
 
     def _pull_flags(self, state: FolderState) -> None:
         if state.highest_uid == 0:
@@ -417,7 +410,7 @@ def sync_source(
 ) -> list[FolderResult]:
     """Sync every configured folder of one IMAP source. ImapSyncError if it cannot even log in.
     `workers`: processes that fetch and parse while this one stores (None: as many as the
-    cores allow, `imap_parallel.worker_count`, for folders with PARALLEL_FROM new messages or
+    cores allow, `parallel.worker_count`, for folders with PARALLEL_FROM new messages or
     more; 0: never)."""
     password = _password(config)  # once: a password command is not run at every reconnect
     client: IMAPClient | None = _session(config, timeout, password)

@@ -14,9 +14,10 @@ import socket
 import ssl
 from typing import Any
 
+from inbox_tui.channels.imap import sent as imap_sent
+from inbox_tui.channels.imap.session import ImapSyncError, ImapUnreachable
 from inbox_tui.config import ImapSourceConfig, SmtpConfig
-from inbox_tui.outbox.message import reply_header, reply_sender
-from inbox_tui.outbox.transport import (
+from inbox_tui.domain.replies import (
     MaybeSent,
     NoEvidence,
     OutgoingReply,
@@ -24,11 +25,11 @@ from inbox_tui.outbox.transport import (
     SentCopy,
     TemporaryFailure,
     Unreachable,
+    reply_header,
 )
+from inbox_tui.outbox.message import reply_sender
 from inbox_tui.sanitize import clean_line
 from inbox_tui.secrets import SecretError, read_secret, source_password
-from inbox_tui.sources import imap_sent
-from inbox_tui.sources.imap_session import ImapSyncError, ImapUnreachable
 from inbox_tui.store.db import Store
 from inbox_tui.store.outbox import replied_to
 
@@ -132,7 +133,12 @@ class SmtpTransport:
         if code != 354:
             _check((code, text), "the message")
         try:
-            client.send(smtplib._quote_periods(_crlf(raw)) + b"\r\n.\r\n")
+            client.send(
+                smtplib._quote_periods(  # type: ignore[attr-defined]  # smtplib's own dot-stuffing
+                    _crlf(raw)
+                )
+                + b"\r\n.\r\n"
+            )
             code, text = client.getreply()
         except (smtplib.SMTPServerDisconnected, TimeoutError, OSError) as exc:
             raise MaybeSent(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from inbox_tui.marketplaces.base import FetchedOrder, OrderLine, OrderQuery
+from inbox_tui.domain.orders import FetchedOrder, OrderLine, OrderQuery
 from inbox_tui.marketplaces.http import ApiClient, ApiError, Auth, OAuthRefresh, StaticAuth
 from inbox_tui.marketplaces.order_fields import (
     amount,

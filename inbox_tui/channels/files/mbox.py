@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from inbox_tui.channels.files.maildir import NotAMailbox
+from inbox_tui.domain.messages import IncomingMessage
 from inbox_tui.sanitize import escape_undecodable
-from inbox_tui.sources.base import IncomingMessage
-from inbox_tui.sources.maildir import NotAMailbox
 
 _STATUS = re.compile(rb"^(X-)?Status:[ \t]*([A-Za-z]*)", re.MULTILINE | re.IGNORECASE)
 

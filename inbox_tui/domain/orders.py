@@ -1,10 +1,11 @@
-"""The interface every order provider implements; the store caches what they return."""
+"""An order as a shop or marketplace reports it (with its lines), and what a ticket's
+customer can be looked up by. The store caches the orders (store/orders.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +44,3 @@ class OrderQuery:
     email: str | None = None  # Shopify, WooCommerce
     order_numbers: tuple[str, ...] = ()  # Amazon (from the relay mail's subject), eBay
     username: str | None = None  # eBay buyer
-
-
-class OrderProvider(Protocol):
-    name: str  # the config section's name
-
-    def orders_for(self, query: OrderQuery) -> list[FetchedOrder]:
-        """The customer's orders, newest first; [] when none. Raises
-        inbox_tui.marketplaces.http.ApiError (one line) when the provider cannot answer."""
-        ...
-
-    def close(self) -> None: ...

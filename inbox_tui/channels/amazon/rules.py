@@ -1,16 +1,15 @@
-"""What each channel refuses in a reply, found before it is queued: pure functions of text.
+"""What Amazon refuses in a reply, found before it is queued: a pure function of text.
 
 Amazon's buyer-seller messaging drops (and may penalise) replies with external links or
-e-mail addresses; eBay's API takes at most 2,000 characters of message text. Each problem
-carries the span of the offending text so the composer can point at it.
+e-mail addresses. Each problem carries the span of the offending text so the composer can
+point at it.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-EBAY_MAX_CHARS = 2000
+from inbox_tui.domain.replies import RuleProblem
 
 _URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"']+|\bwww\.[^\s<>\"']+", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -25,32 +24,8 @@ _DOMAIN = re.compile(
 _TRAILING = ".,;:!?)]}'\""
 
 
-@dataclass(frozen=True)
-class RuleProblem:
-    """One thing a channel refuses; `start`/`end` index the offending text in the body."""
-
-    message: str
-    start: int
-    end: int
-
-
-def channel_problems(channel: str, text: str) -> list[RuleProblem]:
-    """Every problem of `text` as a reply on `channel`, in text order."""
-    if channel == "amazon":
-        return _amazon(text)
-    if channel == "ebay" and len(text) > EBAY_MAX_CHARS:
-        return [
-            RuleProblem(
-                f"eBay messages take at most {EBAY_MAX_CHARS:,} characters; this reply has"
-                f" {len(text):,}: shorten it by {len(text) - EBAY_MAX_CHARS:,}",
-                EBAY_MAX_CHARS,
-                len(text),
-            )
-        ]
-    return []
-
-
-def _amazon(text: str) -> list[RuleProblem]:
+def no_links(text: str) -> list[RuleProblem]:
+    """Every link or e-mail address in `text`, in text order."""
     spans: list[tuple[int, int, str]] = []
     for pattern, what in ((_EMAIL, "an e-mail address"), (_URL, "a link"), (_DOMAIN, "a link")):
         for match in pattern.finditer(text):

@@ -2,7 +2,7 @@
 
 The watcher only listens: when the server announces new, changed or expunged mail in the
 folder, it calls `on_change` and the caller runs a normal sync. Syncing stays in one place
-(sources/imap.py); IDLE just decides *when*. A server without IDLE, or a connection that
+(channels/imap/sync.py); IDLE just decides *when*. A server without IDLE, or a connection that
 keeps failing, leaves the timed sync (`sync.interval_minutes`) to do the work.
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 from imapclient.exceptions import IMAPClientError
 
+from inbox_tui.channels.imap.session import ImapSyncError, close, connect, error_text
 from inbox_tui.config import ImapSourceConfig
-from inbox_tui.sources.imap_session import ImapSyncError, close, connect, error_text
 
 # RFC 2177: clients should re-issue IDLE at least every 29 minutes or be logged out.
 RENEW_EVERY = 25 * 60.0
