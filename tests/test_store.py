@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,33 @@ def test_new_store_is_wal_and_at_the_current_version(tmp_path):
     reopened = Store.open(tmp_path / "a.db")
     assert reopened.schema_version == SCHEMA_VERSION
     reopened.close()
+
+
+def _in_another_process(path: Path, sql: str) -> str:
+    code = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
+        " print(c.execute(sys.argv[2]).fetchone()[0]); c.close()"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, str(path), sql], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def test_a_second_connection_keeps_other_processes_seeing_our_writes(tmp_path):
+    # The TUI keeps its store open and its workers open their own (sync, send, stats). Opening
+    # one must not drop the process's locks on the file (a close() of any descriptor on it
+    # does): another process closing the store then deleted the write-ahead log under the
+    # TUI, whose later writes no other process could see.
+    path = tmp_path / "inbox.db"
+    store = Store.open(path)
+    store.conn.execute("CREATE TABLE probe (x)")
+    worker = Store.open(path)  # as the sync worker does while the UI's connection is open
+    worker.close()
+    assert _in_another_process(path, "SELECT count(*) FROM probe") == "0"  # opens and closes
+    assert Path(f"{path}-wal").exists()
+    store.conn.execute("INSERT INTO probe VALUES (1)")
+    assert _in_another_process(path, "SELECT count(*) FROM probe") == "1"
+    store.close()
 
 
 def test_a_store_from_a_newer_version_is_refused_untouched(tmp_path):

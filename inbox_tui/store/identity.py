@@ -11,7 +11,6 @@ from pathlib import Path
 
 from inbox_tui.store.schema import APPLICATION_ID, BUILT_BY_DEMO, SCHEMA_VERSION
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 # Tables every store has had since schema 1: a file of ours from before application_id was set.
 OUR_TABLES = frozenset({"tickets", "messages", "message_raw", "outbox", "sync_state"})
 LEAVE_IT = "inbox-tui leaves it alone: check the path (--db, or `database:` in the config)"
@@ -44,20 +43,30 @@ def inspect_store(path: Path) -> StoreFile:
         mode = path.stat().st_mode
         if stat.S_ISDIR(mode):
             raise StoreError(f"{path} is a folder, not an inbox database file; {LEAVE_IT}")
-        if not stat.S_ISREG(mode):  # a pipe would block the read below
+        if not stat.S_ISREG(mode):  # SQLite would block on a pipe
             raise StoreError(f"{path} is not a file (a device, pipe or socket); {LEAVE_IT}")
-        with open(path, "rb") as handle:
-            head = handle.read(len(SQLITE_MAGIC))
+        size = path.stat().st_size
     except FileNotFoundError:
         return StoreFile(path, new=True)
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if not head:
+    if size == 0:
         return StoreFile(path, new=True)
-    if head != SQLITE_MAGIC:
-        raise StoreError(f"{path} is not an inbox database (not a SQLite file); {LEAVE_IT}")
+    # The header is read by SQLite, never by an open() of ours: closing any descriptor of this
+    # process on the file drops every POSIX lock the process holds on it, SQLite's included,
+    # and another process then thinks it is the last user and deletes the write-ahead log
+    # under our open connections (their later writes were invisible to other processes).
     try:
         return _inspect_sqlite(path)
+    except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB":
+            raise StoreError(
+                f"{path} is not an inbox database (not a SQLite file); {LEAVE_IT}"
+            ) from None
+        found = explain(exc, path)
+        if found is None:  # not about the file: a bug, raised with its traceback
+            raise
+        raise found from None
     except sqlite3.Error as exc:
         found = explain(exc, path)
         if found is None:  # not about the file: a bug, raised with its traceback
