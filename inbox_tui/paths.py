@@ -40,3 +40,9 @@ def crash_log_path() -> Path:
 def downloads_dir() -> Path:
     """Where saved attachments go unless the config says otherwise: ~/Downloads/inbox-tui."""
     return Path(platformdirs.user_downloads_dir()) / APP_NAME
+
+
+def ui_state_path() -> Path:
+    """What the TUI remembers between runs that is no setting of the seller's: the theme
+    last chosen in the command palette."""
+    return state_dir() / "tui.json"

@@ -328,7 +328,7 @@ async def test_reply_with_the_suggested_template_queues_it(inbox, config) -> Non
         text = screen_text(app)
         assert "To Ayşe Yılmaz <ayse@example.com>" in text
         assert "Subject Re: Where is my order?" in text
-        assert "alt+1 Where is my order" in text  # the best suggestion, one key away
+        assert "suggested  1 Where is my order" in text  # the best suggestion, one key away
         assert screen.focused is screen.picker.filter
 
         await pilot.press("1")
@@ -417,7 +417,7 @@ async def test_an_amazon_reply_with_a_link_is_blocked_with_its_span(inbox, confi
 
         await pilot.press("f7", *"Please use Return items in Your Orders on Amazon.")
         assert "✓" in problems_shown(app)
-        await pilot.press("alt+e")  # send and close
+        await pilot.press("ctrl+o")  # send and close
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
     (entry,) = outbox_for_ticket(store, ids["amazon"])
@@ -436,7 +436,7 @@ async def test_send_and_mark_pending_overrides_and_free_text_needs_no_template(
         await pilot.press("ctrl+s")  # nothing written yet
         assert app.screen is screen
         assert any("the reply is empty" in n for n in notices(app))
-        await pilot.press("tab", *"We are looking into it, Bob.", "alt+p")
+        await pilot.press("tab", *"We are looking into it, Bob.", "ctrl+r")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
     (entry,) = outbox_for_ticket(store, ids["refund"])
@@ -491,7 +491,7 @@ async def test_the_draft_survives_quitting_and_a_new_app(tmp_path: Path, config)
         assert get_draft(store, ids["wismo"]) is not None
         await pilot.press("r")
         await pilot.pause()
-        await pilot.press("alt+d")  # discard
+        await pilot.press("f8")  # discard
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
         assert get_draft(store, ids["wismo"]) is None

@@ -243,7 +243,7 @@ async def test_the_composer_suggests_where_is_my_order_to_a_customer_chasing(
     async with app.run_test(size=(120, 40)) as pilot:
         await open_on(pilot, app, ticket)
         text = screen_text(app)
-        assert "alt+1 Where is my order" in text  # it was "alt+1 Return label"
+        assert "suggested  1 Where is my order" in text  # it was "1 Return label"
         assert "Refund issued" not in text.split("suggested", 1)[1].split("\n", 1)[0]
 
 

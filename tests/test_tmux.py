@@ -67,12 +67,13 @@ class Terminal:
             timeout=10,
         )
 
-    def start(self, command: str) -> None:
+    def start(self, command: str, size: tuple[int, int] = (WIDTH, HEIGHT)) -> None:
         # The shell reports the exit status itself: tmux's own #{pane_dead_status} is sometimes
         # never filled in (the exited process stays a zombie the server does not reap).
         command = f'{command}; echo "{EXITED}$?"'
+        width, height = size
         self.run(
-            "new-session", "-d", "-x", str(WIDTH), "-y", str(HEIGHT), "-s", self.session, command
+            "new-session", "-d", "-x", str(width), "-y", str(height), "-s", self.session, command
         )
 
     def exit_status(self) -> str | None:

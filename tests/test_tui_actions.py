@@ -184,16 +184,17 @@ async def test_enter_marks_the_ticket_read(store: Store) -> None:
 async def test_bulk_close_of_a_selection_is_one_batch(store: Store) -> None:
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press(key("open"), "x", "j", "space", "j", "j", "x")  # open: 1, 2, 7
+        # open: 1 2 6 7 11 12; x and space select and go on to the next ticket
+        await pilot.press(key("open"), "x", "space", "j", "x")  # 1, 2, 7
         await pilot.pause()
         tickets = ticket_list(app)
         assert tickets.selected == {1, 2, 7}
-        assert app.screen.sub_title == "Open · 4 of 6 · 3 selected"
+        assert app.screen.sub_title == "Open · 5 of 6 · 3 selected"
         assert "✓" in row_line(app, "Order question 2")
         assert "✓" not in row_line(app, "Order question 6")
-        await pilot.press("x")  # deselect 7
+        await pilot.press("k", "x")  # deselect 7
         assert tickets.selected == {1, 2}
-        await pilot.press("x", "e")
+        await pilot.press("k", "x", "e")
         await pilot.pause()
         assert [status(store, i) for i in (1, 2, 6, 7)] == ["closed", "closed", "open", "closed"]
         batches = store.conn.execute(
@@ -216,13 +217,13 @@ async def test_undo_single_and_bulk_restore_the_exact_prior_state(store: Store) 
         await pilot.pause()
         assert state(store) == before and "due 22h" in row_line(app, "Order question 1")
 
-        await pilot.press("x", "j", "x", "j", "x")  # 1, 2, 3 (3 is pending)
+        await pilot.press("x", "x", "x")  # 1, 2, 3 (3 is pending)
         await pilot.press("U")  # read 1 and 3 (2 is read already)
         await pilot.pause()
         after_read = state(store)
         assert after_read != before
-        assert ticket_list(app).ticket.id == 3  # the cursor stayed; the selection cleared
-        await pilot.press("x", "j", "x", "j", "j", "x")  # 3, 4, 6
+        assert ticket_list(app).ticket.id == 4  # the cursor stayed; the selection cleared
+        await pilot.press("k", "x", "x", "j", "x")  # 3, 4, 6
         await pilot.press("e")
         await pilot.pause()
         closed = [i for i in range(1, 13) if status(store, i) == "closed"]
@@ -341,7 +342,7 @@ async def test_palette_lists_actions_with_keys_and_runs_them(store: Store) -> No
         for key in KEYMAP:
             if key.scope in ("main", "list", "thread", "app"):
                 assert palette_entry(key) in entries, key
-        assert "Close  (e)" in entries and "Select  (x/space)" in entries
+        assert "Close  (e)" in entries and "Select, go to the next  (x/space)" in entries
 
         await pilot.press("ctrl+p")
         await pilot.pause()
@@ -494,7 +495,7 @@ def test_store_queries_for_actions(store: Store) -> None:
 async def test_triage_keys_in_the_full_screen_thread(store: Store) -> None:
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press(key("open"), "x", "j", "enter")  # a selection elsewhere stays put
+        await pilot.press(key("open"), "x", "enter")  # a selection elsewhere stays put
         await pilot.pause()
         assert isinstance(app.screen, ThreadScreen) and app.screen.ticket_id == 2
         await pilot.press("f", "exclamation_mark")
@@ -518,7 +519,7 @@ async def test_triage_keys_in_the_full_screen_thread(store: Store) -> None:
 async def test_bulk_close_lands_on_the_ticket_after_the_last_closed(store: Store) -> None:
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press(key("open"), "x", "j", "x", "j", "x")  # open: 1, 2, 6 of 1 2 6 7 11 12
+        await pilot.press(key("open"), "x", "x", "x", "k")  # open: 1, 2, 6 of 1 2 6 7 11 12
         tickets = ticket_list(app)
         assert tickets.ticket.id == 6
         await pilot.press("e")

@@ -213,7 +213,7 @@ async def test_a_saved_draft_shows_its_mark_until_the_reply_is_queued(
 
         await pilot.press("r")  # a second reply, started and dropped: the outbox mark is back
         await pilot.pause()
-        await pilot.press("tab", "x", "alt+d")
+        await pilot.press("tab", "x", "f8")
         await pilot.pause()
         assert row_mark(app) == "◷"
     store.close()

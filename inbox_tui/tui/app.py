@@ -21,16 +21,19 @@ from inbox_tui.store.db import Store, checkpoint
 from inbox_tui.store.outbox import outbox_counts
 from inbox_tui.tui.commands import KeymapCommands
 from inbox_tui.tui.gc_pacing import GcPacer
-from inbox_tui.tui.keymap import bindings, configure
+from inbox_tui.tui.keymap import bindings, configure, key_hint
 from inbox_tui.tui.screens.help import HelpScreen
 from inbox_tui.tui.screens.main import MainScreen
 from inbox_tui.tui.screens.thread import ThreadScreen
 from inbox_tui.tui.start_and_quit import StartAndQuit
+from inbox_tui.tui.theme_memory import ThemeMemory
 from inbox_tui.tui.ticket_views import SavedSearch, wake_snoozed
 from inbox_tui.tui.trend_watch import TrendWatch
 from inbox_tui.tui.widgets.status_line import OutboxReport, SyncReport
 
 if TYPE_CHECKING:
+    from textual.theme import Theme
+
     from inbox_tui.syncing import SourceOutcome
     from inbox_tui.templates import Template
 
@@ -103,9 +106,14 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         if theme not in self.available_themes:
             choices = ", ".join(sorted(self.available_themes))
             raise UnknownTheme(f"unknown theme {theme!r}; choose one of: {choices}")
-        self.theme = theme
+        self.theme_memory = ThemeMemory(theme)  # the palette's choice wins at the next start
+        self.theme = self.theme_memory.start(self.available_themes)
         # the seller's keys (ui.keys), checked against the table before the terminal is taken
         self.set_keymap(configure(self.config.ui.keys))
+
+    def _theme_chosen(self, theme: Theme) -> None:
+        if (problem := self.theme_memory.chosen(theme.name)) is not None:
+            self.notify(problem, severity="warning", markup=False)
 
     def get_default_screen(self) -> Screen:
         return MainScreen(
@@ -129,6 +137,7 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
             resource_tracker.ensure_running()
 
     def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
         # full garbage collections between keys, from a second after start (see gc_pacing)
         self.set_interval(GC_TICK, self.gc_pacer.tick)
         if self.store.path is not None:  # the log goes back into the file from a worker
@@ -300,7 +309,9 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         except replies.ReplyRefused as refused:
             self.notify(str(refused), severity="warning", markup=False)
             return False
-        kept = "; your edited draft stays (alt+d in the composer drops it)"
+        kept = (
+            f"; your edited draft stays ({key_hint('composer.discard')} in the composer drops it)"
+        )
         message = f"Reply #{resent.outbox_id} is back in the outbox: sending it again"
         self.notify(message + (kept if resent.draft_kept else ""), timeout=5, markup=False)
         if (main := self.main_screen) is not None:

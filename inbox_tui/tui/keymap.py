@@ -2,8 +2,8 @@
 
 A scope says where a key is live: "app" (everywhere), "main" (the list+thread screen), "list"
 (the focused ticket list), "thread" (the focused thread pane), "thread_screen" (the full-screen
-thread), "composer" (writing a reply) and the dialogs "snooze", "tags", "help" and "stats".
-SCOPES names them for the help screen.
+thread), "composer" (writing a reply), "picker" (its template filter) and the dialogs "snooze",
+"tags", "views", "help" and "stats". SCOPES names them for the help screen.
 
 Every binding has an id, "<scope>.<action>" (`main.close_tickets`); the config's `ui.keys` maps
 ids to other keys (`configure`), and docs/keys.md lists them all (`keys_reference`,
@@ -28,6 +28,7 @@ class Key(NamedTuple):
     show: bool = True
     group: str | None = None  # keys of one group share one footer label
     priority: bool = False  # wins over the focused widget's own key (ctrl+e in the TextArea)
+    footer: str = ""  # a shorter label for the footer, so the hints fit 80 columns
 
 
 KEYMAP: tuple[Key, ...] = (
@@ -38,7 +39,7 @@ KEYMAP: tuple[Key, ...] = (
     Key("list", "pageup", "page_up", "Page up", show=False),
     Key("list", "pagedown", "page_down", "Page down", show=False),
     Key("list", "enter", "open", "Open"),
-    Key("list", "x,space", "toggle_select", "Select", show=False),
+    Key("list", "x,space", "toggle_select", "Select, go to the next", show=False),
     Key("thread", "j,down", "scroll_down", "Scroll down", show=False),
     Key("thread", "k,up", "scroll_up", "Scroll up", show=False),
     Key("thread", "space,pagedown", "page_down", "Page down", show=False),
@@ -68,6 +69,7 @@ KEYMAP: tuple[Key, ...] = (
         Key("main", str(number), f"view_number({number})", f"View {number} (sidebar)", show=False)
         for number in range(len(VIEW_NAMES) + 1, 10)
     ),
+    Key("main", "c", "pick_view", "Views"),
     Key("main", "left_square_bracket", "step_view(-1)", "Previous view", show=False),
     Key("main", "right_square_bracket", "step_view(1)", "Next view", show=False),
     Key("main", "s", "save_attachments", "Save attachments", show=False),
@@ -77,7 +79,7 @@ KEYMAP: tuple[Key, ...] = (
     Key("main", "q", "app.quit", "Quit"),
     Key("thread_screen", "escape,q", "close", "Back"),
     Key("thread_screen", "r", "reply", "Reply"),
-    Key("thread_screen", "e", "triage('close_tickets')", "Close and go back"),
+    Key("thread_screen", "e", "triage('close_tickets')", "Close and go back", footer="Close"),
     Key("thread_screen", "E", "triage('reopen_tickets')", "Reopen", show=False),
     Key("thread_screen", "p", "triage('pending_tickets')", "Pending and go back", show=False),
     Key("thread_screen", "z", "triage('snooze_tickets')", "Snooze"),
@@ -88,25 +90,63 @@ KEYMAP: tuple[Key, ...] = (
     Key("thread_screen", "u", "triage('undo')", "Undo"),
     Key("thread_screen", "s", "save_attachments", "Save attachments", show=False),
     Key("thread_screen", "R", "resend", "Resend the failed reply", show=False),
+    # Send keys are ctrl+letters. alt is only an extra (macOS terminals keep Option for accents;
+    # tmux sends Escape and the letter) with priority, so it never types its letter. No alt+digit:
+    # Textual reads Escape and a digit as macOS's Option characters (alt+2 types "™")
     Key("composer", "ctrl+s", "send", "Send"),
-    Key("composer", "alt+e", "send('closed')", "Send and close"),
-    Key("composer", "alt+p", "send('pending')", "Send, mark pending"),
-    *(
-        Key("composer", f"alt+{n}", f"use_suggestion({n})", f"Use suggestion {n}", show=False)
-        for n in (1, 2, 3)
+    Key(
+        "composer",
+        "ctrl+o,alt+e",
+        "send('closed')",
+        "Send and close",
+        priority=True,
+        footer="Send+close",
     ),
-    Key("composer", "ctrl+t", "pick_template", "Templates"),
+    Key(
+        "composer",
+        "ctrl+r,alt+p",
+        "send('pending')",
+        "Send, mark pending",
+        priority=True,
+        footer="Send+pending",
+    ),
+    Key(
+        "composer",
+        "ctrl+n",
+        "next_missing",
+        "Next missing value",
+        priority=True,  # the focus moves before the next key is read: it types into the gap
+        footer="Next gap",
+    ),
+    Key("composer", "escape", "close", "Close, keep the draft", footer="Close"),
+    Key("composer", "ctrl+t", "pick_template", "Templates", priority=True),
     Key("composer", "ctrl+e", "edit_externally", "$EDITOR", priority=True),
-    Key("composer", "escape", "close", "Close (keeps the draft)"),
-    Key("composer", "alt+d", "discard", "Discard draft", show=False),
+    Key("composer", "f8,alt+d", "discard", "Discard draft", show=False, priority=True),
     Key("composer", "down", "option_down", "Next template", show=False),
     Key("composer", "up", "option_up", "Previous template", show=False),
+    # The picker's keys act on the composer ("screen.") at once, before the next key is read:
+    # typing right after 1 goes into the reply, not the filter. In the text: ctrl+t, then 1
+    *(
+        Key(
+            "picker",
+            str(n),
+            f"screen.use_suggestion({n})",
+            f"Use suggestion {n}",
+            show=False,
+            priority=True,
+        )
+        for n in (1, 2, 3)
+    ),
+    Key("picker", "tab", "screen.write_own", "Write your own reply", show=False, priority=True),
     Key("snooze", "down", "preset_down", "Next preset", group="Choose"),
     Key("snooze", "up", "preset_up", "Previous preset", group="Choose"),
     Key("snooze", "escape", "cancel", "Cancel"),
     Key("tags", "down", "option_down", "Next tag", group="Choose"),
     Key("tags", "up", "option_up", "Previous tag", group="Choose"),
     Key("tags", "escape", "cancel", "Cancel"),
+    Key("views", "down", "option_down", "Next view", group="Choose"),
+    Key("views", "up", "option_up", "Previous view", group="Choose"),
+    Key("views", "escape", "cancel", "Cancel"),
     Key("help", "escape,q,question_mark", "close", "Close help"),
     Key("stats", "j,down", "cursor_down", "Next line", show=False),
     Key("stats", "k,up", "cursor_up", "Previous line", show=False),
@@ -115,7 +155,7 @@ KEYMAP: tuple[Key, ...] = (
     Key("stats", "enter", "open_view", "Open its tickets", priority=True),
     Key("stats", "p", "period", "Period: 7, 30 or 90 days"),
     Key("stats", "escape,q", "close", "Close"),
-    Key("app", "question_mark", "help", "Help"),
+    Key("app", "question_mark,f1", "help", "Help"),  # f1: where ? is typed (the composer)
 )
 
 SCOPES: dict[str, str] = {
@@ -125,8 +165,10 @@ SCOPES: dict[str, str] = {
     "thread": "Thread pane",
     "thread_screen": "Full-screen thread",
     "composer": "Reply composer",
+    "picker": "Template picker (while its filter is empty)",
     "snooze": "Snooze dialog",
     "tags": "Tag picker",
+    "views": "View picker",
     "help": "This help",
     "stats": "Stats",
 }
@@ -176,6 +218,13 @@ def keys_of(key: Key) -> str:
     return _overrides.get(binding_id(key), key.key)
 
 
+def key_hint(id: str) -> str:
+    """The first key that runs binding `id` ("composer.send" → "ctrl+s"), for lines that tell
+    the seller what to press: the config's key once it is changed."""
+    key = next(key for key in KEYMAP if binding_id(key) == id)
+    return key_label(keys_of(key).split(",")[0])
+
+
 def key_label(keys: str) -> str:
     """The keys of a binding as people type them: "j/↓", "?", "x/space"."""
     names = []
@@ -201,10 +250,11 @@ def bindings(scope: str) -> list[BindingType]:
             Binding(
                 key.key,  # the config's keys come in through App.set_keymap, by id
                 key.action,
-                key.description,
+                key.footer or key.description,
                 show=key.show,
                 group=group,
                 priority=key.priority,
+                tooltip=key.description if key.footer else "",
                 id=binding_id(key),
             )
         )

@@ -16,12 +16,14 @@ from typing import Any
 
 from rich.text import Text
 from textual import events, on
+from textual.actions import SkipAction
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static, TextArea
-from textual.widgets.text_area import Document
+from textual.widgets import Input, Static, TextArea
+from textual.widgets.input import Selection as SubjectSelection
+from textual.widgets.text_area import Selection
 
 from inbox_tui import replies
 from inbox_tui.outbox.message import reply_subject, with_signature
@@ -37,7 +39,7 @@ from inbox_tui.suggest import Said, detect_language, order_state, suggest_for_th
 from inbox_tui.templates import Template, TemplateError
 from inbox_tui.tui.breakpoints import preset_width_classes
 from inbox_tui.tui.editor import EditorFailed, edit_text
-from inbox_tui.tui.keymap import bindings
+from inbox_tui.tui.keymap import bindings, key_hint
 from inbox_tui.tui.reply_checks import (
     Problem,
     fill_in,
@@ -47,6 +49,7 @@ from inbox_tui.tui.reply_checks import (
     template_preview,
 )
 from inbox_tui.tui.widgets.header import InboxHeader
+from inbox_tui.tui.widgets.key_footer import KeyFooter
 from inbox_tui.tui.widgets.template_picker import TemplatePicker
 from inbox_tui.tui.widgets.thread_view import ThreadView
 
@@ -111,7 +114,8 @@ class ComposerScreen(Screen[int | None]):
         self.picking = False  # the picker's filter has focus: its list shows, the preview follows
         self._title = ""
         self._body = TextArea(id="reply-body", soft_wrap=True, tab_behavior="focus")
-        self._subject = Input(id="reply-subject")
+        # no select-all on focus: the first key would wipe the subject (a gap is selected instead)
+        self._subject = Input(id="reply-subject", select_on_focus=False)
         self._picker = TemplatePicker(id="template-picker")
 
     # --- layout --------------------------------------------------------------------------------
@@ -131,7 +135,7 @@ class ComposerScreen(Screen[int | None]):
                 with VerticalScroll(id="reply-preview-box"):
                     yield Static(Text(""), id="reply-preview")
             yield Static(Text(""), id="reply-problems")
-        yield Footer()
+        yield KeyFooter()
 
     # The editing widgets are held, not queried: the draft is saved once more as the screen
     # unmounts, when they are already out of the DOM (their text is still there).
@@ -199,18 +203,21 @@ class ComposerScreen(Screen[int | None]):
         self.query_one("#reply-to", Static).update(line)
 
     def _restore(self) -> None:
-        """Open on the ticket's draft, if it has one; else on a blank reply with the picker."""
+        """Open on the ticket's draft, if it has one; else on a blank reply with the picker.
+
+        Focus is set now, not after the next refresh (`widget.focus()`): the first frame shows
+        the composer ready, and a key pressed as soon as it shows goes where it should."""
         draft = drafts.get_draft(self.store, self.ticket_id)
         if draft is None:
             self._set_body("", undoable=False)
             self.subject.value = self._default_subject
-            self.picker.filter.focus()
+            self.set_focus(self.picker.filter)
         else:
             keys = {t.key: t for t in self._all_templates}
             self.template = keys.get(draft.template_key or "")
             self._set_body(draft.body, undoable=False)
             self.subject.value = draft.subject or self._default_subject
-            self.body.focus()
+            self.set_focus(self.body)
         self._dirty = False
         self.refresh_checks()
 
@@ -226,14 +233,23 @@ class ComposerScreen(Screen[int | None]):
         self.use_template(event.template)
 
     def action_use_suggestion(self, number: int) -> None:
+        """1/2/3 in the template filter (keymap's "picker"): while it is empty, the suggestion;
+        else the digit is typed into it."""
+        if self.picker.filter.value:
+            raise SkipAction()
         template = self.picker.suggestion(number)
         if template is None:
             self._tell(f"no suggestion {number} for this ticket")
         else:
             self.use_template(template)
 
+    def action_write_own(self) -> None:
+        """Tab in the filter: on to the text (Textual's next focus would skip it while the
+        list takes its room at narrow widths)."""
+        self.set_focus(self.body)
+
     def action_pick_template(self) -> None:
-        self.picker.filter.focus()
+        self.set_focus(self.picker.filter)
 
     def action_option_down(self) -> None:
         if self.picking:
@@ -261,21 +277,14 @@ class ComposerScreen(Screen[int | None]):
         self._set_body(body, undoable=True)
         self.subject.value = subject.strip() if subject else self._default_subject
         self.picker.filter.value = ""
-        self.body.focus()
-        first = missing_values(body)
-        if first:  # straight to the first gap the seller has to fill
-            self.body.move_cursor(self._location(first[0].start))
-        else:
-            self.body.move_cursor((0, 0))
+        self.set_focus(self.body)
+        self.body.move_cursor((0, 0))
         self._changed()
+        gaps = sorted(self._missing(), key=lambda gap: gap.part != "body")
+        if gaps:  # straight to the body's first gap, selected: typing replaces it
+            self._go_to(gaps[0])
 
     # --- the text ------------------------------------------------------------------------------
-
-    def _location(self, index: int) -> tuple[int, int]:
-        """(row, column) of character `index` of the body."""
-        document = self.body.document
-        assert isinstance(document, Document)  # a plain TextArea holds a Document
-        return document.get_location_from_index(index)
 
     def _set_body(self, text: str, *, undoable: bool) -> None:
         if undoable:
@@ -323,6 +332,9 @@ class ComposerScreen(Screen[int | None]):
             return f"in your signature (seller.signature): {problem.message}"
         return problem.label()
 
+    def _missing(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.kind == "missing"]
+
     def _show_problems(self) -> None:
         line = Text()
         for problem in self.problems:
@@ -332,20 +344,26 @@ class ComposerScreen(Screen[int | None]):
             line.append(self._label(problem))
         if not self.problems and not self.body.text.strip():
             line.append("✎ ", "bold")
-            line.append("write your reply, or pick a template (ctrl+t)", "dim")
+            templates = key_hint("composer.pick_template")
+            line.append(f"write your reply, or pick a template ({templates})", "dim")
         elif not self.problems:
             line.append("✓ ", "bold green")
             line.append(self._after_sending())
         if line.plain != self._problems_shown:  # most keys change nothing here: no re-layout
+            had_missing = "is missing" in self._problems_shown
             self._problems_shown = line.plain
             self.query_one("#reply-problems", Static).update(line)
+            if had_missing != bool(self._missing()):
+                self.refresh_bindings()  # the footer shows "Next missing value" only when needed
 
     def _after_sending(self) -> str:
-        """What ctrl+s will do besides sending: the template's status and tags."""
+        """What the send keys will do besides sending: the template's status and tags."""
         status = self.template.status if self.template else None
         then = f"the ticket becomes {status}" if status else "the ticket keeps its status"
         tags = " ".join(f"#{tag}" for tag in self.template.tags) if self.template else ""
-        return f"ctrl+s sends; {then}" + (f", tagged {tags}" if tags else "")
+        send, close = key_hint("composer.send"), key_hint("composer.send('closed')")
+        tagged = f", tagged {tags}" if tags else ""
+        return f"{send} sends; {then}{tagged} · {close} sends and closes it"
 
     def _preview_text(self) -> None:
         preview = reply_preview(self.subject.value, self.final_text, self.problems)
@@ -444,7 +462,7 @@ class ComposerScreen(Screen[int | None]):
             self._set_body(edited, undoable=True)
             self._changed()
             self.save_draft()
-        self.body.focus()
+        self.set_focus(self.body)
 
     # --- sending -------------------------------------------------------------------------------
 
@@ -481,10 +499,39 @@ class ComposerScreen(Screen[int | None]):
             self._save_timer.stop()
         self.dismiss(outbox_id)
 
-    def _go_to(self, problem: Problem) -> None:
-        if problem.part == "subject":
-            self.subject.focus()
+    # --- missing values ------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_missing":
+            return bool(self._missing())  # hidden from the footer when nothing is missing
+        return True
+
+    def action_next_missing(self) -> None:
+        """Select the next missing value after the cursor, the subject's before the body's,
+        round to the first again: typing replaces it."""
+        gaps = self._missing()
+        if not gaps:
             return
-        self.body.focus()
+        order = ("subject", "body")
+        if self.focused is self.subject:
+            here = (0, min(self.subject.selection))
+        else:
+            selection = self.body.selection
+            here = (1, self.body.document.get_index_from_location(min(selection)))
+        after = [gap for gap in gaps if (order.index(gap.part), gap.start) > here]
+        self._go_to((after or gaps)[0])
+
+    def _go_to(self, problem: Problem) -> None:
+        """Focus where `problem` is; a missing value is selected, so typing replaces it."""
+        missing = problem.kind == "missing"
+        if problem.part == "subject":
+            self.set_focus(self.subject)
+            if missing:
+                self.subject.selection = SubjectSelection(problem.start, problem.end)
+            return
+        self.set_focus(self.body)
         if problem.start < len(self.body.text):
-            self.body.move_cursor(self._location(problem.start))
+            document = self.body.document
+            start = document.get_location_from_index(problem.start)
+            end = document.get_location_from_index(problem.end) if missing else start
+            self.body.selection = Selection(start, end)

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store import actions
@@ -26,6 +26,7 @@ from inbox_tui.tui.keymap import bindings
 from inbox_tui.tui.screens.snooze import SnoozeScreen
 from inbox_tui.tui.screens.tag_picker import TagPicker
 from inbox_tui.tui.screens.thread import ThreadScreen
+from inbox_tui.tui.screens.view_picker import ViewPicker
 from inbox_tui.tui.snooze_times import wake_label
 from inbox_tui.tui.ticket_views import (
     SAVED_VIEW,
@@ -40,6 +41,7 @@ from inbox_tui.tui.ticket_views import (
     view_entries,
 )
 from inbox_tui.tui.widgets.header import InboxHeader
+from inbox_tui.tui.widgets.key_footer import KeyFooter
 from inbox_tui.tui.widgets.sidebar import Sidebar
 from inbox_tui.tui.widgets.status_line import StatusLine
 from inbox_tui.tui.widgets.thread_view import ThreadView
@@ -112,7 +114,7 @@ class MainScreen(Screen):
                 yield Static(Text(EMPTY_STORE), id="empty")
         yield StatusLine(id="status")
         yield TrendLine(id="trend")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def ticket_list(self) -> TicketList:
@@ -206,7 +208,7 @@ class MainScreen(Screen):
             self.found = self.ticket_list.count
         else:  # the list has just counted the view shown: that count is the freshest
             self._note_count(self.view, self.ticket_list.count)
-        self.query_one(ViewBar).show(self.counts, self.view)
+        self.query_one(ViewBar).show(self.counts, self.view, self.view_label)
         self._show_subtitle()
         # the list is what the key was for: its frame goes first, the sidebar's follows
         self.call_after_refresh(self.sidebar.show, self.entries, self.view)
@@ -577,6 +579,16 @@ class MainScreen(Screen):
         """Show the `number`-th view of the sidebar (1-based), if there is one."""
         if 1 <= number <= len(self.entries):
             self.action_show_view(self.entries[number - 1].view)
+
+    def action_pick_view(self) -> None:
+        """Every view by name (channels, tags and saved searches past 9 too), fuzzily."""
+
+        def picked(view: str | None) -> None:
+            if view is not None:
+                self.action_show_view(view)
+                self.ticket_list.focus()
+
+        self.app.push_screen(ViewPicker(self.entries, self.view), picked)
 
     def action_step_view(self, step: int) -> None:
         """Show the view before (-1) or after (1) the current one, in sidebar order."""

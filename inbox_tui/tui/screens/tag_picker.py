@@ -6,11 +6,11 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from inbox_tui.tui.fuzzy_filter import fuzzy_filter
 from inbox_tui.tui.keymap import bindings
 
 CREATE = "\0create"  # the option id of "create a new tag"; no tag name holds a NUL
@@ -18,12 +18,7 @@ CREATE = "\0create"  # the option id of "create a new tag"; no tag name holds a 
 
 def filter_tags(tags: list[str], query: str) -> list[str]:
     """The tags matching `query` fuzzily, best first (all of them, in order, for no query)."""
-    query = query.strip()
-    if not query:
-        return list(tags)
-    matcher = Matcher(query)
-    scored = [(matcher.match(tag), index, tag) for index, tag in enumerate(tags)]
-    return [tag for score, _, tag in sorted(scored, key=lambda s: (-s[0], s[1])) if score > 0]
+    return fuzzy_filter(tags, query)
 
 
 class TagPicker(ModalScreen[str | None]):

@@ -12,12 +12,12 @@ from datetime import datetime
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from inbox_tui.store.db import Store
 from inbox_tui.tui.keymap import bindings
 from inbox_tui.tui.widgets.customer_panel import CustomerPanel
 from inbox_tui.tui.widgets.header import InboxHeader
+from inbox_tui.tui.widgets.key_footer import KeyFooter
 from inbox_tui.tui.widgets.thread_view import ThreadView
 
 LEAVES = frozenset({"close_tickets", "pending_tickets"})
@@ -45,7 +45,7 @@ class ThreadScreen(Screen):
             )
             with VerticalScroll(id="customer"):
                 yield CustomerPanel(self.store, now=self.now)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         thread = self.query_one(ThreadView)

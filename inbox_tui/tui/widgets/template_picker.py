@@ -1,7 +1,8 @@
 """The composer's template picker: a filter, the suggestions line and a fuzzy-ranked list.
 
 It answers with messages: Highlighted (the preview follows the cursor) and Chosen (the
-composer fills the template in). While the filter is empty, 1/2/3 choose a suggestion.
+composer fills the template in). While the filter is empty, 1/2/3 (keymap's "picker" scope)
+choose a suggestion; typed into a filter that has text, they filter.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.fuzzy import Matcher
@@ -18,8 +19,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from inbox_tui.templates import Template
-
-SUGGESTION_KEYS = ("1", "2", "3")
+from inbox_tui.tui.keymap import bindings, key_hint
 
 
 def filter_templates(templates: Sequence[Template], query: str) -> list[Template]:
@@ -55,26 +55,16 @@ def suggestions_line(suggested: Sequence[Template]) -> Text:
         line.append("no suggestion for this message: pick a template, or Tab to write", "dim")
     for number, template in enumerate(suggested, start=1):
         line.append(" · " if number > 1 else "suggested  ", "dim")
-        line.append(f"alt+{number} ", "bold")
+        line.append(f"{key_hint(f'picker.screen.use_suggestion({number})')} ", "bold")
         line.append(template.name)
     return line
 
 
 class TemplateFilter(Input):
-    """The filter input; while it is empty, 1/2/3 choose the suggested templates at once."""
+    """The filter input. Its keys (keymap's "picker": 1/2/3 while it is empty, Tab) are the
+    composer's actions, bound here with priority: a bound digit is not typed into the filter."""
 
-    class SuggestionKey(Message):
-        def __init__(self, number: int) -> None:
-            super().__init__()
-            self.number = number
-
-    async def _on_key(self, event: events.Key) -> None:
-        if not self.value and event.character in SUGGESTION_KEYS:
-            event.stop()
-            event.prevent_default()
-            self.post_message(self.SuggestionKey(int(event.character)))
-            return
-        await super()._on_key(event)
+    BINDINGS = bindings("picker")
 
 
 class TemplatePicker(Vertical):
@@ -167,12 +157,3 @@ class TemplatePicker(Vertical):
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.post_message(self.Chosen(self.shown[event.option_index]))
-
-    @on(TemplateFilter.SuggestionKey)
-    def _suggestion_key(self, event: TemplateFilter.SuggestionKey) -> None:
-        event.stop()
-        template = self.suggestion(event.number)
-        if template is None:
-            self.notify(f"no suggestion {event.number} for this ticket")
-        else:
-            self.post_message(self.Chosen(template))

@@ -248,12 +248,14 @@ class TicketList(ScrollView, can_focus=True):
     # --- selection ----------------------------------------------------------------------------
 
     def action_toggle_select(self) -> None:
+        """Select (or deselect) the cursor's ticket and go on to the next: ten keys for ten."""
         ticket = self.ticket
         if ticket is None:
             return
         self.selected.symmetric_difference_update({ticket.id})
         self.refresh_line(self.cursor)
         self.post_message(self.SelectionChanged(self, frozenset(self.selected)))
+        self.cursor += 1
 
     def clear_selection(self) -> None:
         if self.selected:
