@@ -11,6 +11,7 @@ from textual.widgets.input import Selection as SubjectSelection
 from inbox_tui.store.outbox import outbox_for_ticket
 from inbox_tui.store.views import get_ticket
 from inbox_tui.templates import MISSING_MARK
+from inbox_tui.tui.reply_checks import Problem, next_gap
 from inbox_tui.tui.screens.main import MainScreen
 from tests.test_composer import (  # noqa: F401  (config, inbox: fixtures)
     SIZE,
@@ -75,16 +76,16 @@ async def test_ctrl_n_goes_round_the_gaps_in_reading_order(inbox, config) -> Non
         screen.body.move_cursor((0, 0))
         await pilot.press("ctrl+n")  # from the top: the body's first gap
         assert screen.focused is screen.body
-        assert screen.body.selection.start == screen.body.document.get_location_from_index(first)
+        assert min(screen.body.selection) == screen.body.document.get_location_from_index(first)
         await pilot.press("ctrl+n")  # the second one
         second = screen.body.text.index(MARK, first + 1)
         start = screen.body.document.get_location_from_index(second)
-        assert screen.body.selection.start == start and selected_text(screen) == MARK
+        assert min(screen.body.selection) == start and selected_text(screen) == MARK
         await pilot.press("ctrl+n")  # round again: the subject's comes first
         assert screen.focused is screen.subject and selected_text(screen) == MARK
         await pilot.press("ctrl+n")
         assert screen.focused is screen.body and selected_text(screen) == MARK
-        assert screen.body.selection.start == screen.body.document.get_location_from_index(first)
+        assert min(screen.body.selection) == screen.body.document.get_location_from_index(first)
 
 
 async def test_a_blocked_send_selects_the_gap_it_names(inbox, config) -> None:  # noqa: F811
@@ -116,3 +117,14 @@ async def test_focusing_the_subject_keeps_it_whole(inbox, config) -> None:  # no
         assert screen.subject.selection == SubjectSelection.cursor(len(subject))
         await pilot.press(*" (tracking)")
         assert screen.subject.value == subject + " (tracking)"
+
+
+def test_next_gap_goes_in_reading_order_and_round() -> None:
+    subject = Problem("s", 10, 20, 1, "subject")
+    first, second = Problem("a", 5, 9, 1), Problem("b", 30, 40, 2)
+    gaps = [second, first, subject]  # in no particular order
+    assert next_gap(gaps, "body", 0) is first
+    assert next_gap(gaps, "body", 5) is second  # on the first one: the next
+    assert next_gap(gaps, "body", 30) is subject  # round: the subject's comes first
+    assert next_gap(gaps, "subject", 10) is first
+    assert next_gap([], "body", 0) is None

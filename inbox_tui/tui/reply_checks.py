@@ -56,6 +56,16 @@ def missing_values(text: str, part: str = "body") -> list[Problem]:
     ]
 
 
+def next_gap(gaps: Iterable[Problem], part: str, offset: int) -> Problem | None:
+    """The missing value after `offset` of `part`, in reading order (the subject's before the
+    body's), round to the first again; None when nothing is missing."""
+    order = ("subject", "body")
+    gaps = sorted(gaps, key=lambda gap: (order.index(gap.part), gap.start))
+    here = (order.index(part), offset)
+    after = [gap for gap in gaps if (order.index(gap.part), gap.start) > here]
+    return (after or gaps or [None])[0]
+
+
 def missing_names(text: str) -> set[str]:
     return {match["name"] for match in MISSING_VALUE.finditer(text)}
 

@@ -23,7 +23,6 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static, TextArea
 from textual.widgets.input import Selection as SubjectSelection
-from textual.widgets.text_area import Selection
 
 from inbox_tui import replies
 from inbox_tui.outbox.message import reply_subject, with_signature
@@ -44,12 +43,14 @@ from inbox_tui.tui.reply_checks import (
     Problem,
     fill_in,
     missing_values,
+    next_gap,
     reply_preview,
     rule_problems,
     template_preview,
 )
 from inbox_tui.tui.widgets.header import InboxHeader
 from inbox_tui.tui.widgets.key_footer import KeyFooter
+from inbox_tui.tui.widgets.reply_text import ReplyText
 from inbox_tui.tui.widgets.template_picker import TemplatePicker
 from inbox_tui.tui.widgets.thread_view import ThreadView
 
@@ -113,7 +114,7 @@ class ComposerScreen(Screen[int | None]):
         self._problems_shown = ""
         self.picking = False  # the picker's filter has focus: its list shows, the preview follows
         self._title = ""
-        self._body = TextArea(id="reply-body", soft_wrap=True, tab_behavior="focus")
+        self._body = ReplyText(id="reply-body")
         # no select-all on focus: the first key would wipe the subject (a gap is selected instead)
         self._subject = Input(id="reply-subject", select_on_focus=False)
         self._picker = TemplatePicker(id="template-picker")
@@ -141,7 +142,7 @@ class ComposerScreen(Screen[int | None]):
     # unmounts, when they are already out of the DOM (their text is still there).
 
     @property
-    def body(self) -> TextArea:
+    def body(self) -> ReplyText:
         return self._body
 
     @property
@@ -509,17 +510,12 @@ class ComposerScreen(Screen[int | None]):
     def action_next_missing(self) -> None:
         """Select the next missing value after the cursor, the subject's before the body's,
         round to the first again: typing replaces it."""
-        gaps = self._missing()
-        if not gaps:
-            return
-        order = ("subject", "body")
         if self.focused is self.subject:
-            here = (0, min(self.subject.selection))
+            gap = next_gap(self._missing(), "subject", min(self.subject.selection))
         else:
-            selection = self.body.selection
-            here = (1, self.body.document.get_index_from_location(min(selection)))
-        after = [gap for gap in gaps if (order.index(gap.part), gap.start) > here]
-        self._go_to((after or gaps)[0])
+            gap = next_gap(self._missing(), "body", self.body.offset_at_cursor)
+        if gap is not None:
+            self._go_to(gap)
 
     def _go_to(self, problem: Problem) -> None:
         """Focus where `problem` is; a missing value is selected, so typing replaces it."""
@@ -531,7 +527,4 @@ class ComposerScreen(Screen[int | None]):
             return
         self.set_focus(self.body)
         if problem.start < len(self.body.text):
-            document = self.body.document
-            start = document.get_location_from_index(problem.start)
-            end = document.get_location_from_index(problem.end) if missing else start
-            self.body.selection = Selection(start, end)
+            self.body.select_span(problem.start, problem.end if missing else problem.start)
