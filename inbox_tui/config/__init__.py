@@ -129,7 +129,11 @@ class UiConfig(_Section):
     """How the terminal interface looks and behaves."""
 
     theme: str = Field(
-        "textual-dark", min_length=1, description="The name of a Textual theme to start with."
+        "textual-dark",
+        min_length=1,
+        description="The name of a Textual theme to start with. A theme chosen in the command"
+        " palette (ctrl+p, Theme) is kept for the next start, in the state folder, until this"
+        " value changes; this file is never rewritten.",
     )
     page_size: int = Field(
         60,
