@@ -210,7 +210,7 @@ def test_the_view_bar_drops_counts_before_it_cuts_a_view() -> None:
     assert sum(map(item_width, wide)) > 78  # six counts this big do not fit 80 columns
     narrow = bar_items(counts, "channel:amazon", "Amazon", all_counts=False)
     assert [i.name for i in narrow] == [v.capitalize() for v in VIEW_NAMES] + ["Amazon"]
-    assert [i.count for i in narrow if i.count] == ["123,456", "123,456"]  # Due, Amazon
+    assert [i.total for i in narrow if i.total] == ["123,456", "123,456"]  # Due, Amazon
     assert sum(map(item_width, narrow)) <= 78
 
 

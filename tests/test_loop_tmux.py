@@ -122,7 +122,7 @@ def test_templated_reply_and_close_is_three_keys(tmux, tmp_path, smtp_sink, size
         terminal.wait_for("the ticket list", in_list)
         pressed = ["r", "1", "C-o"]  # reply, the first suggestion, send and close
         terminal.keys(pressed[0])
-        terminal.wait_for("the composer", lambda s: "suggested  1 Where is my order" in s)
+        terminal.wait_for("the composer", lambda s: "suggested" in s and "Where is my order" in s)
         terminal.keys(pressed[1])
         terminal.wait_for("the template", lambda s: " · en · then" not in s)
         terminal.keys(pressed[2])
@@ -154,7 +154,7 @@ def test_alt_keys_arrive_as_escape_and_a_letter_and_still_work(
         # 2 in the template filter: the second suggestion (alt+2 would type "™" into it)
         terminal.keys("j", "r")
         terminal.wait_for(
-            "the composer", lambda s: f"ticket #{ids['amazon']}" in s and " · 2 " in s
+            "the composer", lambda s: f"ticket #{ids['amazon']}" in s and "suggested" in s
         )
         terminal.keys("2")
         wait_until("the second suggestion", lambda: draft(db, ids["amazon"]) is not None, terminal)
@@ -173,7 +173,7 @@ def test_alt_keys_arrive_as_escape_and_a_letter_and_still_work(
         assert draft(db, ids["amazon"]) is None
         terminal.keys("r")
         terminal.wait_for(
-            "the composer", lambda s: f"ticket #{ids['amazon']}" in s and "suggested  1" in s
+            "the composer", lambda s: f"ticket #{ids['amazon']}" in s and "suggested  " in s
         )
         terminal.keys("Tab")
         terminal.wait_for("the body", lambda s: " · en · then" not in s)
@@ -186,7 +186,7 @@ def test_alt_keys_arrive_as_escape_and_a_letter_and_still_work(
         # a suggestion, then alt+e: sent and closed, no "e" typed into the reply
         terminal.keys("k", "r")
         terminal.wait_for(
-            "the composer", lambda s: f"ticket #{ids['wismo']}" in s and "suggested  1" in s
+            "the composer", lambda s: f"ticket #{ids['wismo']}" in s and "suggested  " in s
         )
         terminal.keys("1")
         terminal.wait_for("the template", lambda s: " · en · then" not in s)
@@ -198,7 +198,7 @@ def test_alt_keys_arrive_as_escape_and_a_letter_and_still_work(
         # alt+p: sent, pending
         terminal.keys("j", "j", "r")
         terminal.wait_for(
-            "the composer", lambda s: f"ticket #{ids['refund']}" in s and "suggested  1" in s
+            "the composer", lambda s: f"ticket #{ids['refund']}" in s and "suggested  " in s
         )
         terminal.keys("Tab")  # to the body: the template list goes
         terminal.wait_for("the body", lambda s: " · en · then" not in s)
@@ -238,7 +238,7 @@ def test_the_new_keys_in_a_real_terminal(tmux, tmp_path, smtp_sink, size) -> Non
         # a gap is selected: the value typed replaces it; ctrl+n goes to the next
         terminal.keys("G", "r")
         terminal.wait_for(
-            "the composer", lambda s: f"ticket #{ids['refund']}" in s and "suggested  1" in s
+            "the composer", lambda s: f"ticket #{ids['refund']}" in s and "suggested  " in s
         )
         terminal.keys("r", "e", "f", "u", "n", "d", "Enter")
         terminal.wait_for("the gap", lambda s: "Next gap" in s)

@@ -63,7 +63,7 @@ def next_gap(gaps: Iterable[Problem], part: str, offset: int) -> Problem | None:
     gaps = sorted(gaps, key=lambda gap: (order.index(gap.part), gap.start))
     here = (order.index(part), offset)
     after = [gap for gap in gaps if (order.index(gap.part), gap.start) > here]
-    return (after or gaps or [None])[0]
+    return (after or gaps)[0] if gaps else None
 
 
 def missing_names(text: str) -> set[str]:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from textual.widgets import TextArea
-from textual.widgets.text_area import Selection
+from textual.widgets.text_area import Document, Selection
 
 
 class ReplyText(TextArea):
@@ -16,7 +16,7 @@ class ReplyText(TextArea):
     def select_span(self, start: int, end: int) -> None:
         """Select characters `start`..`end` of the text, the cursor at its start (so the
         start is what scrolls into view)."""
-        document = self.document
+        document = self._text
         self.selection = Selection(
             document.get_location_from_index(end), document.get_location_from_index(start)
         )
@@ -24,7 +24,13 @@ class ReplyText(TextArea):
     @property
     def offset_at_cursor(self) -> int:
         """Where the selection starts (or the cursor is), as a character index."""
-        return self.document.get_index_from_location(min(self.selection))
+        return self._text.get_index_from_location(min(self.selection))
+
+    @property
+    def _text(self) -> Document:
+        document = self.document
+        assert isinstance(document, Document)  # a plain TextArea holds a Document
+        return document
 
     def _on_resize(self) -> None:
         # hidden while the template list takes its room (narrow terminals), the text gets its

@@ -14,11 +14,11 @@ from inbox_tui.tui.ticket_views import VIEW_NAMES
 
 
 class Item(NamedTuple):
-    """One view on the bar: its key ("1"), its name and its count ("" to leave it out)."""
+    """One view on the bar: its key ("1"), its name and its ticket count ("" to leave it out)."""
 
     key: str
     name: str
-    count: str = ""
+    total: str = ""
     current: bool = False
 
 
@@ -39,7 +39,7 @@ def bar_items(
 
 def item_width(item: Item) -> int:
     """ " 1 Due 119 ": the cells of one item, its padding included."""
-    return 1 + sum(cell_len(part) + 1 for part in (item.key, item.name, item.count) if part)
+    return 1 + sum(cell_len(part) + 1 for part in (item.key, item.name, item.total) if part)
 
 
 class ViewBar(Widget):
@@ -87,7 +87,7 @@ class ViewBar(Widget):
             if item.key:
                 text.append(item.key, key_style)
                 text.append(" ")
-            text.append(item.name + (f" {item.count}" if item.count else "") + " ")
+            text.append(item.name + (f" {item.total}" if item.total else "") + " ")
             if item.current:
                 text.stylize(current_style, start, len(text))
         return text
