@@ -108,7 +108,7 @@ def build_store(db: Path) -> dict[str, object]:
     """100k tickets / 300k messages straight into the schema; returns what was built."""
     from inbox_tui.sla import DEFAULT_POLICY
     from inbox_tui.store import Store
-    from inbox_tui.store.due import refresh_due
+    from inbox_tui.store.due import settle_due
 
     started = time.perf_counter()
     for suffix in ("", "-wal", "-shm"):
@@ -278,7 +278,7 @@ def build_store(db: Path) -> dict[str, object]:
                 ticket_tags,
             )
         print(f"  {first + chunk - 1:,} tickets, {message_id:,} messages", file=sys.stderr)
-    refresh_due(store, None, DEFAULT_POLICY)
+    settle_due(store, DEFAULT_POLICY)  # every due time, and the store says which policy made them
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     built = {
         "tickets": conn.execute("SELECT count(*) FROM tickets").fetchone()[0],
@@ -745,12 +745,15 @@ def in_terminal(
 
 
 def migrate(db: Path) -> float:
-    """Bring a kept store to this inbox-tui's schema (seconds it took; 0 when current), so that
-    no measured process pays for a migration."""
+    """Bring a kept store to this inbox-tui's schema and due times (seconds it took; 0 when
+    current), so that no measured process pays for a migration or a settling of due times."""
+    from inbox_tui.sla import DEFAULT_POLICY
     from inbox_tui.store import Store
+    from inbox_tui.store.due import settle_due
 
     started = time.perf_counter()
     store = Store.open(db)
+    settle_due(store, DEFAULT_POLICY)
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     return round(time.perf_counter() - started, 1)

@@ -357,6 +357,7 @@ def _report(state: Context, days: int) -> Any:
     from datetime import UTC, datetime
 
     from inbox_tui.stats import build_report
+    from inbox_tui.store.due import settle_due
     from inbox_tui.templates import TemplateError, load_library
 
     try:
@@ -365,6 +366,7 @@ def _report(state: Context, days: int) -> Any:
         raise CliError(str(exc)) from None
     store = state.open_store(create=False, read_only=True)
     try:
+        settle_due(store, state.sla)  # overdue as the list says, after a change of `sla:`
         return build_report(
             store,
             now=datetime.now(UTC),
@@ -453,7 +455,7 @@ def report(state: Context, days: int, output: Path | None) -> None:
     page = render_html(
         _report(state, days),
         shop=state.config.seller.name or "inbox-tui",
-        generated=datetime.now(UTC),
+        generated=datetime.now(UTC).astimezone(state.config.seller.tzinfo),  # the seller's clock
     )
     _write(output, lambda out: out.write(page))
     if output is not None:
@@ -636,12 +638,13 @@ def _outbox_waiting(store: Any) -> int:
 def _nothing_due(store: Any, zone: Any) -> str:
     from inbox_tui.store.db import parse_time
     from inbox_tui.store.outbox import next_attempt
+    from inbox_tui.times import clock_label
 
     waiting = _outbox_waiting(store)
     if not waiting:
         return "nothing to send"
     when = next_attempt(store)
-    at = f", next try at {parse_time(when).astimezone(zone):%H:%M}" if when else ""
+    at = f", next try at {clock_label(parse_time(when), zone)}" if when else ""
     return f"nothing due now: {waiting} waiting{at}"
 
 
@@ -656,6 +659,7 @@ def _send(state: Context, store: Any, *, only: list[int] | None = None) -> None:
     from inbox_tui import replies
     from inbox_tui.outbox.sender import ItemResult
     from inbox_tui.sanitize import readable_line
+    from inbox_tui.times import clock_label
 
     console = Console(highlight=False, soft_wrap=True)
     zone = state.config.seller.tzinfo
@@ -667,7 +671,7 @@ def _send(state: Context, store: Any, *, only: list[int] | None = None) -> None:
         text.append(", ".join(readable_line(to) for to in item.to) or "?")
         text.append(f": {item.outcome}", styles[item.outcome])
         if item.outcome == "waiting" and item.retry_at is not None:
-            text.append(f" (retry at {item.retry_at.astimezone(zone):%H:%M})")
+            text.append(f" (retry at {clock_label(item.retry_at, zone)})")
         if item.detail:
             text.append(f": {item.detail}")
         console.print(text)

@@ -32,6 +32,7 @@ __all__ = [
     "add_business_time",
     "due_at",
     "format_duration",
+    "is_late",
     "parse_duration",
     "time_left",
     "urgency",
@@ -105,6 +106,11 @@ class BusinessHours:
         if self.end <= self.start:
             raise ValueError("business hours must end after they start")
 
+    @property
+    def day_length(self) -> timedelta:
+        """How long a working day is open (the same every day, on the wall clock)."""
+        return datetime.combine(date.min, self.end) - datetime.combine(date.min, self.start)
+
     def window(self, day: date) -> tuple[datetime, datetime] | None:
         """The open interval of `day` (local date) in UTC, or None on a closed day."""
         return _window(self, day)
@@ -161,6 +167,21 @@ class SlaPolicy:
         """`urgency` measured against this channel's target."""
         return urgency(due, now, target=self.target(channel))
 
+    @property
+    def fingerprint(self) -> str:
+        """Everything due times depend on, as one string: stored due times made under another
+        (an older rule, a changed `sla:` or time zone) are recomputed (store.due.settle_due)."""
+        hours = self.business_hours
+        parts = [
+            f"rule={DUE_RULE}",
+            *(f"{name}={self.targets[name].total_seconds():g}" for name in sorted(self.targets)),
+            "days=" + ",".join(str(day) for day in sorted(hours.days)),
+            f"open={hours.start:%H:%M}-{hours.end:%H:%M}",
+            f"tz={getattr(hours.tz, 'key', None) or hours.tz}",
+            "business=" + ",".join(sorted(self.business_hours_channels)),
+        ]
+        return ";".join(parts)
+
     @classmethod
     def from_config(cls, config: Config) -> SlaPolicy:
         """The policy the config describes: `sla:`, `snooze.wake_on_reply`, `seller.timezone`."""
@@ -183,12 +204,18 @@ class SlaPolicy:
 
 DEFAULT_POLICY = SlaPolicy()
 
+DUE_RULE = 2
+"""The version of the rule `due_at` follows; stored due times of an older one are recomputed.
+1: a business-hours target counted in opening hours (48h: six 8-hour days). 2: a day of it
+is a working day (48h: two working days)."""
+
 
 def due_at(channel: str, waiting_since: datetime, policy: SlaPolicy = DEFAULT_POLICY) -> datetime:
     """When the seller must have answered a customer who has been waiting since `waiting_since`.
 
-    Around-the-clock channels: `waiting_since + target`. Business-hours channels: the target is
-    counted in business time only, so the result always falls within opening hours.
+    Around-the-clock channels: `waiting_since + target`. Business-hours channels: the clock
+    runs only while the seller is open, and each whole day of the target is a working day
+    (`working_time`), so 48h is two working days and the result falls within opening hours.
     """
     if waiting_since.tzinfo is None:
         raise ValueError("waiting_since must be timezone-aware")
@@ -196,7 +223,23 @@ def due_at(channel: str, waiting_since: datetime, policy: SlaPolicy = DEFAULT_PO
     target = policy.target(channel)
     if not policy.uses_business_hours(channel):
         return start + target
-    return add_business_time(start, target, policy.business_hours)
+    hours = policy.business_hours
+    return add_business_time(start, working_time(target, hours), hours)
+
+
+def working_time(target: timedelta, hours: BusinessHours) -> timedelta:
+    """The opening time a business-hours target stands for: each whole day of it one working
+    day (`hours.day_length`), the rest as it is. A seller's "48h" or "2d" means two working
+    days (Monday 10:00 → Wednesday 10:00), not 48 opening hours (six 8-hour days); "4h" is
+    four working hours. (Freshdesk counted day targets the same way until 2026.)"""
+    days, rest = divmod(target, timedelta(days=1))
+    return days * hours.day_length + rest
+
+
+def is_late(due: datetime, now: datetime) -> bool:
+    """Whether a reply is late at `now`: after its due time (at the due time it is in time).
+    The list's labels and colours, the thread and the stats all decide by this."""
+    return now > due
 
 
 def add_business_time(start: datetime, amount: timedelta, hours: BusinessHours) -> datetime:
@@ -224,10 +267,11 @@ def time_left(due: datetime, now: datetime) -> timedelta:
 def urgency(
     due: datetime, now: datetime, *, target: timedelta = DEFAULT_TARGETS["amazon"]
 ) -> Urgency:
-    """'breached' once due has passed, 'soon' with under 25 % of `target` left, else 'ok'."""
-    left = time_left(due, now)
-    if left <= timedelta():
+    """'breached' once due has passed (`is_late`), 'soon' with under 25 % of `target` left,
+    else 'ok'."""
+    if is_late(due, now):
         return "breached"
+    left = time_left(due, now)
     if left < target * SOON_FRACTION:
         return "soon"
     return "ok"

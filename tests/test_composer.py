@@ -503,6 +503,8 @@ async def test_reply_from_the_thread_screen(inbox, config) -> None:
     store, ids = inbox
     app = make_app(store, config)
     async with app.run_test(size=SIZE) as pilot:
+        while app.screen.ticket_list.ticket.id != ids["wismo"]:  # Due: the oldest waiting first
+            await pilot.press("j")
         await pilot.press("enter")  # the wismo ticket, full screen
         await pilot.pause()
         assert isinstance(app.screen, ThreadScreen)

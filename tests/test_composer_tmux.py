@@ -19,7 +19,10 @@ def test_ctrl_e_hands_the_draft_to_the_editor_and_back(tmux: str, tmp_path: Path
     store, ids = build_inbox(db)
     store.close()
     config = tmp_path / "config.yaml"
-    config.write_text("seller:\n  name: Anatolia Textiles\n  emails: [hello@shop.example]\n")
+    config.write_text(  # on All: the newest ticket (wismo) first, whatever is due
+        "seller:\n  name: Anatolia Textiles\n  emails: [hello@shop.example]\n"
+        "ui:\n  start_view: all\n"
+    )
     command = f"EDITOR={shlex.quote(EDITOR)} " + shlex.join(
         [str(inbox_tui_command()), "--config", str(config), "--db", str(db)]
     )

@@ -111,7 +111,10 @@ def test_a_crash_in_a_real_terminal_prints_one_line_and_exits_1(
     store.conn.execute("UPDATE tickets SET subject = ?", (SECRET_SUBJECT,))
     store.close()
     terminal = Terminal(tmux, tmp_path)
-    app = [sys.executable, "-c", UNDER_A_FULL_DISK, str(inbox_tui_command()), "--db", str(db)]
+    config = tmp_path / "config.yaml"
+    config.write_text("ui:\n  start_view: all\n")  # every ticket: nothing is due in `seed`
+    app = [sys.executable, "-c", UNDER_A_FULL_DISK, str(inbox_tui_command())]
+    app += ["--config", str(config), "--db", str(db)]
     try:
         terminal.start(shlex.join(app))
         terminal.wait_for("the ticket list", lambda screen: SECRET_SUBJECT in screen)

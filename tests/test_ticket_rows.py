@@ -12,7 +12,7 @@ from rich.cells import cell_len
 from rich.style import Style
 
 from inbox_tui.store.db import Store
-from inbox_tui.tui.display import DUE_LABEL_WIDTH, due_label
+from inbox_tui.times import DUE_LABEL_WIDTH, due_label
 from inbox_tui.tui.widgets.ticket_list import TicketList, fit, fit_pieces
 from tests.test_tui import make_app, seed
 
@@ -85,4 +85,4 @@ def test_time_left_labels() -> None:
     assert [
         due_label(now + timedelta(hours=h), now)
         for h in (0.4, 5, -45, -24 * 30, -24 * 400, -24 * 3000)
-    ] == ["due 24m", "due 5h", "late 45h", "late 30d", "late 57w", "late 8y"]
+    ] == ["due 24m", "due 17:00", "late 45h", "late 30d", "late 57w", "late 8y"]

@@ -123,6 +123,12 @@ class Terminal:
         crash = crash_log.read_text() if crash_log.exists() else "(no crash log)"
         return f"--- terminal ---\n{screen.rstrip()}\n--- {crash_log.name} ---\n{crash}"
 
+    def quit(self) -> None:
+        """q, and the app ends with status 0."""
+        self.keys("q")
+        self.wait_for("the app to quit", lambda s: self.exit_status() is not None, quitting=True)
+        assert self.exit_status() == "0", self.report(self.screen())
+
     def kill(self) -> None:
         self.run("kill-server", check=False)
 

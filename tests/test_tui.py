@@ -10,7 +10,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from textual.widgets import Footer
 
+from inbox_tui.config import Config, UiConfig
+from inbox_tui.sla import DEFAULT_POLICY
 from inbox_tui.store.db import Store, format_time
+from inbox_tui.store.due import POLICY_KEY
 from inbox_tui.store.views import (
     VIEWS,
     count_by_channel,
@@ -25,8 +28,9 @@ from inbox_tui.store.views import (
     ticket_states,
     top_tags,
 )
+from inbox_tui.times import age_label
 from inbox_tui.tui.app import InboxApp
-from inbox_tui.tui.display import age_label, size_label
+from inbox_tui.tui.display import size_label
 from inbox_tui.tui.keymap import KEYMAP
 from inbox_tui.tui.screens.main import MainScreen
 from inbox_tui.tui.screens.thread import ThreadScreen
@@ -99,6 +103,8 @@ def seed(store: Store, count: int = 12) -> None:
     db["ticket_tags"].insert_all(
         {"ticket_id": 1, "tag_id": tag, "created_at": at(0)} for tag in (1, 2)
     )
+    # due times are as a test sets them (none until it does): the app has nothing to settle
+    db["store_info"].insert({"key": POLICY_KEY, "value": DEFAULT_POLICY.fingerprint})
 
 
 def message_row(
@@ -151,7 +157,13 @@ def store() -> Store:
     store.close()
 
 
+ON_ALL = Config(ui=UiConfig(start_view="all"))
+"""These tests read every ticket of the seeded store: the app opens on All for them (the
+default start view, Due, is tested in tests/test_start_view.py)."""
+
+
 def make_app(store: Store, **kw) -> InboxApp:
+    kw.setdefault("config", ON_ALL)
     return InboxApp(store, now=lambda: NOW, **kw)
 
 

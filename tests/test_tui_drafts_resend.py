@@ -43,6 +43,7 @@ def sink_config(port: int, monkeypatch: pytest.MonkeyPatch):
             f"smtp: {{host: 127.0.0.1, port: {port}, tls: none, username: {USERNAME},"
             " password_env: SHOP_SMTP_PASSWORD}",
         )
+        + "ui:\n  start_view: all\n"  # the rows stay in the list once answered
     )
 
 

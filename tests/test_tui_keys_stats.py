@@ -25,7 +25,7 @@ def status_of(store: Store, ticket_id: int) -> str:  # noqa: F811
 
 
 async def test_a_configured_key_replaces_the_default(store) -> None:  # noqa: F811
-    config = parse_config("ui:\n  keys:\n    main.close_tickets: a\n")
+    config = parse_config("ui:\n  start_view: all\n  keys:\n    main.close_tickets: a\n")
     app = make_app(store, config=config)
     async with app.run_test(size=(120, 30)) as pilot:
         first = app.screen.ticket_list.ticket

@@ -20,13 +20,14 @@ WIDE = (140, 40)
 
 def tagged_store() -> Store:
     """The small store of test_tui (channels by id % 3: 0 email, 1 amazon, 2 ebay; ticket 1
-    tagged refund and Damaged) with "wrong size" on tickets 2 and 3 and a hostile tag on 5."""
+    tagged refund and Damaged) with "wrong size" on tickets 2 and 3 and a hostile tag on 4.
+    Tickets 5 (eBay) and 10 (Amazon) are closed: channel and tag views leave them out."""
     store = Store.open(":memory:")
     seed(store)
     store.db["tags"].insert_all([{"id": 3, "name": "wrong size"}, {"id": 4, "name": HOSTILE_TAG}])
     store.db["ticket_tags"].insert_all(
         {"ticket_id": ticket, "tag_id": tag, "created_at": at(0)}
-        for ticket, tag in ((2, 3), (3, 3), (5, 4))
+        for ticket, tag in ((2, 3), (3, 3), (4, 4))
     )
     return store
 
@@ -51,8 +52,8 @@ def test_entries_in_sidebar_order() -> None:
         ("snoozed", 2),
         ("closed", 2),
         ("channel:email", 4),
-        ("channel:amazon", 4),
-        ("channel:ebay", 4),
+        ("channel:amazon", 3),  # not closed: 10 is
+        ("channel:ebay", 3),
         ("tag:wrong size", 2),  # most used first, then by name
         (f"tag:{HOSTILE_TAG}", 1),
         ("tag:Damaged", 1),
@@ -74,8 +75,8 @@ async def test_sidebar_shows_every_view_with_counts() -> None:
             ("Open", 6),
             ("Closed", 2),
             ("Email", 4),
-            ("Amazon", 4),
-            ("eBay", 4),
+            ("Amazon", 3),
+            ("eBay", 3),
             ("wrong size", 2),
             ("Damaged", 1),
             ("refund", 1),
@@ -100,19 +101,19 @@ async def test_channel_view_lists_only_that_channel() -> None:
         await pilot.pause()
         tickets = ticket_list(app)
         assert app.screen.view == "channel:amazon"
-        assert [tickets.row(i).channel for i in range(tickets.count)] == ["amazon"] * 4
-        assert [tickets.row(i).id for i in range(tickets.count)] == [1, 4, 7, 10]
-        assert app.screen.sub_title == "Amazon · 1 of 4"
+        assert [tickets.row(i).channel for i in range(tickets.count)] == ["amazon"] * 3
+        assert [tickets.row(i).id for i in range(tickets.count)] == [1, 4, 7]  # 10 is closed
+        assert app.screen.sub_title == "Amazon · 1 of 3"
         text = screen_text(app)
         assert "Order question 4" in text and "Order question 2 " not in text
+        assert "Order question 10" not in text
 
-        # an action refreshes every count; the channel view holds closed tickets too
+        # an action refreshes every count; a closed ticket leaves the view, as in Open
         await pilot.press("e")
         await pilot.pause()
         text = screen_text(app)
-        assert shows(text, "Closed", 3) and shows(text, "Open", 5) and shows(text, "Amazon", 4)
-        assert tickets.count == 4 and tickets.ticket.id == 1  # still here, as in All
-        assert tickets.ticket.status == "closed"
+        assert shows(text, "Closed", 3) and shows(text, "Open", 5) and shows(text, "Amazon", 2)
+        assert tickets.count == 2 and tickets.ticket.id == 4  # the next one took its place
 
 
 async def test_tag_view_and_saved_search_show_their_results() -> None:
@@ -184,12 +185,12 @@ async def test_sidebar_only_on_wide_terminals() -> None:
         assert not sidebar(app).display and app.screen.query_one(ViewBar).display
         assert "Amazon" not in screen_text(app)
         await pilot.press("8")  # the number keys work without the sidebar
-        assert app.screen.view == "channel:amazon" and ticket_list(app).count == 4
+        assert app.screen.view == "channel:amazon" and ticket_list(app).count == 3
 
         await pilot.resize_terminal(140, 40)
         await pilot.pause()
         assert sidebar(app).display and not app.screen.query_one(ViewBar).display
-        assert sidebar(app).region.width > 0 and shows(screen_text(app), "Amazon", 4)
+        assert sidebar(app).region.width > 0 and shows(screen_text(app), "Amazon", 3)
         await pilot.press("tab", "tab")
         assert app.focused is sidebar(app)
 

@@ -32,9 +32,17 @@ def _closed_port() -> int:
 
 async def test_new_mail_arrives_while_the_seller_reads(tmp_path: Path) -> None:
     box = write_maildir(tmp_path / "Mail", thread(2, prefix="first"))
-    config = parse_config(f"sources:\n  - name: archive\n    kind: maildir\n    path: {box}\n")
+    config = parse_config(
+        f"sources:\n  - name: archive\n    kind: maildir\n    path: {box}\n"
+        "ui:\n  start_view: all\n"  # the first thread is answered: not in Due
+    )
     store = Store.open(tmp_path / "inbox.db")
-    app = InboxApp(store, sources=config.sources, seller_emails=frozenset({"hello@shop.example"}))
+    app = InboxApp(
+        store,
+        sources=config.sources,
+        seller_emails=frozenset({"hello@shop.example"}),
+        config=config,
+    )
     async with app.run_test(size=(120, 30)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()

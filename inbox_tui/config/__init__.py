@@ -41,6 +41,7 @@ from inbox_tui.config.fields import (
     PathSetting,
     SearchQuery,
     TimeZoneName,
+    ViewName,
     Weekday,
     _Section,
     describe,
@@ -106,8 +107,8 @@ class SellerConfig(_Section):
     signature: str = Field("", description="Text added below every reply; may span lines.")
     timezone: TimeZoneName = Field(
         "UTC",
-        description="Your IANA time zone (e.g. Europe/Istanbul): dates are shown and"
-        " business hours counted in it.",
+        description="Your IANA time zone (e.g. Europe/Istanbul): every time the TUI and the"
+        " CLI show is in it, with its name (14:30 CET), and business hours are counted in it.",
     )
 
     @property
@@ -145,6 +146,12 @@ class UiConfig(_Section):
             " a screenful; larger pages make view switches slower."
         ),
     )
+    start_view: ViewName = Field(
+        "due",
+        description="The view the inbox opens on: due (what waits for an answer, most urgent"
+        " first), all, open, pending, snoozed, closed, channel:NAME (e.g. channel:ebay),"
+        " tag:NAME, or saved:NAME (one of `saved_searches`).",
+    )
     saved_searches: list[SavedSearchConfig] = Field(
         default_factory=list,
         description="Searches shown as views in the sidebar, after the tags, each with its"
@@ -177,6 +184,18 @@ class UiConfig(_Section):
                 )
             first[search.name] = index
         return searches
+
+    @model_validator(mode="after")
+    def _start_view_is_saved(self) -> UiConfig:
+        kind, _, name = self.start_view.partition(":")
+        if kind == "saved" and name not in {search.name for search in self.saved_searches}:
+            known = ", ".join(repr(search.name) for search in self.saved_searches) or "none"
+            raise PydanticCustomError(
+                "at_key",
+                "no saved search named {got} (saved_searches: {known})",
+                {"got": repr(name), "known": known, "key": "start_view"},
+            )
+        return self
 
 
 def _sla_targets() -> type[_Section]:
@@ -230,7 +249,10 @@ class BusinessHoursConfig(_Section):
 
 
 class SlaConfig(_Section):
-    """Response-time targets: the Due view sorts by them and the list shows the time left."""
+    """Response-time targets: the Due view sorts by them and the list shows when each ticket is
+    due ("due 14:30", "Tue 09:00", "late 3h"). In business-hours channels the clock runs only
+    while you are open, and each whole day of a target is a working day (48h: two working days,
+    Monday 10:00 → Wednesday 10:00); hours under a day are working hours."""
 
     targets: SlaTargetsConfig = Field(
         default_factory=SlaTargetsConfig, description="Target per channel (see below)."
@@ -240,8 +262,8 @@ class SlaConfig(_Section):
     )
     business_hours_channels: list[Channel] = Field(
         default_factory=lambda: sorted(DEFAULT_BUSINESS_HOURS_CHANNELS),
-        description="Channels whose clock only runs in business hours; the others count"
-        " around the clock (marketplaces do).",
+        description="Channels whose clock only runs in business hours (a day of target is a"
+        " working day there); the others count around the clock (marketplaces do).",
     )
 
 
@@ -472,6 +494,7 @@ def _message(error: dict[str, Any]) -> tuple[KeyPath, str]:
     if kind in (
         *("path", "email", "timezone", "source_name"),
         *("duration", "clock_time", "weekday", "channel", "business_hours", "search_query"),
+        "view",
     ):
         return path, error["msg"]
     if kind == "invalid_key":

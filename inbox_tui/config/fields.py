@@ -151,6 +151,25 @@ def _check_channel(value: Any) -> str:
     return value
 
 
+START_VIEWS = ("due", "all", "open", "pending", "snoozed", "closed")
+"""The views by status the inbox can open on (tui/ticket_views.VIEW_NAMES, checked by a test)."""
+
+
+def _check_view(value: Any) -> str:
+    """A view of the inbox: one of START_VIEWS, channel:NAME, tag:NAME or saved:NAME."""
+    text = value.strip() if isinstance(value, str) else ""
+    kind, colon, name = text.partition(":")
+    if text in START_VIEWS or (colon and kind in ("tag", "saved") and name.strip()):
+        return text
+    if colon and kind == "channel" and name in channel_names():
+        return text
+    raise PydanticCustomError(
+        "view",
+        "expected a view ({known}, channel:NAME, tag:NAME or saved:NAME), got {got}",
+        {"known": ", ".join(START_VIEWS), "got": describe(value)},
+    )
+
+
 def _check_search_query(value: str) -> str:
     try:
         query = parse_query(value)
@@ -218,6 +237,7 @@ CHECK_LABELS: dict[Any, str] = {
     _check_weekday: "weekday",
     _check_channel: "channel",
     _check_search_query: "search query",
+    _check_view: "view",
 }
 
 PathSetting = Annotated[Path, BeforeValidator(_expand_path)]
@@ -251,6 +271,7 @@ ClockTime = Annotated[str, BeforeValidator(_check_clock_time)]
 Weekday = Annotated[str, BeforeValidator(_check_weekday)]
 Channel = Annotated[str, BeforeValidator(_check_channel)]
 SearchQuery = Annotated[str, AfterValidator(_check_search_query)]
+ViewName = Annotated[str, BeforeValidator(_check_view)]
 
 
 # --- the models ------------------------------------------------------------------------------

@@ -27,3 +27,9 @@ class DuePolicy(Protocol):
     def due(self, channel: str, waiting_since: datetime) -> datetime:
         """When a customer of `channel` waiting since then must have been answered."""
         ...
+
+    @property
+    def fingerprint(self) -> str:
+        """Everything `due` depends on, as one string: stored due times made under another
+        fingerprint are made anew (store.due.settle_due)."""
+        ...

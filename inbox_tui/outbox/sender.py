@@ -16,7 +16,7 @@ import os
 import threading
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from inbox_tui.channels.base import Transport
@@ -52,6 +52,7 @@ from inbox_tui.store.outbox import (
     record_reply_event,
     replied_to,
 )
+from inbox_tui.times import clock_label
 
 # Waits after the 1st, 2nd, 3rd, 4th and later temporary failures.
 BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(hours=1))
@@ -89,15 +90,15 @@ class SendReport:
         """Why a server could not be reached this round (the first such reason), else None."""
         return next((item.detail for item in self.items if item.offline), None)
 
-    def summary(self, zone: tzinfo | None = None) -> str:
-        """ "sent 3, waiting 1 (retry at 14:05: 451 try later), failed 0"."""
+    def summary(self, zone: tzinfo = UTC) -> str:
+        """ "sent 3, waiting 1 (retry at 14:05 CET: 451 try later), failed 0"; times in `zone`."""
         if self.busy:
             return "another inbox-tui is sending the outbox right now; nothing done"
         waiting = [item for item in self.items if item.outcome == "waiting"]
         text = f"sent {self.count('sent')}, waiting {len(waiting)}"
         if waiting:
             first = min(waiting, key=lambda item: item.retry_at.timestamp() if item.retry_at else 0)
-            when = first.retry_at.astimezone(zone).strftime("%H:%M") if first.retry_at else "?"
+            when = clock_label(first.retry_at, zone) if first.retry_at else "?"
             text += f" (retry at {when}: {first.detail})"
         return f"{text}, failed {self.failed}"
 

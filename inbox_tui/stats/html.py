@@ -7,7 +7,7 @@ an XML parser; every string from the store is escaped by Jinja2's autoescape.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import resources
 
 import jinja2
@@ -16,6 +16,7 @@ from markupsafe import Markup
 from inbox_tui.stats import svg
 from inbox_tui.stats.report import ProductRow, Report, Trend, unusual_query
 from inbox_tui.stats.text import chance_label, duration_label, share_label
+from inbox_tui.times import short_day, stamp_label
 
 
 def _change(now: int, before: int) -> str:
@@ -61,14 +62,14 @@ def render_html(report: Report, *, shop: str = "inbox-tui", generated: datetime)
         r=report,
         shop=shop,
         backlog=report.backlog,
-        first_day=f"{dates[0]:%a %b} {dates[0].day}" if dates else "",
-        last_day=f"{dates[-1]:%a %b} {dates[-1].day}" if dates else "",
+        first_day=short_day(dates[0], weekday=True) if dates else "",
+        last_day=short_day(dates[-1], weekday=True) if dates else "",
         charts={key: Markup(value) for key, value in charts.items()},  # noqa: S704 - ElementTree
         sections=[
             ("What customers ask about", "topic", report.topics),
             ("Tags", "tag", report.tags),
         ],
-        generated=f"{generated:%Y-%m-%d %H:%M} UTC",
+        generated=stamp_label(generated, generated.tzinfo or UTC),
         change=_change,
         direction=_direction,
         duration=duration_label,

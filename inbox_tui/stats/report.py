@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from inbox_tui.search import term_text
-from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
+from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy, is_late
 from inbox_tui.stats.backlog import DueTimes, backlog_series
 from inbox_tui.stats.products import Product, catalogue
 from inbox_tui.stats.topics import OTHER, match_tickets
@@ -40,6 +40,7 @@ from inbox_tui.store.trends import (
     ticket_tags,
 )
 from inbox_tui.templates import Template
+from inbox_tui.times import short_day
 
 TOP = 8  # topics, tags and products shown
 
@@ -141,7 +142,7 @@ def responses(label: str, tickets: Sequence[PeriodTicket], sla: SlaPolicy | DueT
         if ticket.first_answer is None or ticket.first_inbound is None:
             continue
         waits.append(ticket.first_answer - ticket.first_inbound)
-        if ticket.first_answer <= due(ticket.channel, ticket.first_inbound):
+        if not is_late(due(ticket.channel, ticket.first_inbound), ticket.first_answer):
             within += 1
     return Responses(
         label,
@@ -352,7 +353,7 @@ def _weeks(tickets: Sequence[PeriodTicket], due: DueTimes, tz: tzinfo) -> list[W
             day = _local_day(ticket.created, tz)
             by_week.setdefault(day - timedelta(days=day.weekday()), []).append(ticket)
     return [
-        WeekResponses(week, responses(f"{week:%b} {week.day}", by_week[week], due))
+        WeekResponses(week, responses(short_day(week), by_week[week], due))
         for week in sorted(by_week)
     ]
 

@@ -10,6 +10,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from datetime import date
 
+from inbox_tui.times import short_day
+
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#b07aa1", "#9c755f")
 AXIS = 40  # room on the left for the scale
 FOOT = 22  # room under the plot for the dates
@@ -51,7 +53,7 @@ def _frame(svg: ET.Element, width: int, height: int, top: float, dates: Sequence
         for index in sorted({0, len(dates) // 2, len(dates) - 1}):
             x = AXIS + step * (index + 0.5)
             anchor = "start" if index == 0 else "end" if index == len(dates) - 1 else "middle"
-            _text(svg, x, height - 6, f"{dates[index]:%b} {dates[index].day}", anchor)
+            _text(svg, x, height - 6, short_day(dates[index]), anchor)
 
 
 def _plot(

@@ -25,9 +25,11 @@ BATCH = 500  # ids per IN (...) list and per transaction
 
 __all__ = [
     "count_due",
+    "due_settled",
     "due_times",
     "list_due",
     "refresh_due",
+    "settle_due",
     "wake_on_reply",
     "wake_snoozed",
 ]
@@ -73,6 +75,36 @@ def refresh_due(store: Store, ticket_ids: list[int] | None, policy: DuePolicy) -
                     updates.append((new, row["id"]))
             conn.executemany("UPDATE tickets SET due_at = ? WHERE id = ?", updates)
             changed += len(updates)
+    return changed
+
+
+POLICY_KEY = "due_policy"  # store_info: the policy fingerprint the stored due times follow
+
+
+def due_settled(store: Store, policy: DuePolicy) -> bool:
+    """Whether the stored due times follow `policy` (one read of store_info)."""
+    row = store.conn.execute("SELECT value FROM store_info WHERE key = ?", (POLICY_KEY,)).fetchone()
+    return row is not None and bool(row[0] == policy.fingerprint)
+
+
+def settle_due(store: Store, policy: DuePolicy) -> int:
+    """Recompute every open ticket's due time when the stored ones follow another policy (an
+    older rule, a changed `sla:` section or time zone); returns how many changed. With nothing
+    changed it is one read; else ~75 µs an open ticket (2 s for 26,000 open at 100k tickets).
+    A store opened read-only keeps what it has."""
+    if due_settled(store, policy):
+        return 0
+    key = policy.fingerprint
+    try:
+        changed = refresh_due(store, None, policy)
+        with atomic(store) as conn:  # last: an interrupted refresh is done again next time
+            conn.execute(
+                "INSERT OR REPLACE INTO store_info (key, value) VALUES (?, ?)", (POLICY_KEY, key)
+            )
+    except sqlite3.OperationalError as exc:  # a file we may only read (stats, export)
+        if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) != sqlite3.SQLITE_READONLY:
+            raise
+        return 0
     return changed
 
 

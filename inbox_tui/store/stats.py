@@ -100,7 +100,7 @@ def backlog(store: Store, now: datetime) -> Backlog:
     from indexes (tickets_by_status_time, tickets_due) without reading a ticket's row."""
     conn = store.conn
     counts = dict(conn.execute("SELECT status, count(*) FROM tickets GROUP BY status").fetchall())
-    overdue = conn.execute(
+    overdue = conn.execute(  # late as sla.is_late says: now after the due time
         """SELECT count(*) FROM tickets INDEXED BY tickets_due
             WHERE status = 'open' AND due_at IS NOT NULL AND due_at < ?""",
         (format_time(now),),

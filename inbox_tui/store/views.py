@@ -76,7 +76,11 @@ answered in its place): a page of 60 rows costs ~120 index probes, not a scan.""
 
 CHANNEL_VIEW = "channel:"
 TAG_VIEW = "tag:"
-"""Prefixes of the views by channel ("channel:amazon") and by tag ("tag:wrong size")."""
+"""Prefixes of the views by channel ("channel:amazon") and by tag ("tag:wrong size"). They hold
+the tickets that are not closed: views are the work; closed ones are found by search
+(`channel:amazon status:closed`, `tag:refund`: a search filters by status only when asked)."""
+
+NOT_CLOSED = "status <> 'closed'"  # as written in the partial index tickets_not_closed
 
 
 def _view_filter(view: str) -> tuple[str, tuple[str, ...]]:
@@ -86,12 +90,12 @@ def _view_filter(view: str) -> tuple[str, tuple[str, ...]]:
     if view in VIEWS:
         return "WHERE status = ?", (view,)
     if view.startswith(CHANNEL_VIEW):
-        return "WHERE channel = ?", (view.removeprefix(CHANNEL_VIEW),)
+        return f"WHERE channel = ? AND {NOT_CLOSED}", (view.removeprefix(CHANNEL_VIEW),)
     if view.startswith(TAG_VIEW):
         # the tag's tickets from the ticket_tags_by_tag index, not a walk over every ticket
         return (
             "WHERE id IN (SELECT tt.ticket_id FROM ticket_tags tt"
-            " WHERE tt.tag_id = (SELECT g.id FROM tags g WHERE g.name = ?))",
+            f" WHERE tt.tag_id = (SELECT g.id FROM tags g WHERE g.name = ?)) AND {NOT_CLOSED}",
             (view.removeprefix(TAG_VIEW),),
         )
     raise ValueError(
@@ -104,7 +108,8 @@ def count_tickets(store: Store, view: str = "all") -> int:
     if view.startswith(TAG_VIEW):
         return int(
             store.conn.execute(
-                "SELECT count(*) FROM ticket_tags WHERE tag_id = (SELECT id FROM tags WHERE name = ?)",
+                f"""SELECT count(*) FROM ticket_tags tt JOIN tickets t ON t.id = tt.ticket_id
+                    WHERE tt.tag_id = (SELECT id FROM tags WHERE name = ?) AND t.{NOT_CLOSED}""",
                 (view.removeprefix(TAG_VIEW),),
             ).fetchone()[0]
         )
@@ -122,20 +127,28 @@ def count_by_view(store: Store) -> dict[str, int]:
 
 
 def count_by_channel(store: Store) -> dict[str, int]:
-    """Ticket counts of the channels that have tickets, in one pass over the channel index."""
+    """How many tickets each channel's view holds (not closed), for the channels that have
+    any: one pass over the partial index tickets_not_closed."""
     return dict(
-        store.conn.execute("SELECT channel, count(*) FROM tickets GROUP BY channel").fetchall()
+        store.conn.execute(
+            f"SELECT channel, count(*) FROM tickets WHERE {NOT_CLOSED} GROUP BY channel"
+        ).fetchall()
     )
 
 
 def top_tags(store: Store, limit: int = 10) -> list[tuple[str, int]]:
-    """The `limit` tags on most tickets, with their ticket counts (ties in name order)."""
+    """The `limit` tags on most tickets not closed, with those counts (what their views hold;
+    ties in name order). Read from the tickets not closed (tickets_not_closed) and their tags:
+    the work, not the history; starting from ticket_tags read every closed ticket's tags too,
+    4x slower at 100k tickets (123 ms, against 32 with 42,000 of them not closed)."""
     return [
         (name, count)
         for name, count in store.conn.execute(
-            """
+            f"""
             SELECT g.name, count(*) AS n
-            FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id
+            FROM tickets t INDEXED BY tickets_not_closed
+            JOIN ticket_tags tt ON tt.ticket_id = t.id JOIN tags g ON g.id = tt.tag_id
+            WHERE t.{NOT_CLOSED}
             GROUP BY tt.tag_id ORDER BY n DESC, g.name LIMIT ?
             """,
             (max(0, limit),),

@@ -27,7 +27,7 @@ from inbox_tui.tui.screens.main import MainScreen
 from inbox_tui.tui.screens.thread import ThreadScreen
 from inbox_tui.tui.start_and_quit import StartAndQuit
 from inbox_tui.tui.theme_memory import ThemeMemory
-from inbox_tui.tui.ticket_views import SavedSearch, wake_snoozed
+from inbox_tui.tui.ticket_views import SavedSearch, due_settled, settle_due, wake_snoozed
 from inbox_tui.tui.trend_watch import TrendWatch
 from inbox_tui.tui.widgets.status_line import OutboxReport, SyncReport
 
@@ -123,6 +123,7 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
             tz=self.tz,
             sla=self.sla,
             saved_searches=self.saved_searches,
+            start_view=self.config.ui.start_view,
         )
 
     def on_load(self) -> None:
@@ -143,6 +144,8 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         if self.store.path is not None:  # the log goes back into the file from a worker
             self.store.defer_checkpoints()
             self.set_interval(CHECKPOINT_EVERY, self._checkpoint)
+        if not due_settled(self.store, self.sla):  # `sla:` or the time zone changed
+            self._settle_due()
         self.wake_snoozed()
         self.set_interval(WAKE_EVERY, self.wake_snoozed)
         self.set_interval(STATUS_EVERY, self._show_status)
@@ -241,6 +244,12 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         self.gc_pacer.stop()
         if self.store.path is not None:
             self.store.defer_checkpoints(False)
+
+    @work(thread=True, group="due", exit_on_error=False)
+    def _settle_due(self) -> None:
+        """Every open ticket's due time anew, beside the UI (2 s for 26,000 open tickets)."""
+        if settle_due(self.store, self.sla) and (main := self.main_screen) is not None:
+            self.call_from_thread(main.refresh_after_sync)
 
     @work(thread=True, group="checkpoint", exclusive=True, exit_on_error=False)
     def _checkpoint(self) -> None:

@@ -58,9 +58,3 @@ def parse_snooze(text: str, now: datetime, tz: tzinfo = UTC) -> datetime:
             raise ValueError(f"{value} is too far ahead") from None
         return when
     raise ValueError(f"cannot read {value!r}: use 4h, 3d, 2w or 2026-12-03 14:00")
-
-
-def wake_label(when: datetime, tz: tzinfo = UTC) -> str:
-    """A wake-up time as the seller reads it: "Tue 1 Dec 09:00"."""
-    local = when.astimezone(tz)
-    return f"{local:%a} {local.day} {local:%b %H:%M}"

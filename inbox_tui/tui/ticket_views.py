@@ -176,6 +176,24 @@ def wake_snoozed(store: Store, now: datetime, policy: SlaPolicy) -> list[int]:
     return _due.wake_snoozed(store, now, policy=policy)
 
 
+def settle_due(store: Store, policy: SlaPolicy) -> int:
+    """Every open ticket's due time anew when `sla:`, the time zone or the rule changed since
+    they were made (one read when nothing did); how many changed. For a worker thread: a store
+    on disk is written through a connection of its own (one in memory has only the one)."""
+    if store.path is None:
+        return _due.settle_due(store, policy)
+    own = Store.open(store.path)
+    try:
+        return _due.settle_due(own, policy)
+    finally:
+        own.close()
+
+
+def due_settled(store: Store, policy: SlaPolicy) -> bool:
+    """Whether the stored due times follow `policy`: nothing for settle_due to do."""
+    return _due.due_settled(store, policy)
+
+
 def refresh_due(store: Store, ticket_ids: list[int], policy: SlaPolicy) -> None:
     """Recompute the due times of tickets an action changed (reopened, undone …)."""
     _due.refresh_due(store, ticket_ids, policy)

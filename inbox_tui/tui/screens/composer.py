@@ -124,7 +124,9 @@ class ComposerScreen(Screen[int | None]):
     def compose(self) -> ComposeResult:
         preset_width_classes(self)
         yield InboxHeader()
-        yield ThreadView(self.store, now=self.now, id="composer-thread")
+        yield ThreadView(
+            self.store, now=self.now, tz=self.config.seller.tzinfo, id="composer-thread"
+        )
         with Vertical(id="composer"):
             yield Static(Text(""), id="reply-to")
             with Horizontal(id="subject-row"):

@@ -21,6 +21,7 @@ from inbox_tui.store.db import Store
 from inbox_tui.store.outbox import outbox_counts
 from inbox_tui.store.saved_searches import forget_search, keep_search, kept_searches
 from inbox_tui.store.views import list_tags, outbox_waiting, tag_counts, ticket_states
+from inbox_tui.times import moment_label
 from inbox_tui.tui.breakpoints import preset_width_classes
 from inbox_tui.tui.keymap import bindings
 from inbox_tui.tui.screens.snooze import SnoozeScreen
@@ -73,6 +74,7 @@ class MainScreen(Screen):
         tz: tzinfo = UTC,
         sla: SlaPolicy = DEFAULT_POLICY,
         saved_searches: Sequence[SavedSearch] = (),
+        start_view: str = "due",
     ) -> None:
         super().__init__()
         self.saved_searches = {search.name: search for search in saved_searches}
@@ -81,7 +83,7 @@ class MainScreen(Screen):
         self.tz = tz
         self.sla = sla
         self.page_size = page_size
-        self.view = "all"
+        self.view = start_view  # ui.start_view: Due unless the seller said otherwise
         self.counts: dict[str, int] = dict.fromkeys(VIEW_NAMES, 0)
         self.entries: list[ViewEntry] = []  # every view in sidebar (and number key) order
         self.search: Search | None = None  # the search whose results the list shows
@@ -108,9 +110,12 @@ class MainScreen(Screen):
                         now=self.now,
                         page_size=self.page_size,
                         sla=self.sla,
+                        tz=self.tz,
                         id="tickets",
                     )
-                    yield ThreadView(self.store, now=self.now, id="thread")
+                    yield ThreadView(
+                        self.store, now=self.now, tz=self.tz, sla=self.sla, id="thread"
+                    )
                 yield Static(Text(EMPTY_STORE), id="empty")
         yield StatusLine(id="status")
         yield TrendLine(id="trend")
@@ -467,7 +472,7 @@ class MainScreen(Screen):
                 self._apply(
                     ids,
                     lambda ids: actions.snooze(self.store, ids, until, at=self.now()),
-                    f"Snoozed until {wake_label(until, self.tz)}:",
+                    f"Snoozed until {moment_label(until, self.tz)}:",
                 )
 
         self.app.push_screen(SnoozeScreen(now=self.now(), tz=self.tz, count=len(ids)), snoozed)
@@ -622,4 +627,5 @@ class MainScreen(Screen):
             # actor "view", not "user": `u` undoes what the seller did, not what reading did
             actions.mark_read(self.store, [ticket.id], True, actor="view", at=self.now())
             self.reload(keep_ticket=ticket.id, fallback_index=self.ticket_list.cursor)
-        self.app.push_screen(ThreadScreen(self.store, ticket.id, now=self.now))
+        thread = ThreadScreen(self.store, ticket.id, now=self.now, tz=self.tz, sla=self.sla)
+        self.app.push_screen(thread)

@@ -12,8 +12,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from inbox_tui.times import moment_label
 from inbox_tui.tui.keymap import bindings
-from inbox_tui.tui.snooze_times import parse_snooze, snooze_presets, wake_label
+from inbox_tui.tui.snooze_times import parse_snooze, snooze_presets
 
 
 class SnoozeScreen(ModalScreen[datetime | None]):
@@ -34,7 +35,7 @@ class SnoozeScreen(ModalScreen[datetime | None]):
             yield Static(Text(f"Snooze {what} until…"), classes="dialog-title")
             yield OptionList(
                 *(
-                    Option(Text(f"{label:<18}{wake_label(when, self.tz)}"), id=str(i))
+                    Option(Text(f"{label:<18}{moment_label(when, self.tz)}"), id=str(i))
                     for i, (label, when) in enumerate(self.presets)
                 ),
                 id="presets",

@@ -7,12 +7,13 @@ or marking pending goes back to the list, where the cursor is already on the nex
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 
+from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store.db import Store
 from inbox_tui.tui.keymap import bindings
 from inbox_tui.tui.widgets.customer_panel import CustomerPanel
@@ -30,21 +31,37 @@ class ThreadScreen(Screen):
     BINDINGS = bindings("thread_screen")
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # the customer panel needs room
 
-    def __init__(self, store: Store, ticket_id: int, *, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        ticket_id: int,
+        *,
+        now: Callable[[], datetime],
+        tz: tzinfo = UTC,
+        sla: SlaPolicy = DEFAULT_POLICY,
+    ) -> None:
         super().__init__()
         self.store = store
         self.ticket_id = ticket_id
         self.now = now
+        self.tz = tz  # the seller's time zone, for every date and the due time
+        self.sla = sla
         self._opened = False  # ScreenResume came once: later ones are returns from dialogs
 
     def compose(self) -> ComposeResult:
         yield InboxHeader()
         with Horizontal():
             yield ThreadView(
-                self.store, now=self.now, max_body_chars=500_000, full_screen=True, id="thread"
+                self.store,
+                now=self.now,
+                tz=self.tz,
+                sla=self.sla,
+                max_body_chars=500_000,
+                full_screen=True,
+                id="thread",
             )
             with VerticalScroll(id="customer"):
-                yield CustomerPanel(self.store, now=self.now)
+                yield CustomerPanel(self.store, now=self.now, tz=self.tz)
         yield KeyFooter()
 
     def on_mount(self) -> None:

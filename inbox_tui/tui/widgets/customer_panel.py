@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +15,7 @@ from inbox_tui.sanitize import clean_line, readable_line
 from inbox_tui.store.db import Store
 from inbox_tui.store.orders import Order, orders_for_ticket
 from inbox_tui.store.views import get_ticket, other_tickets
-from inbox_tui.tui.display import age_label
+from inbox_tui.times import age_label, day_label
 
 if TYPE_CHECKING:  # the HTTP side is imported by the worker, not at start-up
     from inbox_tui.marketplaces.orders import OrderRefresher, RefreshOutcome
@@ -30,10 +30,10 @@ def _money(amount: float | None, currency: str | None) -> str:
     return f"{amount:,.2f} {currency or ''}".strip()
 
 
-def _order_lines(order: Order, text: Text) -> None:
+def _order_lines(order: Order, text: Text, tz: tzinfo) -> None:
     head = [order.order_number]
     if order.placed_at:
-        head.append(f"{order.placed_at:%d %b %Y}")
+        head.append(day_label(order.placed_at, tz))
     if order.status:
         head.append(order.status)
     if order.total is not None:
@@ -53,10 +53,15 @@ def _order_lines(order: Order, text: Text) -> None:
 
 
 def customer_text(
-    store: Store, ticket_id: int, now: datetime, order_notes: Sequence[str] = ()
+    store: Store,
+    ticket_id: int,
+    now: datetime,
+    order_notes: Sequence[str] = (),
+    tz: tzinfo = UTC,
 ) -> Text:
     """The panel's content, built from plain strings only (names and titles come from mail).
-    `order_notes` are shown dimly under the Orders heading ("refreshing orders…", errors)."""
+    `order_notes` are shown dimly under the Orders heading ("refreshing orders…", errors);
+    dates are the seller's days (`tz`)."""
     text = Text(end="")
     ticket = get_ticket(store, ticket_id)
     if ticket is None:
@@ -74,7 +79,7 @@ def customer_text(
     if not orders:
         text.append("  none known\n", "dim")
     for order in orders:
-        _order_lines(order, text)
+        _order_lines(order, text, tz)
 
     count, others = other_tickets(store, ticket_id)
     text.append(f"\nOther tickets ({count})\n", "bold underline")
@@ -82,7 +87,8 @@ def customer_text(
         text.append("  none\n", "dim")
     for other in others:
         text.append(
-            f"  #{other.id} {other.status} · {age_label(other.last_message_at, now)} · ", "dim"
+            f"  #{other.id} {other.status} · {age_label(other.last_message_at, now, tz)} · ",
+            "dim",
         )
         text.append(readable_line(other.subject) or "(no subject)")
         text.append("\n")
@@ -99,10 +105,18 @@ class CustomerPanel(Static):
     the config names order providers), after which the panel redraws itself.
     """
 
-    def __init__(self, store: Store, *, now: Callable[[], datetime], id: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        now: Callable[[], datetime],
+        tz: tzinfo = UTC,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.store = store
         self.now = now
+        self.tz = tz  # the seller's time zone: order dates are their days
         self.ticket_id: int | None = None
         self.order_notes: list[str] = []
         self._refreshed: set[int] = set()  # asked once per opening; the cache does the rest
@@ -116,7 +130,9 @@ class CustomerPanel(Static):
 
     def _redraw(self) -> None:
         if self.ticket_id is not None:
-            self.update(customer_text(self.store, self.ticket_id, self.now(), self.order_notes))
+            self.update(
+                customer_text(self.store, self.ticket_id, self.now(), self.order_notes, self.tz)
+            )
 
     def _start_refresh(self, ticket_id: int) -> None:
         refresher = order_refresher(self.app)

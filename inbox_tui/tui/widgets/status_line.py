@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Any
 from textual.content import Content
 from textual.widgets import Static
 
-from inbox_tui.store.db import format_time
-from inbox_tui.tui.display import age_label
+from inbox_tui.times import age_label
 
 if TYPE_CHECKING:
     from inbox_tui.syncing import SourceOutcome
@@ -108,7 +107,7 @@ class StatusLine(Static):
         elif not self.sources:
             parts.append("no sources to sync")
         elif report.last_sync is not None:
-            ago = age_label(format_time(report.last_sync), now)
+            ago = age_label(report.last_sync, now)
             new = sum(o.new for o in report.outcomes)
             parts.append("synced just now" if ago == "now" else f"synced {ago} ago")
             parts.append(f" · {new} new" if new else "")

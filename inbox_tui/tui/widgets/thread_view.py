@@ -9,7 +9,7 @@ per cursor move (benchmarks/README.md, `tui.py`).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from rich.segment import Segment
 from rich.style import Style
@@ -24,10 +24,13 @@ from textual.strip import Strip
 from textual.style import Style as VisualStyle
 
 from inbox_tui.sanitize import clean_body, clean_line, readable_line
+from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store.db import Store
+from inbox_tui.store.due import due_times
 from inbox_tui.store.outbox import OutboxEntry, outbox_for_ticket
 from inbox_tui.store.views import MessageRow, TicketRow, get_ticket, ticket_messages
-from inbox_tui.tui.display import date_label, size_label
+from inbox_tui.times import date_label, due_sentence
+from inbox_tui.tui.display import size_label
 from inbox_tui.tui.keymap import KEYMAP, binding_id, bindings, key_label, keys_of
 
 STYLE_NAMES = (
@@ -41,6 +44,9 @@ STYLE_NAMES = (
     "tag",
     "outbox",
     "failed",
+    "due-ok",
+    "due-soon",
+    "due-breached",
 )
 
 # How each outbox status is headed in the thread: (label, style name).
@@ -68,11 +74,16 @@ def thread_text(
     max_body_chars: int = 20_000,
     outbox: Sequence[OutboxEntry] = (),
     full_screen: bool = False,
+    tz: tzinfo = UTC,
+    due: datetime | None = None,
+    sla: SlaPolicy = DEFAULT_POLICY,
 ) -> Text:
     """The whole thread as one Text built from plain strings: nothing in it is parsed as markup.
 
-    The ticket's outbox replies come last: waiting or failed ones with their text (they are not
-    messages yet), sent ones as one line (the sent reply is a message of the thread above)."""
+    Times are in `tz`; `due`, when the customer waits for an answer, is said under the head,
+    coloured as the list colours it. The ticket's outbox replies come last: waiting or failed
+    ones with their text (they are not messages yet), sent ones as one line (the sent reply
+    is a message of the thread above)."""
     text = Text(end="")
     text.append(readable_line(ticket.subject) or "(no subject)", styles["subject"])
     text.append("\n")
@@ -82,6 +93,10 @@ def thread_text(
     for tag in ticket.tags:
         text.append(" #" + tag, styles["tag"])
     text.append("\n")
+    if due is not None:
+        urgency = sla.urgency(ticket.channel, due, now)
+        text.append(due_sentence(due, now, tz), styles[f"due-{urgency}"])
+        text.append("\n")
     if not messages:
         text.append("\nThis ticket has no messages.", styles["note"])
     for message in messages:
@@ -92,7 +107,7 @@ def thread_text(
             text.append(" ← CUSTOMER ", styles["inbound"])
         text.append(" " + _address(message.from_name, message.from_addr), styles["sender"])
         text.append("\n")
-        meta = date_label(message.date, now)
+        meta = date_label(message.date, now, tz)
         if message.to:
             meta += " · to " + ", ".join(_address(name, addr) for name, addr in message.to)
         text.append(meta, styles["meta"])
@@ -127,7 +142,7 @@ def thread_text(
         hint = None
         if entry is outbox[-1] and entry.status == "failed":
             hint = _resend_hint(full_screen)
-        _append_outbox_entry(text, entry, now=now, styles=styles, hint=hint)
+        _append_outbox_entry(text, entry, now=now, styles=styles, hint=hint, tz=tz)
     return text
 
 
@@ -146,6 +161,7 @@ def _append_outbox_entry(
     now: datetime,
     styles: Mapping[str, Style],
     hint: str | None = None,
+    tz: tzinfo = UTC,
 ) -> None:
     """One outbox reply: its state and, until it is sent, its text and why it has not gone."""
     label, style = OUTBOX_LABELS.get(entry.status, (f" {entry.status.upper()} ", "outbox"))
@@ -156,15 +172,15 @@ def _append_outbox_entry(
         text.append(" to " + recipients, styles["sender"])
     text.append("\n")
     if entry.status == "sent":
-        when = date_label(entry.sent_at or entry.created_at, now)
+        when = date_label(entry.sent_at or entry.created_at, now, tz)
         text.append(f"{when} · shown above as your reply", styles["meta"])
         text.append("\n")
         return
-    meta = "queued " + date_label(entry.created_at, now)
+    meta = "queued " + date_label(entry.created_at, now, tz)
     if entry.attempts:
         meta += f" · {entry.attempts} attempt" + ("" if entry.attempts == 1 else "s")
     if entry.status == "queued" and entry.attempts and entry.next_attempt_at:
-        meta += " · next try " + date_label(entry.next_attempt_at, now)
+        meta += " · next try " + date_label(entry.next_attempt_at, now, tz)
     text.append(meta, styles["meta"])
     if entry.last_error:
         reason = "Not sent: " if entry.status == "failed" else "Last try: "
@@ -197,6 +213,8 @@ class ThreadView(ScrollView, can_focus=True):
         now: Callable[[], datetime],
         max_body_chars: int = 20_000,
         full_screen: bool = False,
+        tz: tzinfo = UTC,
+        sla: SlaPolicy = DEFAULT_POLICY,
         placeholder: str = "Select a ticket to read its messages.",
         name: str | None = None,
         id: str | None = None,
@@ -207,6 +225,8 @@ class ThreadView(ScrollView, can_focus=True):
         self.now = now
         self.max_body_chars = max_body_chars
         self.full_screen = full_screen  # the thread screen's (R works there), not a preview
+        self.tz = tz  # the seller's time zone: every date and the due time are in it
+        self.sla = sla  # the due time's colour, as the list's
         self.placeholder = placeholder
         self.ticket_id: int | None = None  # the ticket shown
         self.plain = placeholder  # the text shown, for tests and copying
@@ -244,6 +264,7 @@ class ThreadView(ScrollView, can_focus=True):
         if ticket is None:
             content = Text(self.placeholder, style=styles["note"])
         else:
+            due = due_times(self.store, [ticket.id]).get(ticket.id)
             content = thread_text(
                 ticket,
                 ticket_messages(self.store, ticket.id),
@@ -252,6 +273,9 @@ class ThreadView(ScrollView, can_focus=True):
                 max_body_chars=self.max_body_chars,
                 full_screen=self.full_screen,
                 outbox=outbox_for_ticket(self.store, ticket.id),
+                tz=self.tz,
+                due=due if ticket.status == "open" else None,
+                sla=self.sla,
             )
         new_ticket = self.ticket_id != self._wanted
         self.ticket_id = ticket.id if ticket else None

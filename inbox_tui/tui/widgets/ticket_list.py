@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -26,7 +26,7 @@ from inbox_tui.sanitize import readable_line
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store.db import Store
 from inbox_tui.store.views import TicketRow
-from inbox_tui.tui.display import DUE_LABEL_WIDTH, age_label, due_label
+from inbox_tui.times import DUE_LABEL_WIDTH, age_label, due_label
 from inbox_tui.tui.keymap import bindings
 from inbox_tui.tui.ticket_views import Search, count_view, due_times, view_page, view_position
 
@@ -146,6 +146,7 @@ class TicketList(ScrollView, can_focus=True):
         page_size: int = 200,
         empty_text: str = "No tickets here.",
         sla: SlaPolicy = DEFAULT_POLICY,
+        tz: tzinfo = UTC,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -157,6 +158,7 @@ class TicketList(ScrollView, can_focus=True):
         self.page_size = max(1, page_size)
         self.empty_text = empty_text
         self.sla = sla
+        self.tz = tz  # the seller's time zone: due times and dates are in it
         self.count = 0
         self.selected: set[int] = set()  # ticket ids marked with x/space, across views
         self.pages_fetched = 0  # how many times the store was asked for a page
@@ -415,7 +417,7 @@ class TicketList(ScrollView, can_focus=True):
         flag and reply marks, channel, customer, subject (+priority, tags, snippet), age,
         status."""
         unread, dim = self._style("unread"), self._style("dim")
-        # marks 5, channel 8, customer, " ", subject, " ", age 6, "  ", status 8, " "
+        # marks 5, channel 8, customer, " ", subject, " ", age 6, "  ", status 9, " "
         channel_w, age_w, status_w = 8, 6, 3 + DUE_LABEL_WIDTH
         customer_w = 24 if width >= 120 else 16
         if width < 70:
@@ -456,15 +458,17 @@ class TicketList(ScrollView, can_focus=True):
             subject.append((" — " + ticket.snippet, dim))
         row.extend(fit_pieces(subject, subject_w))
         row.append((" ", None))
-        row.append((fit(age_label(ticket.last_message_at, self.now()), age_w, right=True), dim))
+        age = age_label(ticket.last_message_at, self.now(), self.tz)
+        row.append((fit(age, age_w, right=True), dim))
         if status_w > 1:
             row.append(("  ", None))
             due = self._due.get(ticket.id) if ticket.status == "open" else None
             if due is None:
                 row.append((fit(ticket.status, status_w - 3), dim))
-            else:  # an open ticket waiting for an answer: the time left says more than "open"
+            else:  # an open ticket waiting for an answer: when it is due says more than "open"
                 now = self.now()
                 urgency = self.sla.urgency(ticket.channel, due, now)
-                row.append((fit(due_label(due, now), status_w - 3), self._style(f"due-{urgency}")))
+                label = due_label(due, now, self.tz)
+                row.append((fit(label, status_w - 3), self._style(f"due-{urgency}")))
         row.append((" ", None))
         return row
