@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from inbox_tui.domain.subjects import customer_subject
 from inbox_tui.store.identity import (
     StoreError,
     check_writable,
@@ -111,6 +112,8 @@ class Store:
                 timeout=30,
             )
             conn.row_factory = sqlite3.Row
+            # tickets.title (schema 8) in SQL too: the migration, and a merge, derive it
+            conn.create_function("customer_subject", 2, customer_subject, deterministic=True)
             conn.execute("PRAGMA foreign_keys = ON")
             if file_path is not None:
                 conn.execute("PRAGMA journal_mode = WAL")

@@ -24,6 +24,7 @@ from inbox_tui.domain.messages import (
     ThreadHints,
     normalize_subject,
 )
+from inbox_tui.domain.subjects import customer_subject
 from inbox_tui.domain.tickets import DuePolicy
 from inbox_tui.store.db import Store, format_time, utc_now
 from inbox_tui.store.drafts import move_draft
@@ -369,14 +370,15 @@ class Ingest:
         `_update_ticket` would make of a blank row, without a second write of the row)."""
         inbound = hints.direction == "in"
         ticket_id = self.conn.execute(
-            """INSERT INTO tickets (thread_key, channel, subject, customer_id, order_number,
+            """INSERT INTO tickets (thread_key, channel, subject, title, customer_id, order_number,
                    created_at, last_message_at, last_inbound_at, last_outbound_at,
                    message_count, unread_count, snippet)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)""",
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)""",
             (
                 hints.thread_key,
                 hints.channel,
                 parsed.subject,
+                customer_subject(parsed.subject, parsed.text),
                 customer_id,
                 hints.order_number,
                 date_text,
@@ -411,6 +413,8 @@ class Ingest:
                  message_count = message_count + 1,
                  unread_count = unread_count + :unread,
                  subject = CASE WHEN message_count = 0 OR :date < created_at THEN :subject ELSE subject END,
+                 title = CASE WHEN message_count = 0 OR :date < created_at
+                         THEN customer_subject(:subject, :text) ELSE title END,
                  created_at = min(created_at, :date),
                  last_message_at = max(last_message_at, :date),
                  last_inbound_at = CASE WHEN :inbound THEN max(coalesce(last_inbound_at, ''), :date)
@@ -425,6 +429,7 @@ class Ingest:
             {
                 "unread": int(inbound and not seen),
                 "subject": parsed.subject,
+                "text": parsed.text,
                 "date": date_text,
                 "inbound": int(inbound),
                 "newest": int(newest),
@@ -505,6 +510,8 @@ def refresh_ticket(store: Store, ticket_id: int) -> None:
              last_inbound_at = (SELECT max(date) FROM messages WHERE ticket_id = :id AND direction = 'in'),
              last_outbound_at = (SELECT max(date) FROM messages WHERE ticket_id = :id AND direction = 'out'),
              subject = (SELECT subject FROM messages WHERE ticket_id = :id ORDER BY date, id LIMIT 1),
+             title = (SELECT customer_subject(subject, text) FROM messages
+                      WHERE ticket_id = :id ORDER BY date, id LIMIT 1),
              snippet = (SELECT snippet FROM messages WHERE ticket_id = :id ORDER BY date DESC, id DESC LIMIT 1)
            WHERE id = :id""",
         {"id": ticket_id},

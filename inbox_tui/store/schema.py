@@ -364,12 +364,20 @@ MIGRATIONS: list[str] = [
         seen_at TEXT NOT NULL
     );
     """,
-    # --- version 8: the views of the work ---------------------------------------------------------
+    # --- version 8: the views of the work, and what the customer asks ----------------------------
     # Channel views leave closed tickets out (search finds them: `channel:ebay status:closed`);
     # their pages and counts read this partial index instead of testing every ticket's status.
+    # tickets.title is the customer's question when the first message's subject is a
+    # marketplace's boilerplate ("New customer message on …"): domain/subjects.py, which the
+    # connection offers to SQL as customer_subject(subject, text) (store/db.py).
     """
     CREATE INDEX tickets_not_closed ON tickets(channel, last_message_at DESC, id DESC)
         WHERE status <> 'closed';
+    ALTER TABLE tickets ADD COLUMN title TEXT;  -- NULL: the subject says it
+    UPDATE tickets SET title = (
+        SELECT customer_subject(m.subject, m.text) FROM messages m
+        WHERE m.ticket_id = tickets.id ORDER BY m.date, m.id LIMIT 1)
+    WHERE customer_subject(subject, 'x') IS NOT NULL;  -- the subject alone says which to read
     """,
 ]
 

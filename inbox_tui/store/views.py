@@ -28,7 +28,7 @@ class TicketRow:
     id: int
     channel: str
     status: str
-    subject: str
+    subject: str  # the customer's question when the marketplace wrote the subject (tickets.title)
     customer_name: str
     customer_email: str
     created_at: str
@@ -60,7 +60,7 @@ class MessageRow:
 
 
 TICKET_COLUMNS = f"""
-    t.id, t.channel, t.status, t.subject,
+    t.id, t.channel, t.status, coalesce(t.title, t.subject) AS subject,
     coalesce(c.name, '') AS customer_name, coalesce(c.email, '') AS customer_email,
     t.created_at, t.last_message_at, t.message_count, t.unread_count, t.snippet,
     t.flagged, t.priority,
