@@ -45,6 +45,7 @@ def shop(tmp_path: Path, port: int) -> tuple[str, Path, dict[str, int]]:
             f"smtp: {{host: 127.0.0.1, port: {port}, tls: none, username: {USERNAME},"
             " password_env: SHOP_SMTP_PASSWORD}",
         )
+        + "ui:\n  start_view: all\n"  # the tickets in the order build_inbox made them
     )
     command = f"SHOP_PASSWORD=unused SHOP_SMTP_PASSWORD={shlex.quote(PASSWORD)} " + shlex.join(
         [str(inbox_tui_command()), "--config", str(config), "--db", str(db)]
@@ -53,8 +54,7 @@ def shop(tmp_path: Path, port: int) -> tuple[str, Path, dict[str, int]]:
 
 
 def query(db: Path, sql: str, *params: object) -> list[tuple]:
-    """Rows from the store as another program sees it while the app runs. Read-only: a
-    read-write connection's close can delete the app's write-ahead log (see the report)."""
+    """Rows from the store as another program sees it while the app runs."""
     conn = sqlite3.connect(f"{db.absolute().as_uri()}?mode=ro", uri=True)
     try:
         return conn.execute(sql, params).fetchall()

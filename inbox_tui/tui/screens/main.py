@@ -28,7 +28,6 @@ from inbox_tui.tui.screens.snooze import SnoozeScreen
 from inbox_tui.tui.screens.tag_picker import TagPicker
 from inbox_tui.tui.screens.thread import ThreadScreen
 from inbox_tui.tui.screens.view_picker import ViewPicker
-from inbox_tui.tui.snooze_times import wake_label
 from inbox_tui.tui.ticket_views import (
     SAVED_VIEW,
     VIEW_NAMES,
