@@ -31,7 +31,15 @@ def test_snapshot_composer_missing_value_80x24(snap_compare, composer_app) -> No
         await pilot.press("j", "j", "r")
         await pilot.pause()
         await pilot.press(*"refund", "enter")
-        await pilot.pause(0.7)  # past the draft's save: the header says "draft saved"
+        # past the draft's save (a timer: slower on a loaded machine): the header says "draft saved"
+        for _ in range(200):
+            if pilot.app.screen.sub_title.endswith("draft saved"):
+                break
+            await pilot.pause(0.05)
+        # the cursor blinks every 0.5 s: always drawn, the picture does not depend on the moment
+        for field in pilot.app.screen.query("Input, TextArea"):
+            field.cursor_blink = False
+        await pilot.pause()
 
     assert snap_compare(composer_app, run_before=pick_refund, terminal_size=SMALL)
 

@@ -30,11 +30,17 @@ ASKED = "Does the muslin throw come in blue?"
 RECORD = {"id": "r1", "reason": "other"}
 
 
-@pytest.mark.parametrize("language", ["en", "de", "tr"])
-@pytest.mark.parametrize("wrap", ["_amazon", "_ebay", "_shopify"])
+# eBay's mails are in English and German here (no Turkish eBay site)
+@pytest.mark.parametrize(
+    ("wrap", "language"),
+    [
+        (wrap, language)
+        for wrap in ("_amazon", "_ebay", "_shopify")
+        for language in ("en", "de", "tr")
+        if (wrap, language) != ("_ebay", "tr")
+    ],
+)
 def test_the_customers_words_replace_the_marketplaces_subject(wrap: str, language: str) -> None:
-    if wrap == "_ebay" and language == "tr":
-        pytest.skip("eBay's mails are in English and German here")
     subject, body = getattr(suggestion_set, wrap)(RECORD, language, 0, "", QUESTION)
     assert customer_subject(subject, body) == ASKED, subject
     assert customer_subject("RE: " + subject, body) == ASKED  # the thread's later mails too
