@@ -44,5 +44,5 @@ def downloads_dir() -> Path:
 
 def ui_state_path() -> Path:
     """What the TUI remembers between runs that is no setting of the seller's: the theme
-    last chosen in the command palette."""
+    last chosen in the command palette, whether the customer panel is shown (tui/ui_state.py)."""
     return state_dir() / "tui.json"

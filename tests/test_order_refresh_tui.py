@@ -51,7 +51,7 @@ async def test_opening_a_ticket_shows_the_refreshed_order(store, tmp_path, shops
         await pilot.pause()
         text = panel_text(app)
         assert "refreshing orders…" not in text
-        assert "#1042 · 18 Nov 2026 · fulfilled · 59.80 EUR" in text
+        assert "#1042 · 18 Nov 2026 · shipped · 59.80 EUR" in text
         assert "UPS 1Z999AA10123456784" in text
         assert "1Z999AA10123456784" in screen_text(app)  # on the terminal, not just the widget
         requests = len(shops.shopify.seen)
@@ -105,3 +105,35 @@ async def test_the_apps_config_is_enough_to_refresh_orders(store, tmp_path, shop
         await pilot.pause()
         assert "UPS 1Z999AA10123456784" in panel_text(app)
         app.order_refresher.close()
+
+
+async def test_beside_the_list_the_panel_refreshes_the_ticket_the_cursor_rests_on(
+    store, tmp_path, shops
+) -> None:
+    email, amazon = tickets(store, tmp_path)
+    refresher = OrderRefresher(shops.config())
+    app = inbox(store, refresher)
+    async with app.run_test(size=(140, 40)) as pilot:
+        tickets_list = app.screen.ticket_list
+        if tickets_list.ticket.id != email:
+            await pilot.press("j")
+        assert tickets_list.ticket.id == email
+        await pilot.press("i")  # the panel beside the list: the saved orders (none), then the shops
+        for _ in range(500):
+            if "#1042 · 18 Nov 2026 · shipped · 59.80 EUR" in panel_text(app):
+                break
+            await pilot.pause(0.02)
+        text = panel_text(app)
+        assert "#1042 · 18 Nov 2026 · shipped · 59.80 EUR" in text, text
+        assert "refreshing orders…" not in text
+        requests = len(shops.shopify.seen)
+        assert requests
+        await pilot.press("j" if tickets_list.cursor == 0 else "k")  # away, and back
+        await pilot.press("k" if tickets_list.cursor == 1 else "j")
+        for _ in range(500):
+            if panel_text(app).startswith("Jane Doe") and "#1042" in panel_text(app):
+                break
+            await pilot.pause(0.02)
+        await app.workers.wait_for_complete()
+        assert len(shops.shopify.seen) == requests  # fresh now: nobody is asked again
+    refresher.close()

@@ -29,6 +29,7 @@ from inbox_tui.tui.start_and_quit import StartAndQuit
 from inbox_tui.tui.theme_memory import ThemeMemory
 from inbox_tui.tui.ticket_views import SavedSearch, due_settled, settle_due, wake_snoozed
 from inbox_tui.tui.trend_watch import TrendWatch
+from inbox_tui.tui.ui_state import remember_panel, remembered_panel
 from inbox_tui.tui.widgets.status_line import OutboxReport, SyncReport
 
 if TYPE_CHECKING:
@@ -124,7 +125,12 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
             sla=self.sla,
             saved_searches=self.saved_searches,
             start_view=self.config.ui.start_view,
+            customer_panel=remembered_panel(),
         )
+
+    def on_main_screen_customer_panel_toggled(self, event: MainScreen.CustomerPanelToggled) -> None:
+        if (problem := remember_panel(event.shown)) is not None:
+            self.notify(problem, severity="warning", markup=False)
 
     def on_load(self) -> None:
         # Before Textual takes stdout and stderr (Load comes first): multiprocessing starts its

@@ -70,6 +70,13 @@ KEYMAP: tuple[Key, ...] = (
         for number in range(len(VIEW_NAMES) + 1, 10)
     ),
     Key("main", "c", "pick_view", "Views"),
+    Key(
+        "main",
+        "i",
+        "toggle_customer",
+        "Customer and orders beside the preview (kept for the next start)",
+        footer="Customer",
+    ),
     Key("main", "left_square_bracket", "step_view(-1)", "Previous view", show=False),
     Key("main", "right_square_bracket", "step_view(1)", "Next view", show=False),
     Key("main", "s", "save_attachments", "Save attachments", show=False),

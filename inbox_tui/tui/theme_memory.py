@@ -7,39 +7,26 @@ newer choice wins: the palette's, until the seller edits `ui.theme` to something
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Container
 from pathlib import Path
 
-from inbox_tui.paths import ui_state_path
+from inbox_tui.tui.ui_state import read_ui_state, write_ui_state
 
 
 def remembered_theme(configured: str, available: Container[str], path: Path | None = None) -> str:
     """The theme to start with: the one chosen in the palette, unless `ui.theme` changed
     since (or the file is unreadable, or Textual no longer has that theme)."""
-    try:
-        state = json.loads((path or ui_state_path()).read_text(encoding="utf-8"))
-        chosen, over = state["theme"], state["over"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return configured
+    state = read_ui_state(path)
+    chosen, over = state.get("theme"), state.get("over")
     if over == configured and isinstance(chosen, str) and chosen in available:
         return chosen
     return configured
 
 
 def remember_theme(theme: str, configured: str, path: Path | None = None) -> str | None:
-    """Keep `theme` for the next start (written whole, then renamed: never half a file);
-    the reason in one line when it cannot be kept."""
-    path = path or ui_state_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".tmp")
-        partial.write_text(json.dumps({"theme": theme, "over": configured}), encoding="utf-8")
-        os.replace(partial, path)
-    except OSError as exc:
-        return f"the theme is not kept for the next start: {path}: {exc.strerror or exc}"
-    return None
+    """Keep `theme` for the next start (the other things tui.json keeps stay); the reason in
+    one line when it cannot be kept."""
+    return write_ui_state({"theme": theme, "over": configured}, "the theme", path)
 
 
 class ThemeMemory:

@@ -1,4 +1,5 @@
-"""The main screen: the views (sidebar or bar), the ticket list and the selected ticket's thread."""
+"""The main screen: the views (sidebar or bar), the ticket list, the selected ticket's thread
+and, when the seller switches it on, the customer panel (who writes, their orders)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Container, Horizontal, Vertical
+from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
@@ -40,6 +42,7 @@ from inbox_tui.tui.ticket_views import (
     search_cap,
     view_entries,
 )
+from inbox_tui.tui.widgets.customer_panel import CustomerPanel
 from inbox_tui.tui.widgets.header import InboxHeader
 from inbox_tui.tui.widgets.key_footer import KeyFooter
 from inbox_tui.tui.widgets.sidebar import Sidebar
@@ -55,7 +58,17 @@ if TYPE_CHECKING:
 SEARCH_DELAY = 0.15  # seconds of quiet typing before a search runs
 SEARCH_HINT = 'search: words, "a phrase", from: tag: channel: status: order: is: before: after:'
 SIDEBAR_MIN_WIDTH = 120  # from this many columns the sidebar replaces the one-line view bar
+SIDEBAR_WIDTH = 28  # app.tcss: Sidebar { width }
+PANEL_WIDTH = 40  # app.tcss: the customer panel's grid column, its lines included
+PREVIEW_MIN_WIDTH = 44  # narrower than this, the customer panel takes the preview's place
 EMPTY_STORE = "No tickets yet — run `inbox-tui import maildir PATH` or `inbox-tui demo`."
+
+
+def panel_beside_preview(width: int) -> bool:
+    """Whether the customer panel fits beside the preview at a terminal `width` (the panel
+    puts the list over the two, at any width); else it takes the preview's place."""
+    content = width - (SIDEBAR_WIDTH if width >= SIDEBAR_MIN_WIDTH else 0)
+    return content - PANEL_WIDTH >= PREVIEW_MIN_WIDTH
 
 
 class MainScreen(Screen):
@@ -74,8 +87,10 @@ class MainScreen(Screen):
         sla: SlaPolicy = DEFAULT_POLICY,
         saved_searches: Sequence[SavedSearch] = (),
         start_view: str = "due",
+        customer_panel: bool = False,
     ) -> None:
         super().__init__()
+        self.customer_shown = customer_panel  # the panel beside list+preview (remembered)
         self.saved_searches = {search.name: search for search in saved_searches}
         self.store = store
         self.now = now
@@ -93,8 +108,8 @@ class MainScreen(Screen):
         self.kept: set[str] = set()  # the saved searches kept with `v` (in the store)
 
     def compose(self) -> ComposeResult:
-        wide = self.app.size.width >= SIDEBAR_MIN_WIDTH
-        preset_width_classes(self, {"-sidebar": wide})
+        width = self.app.size.width
+        preset_width_classes(self, {"-sidebar": width >= SIDEBAR_MIN_WIDTH, **self._panel(width)})
         yield InboxHeader()
         yield ViewBar(id="views")
         with Horizontal(id="body"):
@@ -115,6 +130,8 @@ class MainScreen(Screen):
                     yield ThreadView(
                         self.store, now=self.now, tz=self.tz, sla=self.sla, id="thread"
                     )
+                    with VerticalScroll(id="customer-box"):
+                        yield CustomerPanel(self.store, now=self.now, tz=self.tz, id="customer")
                 yield Static(Text(EMPTY_STORE), id="empty")
         yield StatusLine(id="status")
         yield TrendLine(id="trend")
@@ -141,14 +158,57 @@ class MainScreen(Screen):
         self.reload()
         self.show_status()
 
+    @property
+    def customer_panel(self) -> CustomerPanel:
+        return self.query_one("#customer", CustomerPanel)
+
     def on_resize(self, event: events.Resize) -> None:
         self._fit_sidebar(event.size.width)
+        self._fit_panel(event.size.width)
 
     def _fit_sidebar(self, width: int) -> None:
         wide = width >= SIDEBAR_MIN_WIDTH
         self.set_class(wide, "-sidebar")
         if not wide and self.focused is self.sidebar:
             self.ticket_list.focus()
+
+    # --- the customer panel ------------------------------------------------------------------
+
+    class CustomerPanelToggled(Message):
+        """The seller switched the customer panel on or off (the app keeps it for the next start)."""
+
+        def __init__(self, shown: bool) -> None:
+            super().__init__()
+            self.shown = shown
+
+    def _panel(self, width: int) -> dict[str, bool]:
+        """The screen's classes for the panel at `width`: shown, and whether it takes the
+        preview's place."""
+        shown = self.customer_shown
+        return {"-customer": shown, "-customer-only": shown and not panel_beside_preview(width)}
+
+    def _fit_panel(self, width: int) -> None:
+        self.update_classes(self._panel(width))
+        customer = self.query_one("#customer-box")
+        if self.focused is self.thread and self.has_class("-customer-only"):
+            customer.focus()  # the preview it was in gave its place to the panel
+        elif self.focused is customer and not self.customer_shown:
+            self.ticket_list.focus()
+
+    def action_toggle_customer(self) -> None:
+        """Show or hide the customer and their orders beside the preview (in its place when
+        the terminal is narrow); the choice is kept for the next start."""
+        self.customer_shown = not self.customer_shown
+        self._fit_panel(self.size.width or self.app.size.width)
+        if self.customer_shown:
+            self._show_customer(at_once=True)
+        self.post_message(self.CustomerPanelToggled(self.customer_shown))
+
+    def _show_customer(self, *, at_once: bool = False) -> None:
+        """The panel follows the list's cursor (read once the cursor rests: j/k stay fast)."""
+        if self.customer_shown:
+            ticket = self.ticket_list.ticket
+            self.customer_panel.follow(ticket.id if ticket else None, at_once=at_once)
 
     @property
     def status(self) -> StatusLine:
@@ -183,6 +243,7 @@ class MainScreen(Screen):
             keep_ticket=current.id if current else None, fallback_index=self.ticket_list.cursor
         )
         self.thread.refresh_ticket()
+        self._show_customer(at_once=True)
         self.show_status()
 
     def reload(
@@ -425,6 +486,7 @@ class MainScreen(Screen):
         fallback = tickets.cursor - self._left_view(above)
         self.reload(keep_ticket=current.id if current else None, fallback_index=fallback)
         self.thread.refresh_ticket()
+        self._show_customer(at_once=True)
         what = "1 ticket" if len(ids) == 1 else f"{len(ids):,} tickets"
         self.notify(f"{done} {what}" + ("" if done == "Undid" else " · u to undo"), timeout=3)
 
@@ -608,16 +670,21 @@ class MainScreen(Screen):
         self.ticket_list.focus()
 
     def action_toggle_focus(self) -> None:
-        """Tab: list, thread, then the sidebar when it is shown, and round again."""
-        if self.focused is self.ticket_list:
-            self.thread.focus()
-        elif self.focused is self.thread and self.has_class("-sidebar"):
-            self.sidebar.focus()
-        else:
-            self.ticket_list.focus()
+        """Tab: list, thread, the customer panel and the sidebar, those shown, and round again."""
+        customer = self.query_one("#customer-box")
+        order = [
+            self.ticket_list,
+            *([] if self.has_class("-customer-only") else [self.thread]),
+            *([customer] if self.customer_shown else []),
+            *([self.sidebar] if self.has_class("-sidebar") else []),
+        ]
+        at = order.index(self.focused) if self.focused in order else -1
+        order[(at + 1) % len(order)].focus()
 
     def on_ticket_list_highlighted(self, event: TicketList.Highlighted) -> None:
         self.thread.show_ticket(event.ticket.id if event.ticket else None)
+        if self.customer_shown:
+            self.customer_panel.follow(event.ticket.id if event.ticket else None)
         self._show_subtitle()  # the cursor's position
 
     def on_ticket_list_opened(self, event: TicketList.Opened) -> None:

@@ -1,7 +1,9 @@
-"""The customer panel beside a thread: who writes, their orders, their other tickets."""
+"""The customer panel beside a thread, and beside the list+preview when toggled: who writes,
+their orders (items, total, state, tracking), their other tickets."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
@@ -9,12 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
+from textual.timer import Timer
 from textual.widgets import Static
 
 from inbox_tui.sanitize import clean_line, readable_line
 from inbox_tui.store.db import Store
-from inbox_tui.store.orders import Order, orders_for_ticket
+from inbox_tui.store.orders import Order, order_lookup, orders_for_ticket
 from inbox_tui.store.views import get_ticket, other_tickets
+from inbox_tui.suggest_words import ORDER_STATUSES
 from inbox_tui.times import age_label, day_label
 
 if TYPE_CHECKING:  # the HTTP side is imported by the worker, not at start-up
@@ -22,6 +26,11 @@ if TYPE_CHECKING:  # the HTTP side is imported by the worker, not at start-up
 
 SHOWN_ORDERS = 5
 SHOWN_ITEMS = 4
+FOLLOW_DELAY = 0.12  # seconds the list's cursor rests on a ticket before the panel reads it
+SHOPS_DELAY = 1.0  # … and before it asks the shops for fresher orders (not one request per j)
+NO_TICKET = "No ticket under the cursor."
+STATE_LABELS = {"unshipped": "not shipped yet"}
+"""How the panel names an order's state (suggest_words.ORDER_STATUSES) where the word differs."""
 
 
 def _money(amount: float | None, currency: str | None) -> str:
@@ -30,12 +39,26 @@ def _money(amount: float | None, currency: str | None) -> str:
     return f"{amount:,.2f} {currency or ''}".strip()
 
 
+def order_state_label(order: Order) -> str:
+    """What the seller needs to know of an order's state: "delivered", "shipped",
+    "refunded"… from the status the shop reports in its own words ("fulfilled", "Completed");
+    the shop's word when it is none we know; "shipped" when the shop says nothing but a
+    shipping date or tracking number says it left."""
+    status = clean_line(order.status)
+    state = ORDER_STATUSES.get(" ".join(status.lower().replace("_", " ").split()))
+    if state is None and not status and (order.shipped_at or order.tracking_number):
+        state = "shipped"
+    if state is None:
+        return status
+    return STATE_LABELS.get(state, state)
+
+
 def _order_lines(order: Order, text: Text, tz: tzinfo) -> None:
     head = [order.order_number]
     if order.placed_at:
         head.append(day_label(order.placed_at, tz))
-    if order.status:
-        head.append(order.status)
+    if state := order_state_label(order):
+        head.append(state)
     if order.total is not None:
         head.append(_money(order.total, order.currency))
     text.append(
@@ -45,9 +68,12 @@ def _order_lines(order: Order, text: Text, tz: tzinfo) -> None:
         text.append(f"    {item.quantity}× {item.title}\n")
     if len(order.items) > SHOWN_ITEMS:
         text.append(f"    … {len(order.items) - SHOWN_ITEMS} more items\n", "dim")
+    shipped = f"shipped {day_label(order.shipped_at, tz)} · " if order.shipped_at else ""
     if order.tracking_number:
         carrier = f"{order.carrier} " if order.carrier else ""
-        text.append(f"    {carrier}{order.tracking_number}\n", "dim")
+        text.append(f"    {shipped}{carrier}{order.tracking_number}\n", "dim")
+    elif shipped:
+        text.append(f"    {shipped.removesuffix(' · ')}\n", "dim")
     if order.tracking_url:
         text.append(f"    {order.tracking_url}\n", "dim")
 
@@ -70,6 +96,10 @@ def customer_text(
     text.append((name or ticket.customer_email or "Unknown customer") + "\n", "bold")
     if ticket.customer_email and name:
         text.append(ticket.customer_email + "\n", "dim")
+    lookup = order_lookup(store, ticket_id)
+    handle = clean_line(lookup.username) if lookup is not None else ""
+    if handle and handle not in (name, ticket.customer_email):
+        text.append(f"@{handle}\n", "dim")  # the buyer's marketplace user name (eBay)
     text.append(f"via {ticket.channel}\n", "dim")
 
     orders = orders_for_ticket(store, ticket_id, limit=SHOWN_ORDERS)
@@ -103,6 +133,10 @@ class CustomerPanel(Static):
     Opening a ticket also refreshes its orders from the shops when the cached ones are older
     than `orders.refresh_after_minutes`: in a worker thread (the app's `order_refresher`, when
     the config names order providers), after which the panel redraws itself.
+
+    Beside the list (`follow`), the panel follows the cursor without holding up a key: it reads
+    the ticket once the cursor rests on it (FOLLOW_DELAY), in a worker thread with a connection
+    of its own, and shows it if the cursor is still there.
     """
 
     def __init__(
@@ -120,6 +154,12 @@ class CustomerPanel(Static):
         self.ticket_id: int | None = None
         self.order_notes: list[str] = []
         self._refreshed: set[int] = set()  # asked once per opening; the cache does the rest
+        self._following = False  # beside the list: reads in a worker (see follow)
+        self._wanted: int | None = None  # the ticket under the list's cursor
+        self._follow_timer: Timer | None = None
+        self._shops_timer: Timer | None = None
+        self._reader: Store | None = None  # the worker's connection, opened at its first read
+        self._reader_lock = threading.Lock()  # one read at a time on it; closing waits
 
     def show_ticket(self, ticket_id: int) -> None:
         if ticket_id != self.ticket_id:
@@ -128,11 +168,96 @@ class CustomerPanel(Static):
         self._start_refresh(ticket_id)
         self._redraw()
 
+    def follow(self, ticket_id: int | None, *, at_once: bool = False) -> None:
+        """Show `ticket_id` (None: no ticket) once the cursor has rested on it; `at_once`
+        skips the wait (the panel was just switched on)."""
+        self._following = True
+        self._wanted = ticket_id
+        self._stop_timers()
+        if at_once:
+            self._read_wanted()
+        else:
+            self._follow_timer = self.set_timer(FOLLOW_DELAY, self._read_wanted)
+
+    def _read_wanted(self) -> None:
+        self._follow_timer = None
+        ticket_id = self._wanted
+        if ticket_id is None:
+            self.ticket_id = None
+            self.order_notes = []
+            self.update(Text(NO_TICKET, style="dim"))
+            return
+        if ticket_id != self.ticket_id:
+            self.order_notes = []
+        self.ticket_id = ticket_id
+        self._redraw()
+
     def _redraw(self) -> None:
-        if self.ticket_id is not None:
-            self.update(
-                customer_text(self.store, self.ticket_id, self.now(), self.order_notes, self.tz)
+        if self.ticket_id is None:
+            return
+        if self._following and self.store.path is not None:
+            refresher = order_refresher(self.app)
+            if refresher is not None and (
+                not refresher.enabled or self.ticket_id in self._refreshed
+            ):
+                refresher = None
+            self._read_worker(self.ticket_id, list(self.order_notes), self.now(), refresher)
+            return
+        self.update(
+            customer_text(self.store, self.ticket_id, self.now(), self.order_notes, self.tz)
+        )
+
+    @work(thread=True, group="customer", exit_on_error=False)
+    def _read_worker(
+        self,
+        ticket_id: int,
+        notes: list[str],
+        now: datetime,
+        refresher: OrderRefresher | None,
+    ) -> None:
+        with self._reader_lock:
+            if ticket_id != self._wanted or not self.is_mounted:
+                return  # the cursor moved on while an earlier read ran
+            assert self.store.path is not None
+            if self._reader is None:
+                self._reader = Store.open(self.store.path, create=False, read_only=True)
+            text = customer_text(self._reader, ticket_id, now, notes, self.tz)
+            refresh = refresher is not None and refresher.needs_refresh(
+                self._reader, ticket_id, now
             )
+        self.app.call_from_thread(self._read_done, ticket_id, text, refresh)
+
+    def _read_done(self, ticket_id: int, text: Text, refresh: bool) -> None:
+        if ticket_id != self.ticket_id or not self.is_mounted:
+            return
+        self.update(text)
+        if refresh:
+            self._shops_timer = self.set_timer(SHOPS_DELAY, lambda: self._ask_shops(ticket_id))
+
+    def _ask_shops(self, ticket_id: int) -> None:
+        """The cursor still rests on the ticket: its orders from the shops, in a worker."""
+        self._shops_timer = None
+        refresher = order_refresher(self.app)
+        if ticket_id != self._wanted or ticket_id in self._refreshed or refresher is None:
+            return
+        assert self.store.path is not None
+        self._refreshed.add(ticket_id)
+        self.order_notes = [REFRESHING]
+        self._refresh_worker(refresher, self.store.path, ticket_id, self.now())
+        self._redraw()  # again, saying so
+
+    def _stop_timers(self) -> None:
+        for timer in (self._follow_timer, self._shops_timer):
+            if timer is not None:
+                timer.stop()
+        self._follow_timer = self._shops_timer = None
+
+    def on_unmount(self) -> None:
+        self._stop_timers()
+        with self._reader_lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
 
     def _start_refresh(self, ticket_id: int) -> None:
         refresher = order_refresher(self.app)
