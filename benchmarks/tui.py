@@ -368,7 +368,7 @@ def _stats(samples: list[float]) -> dict[str, float]:
 KEY_CHARS = {"enter": "\r", "escape": "\x1b", "slash": "/", "tab": "\t"}
 
 
-PARTS = ("jk", "views", "thread", "search", "bulk")
+PARTS = ("jk", "views", "thread", "search", "bulk", "panel")
 
 
 def measure(db: Path, size: tuple[int, int], parts: tuple[str, ...] = PARTS) -> dict[str, object]:
@@ -416,6 +416,8 @@ def measure(db: Path, size: tuple[int, int], parts: tuple[str, ...] = PARTS) -> 
     main_module.refresh_due = timed("refresh_due", main_module.refresh_due)
 
     store = Store.open(db)
+    if "panel" in parts:
+        _orders_for_panel(store)
     app = app_module.InboxApp(store)
     frames = Frames(app)
     results: dict[str, object] = {}
@@ -446,16 +448,17 @@ def measure(db: Path, size: tuple[int, int], parts: tuple[str, ...] = PARTS) -> 
                     await asyncio.wait_for(frames.event.wait(), 30)
                 return frames.times[after]
 
-            async def key(name: str) -> tuple[float, float, float]:
+            async def key(name: str, quiet: float = 0.05) -> tuple[float, float, float]:
                 """(first frame, settled frame, CPU time) after `name`, in ms. The CPU time is
                 this process's, from the key to quiet: what the app spent on the key, which
-                other processes on a busy machine do not inflate as they do the wall times."""
+                other processes on a busy machine do not inflate as they do the wall times.
+                `quiet`: how long no frame must come for the app to count as settled."""
                 await settle()
                 before = len(frames.times)
                 cpu = time.process_time()
                 started = send(name)
                 first = await next_frame(before)
-                await settle()
+                await settle(quiet)
                 cpu = time.process_time() - cpu
                 return (first - started) * 1000, (frames.times[-1] - started) * 1000, cpu * 1000
 
@@ -588,12 +591,85 @@ def measure(db: Path, size: tuple[int, int], parts: tuple[str, ...] = PARTS) -> 
                     "settled": _stats([t[1] for t in undos]),
                     "rounds_settled": [round(t[1], 1) for t in undos],
                 }
+            if "panel" in parts:
+                # j/k with the customer panel beside the list (i) and without it, in blocks of
+                # 20 keys taken in turn (a busy machine's load falls on both alike). "as_jk":
+                # each key timed as in "jk" (the next comes 50 ms after the last frame, before
+                # the panel's rest delay: keys pressed at a typing pace); "rested": each key
+                # settles for 0.25 s, past the delay, so the panel's read in its worker and its
+                # frame count in "settled" and "cpu"
+                from inbox_tui.tui.widgets.customer_panel import FOLLOW_DELAY
+
+                await key("2")
+                await key("g")
+                paces = {"as_jk": 0.05, "rested": FOLLOW_DELAY + 0.13}
+                taken: dict[tuple[str, bool], list[tuple[float, float, float]]] = {
+                    (pace, shown): [] for pace in paces for shown in (False, True)
+                }
+                for _ in range(5):
+                    for shown in (False, True):
+                        if main.customer_shown != shown:
+                            await key("i", quiet=0.25)
+                        for pace, quiet in paces.items():
+                            for name in ["j"] * 10 + ["k"] * 10:
+                                taken[pace, shown].append(await key(name, quiet=quiet))
+                assert "Orders" in str(main.customer_panel.render())
+                for pace in paces:
+                    figures = {
+                        label: {
+                            "first_frame": _stats([t[0] for t in taken[pace, shown]]),
+                            "settled": _stats([t[1] for t in taken[pace, shown]]),
+                            "cpu": _stats([t[2] for t in taken[pace, shown]]),
+                        }
+                        for label, shown in (("off", False), ("on", True))
+                    }
+                    results[f"jk_panel_{pace}"] = {
+                        **figures,
+                        "ratio_on_off": {
+                            f"{what}_{q}": round(
+                                figures["on"][what][q] / max(figures["off"][what][q], 0.01), 2
+                            )
+                            for what in ("first_frame", "settled", "cpu")
+                            for q in ("p50", "p95")
+                        },
+                    }
             await settle()
 
     asyncio.run(run())
     results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     store.close()
     return results
+
+
+def _orders_for_panel(store) -> None:
+    """Orders for the customers of the newest 300 tickets (the built store has none), two
+    each with items and tracking, so the panel's reads are those of a shop's inbox."""
+    from inbox_tui.store.orders import upsert_order
+
+    customers = [
+        row[0]
+        for row in store.conn.execute(
+            "SELECT DISTINCT customer_id FROM (SELECT customer_id FROM tickets"
+            " ORDER BY last_message_at DESC LIMIT 300)"
+        )
+    ]
+    placed = datetime(2026, 11, 20, tzinfo=UTC)
+    with store.transaction():
+        for customer in customers:
+            for n in range(2):
+                upsert_order(
+                    store,
+                    provider="shopify",
+                    order_number=f"#{customer}-{n}",
+                    customer_id=customer,
+                    placed_at=placed - timedelta(days=30 * n),
+                    status=("fulfilled", "delivered")[n],
+                    total=49.9 + n,
+                    currency="EUR",
+                    items=[{"title": f"Linen towel {i}", "quantity": 1} for i in range(3)],
+                    carrier="DHL",
+                    tracking_number=f"JD{customer:010d}{n}",
+                )
 
 
 # --- start, composer and quit in a real terminal ---------------------------------------------

@@ -75,6 +75,7 @@ async def test_i_shows_the_customer_and_orders_beside_the_preview_and_hides_them
         assert main.query_one("#customer-box").region.width == 0  # off until asked for
         await pilot.press("i")
         await until(pilot, "the wismo customer", shows(app, "Ayşe Yılmaz", "Linen towel"))
+        await until(pilot, "the layout", lambda: main.query_one("#customer-box").region.width)
         box = main.query_one("#customer-box").region
         thread = main.thread.region
         assert box.width > 30 and thread.width > 40  # beside the preview: both readable
@@ -86,9 +87,9 @@ async def test_i_shows_the_customer_and_orders_beside_the_preview_and_hides_them
         assert "via email" in text and "Other tickets (0)" in text
         assert "Hello, my package has not arrived yet" in text  # the preview is still there
         await pilot.press("i")
-        await pilot.pause()
+        await until(pilot, "the panel gone", lambda: "Linen towel" not in screen_text(app))
         assert main.query_one("#customer-box").region.width == 0
-        assert "Linen towel" not in screen_text(app)
+        assert main.thread.region.width == 92  # the preview has the width back (120 - sidebar)
 
 
 async def test_the_panel_follows_the_cursor(shop_store) -> None:
@@ -122,14 +123,17 @@ async def test_the_panel_is_kept_for_the_next_start_with_the_theme(shop_store) -
     async with again.run_test(size=LARGE) as pilot:
         assert again.theme == "nord"
         await until(pilot, "the panel at start", shows(again, "Ayşe Yılmaz", "Linen towel"))
-        assert main_screen(again).query_one("#customer-box").region.width > 0
+        box = main_screen(again).query_one("#customer-box")
+        await until(pilot, "the panel laid out", lambda: box.region.width > 0)
         await pilot.press("i")  # off, and off at the next start
     assert json.loads(ui_state_path().read_text())["theme"] == "nord"
 
     third = make_app(store)
     async with third.run_test(size=LARGE) as pilot:
-        await pilot.pause()
-        assert main_screen(third).query_one("#customer-box").region.width == 0
+        main = main_screen(third)
+        await until(pilot, "the preview", lambda: main.thread.region.width == 92)  # 120 - sidebar
+        assert main.query_one("#customer-box").region.width == 0
+        assert "Linen towel" not in screen_text(third)
 
 
 async def test_at_80x24_the_panel_takes_the_previews_place(shop_store) -> None:
@@ -140,7 +144,7 @@ async def test_at_80x24_the_panel_takes_the_previews_place(shop_store) -> None:
         await pilot.press("i")
         await until(pilot, "the panel", shows(app, "Ayşe Yılmaz", "Linen towel"))
         box = main.query_one("#customer-box")
-        assert box.region.width >= 78  # the whole width
+        await until(pilot, "the panel laid out", lambda: box.region.width >= 78)  # all the width
         assert main.thread.region.width == 0  # the preview gave its place
         text = screen_text(app)
         assert "1042 · 26 Nov 2026 · shipped · 49.90 EUR" in text
@@ -153,9 +157,10 @@ async def test_at_80x24_the_panel_takes_the_previews_place(shop_store) -> None:
         await pilot.pause()
         assert not isinstance(app.screen, MainScreen)
         await pilot.press("escape")
+        await until(pilot, "the list again", lambda: isinstance(app.screen, MainScreen))
         await pilot.press("i")  # off: the preview is back
-        await pilot.pause()
-        assert main.thread.region.width >= 78 and box.region.width == 0
+        await until(pilot, "the preview", lambda: main.thread.region.width >= 78)
+        assert box.region.width == 0
 
 
 def test_the_panel_goes_beside_the_preview_from_84_columns() -> None:

@@ -72,7 +72,8 @@ def panel_beside_preview(width: int) -> bool:
 
 
 class MainScreen(Screen):
-    """List on top (left when wide), thread below (right); the cursor drives the thread."""
+    """List on top (left when wide), thread below (right); the cursor drives the thread. With
+    the customer panel (`i`) the list sits over the thread and the panel, at any width."""
 
     BINDINGS = bindings("main")
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
