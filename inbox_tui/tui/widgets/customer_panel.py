@@ -174,8 +174,6 @@ class CustomerPanel(Static):
         self._following = True
         self._wanted = ticket_id
         self._stop_timers()
-        # another ticket's customer stays up until the read: greyed, so nobody takes it for this one
-        self.set_class(ticket_id != self.ticket_id, "-stale")
         if at_once:
             self._read_wanted()
         else:
@@ -187,7 +185,6 @@ class CustomerPanel(Static):
         if ticket_id is None:
             self.ticket_id = None
             self.order_notes = []
-            self.remove_class("-stale")
             self.update(Text(NO_TICKET, style="dim"))
             return
         if ticket_id != self.ticket_id:
@@ -206,7 +203,6 @@ class CustomerPanel(Static):
                 refresher = None
             self._read_worker(self.ticket_id, list(self.order_notes), self.now(), refresher)
             return
-        self.remove_class("-stale")
         self.update(
             customer_text(self.store, self.ticket_id, self.now(), self.order_notes, self.tz)
         )
@@ -234,8 +230,6 @@ class CustomerPanel(Static):
     def _read_done(self, ticket_id: int, text: Text, refresh: bool) -> None:
         if ticket_id != self.ticket_id or not self.is_mounted:
             return
-        if ticket_id == self._wanted:
-            self.remove_class("-stale")
         self.update(text)
         if refresh:
             self._shops_timer = self.set_timer(SHOPS_DELAY, lambda: self._ask_shops(ticket_id))
