@@ -20,7 +20,9 @@ and must not change the kept store), then measures in fresh processes:
   the process's CPU time from the key to quiet (steadier than wall time on a busy machine);
 - j/k (200), view switch 1–6 (36), Enter on a 50-message thread and Escape back (20 each),
   search as you type (6-letter words typed letter by letter, each letter given time for its
-  search), a bulk close of 1,000 selected tickets and its undo (5 each); peak RSS.
+  search), a bulk close of 1,000 selected tickets and its undo (5 each); peak RSS;
+- j/k with the customer panel beside the list on and off (`--only panel`, 100 keys each, in
+  alternating blocks; orders added to the run's copy), at two paces: ratios on/off.
 
 - in a real terminal (`--only terminal`): `inbox-tui` spawned in a pseudo-terminal on the demo
   store and on the 100k store, 10 rounds; exec → the first frame with the list (the header's
