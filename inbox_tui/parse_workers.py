@@ -38,10 +38,15 @@ AHEAD = 4000
 
 def worker_count() -> int:
     """Parsing processes for a big import: one per core (the importing process mostly waits on
-    them, and parses nothing), at most MAX_WORKERS; none on one core."""
+    them), at most MAX_WORKERS; none on one core, and none when every core is busy already
+    (the 1-minute load average at least the number of cores). Workers only help with a core
+    to spare: on two cores under a load of 6-9 they cost 15-20 % more CPU time for the same
+    share of it, and the import took as long or longer (benchmarks/README.md)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     cores = cores or 1
-    return 0 if cores < 2 else min(MAX_WORKERS, cores)
+    if cores < 2 or os.getloadavg()[0] >= cores:
+        return 0
+    return min(MAX_WORKERS, cores)
 
 
 # --- in the worker process -----------------------------------------------------------------

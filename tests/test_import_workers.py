@@ -94,3 +94,16 @@ def test_a_refused_message_is_left_out_alone_with_workers(store, tmp_path, kind)
     store.conn.execute("DROP TRIGGER refuse")
     second = run(store, path, workers=2)
     assert (second.added, second.failed, second.known) == (1, 0, 300)
+
+
+def test_workers_only_with_a_core_to_spare(monkeypatch: pytest.MonkeyPatch) -> None:
+    from inbox_tui import parse_workers
+
+    monkeypatch.setattr(parse_workers.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    monkeypatch.setattr(parse_workers.os, "getloadavg", lambda: (0.4, 0.3, 0.2))
+    assert parse_workers.worker_count() == 2
+    monkeypatch.setattr(parse_workers.os, "getloadavg", lambda: (2.5, 2.0, 1.0))
+    assert parse_workers.worker_count() == 0  # both cores busy: parsing here costs less
+    monkeypatch.setattr(parse_workers.os, "sched_getaffinity", lambda _pid: {0}, raising=False)
+    monkeypatch.setattr(parse_workers.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert parse_workers.worker_count() == 0
