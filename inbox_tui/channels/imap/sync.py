@@ -290,12 +290,13 @@ class FolderSync:
         that fails is undone alone and recorded in failed_messages (tried again at every sync).
         Either way the position never passes a message that is neither stored nor recorded."""
         try:
-            return self._store_batch_at_once(state, uids, prepared)
+            state = self._store_batch_at_once(state, uids, prepared)
         except sqlite3.OperationalError:
             raise  # the store's own trouble (locked, full, I/O): nothing of this batch is kept
         except Exception:
-            pass
-        return self._store_batch_alone(state, uids, prepared)
+            state = self._store_batch_alone(state, uids, prepared)
+        self.intake.settle(self.sla)
+        return state
 
     def _store_batch_at_once(
         self, state: FolderState, uids: list[int], prepared: list[Prepared]
@@ -322,7 +323,6 @@ class FolderSync:
         self.result.intake.add(tally)
         self.result.new += tally.added
         self._count_failures(unreadable)
-        self.intake.settle(self.sla)
         return state
 
     def _store_batch_alone(
@@ -345,7 +345,6 @@ class FolderSync:
             state, settled = self._finish_batch(state, uids, flags, failed)
         self.retry -= set(settled)
         self._count_failures(failed)
-        self.intake.settle(self.sla)
         return state
 
     def _finish_batch(
@@ -360,8 +359,8 @@ class FolderSync:
         stored (taken out of `retry` once committed)."""
         for uid, reason in failed:
             self.intake.remember_failure(self.source, self.folder, str(uid), reason)
-        failed_uids = {uid for uid, _ in failed}
-        settled = [uid for uid in uids if uid in self.retry and uid not in failed_uids]
+        not_stored = {uid for uid, _ in failed}
+        settled = [uid for uid in uids if uid in self.retry and uid not in not_stored]
         forget_failures(self.store, self.source, self.folder, map(str, settled))
         apply_server_flags(self.store, self.source, self.folder, flags)
         state = FolderState(
