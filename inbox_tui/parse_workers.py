@@ -40,8 +40,8 @@ def worker_count() -> int:
     """Parsing processes for a big import: one per core (the importing process mostly waits on
     them), at most MAX_WORKERS; none on one core, and none when every core is busy already
     (the 1-minute load average at least the number of cores). Workers only help with a core
-    to spare: on two cores under a load of 6-9 they cost 15-20 % more CPU time for the same
-    share of it, and the import took as long or longer (benchmarks/README.md)."""
+    to spare: on two cores under a load of 6-9 they cost 5-34 % more CPU time in all, and the
+    import was no faster (3 of 7 runs faster, 4 slower; benchmarks/README.md)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     cores = cores or 1
     if cores < 2 or os.getloadavg()[0] >= cores:
