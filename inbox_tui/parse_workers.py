@@ -17,9 +17,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
-from typing import Any
 
 from inbox_tui.domain.messages import IncomingMessage, ParsedMessage, ThreadHints
 from inbox_tui.store.ingest import Encoded
@@ -82,26 +83,44 @@ def parsed_in_workers(
     items: Iterable[IncomingMessage], *, seller: frozenset[str], workers: int
 ) -> Iterator[tuple[IncomingMessage, Parsed | None]]:
     """Each message with its parse (None: parse it here), in the order given, while `workers`
-    processes parse ahead. `seller`: the addresses thread_hints takes as the seller's."""
+    processes parse ahead. `seller`: the addresses thread_hints takes as the seller's.
+
+    A worker that dies (killed, out of memory) breaks the pool: from then on every message not
+    yet taken back is parsed here, so the import goes on one process and loses nothing."""
     context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=_start, initargs=(seller,)) as pool:
-        pending: deque[tuple[list[IncomingMessage], Any]] = deque()
-        iterator = iter(items)
-        try:
-            while chunk := list(islice(iterator, CHUNK)):
-                task = pool.apply_async(_parse_chunk, ([item.raw for item in chunk],))
-                pending.append((chunk, task))
-                if len(pending) * CHUNK >= AHEAD:
-                    yield from _collect(pending.popleft())
-            while pending:
-                yield from _collect(pending.popleft())
-        except BaseException:
-            pool.terminate()
-            raise
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(seller,))
+    pending: deque[tuple[list[IncomingMessage], Future[list[Parsed | None]] | None]] = deque()
+    iterator = iter(items)
+    broken = False
+    try:
+        while chunk := list(islice(iterator, CHUNK)):
+            task = None
+            if not broken:
+                try:
+                    task = pool.submit(_parse_chunk, [item.raw for item in chunk])
+                except BrokenProcessPool:
+                    broken = True
+            pending.append((chunk, task))
+            if len(pending) * CHUNK >= AHEAD and (yield from _collect(pending.popleft())):
+                broken = True
+        while pending:
+            if (yield from _collect(pending.popleft())):
+                broken = True
+    finally:
+        pool.shutdown(wait=not broken, cancel_futures=True)
 
 
 def _collect(
-    item: tuple[list[IncomingMessage], Any],
-) -> Iterator[tuple[IncomingMessage, Parsed | None]]:
+    item: tuple[list[IncomingMessage], Future[list[Parsed | None]] | None],
+) -> Generator[tuple[IncomingMessage, Parsed | None], None, bool]:
+    """Yield a chunk's messages with their parses; return True when the pool broke."""
     chunk, task = item
-    yield from zip(chunk, task.get(), strict=True)
+    try:
+        done = task.result() if task is not None else None
+    except BrokenProcessPool:
+        done = None
+    if done is None:
+        yield from ((message, None) for message in chunk)
+        return task is not None
+    yield from zip(chunk, done, strict=True)
+    return False

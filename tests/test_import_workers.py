@@ -3,12 +3,17 @@ the store refuses is still left out alone and tried again next time."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
 
 from benchmarks.corpus import SELLER, generate
-from inbox_tui.importer import import_maildir, import_mbox
+from inbox_tui.domain.messages import IncomingMessage
+from inbox_tui.importer import import_maildir, import_mbox, import_messages
 from inbox_tui.store import Store
 from tests.mailgen import make_mail, write_maildir, write_mbox
 from tests.test_fast_parse import FIXTURES
@@ -107,3 +112,30 @@ def test_workers_only_with_a_core_to_spare(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(parse_workers.os, "sched_getaffinity", lambda _pid: {0}, raising=False)
     monkeypatch.setattr(parse_workers.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     assert parse_workers.worker_count() == 0
+
+
+def test_a_worker_killed_mid_import_loses_nothing(tmp_path: Path) -> None:
+    """Parsing workers that die (the OOM killer, kill -9) while they hold a chunk break the
+    pool: the import goes on in one process and stores every message (it used to wait forever
+    for the dead workers' chunk)."""
+    page = "<p>Hello <b>there</b>, about my <a href='https://x.example'>order</a></p>\n" * 400
+    mails = [
+        make_mail(message_id=f"<k{i}@x>", subject=f"Order {i}", body="", html=page)
+        for i in range(200)
+    ]  # ~25 ms each to parse: a chunk of 100 keeps a worker busy for seconds
+    killed: list[int] = []
+
+    def items():
+        for number, raw in enumerate(mails):
+            if number == 120:  # the first chunk is with a worker, parsing: kill them all
+                time.sleep(1.5)
+                for child in multiprocessing.active_children():
+                    os.kill(child.pid, signal.SIGKILL)
+                    killed.append(child.pid)
+            yield IncomingMessage(raw=raw, source="mbox:/x", folder="", uid=str(number))
+
+    store = Store.open(tmp_path / "killed.db")
+    result = import_messages(store, items(), workers=2)
+    assert killed and result.added == 200 and result.failed == 0
+    ids = {row[0] for row in store.conn.execute("SELECT message_id FROM messages")}
+    assert ids == {f"k{i}@x" for i in range(200)}
