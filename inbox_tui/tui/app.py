@@ -141,7 +141,7 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         self.theme_changed_signal.subscribe(self, self._theme_chosen)
         # full garbage collections between keys, from a second after start (see gc_pacing)
         self.set_interval(GC_TICK, self.gc_pacer.tick)
-        if self.store.path is not None:  # the log goes back into the file from a worker
+        if not self.store.in_memory:  # the log goes back into the file from a worker
             self.store.defer_checkpoints()
             self.set_interval(CHECKPOINT_EVERY, self._checkpoint)
         if not due_settled(self.store, self.sla):  # `sla:` or the time zone changed
@@ -156,7 +156,7 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
             if self.sync_every > 0:
                 self.set_interval(self.sync_every, self.sync_now)
             self._watch_for_mail()
-        if self.store.path is not None:
+        if self.reaches_out:
             self.set_interval(SEND_EVERY, self.send_waiting)
             self.send_waiting()
         self.set_timer(self.trends_after, self.look_for_trends)
@@ -167,9 +167,15 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         return main if isinstance(main, MainScreen) and main.is_mounted else None
 
     @property
+    def reaches_out(self) -> bool:
+        """Whether the app syncs and sends: never into or from a store only in memory (a
+        test's throwaway inbox, whose config may still name the seller's servers)."""
+        return not self.store.in_memory
+
+    @property
     def synced_sources(self) -> int:
         """How many sources the worker syncs (none for a store that lives only in memory)."""
-        return len(self.sources) if self.store.path is not None else 0
+        return len(self.sources) if self.reaches_out else 0
 
     def _show_status(self) -> None:
         if (main := self.main_screen) is not None:
@@ -194,15 +200,11 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         from inbox_tui import replies  # parser and IMAP only now
         from inbox_tui.syncing import SourceOutcome
 
-        assert self.store.path is not None
         try:
-            store = Store.open(self.store.path)
-            try:
+            with self.store.for_thread() as store:
                 outcomes = replies.sync(
                     store, self.sources, seller_emails=self.seller_emails, sla=self.sla
                 )
-            finally:
-                store.close()
         except Exception as exc:  # a bug, not a source's trouble: say so, keep syncing later
             outcomes = [SourceOutcome("sync", failed=f"{type(exc).__name__}: {exc}"[:200])]
         self.call_from_thread(self._synced, outcomes)
@@ -242,7 +244,7 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         self._stop_watching.set()  # the watchers notice within a second (inbox-tui itself ends
         # sooner: start_and_quit.py)
         self.gc_pacer.stop()
-        if self.store.path is not None:
+        if not self.store.in_memory:
             self.store.defer_checkpoints(False)
 
     @work(thread=True, group="due", exit_on_error=False)
@@ -339,8 +341,8 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
 
     def send_now(self) -> None:
         """Send what is due in a worker thread, one run at a time (a second run could race the
-        first for the same reply); a store only in memory has no second connection to send with."""
-        if self.store.path is None:
+        first for the same reply); nothing is sent from a store only in memory (reaches_out)."""
+        if not self.reaches_out:
             self._show_status()
             return
         if self.outbox_report.busy:
@@ -355,20 +357,18 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         self._after_first_frame()
         from inbox_tui import replies  # SMTP and the APIs only once a send runs
 
-        assert self.store.path is not None
         with self._send_lock:
             if self._quitting:
                 return
-            store = Store.open(self.store.path)
             report: Any = None
             failure: str | None = None
-            try:
-                report = replies.send(store, self.config, now=self.now())
-            except Exception as exc:  # a bug must not leave "sending…" up: say it in one line
-                failure = " ".join(f"{type(exc).__name__}: {exc}".split())
-            finally:
-                counts = outbox_counts(store)
-                store.close()
+            with self.store.for_thread() as store:
+                try:
+                    report = replies.send(store, self.config, now=self.now())
+                except Exception as exc:  # a bug must not leave "sending…" up: say it in a line
+                    failure = " ".join(f"{type(exc).__name__}: {exc}".split())
+                finally:
+                    counts = outbox_counts(store)
         self.call_from_thread(self._sent, report, failure, counts)
 
     def _sent(self, report: Any, failure: str | None, counts: dict[str, int]) -> None:
@@ -405,19 +405,12 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
     def save_attachments(self, ticket_id: int) -> None:
         """Every attachment of the ticket into `ui.attachments_dir` (default ~/Downloads/…), in
         a worker: a slow or odd folder never holds up the keys. One line says what happened."""
-        if self.store.path is None:  # an in-memory store cannot be opened twice: save here
-            self._show_saved(*self._save(self.store, ticket_id))
-        else:
-            self._save_worker(ticket_id)
+        self._save_worker(ticket_id)
 
     @work(thread=True, group="attachments")
     def _save_worker(self, ticket_id: int) -> None:
-        assert self.store.path is not None
-        store = Store.open(self.store.path)
-        try:
+        with self.store.for_thread() as store:
             outcome = self._save(store, ticket_id)
-        finally:
-            store.close()
         self.call_from_thread(self._show_saved, *outcome)
 
     def _save(self, store: Store, ticket_id: int) -> tuple[str, bool]:

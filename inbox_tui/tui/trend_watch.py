@@ -52,14 +52,10 @@ class TrendWatch:
 
     def look_for_trends(self) -> None:
         """Work out what is unusual this week (a worker: it may match topics of new tickets)."""
-        if self.store.path is None:  # a store only in memory has no second connection
-            self._show_trends(unseen_trends(self.store, self.now(), self.templates))
-        else:
-            self._trends_worker(self._templates)
+        self._trends_worker(self._templates)
 
     @work(thread=True, exclusive=True, group="trends", exit_on_error=False)
     def _trends_worker(self, templates: list[Template] | None) -> None:
-        assert self.store.path is not None
         if templates is None:  # read here, not in a frame of the UI (~40 ms of YAML)
             # (and imported here: Jinja2 is not for the first frame, tests/test_startup.py)
             from inbox_tui.templates import TemplateError, load_library, shipped_templates
@@ -70,11 +66,8 @@ class TrendWatch:
                 templates = shipped_templates()
             else:
                 self.call_from_thread(self._keep_templates, templates)
-        store = Store.open(self.store.path)
-        try:
+        with self.store.for_thread() as store:
             trends = unseen_trends(store, self.now(), templates)
-        finally:
-            store.close()
         self.call_from_thread(self._show_trends, trends)
 
     def _keep_templates(self, templates: list[Template]) -> None:
