@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, Literal
 
-from textual import events, work
+from textual import events, on, work
 from textual.app import App
 from textual.screen import Screen
 from textual.worker import WorkerFailed
@@ -22,9 +22,20 @@ from inbox_tui.store.outbox import outbox_counts
 from inbox_tui.tui.commands import KeymapCommands
 from inbox_tui.tui.gc_pacing import GcPacer
 from inbox_tui.tui.keymap import bindings, configure, key_hint
+from inbox_tui.tui.messages import (
+    AttachmentsRequested,
+    Fact,
+    OutboxChanged,
+    ReplyRequested,
+    ResendRequested,
+    StatusChanged,
+    SyncFinished,
+    TicketsChanged,
+    TicketsWoken,
+    TriageRequested,
+)
 from inbox_tui.tui.screens.help import HelpScreen
 from inbox_tui.tui.screens.main import MainScreen
-from inbox_tui.tui.screens.thread import ThreadScreen
 from inbox_tui.tui.start_and_quit import StartAndQuit
 from inbox_tui.tui.theme_memory import ThemeMemory
 from inbox_tui.tui.ticket_views import SavedSearch, due_settled, settle_due, wake_snoozed
@@ -124,6 +135,9 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
             sla=self.sla,
             saved_searches=self.saved_searches,
             start_view=self.config.ui.start_view,
+            sync_report=self.sync_report,
+            outbox_report=self.outbox_report,
+            synced_sources=self.synced_sources,
         )
 
     def on_load(self) -> None:
@@ -177,9 +191,14 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         """How many sources the worker syncs (none for a store that lives only in memory)."""
         return len(self.sources) if self.reaches_out else 0
 
+    def tell(self, fact: Callable[..., Fact], *args: Any) -> None:
+        """Post a fact to every screen that is up; each shows what concerns it (messages.py)."""
+        for screen in self.screen_stack:
+            if screen.is_mounted:
+                screen.post_message(fact(*args))
+
     def _show_status(self) -> None:
-        if (main := self.main_screen) is not None:
-            main.show_status()
+        self.tell(StatusChanged)
 
     def sync_now(self) -> None:
         """Sync every source in a worker thread; keys keep working while it runs. Asked while
@@ -212,8 +231,7 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
     def _synced(self, outcomes: list[SourceOutcome]) -> None:
         self._syncing = False
         self.sync_report.synced(outcomes, self.now())
-        if (main := self.main_screen) is not None:
-            main.refresh_after_sync()
+        self.tell(SyncFinished)
         self.send_waiting()  # the network may be back: replies waiting in the outbox go now
         if any(outcome.new for outcome in outcomes):
             self.look_for_trends()
@@ -250,8 +268,8 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
     @work(thread=True, group="due", exit_on_error=False)
     def _settle_due(self) -> None:
         """Every open ticket's due time anew, beside the UI (2 s for 26,000 open tickets)."""
-        if settle_due(self.store, self.sla) and (main := self.main_screen) is not None:
-            self.call_from_thread(main.refresh_after_sync)
+        if settle_due(self.store, self.sla):
+            self.call_from_thread(self.tell, TicketsChanged)
 
     @work(thread=True, group="checkpoint", exclusive=True, exit_on_error=False)
     def _checkpoint(self) -> None:
@@ -293,6 +311,30 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
                 self._templates = shipped_templates()
         return self._templates
 
+    # --- intents: what the screens ask for ----------------------------------------------------
+
+    @on(ReplyRequested)
+    def _reply_requested(self, intent: ReplyRequested) -> None:
+        self.open_composer(intent.ticket_id)
+
+    @on(ResendRequested)
+    def _resend_requested(self, intent: ResendRequested) -> None:
+        self.resend_failed(intent.ticket_id)
+
+    @on(AttachmentsRequested)
+    def _attachments_requested(self, intent: AttachmentsRequested) -> None:
+        self.save_attachments(intent.ticket_id)
+
+    @on(TriageRequested)
+    def _triage_requested(self, intent: TriageRequested) -> None:
+        """The full-screen thread's triage keys: the main screen acts (one place for every
+        action, its notice and its undo); a screen still up over it shows the change."""
+        if (main := self.main_screen) is None:
+            return
+        main.act_on(intent.ticket_ids, intent.action)
+        if self.screen is not main:
+            self.screen.post_message(TicketsChanged(intent.ticket_ids))
+
     def open_composer(self, ticket_id: int) -> None:
         """Reply to a ticket: the composer opens under its thread."""
         from inbox_tui.tui.screens.composer import ComposerScreen
@@ -303,8 +345,7 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         self.push_screen(composer, self._composer_closed)
 
     def _composer_closed(self, outbox_id: int | None) -> None:
-        if (main := self.main_screen) is not None:
-            main.refresh_after_sync()  # the row's draft or outbox mark, its status and tags
+        self.tell(TicketsChanged)  # the row's draft or outbox mark, its status and tags
         if outbox_id is None:
             return
         self.notify("Reply queued in the outbox", timeout=3)
@@ -325,8 +366,7 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         )
         message = f"Reply #{resent.outbox_id} is back in the outbox: sending it again"
         self.notify(message + (kept if resent.draft_kept else ""), timeout=5, markup=False)
-        if (main := self.main_screen) is not None:
-            main.refresh_after_sync()  # the list's ✗ becomes ◷, the status line counts it
+        self.tell(TicketsChanged, [ticket_id])  # the list's ✗ becomes ◷, the thread's reply
         self.send_now()
         return True
 
@@ -373,10 +413,7 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
 
     def _sent(self, report: Any, failure: str | None, counts: dict[str, int]) -> None:
         self.outbox_report.sent(report, failure, counts)
-        if (main := self.main_screen) is not None:
-            main.refresh_after_sync()
-        if isinstance(self.screen, ThreadScreen):
-            self.screen.refresh_ticket()
+        self.tell(OutboxChanged)
         if self._send_again:
             self._send_again = False
             self.send_now()
@@ -384,13 +421,8 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
     def wake_snoozed(self) -> list[int]:
         """Open snoozed tickets whose time has come and show them; their ids."""
         woken = wake_snoozed(self.store, self.now(), self.sla)
-        main = self.screen_stack[0] if self.screen_stack else None
-        if woken and isinstance(main, MainScreen) and main.is_mounted:
-            current = main.ticket_list.ticket
-            main.reload(
-                keep_ticket=current.id if current else None,
-                fallback_index=main.ticket_list.cursor,
-            )
+        if woken:
+            self.tell(TicketsWoken, woken)
         return woken
 
     def action_stats(self) -> None:

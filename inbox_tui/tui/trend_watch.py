@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 
 from inbox_tui.store.db import Store
+from inbox_tui.tui.messages import SearchAsked, TrendsFound, TrendsSeen
 
 if TYPE_CHECKING:
     from inbox_tui.stats.unusual import Unusual
@@ -32,7 +33,7 @@ class TrendWatch:
     def templates(self) -> list[Template]:
         raise NotImplementedError  # InboxApp's own
 
-    main_screen: Any
+    tell: Any  # InboxApp's: a fact to every screen that is up
     screen: Any
     call_from_thread: Any
     pop_screen: Any
@@ -43,12 +44,10 @@ class TrendWatch:
 
         if isinstance(self.screen, StatsScreen):
             self.pop_screen()
-        if (main := self.main_screen) is not None:
-            main.show_search(message.query, message.label)
+        self.tell(SearchAsked, message.query, message.label)
 
     def on_stats_screen_trends_seen(self, message: Any) -> None:
-        if (main := self.main_screen) is not None:
-            main.forget_trends(message.trends)
+        self.tell(TrendsSeen, message.trends)
 
     def look_for_trends(self) -> None:
         """Work out what is unusual this week (a worker: it may match topics of new tickets)."""
@@ -75,8 +74,7 @@ class TrendWatch:
             self._templates = templates
 
     def _show_trends(self, trends: list[Unusual]) -> None:
-        if (main := self.main_screen) is not None:
-            main.show_trends(trends)
+        self.tell(TrendsFound, trends)
 
 
 def unseen_trends(store: Store, now: datetime, templates: Sequence[Template]) -> list[Unusual]:

@@ -24,6 +24,19 @@ from inbox_tui.store.views import list_tags, outbox_waiting, tag_counts, ticket_
 from inbox_tui.times import moment_label
 from inbox_tui.tui.breakpoints import preset_width_classes
 from inbox_tui.tui.keymap import bindings
+from inbox_tui.tui.messages import (
+    AttachmentsRequested,
+    OutboxChanged,
+    ReplyRequested,
+    ResendRequested,
+    SearchAsked,
+    StatusChanged,
+    SyncFinished,
+    TicketsChanged,
+    TicketsWoken,
+    TrendsFound,
+    TrendsSeen,
+)
 from inbox_tui.tui.screens.snooze import SnoozeScreen
 from inbox_tui.tui.screens.tag_picker import TagPicker
 from inbox_tui.tui.screens.thread import ThreadScreen
@@ -43,7 +56,7 @@ from inbox_tui.tui.ticket_views import (
 from inbox_tui.tui.widgets.header import InboxHeader
 from inbox_tui.tui.widgets.key_footer import KeyFooter
 from inbox_tui.tui.widgets.sidebar import Sidebar
-from inbox_tui.tui.widgets.status_line import StatusLine
+from inbox_tui.tui.widgets.status_line import OutboxReport, StatusLine, SyncReport
 from inbox_tui.tui.widgets.thread_view import ThreadView
 from inbox_tui.tui.widgets.ticket_list import TicketList
 from inbox_tui.tui.widgets.trend_line import TrendLine
@@ -74,8 +87,15 @@ class MainScreen(Screen):
         sla: SlaPolicy = DEFAULT_POLICY,
         saved_searches: Sequence[SavedSearch] = (),
         start_view: str = "due",
+        sync_report: SyncReport | None = None,
+        outbox_report: OutboxReport | None = None,
+        synced_sources: int = 0,
     ) -> None:
         super().__init__()
+        # the app's reports, which its workers keep up to date: the status line reads them
+        self.sync_report = sync_report
+        self.outbox_report = outbox_report
+        self.synced_sources = synced_sources
         self.saved_searches = {search.name: search for search in saved_searches}
         self.store = store
         self.now = now
@@ -156,11 +176,11 @@ class MainScreen(Screen):
 
     def show_status(self) -> None:
         status = self.status
-        status.sources = getattr(self.app, "synced_sources", 0)
-        if (report := getattr(self.app, "sync_report", None)) is not None:
+        status.sources = self.synced_sources
+        if (report := self.sync_report) is not None:
             status.report = report
         status.outbox = outbox_waiting(self.store)
-        if (outbox := getattr(self.app, "outbox_report", None)) is not None:
+        if (outbox := self.outbox_report) is not None:
             outbox.counts = outbox_counts(self.store)  # a GROUP BY over the small outbox table
             status.outbox_report = outbox
         status.show(self.now())
@@ -175,6 +195,35 @@ class MainScreen(Screen):
 
     def forget_trends(self, seen: frozenset[str]) -> None:
         self.trend_line.forget(seen)
+
+    @on(StatusChanged)
+    def _status_changed(self) -> None:
+        self.show_status()
+
+    @on(TrendsFound)
+    def _trends_found(self, fact: TrendsFound) -> None:
+        self.show_trends(fact.trends)
+
+    @on(TrendsSeen)
+    def _trends_seen(self, fact: TrendsSeen) -> None:
+        self.forget_trends(fact.trends)
+
+    @on(SearchAsked)
+    def _search_asked(self, fact: SearchAsked) -> None:
+        self.show_search(fact.query, fact.label)
+
+    @on(SyncFinished)
+    @on(OutboxChanged)
+    @on(TicketsChanged)
+    def _tickets_changed(self) -> None:
+        self.refresh_after_sync()
+
+    @on(TicketsWoken)
+    def _tickets_woken(self) -> None:
+        current = self.ticket_list.ticket
+        self.reload(
+            keep_ticket=current.id if current else None, fallback_index=self.ticket_list.cursor
+        )
 
     def refresh_after_sync(self) -> None:
         """New mail arrived: re-read the list where the cursor is; the selection stays."""
@@ -548,22 +597,16 @@ class MainScreen(Screen):
         ticket = self.ticket_list.ticket
         if ticket is None:
             return
-        open_composer = getattr(self.app, "open_composer", None)
-        if open_composer is not None:
-            open_composer(ticket.id)
+        self.post_message(ReplyRequested(ticket.id))
 
     def action_resend(self) -> None:
         """Send the failed reply of the ticket under the cursor again (its row shows ✗)."""
-        ticket = self.ticket_list.ticket
-        resend = getattr(self.app, "resend_failed", None)
-        if ticket is not None and resend is not None and resend(ticket.id):
-            self.thread.refresh_ticket()
+        if (ticket := self.ticket_list.ticket) is not None:
+            self.post_message(ResendRequested(ticket.id))
 
     def action_save_attachments(self) -> None:
-        ticket = self.ticket_list.ticket
-        save = getattr(self.app, "save_attachments", None)
-        if ticket is not None and save is not None:
-            save(ticket.id)
+        if (ticket := self.ticket_list.ticket) is not None:
+            self.post_message(AttachmentsRequested(ticket.id))
 
     def on_ticket_list_selection_changed(self, event: TicketList.SelectionChanged) -> None:
         self._show_subtitle()
