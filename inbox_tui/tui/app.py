@@ -34,6 +34,7 @@ from inbox_tui.tui.messages import (
     TicketsWoken,
     TriageRequested,
 )
+from inbox_tui.tui.order_refresh import OrderRefresh
 from inbox_tui.tui.screens.help import HelpScreen
 from inbox_tui.tui.screens.main import MainScreen
 from inbox_tui.tui.start_and_quit import StartAndQuit
@@ -45,6 +46,7 @@ from inbox_tui.tui.widgets.status_line import OutboxReport, SyncReport
 if TYPE_CHECKING:
     from textual.theme import Theme
 
+    from inbox_tui.marketplaces.orders import OrderRefresher
     from inbox_tui.syncing import SourceOutcome
     from inbox_tui.templates import Template
 
@@ -64,7 +66,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class InboxApp(StartAndQuit, TrendWatch, App[None]):
+class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
     """A keyboard-driven inbox over one store."""
 
     CSS_PATH = "app.tcss"
@@ -109,6 +111,9 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         # searches from the config (anything with .name and .query), each a view of its own
         self.saved_searches = [SavedSearch(s.name, s.query) for s in saved_searches]
         self.store = store
+        # the shops' orders for the customer panel: made from the config at the first ticket
+        # opened (order_refresh.py), unless given (a test's)
+        self.order_refresher: OrderRefresher | None = None
         self.gc_pacer = GcPacer()
         self.page_size = page_size
         self.now = now  # injectable clock: ages in the list are relative to it

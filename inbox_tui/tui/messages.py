@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
+    from inbox_tui.marketplaces.orders import RefreshOutcome
     from inbox_tui.stats.unusual import Unusual
 
 # --- intents: posted by screens and widgets, handled by the app -------------------------------
@@ -54,11 +57,16 @@ class TriageRequested(Message):
 
 
 class OrdersWanted(Message):
-    """A customer panel shows this ticket: refresh its orders from the shops when stale."""
+    """A customer panel shows this ticket: refresh its orders from the shops when they are
+    stale; the answer (OrdersRefreshing, then OrdersRefreshed) goes to that panel."""
 
-    def __init__(self, ticket_id: int) -> None:
+    def __init__(self, panel: Widget, ticket_id: int) -> None:
         super().__init__()
-        self.ticket_id = ticket_id
+        self.panel, self.ticket_id = panel, ticket_id
+
+    @property
+    def control(self) -> Widget:
+        return self.panel
 
 
 # --- facts: posted by the app to the screens, never bubbling back up --------------------------
@@ -122,3 +130,19 @@ class SearchAsked(Fact, bubble=False):
     def __init__(self, query: str, label: str) -> None:
         super().__init__()
         self.query, self.label = query, label
+
+
+class OrdersRefreshing(Fact, bubble=False):
+    """The shops are being asked for this ticket's orders (a worker)."""
+
+    def __init__(self, ticket_id: int) -> None:
+        super().__init__()
+        self.ticket_id = ticket_id
+
+
+class OrdersRefreshed(Fact, bubble=False):
+    """The shops answered (or did not) for this ticket's orders; the store has what they said."""
+
+    def __init__(self, ticket_id: int, outcome: RefreshOutcome) -> None:
+        super().__init__()
+        self.ticket_id, self.outcome = ticket_id, outcome
