@@ -16,7 +16,7 @@ from inbox_tui.channels.base import SourceKind
 from inbox_tui.channels.registry import source_kind
 from inbox_tui.config import Config
 from inbox_tui.crash import record as record_crash
-from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
+from inbox_tui.sla import SlaPolicy
 from inbox_tui.store.db import Store, checkpoint
 from inbox_tui.store.outbox import outbox_counts
 from inbox_tui.tui.commands import KeymapCommands
@@ -77,23 +77,41 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
     def __init__(
         self,
         store: Store,
+        config: Config | None = None,
         *,
         title: str = "inbox-tui",
-        theme: str = "textual-dark",
-        page_size: int = 60,
         now: Callable[[], datetime] = _utc_now,
-        tz: tzinfo = UTC,
-        sla: SlaPolicy = DEFAULT_POLICY,
-        sources: Sequence[Any] = (),
-        seller_emails: frozenset[str] = frozenset(),
-        sync_every: float = 0.0,
-        saved_searches: Sequence[Any] = (),
-        config: Config | None = None,
+        sync: bool = False,
+        # what a test gives instead of the config's (None: the config's)
+        theme: str | None = None,
+        page_size: int | None = None,
+        tz: tzinfo | None = None,
+        sla: SlaPolicy | None = None,
+        sources: Sequence[Any] | None = None,
+        seller_emails: frozenset[str] | None = None,
+        sync_every: float | None = None,
+        saved_searches: Sequence[Any] | None = None,
     ) -> None:
+        """The inbox over `store`, as `config` says (`InboxApp(store, config)`). `sync`: sync
+        the config's sources at start, every `sync.interval_minutes` and when IMAP announces
+        mail (the CLI's inbox; tests and the demo leave it off: their sources only say how
+        replies go out). The keywords after it stand in for parts of the config in tests."""
         super().__init__()
         self.crashed: str | None = None  # the line saying what stopped the app (crash.py)
-        # the whole config, for what replies need: seller name and signature, templates, sources
-        self.config = config if config is not None else Config()
+        # the whole config: seller, signature, templates, sources, ui, sla
+        self.config = config = config if config is not None else Config()
+        theme = theme if theme is not None else config.ui.theme
+        page_size = page_size if page_size is not None else config.ui.page_size
+        tz = tz if tz is not None else config.seller.tzinfo
+        sla = sla if sla is not None else SlaPolicy.from_config(config)
+        if sources is None:
+            sources = config.sources if sync else ()
+        if seller_emails is None:
+            seller_emails = frozenset(email.lower() for email in config.seller.emails)
+        if sync_every is None:
+            sync_every = config.sync.interval_minutes * 60.0 if sync else 0.0
+        if saved_searches is None:
+            saved_searches = config.ui.saved_searches
         self._templates: list[Template] | None = None  # loaded at the first reply
         self.outbox_report = OutboxReport()
         self._send_again = False  # a send was asked for while one ran: run once more after it
@@ -465,12 +483,13 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
             self.push_screen(HelpScreen())
 
 
-def run_tui(store: Store, **kw: Any) -> str | None:
-    """Run the inbox on the terminal until the user quits; the line to print if it crashed.
-    A quit ends the process at once (what it waits for, and what it need not: start_and_quit.py)."""
+def run_tui(store: Store, config: Config, *, title: str) -> str | None:
+    """Run the inbox on the terminal until the user quits, syncing the config's sources; the
+    line to print if it crashed. A quit ends the process at once (what it waits for, and what
+    it need not: start_and_quit.py)."""
     from inbox_tui.tui.start_and_quit import exit_now, run_on_own_loop
 
-    app = InboxApp(store, **kw)
+    app = InboxApp(store, config, title=title, sync=True)
     run_on_own_loop(app)
     if app.crashed:
         return app.crashed
