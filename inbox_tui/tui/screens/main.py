@@ -108,7 +108,6 @@ class MainScreen(Screen):
         self.search: Search | None = None  # the search whose results the list shows
         self.found = 0
         self._search_timer: Timer | None = None
-        self._only: list[int] | None = None  # see act_on
         self.search_label = ""  # what a search opened from the stats is about
         self.kept: set[str] = set()  # the saved searches kept with `v` (in the store)
 
@@ -441,10 +440,11 @@ class MainScreen(Screen):
 
     # --- ticket actions: on the selection, or else the cursor ticket ------------------------
 
-    def targets(self) -> list[int]:
-        """The tickets an action works on: the selected ones, or else the one under the cursor."""
-        if self._only is not None:
-            return list(self._only)
+    def targets(self, ids: list[int] | None = None) -> list[int]:
+        """The tickets an action works on: `ids` when given (act_on), else the selected ones,
+        else the one under the cursor."""
+        if ids is not None:
+            return list(ids)
         tickets = self.ticket_list
         if tickets.selected:
             return sorted(tickets.selected)
@@ -488,30 +488,27 @@ class MainScreen(Screen):
 
     def act_on(self, ids: list[int], action: str) -> None:
         """Run ticket action `action` (e.g. "close_tickets") on `ids` instead of the selection or
-        the cursor ticket: the full-screen thread acts on its own ticket through this."""
-        self._only = ids
-        try:
-            getattr(self, f"action_{action}")()
-        finally:
-            self._only = None
+        the cursor ticket: the full-screen thread acts on its own ticket through this (the app
+        calls it for the thread's TriageRequested)."""
+        getattr(self, f"action_{action}")(ids)
 
-    def _set_status(self, status: str, done: str) -> None:
+    def _set_status(self, status: str, done: str, ids: list[int] | None) -> None:
         def change(ids: list[int]) -> None:
             actions.set_status(self.store, ids, status, at=self.now())
 
-        self._apply(self.targets(), change, done)
+        self._apply(self.targets(ids), change, done)
 
-    def action_close_tickets(self) -> None:
-        self._set_status("closed", "Closed")
+    def action_close_tickets(self, ids: list[int] | None = None) -> None:
+        self._set_status("closed", "Closed", ids)
 
-    def action_reopen_tickets(self) -> None:
-        self._set_status("open", "Reopened")
+    def action_reopen_tickets(self, ids: list[int] | None = None) -> None:
+        self._set_status("open", "Reopened", ids)
 
-    def action_pending_tickets(self) -> None:
-        self._set_status("pending", "Marked pending")
+    def action_pending_tickets(self, ids: list[int] | None = None) -> None:
+        self._set_status("pending", "Marked pending", ids)
 
-    def action_snooze_tickets(self) -> None:
-        ids = self.targets()
+    def action_snooze_tickets(self, ids: list[int] | None = None) -> None:
+        ids = self.targets(ids)
         if not ids:
             return
 
@@ -525,8 +522,8 @@ class MainScreen(Screen):
 
         self.app.push_screen(SnoozeScreen(now=self.now(), tz=self.tz, count=len(ids)), snoozed)
 
-    def action_tag_tickets(self) -> None:
-        ids = self.targets()
+    def action_tag_tickets(self, ids: list[int] | None = None) -> None:
+        ids = self.targets(ids)
         if not ids:
             return
 
@@ -551,8 +548,8 @@ class MainScreen(Screen):
         picker = TagPicker(list_tags(self.store), tag_counts(self.store, ids), targets=len(ids))
         self.app.push_screen(picker, picked)
 
-    def action_toggle_flag(self) -> None:
-        ids = self.targets()
+    def action_toggle_flag(self, ids: list[int] | None = None) -> None:
+        ids = self.targets(ids)
         states = ticket_states(self.store, ids)
         flag = not all(state.flagged for state in states.values())
 
@@ -561,8 +558,8 @@ class MainScreen(Screen):
 
         self._apply(ids, change, "Flagged" if flag else "Unflagged")
 
-    def action_toggle_read(self) -> None:
-        ids = self.targets()
+    def action_toggle_read(self, ids: list[int] | None = None) -> None:
+        ids = self.targets(ids)
         states = ticket_states(self.store, ids)
         read = any(state.unread_count for state in states.values())
 
@@ -571,8 +568,8 @@ class MainScreen(Screen):
 
         self._apply(ids, change, "Marked read:" if read else "Marked unread:")
 
-    def action_cycle_priority(self) -> None:
-        ids = self.targets()
+    def action_cycle_priority(self, ids: list[int] | None = None) -> None:
+        ids = self.targets(ids)
         states = ticket_states(self.store, ids)
         priority = (max((s.priority for s in states.values()), default=0) + 1) % 3
 
@@ -581,7 +578,7 @@ class MainScreen(Screen):
 
         self._apply(ids, change, f"Priority {priority}:")
 
-    def action_undo(self) -> None:
+    def action_undo(self, ids: list[int] | None = None) -> None:  # the last batch, whoever asks
         batch = actions.last_batch(self.store)
         if batch is None:
             self.notify("Nothing to undo")
