@@ -12,7 +12,6 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
@@ -26,6 +25,20 @@ from inbox_tui.store.views import list_tags, outbox_waiting, tag_counts, ticket_
 from inbox_tui.times import moment_label
 from inbox_tui.tui.breakpoints import preset_width_classes
 from inbox_tui.tui.keymap import bindings
+from inbox_tui.tui.messages import (
+    AttachmentsRequested,
+    CustomerPanelToggled,
+    OutboxChanged,
+    ReplyRequested,
+    ResendRequested,
+    SearchAsked,
+    StatusChanged,
+    SyncFinished,
+    TicketsChanged,
+    TicketsWoken,
+    TrendsFound,
+    TrendsSeen,
+)
 from inbox_tui.tui.screens.snooze import SnoozeScreen
 from inbox_tui.tui.screens.tag_picker import TagPicker
 from inbox_tui.tui.screens.thread import ThreadScreen
@@ -46,7 +59,7 @@ from inbox_tui.tui.widgets.customer_panel import CustomerPanel
 from inbox_tui.tui.widgets.header import InboxHeader
 from inbox_tui.tui.widgets.key_footer import KeyFooter
 from inbox_tui.tui.widgets.sidebar import Sidebar
-from inbox_tui.tui.widgets.status_line import StatusLine
+from inbox_tui.tui.widgets.status_line import OutboxReport, StatusLine, SyncReport
 from inbox_tui.tui.widgets.thread_view import ThreadView
 from inbox_tui.tui.widgets.ticket_list import TicketList
 from inbox_tui.tui.widgets.trend_line import TrendLine
@@ -89,9 +102,16 @@ class MainScreen(Screen):
         saved_searches: Sequence[SavedSearch] = (),
         start_view: str = "due",
         customer_panel: bool = False,
+        sync_report: SyncReport | None = None,
+        outbox_report: OutboxReport | None = None,
+        synced_sources: int = 0,
     ) -> None:
         super().__init__()
         self.customer_shown = customer_panel  # the panel beside list+preview (remembered)
+        # the app's reports, which its workers keep up to date: the status line reads them
+        self.sync_report = sync_report
+        self.outbox_report = outbox_report
+        self.synced_sources = synced_sources
         self.saved_searches = {search.name: search for search in saved_searches}
         self.store = store
         self.now = now
@@ -104,7 +124,6 @@ class MainScreen(Screen):
         self.search: Search | None = None  # the search whose results the list shows
         self.found = 0
         self._search_timer: Timer | None = None
-        self._only: list[int] | None = None  # see act_on
         self.search_label = ""  # what a search opened from the stats is about
         self.kept: set[str] = set()  # the saved searches kept with `v` (in the store)
 
@@ -175,13 +194,6 @@ class MainScreen(Screen):
 
     # --- the customer panel ------------------------------------------------------------------
 
-    class CustomerPanelToggled(Message):
-        """The seller switched the customer panel on or off (the app keeps it for the next start)."""
-
-        def __init__(self, shown: bool) -> None:
-            super().__init__()
-            self.shown = shown
-
     def _panel(self, width: int) -> dict[str, bool]:
         """The screen's classes for the panel at `width`: shown, and whether it takes the
         preview's place."""
@@ -203,7 +215,7 @@ class MainScreen(Screen):
         self._fit_panel(self.size.width or self.app.size.width)
         if self.customer_shown:
             self._show_customer(at_once=True)
-        self.post_message(self.CustomerPanelToggled(self.customer_shown))
+        self.post_message(CustomerPanelToggled(self.customer_shown))
 
     def _show_customer(self, *, at_once: bool = False) -> None:
         """The panel follows the list's cursor (read once the cursor rests: j/k stay fast)."""
@@ -217,11 +229,11 @@ class MainScreen(Screen):
 
     def show_status(self) -> None:
         status = self.status
-        status.sources = getattr(self.app, "synced_sources", 0)
-        if (report := getattr(self.app, "sync_report", None)) is not None:
+        status.sources = self.synced_sources
+        if (report := self.sync_report) is not None:
             status.report = report
         status.outbox = outbox_waiting(self.store)
-        if (outbox := getattr(self.app, "outbox_report", None)) is not None:
+        if (outbox := self.outbox_report) is not None:
             outbox.counts = outbox_counts(self.store)  # a GROUP BY over the small outbox table
             status.outbox_report = outbox
         status.show(self.now())
@@ -236,6 +248,35 @@ class MainScreen(Screen):
 
     def forget_trends(self, seen: frozenset[str]) -> None:
         self.trend_line.forget(seen)
+
+    @on(StatusChanged)
+    def _status_changed(self) -> None:
+        self.show_status()
+
+    @on(TrendsFound)
+    def _trends_found(self, fact: TrendsFound) -> None:
+        self.show_trends(fact.trends)
+
+    @on(TrendsSeen)
+    def _trends_seen(self, fact: TrendsSeen) -> None:
+        self.forget_trends(fact.trends)
+
+    @on(SearchAsked)
+    def _search_asked(self, fact: SearchAsked) -> None:
+        self.show_search(fact.query, fact.label)
+
+    @on(SyncFinished)
+    @on(OutboxChanged)
+    @on(TicketsChanged)
+    def _tickets_changed(self) -> None:
+        self.refresh_after_sync()
+
+    @on(TicketsWoken)
+    def _tickets_woken(self) -> None:
+        current = self.ticket_list.ticket
+        self.reload(
+            keep_ticket=current.id if current else None, fallback_index=self.ticket_list.cursor
+        )
 
     def refresh_after_sync(self) -> None:
         """New mail arrived: re-read the list where the cursor is; the selection stays."""
@@ -454,10 +495,11 @@ class MainScreen(Screen):
 
     # --- ticket actions: on the selection, or else the cursor ticket ------------------------
 
-    def targets(self) -> list[int]:
-        """The tickets an action works on: the selected ones, or else the one under the cursor."""
-        if self._only is not None:
-            return list(self._only)
+    def targets(self, ids: list[int] | None = None) -> list[int]:
+        """The tickets an action works on: `ids` when given (act_on), else the selected ones,
+        else the one under the cursor."""
+        if ids is not None:
+            return list(ids)
         tickets = self.ticket_list
         if tickets.selected:
             return sorted(tickets.selected)
@@ -502,30 +544,27 @@ class MainScreen(Screen):
 
     def act_on(self, ids: list[int], action: str) -> None:
         """Run ticket action `action` (e.g. "close_tickets") on `ids` instead of the selection or
-        the cursor ticket: the full-screen thread acts on its own ticket through this."""
-        self._only = ids
-        try:
-            getattr(self, f"action_{action}")()
-        finally:
-            self._only = None
+        the cursor ticket: the full-screen thread acts on its own ticket through this (the app
+        calls it for the thread's TriageRequested)."""
+        getattr(self, f"action_{action}")(ids)
 
-    def _set_status(self, status: str, done: str) -> None:
+    def _set_status(self, status: str, done: str, ids: list[int] | None) -> None:
         def change(ids: list[int]) -> None:
             actions.set_status(self.store, ids, status, at=self.now())
 
-        self._apply(self.targets(), change, done)
+        self._apply(self.targets(ids), change, done)
 
-    def action_close_tickets(self) -> None:
-        self._set_status("closed", "Closed")
+    def action_close_tickets(self, ids: list[int] | None = None) -> None:
+        self._set_status("closed", "Closed", ids)
 
-    def action_reopen_tickets(self) -> None:
-        self._set_status("open", "Reopened")
+    def action_reopen_tickets(self, ids: list[int] | None = None) -> None:
+        self._set_status("open", "Reopened", ids)
 
-    def action_pending_tickets(self) -> None:
-        self._set_status("pending", "Marked pending")
+    def action_pending_tickets(self, ids: list[int] | None = None) -> None:
+        self._set_status("pending", "Marked pending", ids)
 
-    def action_snooze_tickets(self) -> None:
-        ids = self.targets()
+    def action_snooze_tickets(self, ids: list[int] | None = None) -> None:
+        ids = self.targets(ids)
         if not ids:
             return
 
@@ -539,8 +578,8 @@ class MainScreen(Screen):
 
         self.app.push_screen(SnoozeScreen(now=self.now(), tz=self.tz, count=len(ids)), snoozed)
 
-    def action_tag_tickets(self) -> None:
-        ids = self.targets()
+    def action_tag_tickets(self, ids: list[int] | None = None) -> None:
+        ids = self.targets(ids)
         if not ids:
             return
 
@@ -565,8 +604,8 @@ class MainScreen(Screen):
         picker = TagPicker(list_tags(self.store), tag_counts(self.store, ids), targets=len(ids))
         self.app.push_screen(picker, picked)
 
-    def action_toggle_flag(self) -> None:
-        ids = self.targets()
+    def action_toggle_flag(self, ids: list[int] | None = None) -> None:
+        ids = self.targets(ids)
         states = ticket_states(self.store, ids)
         flag = not all(state.flagged for state in states.values())
 
@@ -575,8 +614,8 @@ class MainScreen(Screen):
 
         self._apply(ids, change, "Flagged" if flag else "Unflagged")
 
-    def action_toggle_read(self) -> None:
-        ids = self.targets()
+    def action_toggle_read(self, ids: list[int] | None = None) -> None:
+        ids = self.targets(ids)
         states = ticket_states(self.store, ids)
         read = any(state.unread_count for state in states.values())
 
@@ -585,8 +624,8 @@ class MainScreen(Screen):
 
         self._apply(ids, change, "Marked read:" if read else "Marked unread:")
 
-    def action_cycle_priority(self) -> None:
-        ids = self.targets()
+    def action_cycle_priority(self, ids: list[int] | None = None) -> None:
+        ids = self.targets(ids)
         states = ticket_states(self.store, ids)
         priority = (max((s.priority for s in states.values()), default=0) + 1) % 3
 
@@ -595,7 +634,7 @@ class MainScreen(Screen):
 
         self._apply(ids, change, f"Priority {priority}:")
 
-    def action_undo(self) -> None:
+    def action_undo(self, ids: list[int] | None = None) -> None:  # the last batch, whoever asks
         batch = actions.last_batch(self.store)
         if batch is None:
             self.notify("Nothing to undo")
@@ -611,22 +650,16 @@ class MainScreen(Screen):
         ticket = self.ticket_list.ticket
         if ticket is None:
             return
-        open_composer = getattr(self.app, "open_composer", None)
-        if open_composer is not None:
-            open_composer(ticket.id)
+        self.post_message(ReplyRequested(ticket.id))
 
     def action_resend(self) -> None:
         """Send the failed reply of the ticket under the cursor again (its row shows ✗)."""
-        ticket = self.ticket_list.ticket
-        resend = getattr(self.app, "resend_failed", None)
-        if ticket is not None and resend is not None and resend(ticket.id):
-            self.thread.refresh_ticket()
+        if (ticket := self.ticket_list.ticket) is not None:
+            self.post_message(ResendRequested(ticket.id))
 
     def action_save_attachments(self) -> None:
-        ticket = self.ticket_list.ticket
-        save = getattr(self.app, "save_attachments", None)
-        if ticket is not None and save is not None:
-            save(ticket.id)
+        if (ticket := self.ticket_list.ticket) is not None:
+            self.post_message(AttachmentsRequested(ticket.id))
 
     def on_ticket_list_selection_changed(self, event: TicketList.SelectionChanged) -> None:
         self._show_subtitle()

@@ -6,11 +6,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.timer import Timer
 from textual.widgets import Static
 
@@ -20,9 +19,10 @@ from inbox_tui.store.orders import Order, order_lookup, orders_for_ticket
 from inbox_tui.store.views import get_ticket, other_tickets
 from inbox_tui.suggest_words import ORDER_STATUSES
 from inbox_tui.times import age_label, day_label
+from inbox_tui.tui.messages import OrdersRefreshed, OrdersRefreshing, OrdersWanted
 
 if TYPE_CHECKING:  # the HTTP side is imported by the worker, not at start-up
-    from inbox_tui.marketplaces.orders import OrderRefresher, RefreshOutcome
+    from inbox_tui.marketplaces.orders import RefreshOutcome
 
 SHOWN_ORDERS = 5
 SHOWN_ITEMS = 4
@@ -130,13 +130,15 @@ def customer_text(
 class CustomerPanel(Static):
     """Shows `customer_text` for one ticket; refreshed when the ticket changes.
 
-    Opening a ticket also refreshes its orders from the shops when the cached ones are older
-    than `orders.refresh_after_minutes`: in a worker thread (the app's `order_refresher`, when
-    the config names order providers), after which the panel redraws itself.
+    Opening a ticket also asks for its orders to be refreshed from the shops (OrdersWanted):
+    the app does it in a worker when the config names order providers and the cached ones are
+    older than `orders.refresh_after_minutes`, and tells the panel, which redraws itself.
 
     Beside the list (`follow`), the panel follows the cursor without holding up a key: it reads
-    the ticket once the cursor rests on it (FOLLOW_DELAY), in a worker thread with a connection
-    of its own, and shows it if the cursor is still there.
+    the ticket once the cursor rests on it (FOLLOW_DELAY), in a worker thread with a store of
+    its own (Store.for_thread), and shows what it read if no later read was asked for; it asks
+    for the ticket's orders (OrdersWanted) only when the cursor rests SHOPS_DELAY longer (not
+    one request per j).
     """
 
     def __init__(
@@ -158,19 +160,23 @@ class CustomerPanel(Static):
         self._wanted: int | None = None  # the ticket under the list's cursor
         self._follow_timer: Timer | None = None
         self._shops_timer: Timer | None = None
-        self._reader: Store | None = None  # the worker's connection, opened at its first read
-        self._reader_lock = threading.Lock()  # one read at a time on it; closing waits
+        self._reads = 0  # reads asked for; only the newest one is shown
+        self._read_lock = threading.Lock()  # one read at a time; a stale one waiting skips
 
     def show_ticket(self, ticket_id: int) -> None:
         if ticket_id != self.ticket_id:
             self.order_notes = []
         self.ticket_id = ticket_id
-        self._start_refresh(ticket_id)
+        if ticket_id not in self._refreshed:
+            self._refreshed.add(ticket_id)
+            # sent by the panel: Textual stops a message at the node it came from, and
+            # show_ticket runs in its screen's handlers
+            self.post_message(OrdersWanted(self, ticket_id).set_sender(self))
         self._redraw()
 
     def follow(self, ticket_id: int | None, *, at_once: bool = False) -> None:
         """Show `ticket_id` (None: no ticket) once the cursor has rested on it; `at_once`
-        skips the wait (the panel was just switched on)."""
+        skips the wait (the panel was just switched on, the list changed under it)."""
         self._following = True
         self._wanted = ticket_id
         self._stop_timers()
@@ -185,66 +191,48 @@ class CustomerPanel(Static):
         if ticket_id is None:
             self.ticket_id = None
             self.order_notes = []
+            self._reads += 1  # a read still running is not shown over this
             self.update(Text(NO_TICKET, style="dim"))
             return
         if ticket_id != self.ticket_id:
             self.order_notes = []
         self.ticket_id = ticket_id
         self._redraw()
+        if ticket_id not in self._refreshed:
+            self._shops_timer = self.set_timer(SHOPS_DELAY, lambda: self._ask_shops(ticket_id))
+
+    def _ask_shops(self, ticket_id: int) -> None:
+        """The cursor still rests on the ticket: ask for its orders (the app decides whether
+        they are stale and tells the panel, OrdersRefreshing then OrdersRefreshed)."""
+        self._shops_timer = None
+        if ticket_id != self._wanted or ticket_id in self._refreshed:
+            return
+        self._refreshed.add(ticket_id)
+        self.post_message(OrdersWanted(self, ticket_id).set_sender(self))
 
     def _redraw(self) -> None:
         if self.ticket_id is None:
             return
-        if self._following and self.store.path is not None:
-            refresher = order_refresher(self.app)
-            if refresher is not None and (
-                not refresher.enabled or self.ticket_id in self._refreshed
-            ):
-                refresher = None
-            self._read_worker(self.ticket_id, list(self.order_notes), self.now(), refresher)
+        if self._following:
+            self._reads += 1
+            self._read_worker(self._reads, self.ticket_id, list(self.order_notes), self.now())
             return
         self.update(
             customer_text(self.store, self.ticket_id, self.now(), self.order_notes, self.tz)
         )
 
     @work(thread=True, group="customer", exit_on_error=False)
-    def _read_worker(
-        self,
-        ticket_id: int,
-        notes: list[str],
-        now: datetime,
-        refresher: OrderRefresher | None,
-    ) -> None:
-        with self._reader_lock:
-            if ticket_id != self._wanted or not self.is_mounted:
-                return  # the cursor moved on while an earlier read ran
-            assert self.store.path is not None
-            if self._reader is None:
-                self._reader = Store.open(self.store.path, create=False, read_only=True)
-            text = customer_text(self._reader, ticket_id, now, notes, self.tz)
-            refresh = refresher is not None and refresher.needs_refresh(
-                self._reader, ticket_id, now
-            )
-        self.app.call_from_thread(self._read_done, ticket_id, text, refresh)
+    def _read_worker(self, read: int, ticket_id: int, notes: list[str], now: datetime) -> None:
+        with self._read_lock:
+            if read != self._reads or not self.is_mounted:
+                return  # the cursor moved on (or the orders came) while an earlier read ran
+            with self.store.for_thread(read_only=True) as store:
+                text = customer_text(store, ticket_id, now, notes, self.tz)
+        self.app.call_from_thread(self._read_done, read, text)
 
-    def _read_done(self, ticket_id: int, text: Text, refresh: bool) -> None:
-        if ticket_id != self.ticket_id or not self.is_mounted:
-            return
-        self.update(text)
-        if refresh:
-            self._shops_timer = self.set_timer(SHOPS_DELAY, lambda: self._ask_shops(ticket_id))
-
-    def _ask_shops(self, ticket_id: int) -> None:
-        """The cursor still rests on the ticket: its orders from the shops, in a worker."""
-        self._shops_timer = None
-        refresher = order_refresher(self.app)
-        if ticket_id != self._wanted or ticket_id in self._refreshed or refresher is None:
-            return
-        assert self.store.path is not None
-        self._refreshed.add(ticket_id)
-        self.order_notes = [REFRESHING]
-        self._refresh_worker(refresher, self.store.path, ticket_id, self.now())
-        self._redraw()  # again, saying so
+    def _read_done(self, read: int, text: Text) -> None:
+        if read == self._reads and self.is_mounted:
+            self.update(text)
 
     def _stop_timers(self) -> None:
         for timer in (self._follow_timer, self._shops_timer):
@@ -254,62 +242,22 @@ class CustomerPanel(Static):
 
     def on_unmount(self) -> None:
         self._stop_timers()
-        with self._reader_lock:
-            if self._reader is not None:
-                self._reader.close()
-                self._reader = None
 
-    def _start_refresh(self, ticket_id: int) -> None:
-        refresher = order_refresher(self.app)
-        if (
-            refresher is None
-            or not refresher.enabled
-            or self.store.path is None  # a store only in memory has no file for the worker
-            or ticket_id in self._refreshed
-        ):
-            return
-        self._refreshed.add(ticket_id)
-        if refresher.needs_refresh(self.store, ticket_id, self.now()):
+    @on(OrdersRefreshing)
+    def _refreshing(self, fact: OrdersRefreshing) -> None:
+        if fact.ticket_id == self.ticket_id:
             self.order_notes = [REFRESHING]
-            self._refresh_worker(refresher, self.store.path, ticket_id, self.now())
+            self._redraw()
 
-    @work(thread=True, group="orders", exit_on_error=False)
-    def _refresh_worker(
-        self, refresher: OrderRefresher, path: Path, ticket_id: int, now: datetime
-    ) -> None:
-        from inbox_tui.marketplaces.orders import RefreshOutcome
-
-        try:
-            outcome = refresher.refresh(path, ticket_id, now)
-        except Exception as exc:  # the store itself failed: say so, never crash the inbox
-            outcome = RefreshOutcome(errors=[clean_line(f"orders: could not refresh ({exc})")])
-        self.app.call_from_thread(self._refresh_done, ticket_id, outcome)
-
-    def _refresh_done(self, ticket_id: int, outcome: RefreshOutcome) -> None:
-        if ticket_id != self.ticket_id or not self.is_mounted:
+    @on(OrdersRefreshed)
+    def _refreshed_orders(self, fact: OrdersRefreshed) -> None:
+        if fact.ticket_id != self.ticket_id or not self.is_mounted:
             return
-        self.order_notes = _notes(outcome)
+        self.order_notes = _notes(fact.outcome)
         self._redraw()
 
 
 REFRESHING = "refreshing orders…"
-
-
-def order_refresher(app: Any) -> OrderRefresher | None:
-    """The app's order refresher: the one it was given (`app.order_refresher`), else one made
-    once from `app.config` when that names order providers; None when there are none."""
-    refresher = getattr(app, "order_refresher", None)
-    if refresher is not None:
-        return refresher
-    config = getattr(app, "config", None)
-    if config is None:
-        return None
-    from inbox_tui.marketplaces.orders import OrderRefresher, configured_providers
-
-    if not configured_providers(config):
-        return None
-    app.order_refresher = refresher = OrderRefresher(config)
-    return refresher
 
 
 def _notes(outcome: RefreshOutcome) -> list[str]:
