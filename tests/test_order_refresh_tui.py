@@ -137,3 +137,37 @@ async def test_beside_the_list_the_panel_refreshes_the_ticket_the_cursor_rests_o
         await app.workers.wait_for_complete()
         assert len(shops.shopify.seen) == requests  # fresh now: nobody is asked again
     refresher.close()
+
+
+async def test_beside_the_list_a_ticket_the_cursor_passes_over_asks_no_shop(
+    store, tmp_path, shops
+) -> None:
+    # the panel shows a ticket once the cursor rests on it (FOLLOW_DELAY) but asks for its
+    # orders (OrdersWanted) only after a longer rest (SHOPS_DELAY, 1 s): j/k over a ticket is
+    # not a request to every shop
+    email, amazon = tickets(store, tmp_path)
+    refresher = OrderRefresher(shops.config())
+    app = inbox(store, refresher)
+    async with app.run_test(size=(140, 40)) as pilot:
+        tickets_list = app.screen.ticket_list
+        if tickets_list.ticket.id != amazon:
+            await pilot.press("j")
+        assert tickets_list.ticket.id == amazon
+        over = "k" if tickets_list.cursor == 1 else "j"
+        back = "j" if over == "k" else "k"
+        await pilot.press("i", over)
+        for _ in range(500):  # Jane's e-mail ticket is read and shown (FOLLOW_DELAY) …
+            if "via email" in panel_text(app):
+                break
+            await pilot.pause(0.02)
+        assert "via email" in panel_text(app)
+        await pilot.press(back)  # … and left before SHOPS_DELAY
+        assert tickets_list.ticket.id == amazon
+        for _ in range(500):  # until the Amazon buyer's order is asked for and answered
+            if shops.amazon.seen and "refreshing orders…" not in panel_text(app):
+                break
+            await pilot.pause(0.02)
+        await app.workers.wait_for_complete()
+        assert shops.amazon.seen
+        assert shops.shopify.seen == [] and shops.woo.seen == []  # Jane's shops: never asked
+    refresher.close()
