@@ -18,6 +18,7 @@ from inbox_tui.store.reply_context import reply_context
 if TYPE_CHECKING:
     from inbox_tui.config import Config
     from inbox_tui.outbox.sender import Progress, SendReport
+    from inbox_tui.rules.engine import RulesReport
     from inbox_tui.sla import SlaPolicy
     from inbox_tui.syncing import FolderProgress, SourceOutcome
     from inbox_tui.templates import Template
@@ -29,6 +30,7 @@ __all__ = [
     "queue",
     "resend",
     "resend_newest_failed",
+    "run_rules",
     "send",
     "sync",
 ]
@@ -98,3 +100,19 @@ def sync(
         sync_one(store, source, seller_emails=seller_emails, sla=sla, progress=progress)
         for source in sources
     ]
+
+
+def run_rules(store: Store, config: Config, *, now: datetime) -> RulesReport:
+    """The rules (`rules:` in the config) on the mail that came in since they last looked, and
+    the timed ones on the tickets that wait: after every sync and import, in the CLI and the
+    TUI. Never raises: a rule that fails, or a run that cannot finish (the store busy), is in
+    the report's failures, and the next sync goes on where this one stopped."""
+    from inbox_tui.rules.engine import Firing, RulesReport, run
+
+    try:
+        return run(store, config, now=now)
+    except Exception as error:
+        why = " ".join(f"{type(error).__name__}: {error}".split())[:200]
+        report = RulesReport()
+        report.firings.append(Firing("(all)", 0, 0, f"failed: {why}", failed=True))
+        return report

@@ -33,6 +33,7 @@ FIELDS: tuple[str, ...] = (
     "after",
     "topic",
     "product",
+    "rule",
 )
 
 MAX_TERMS = 100

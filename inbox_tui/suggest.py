@@ -198,6 +198,33 @@ class Suggester:
         )
         return [index.version(topic, language) for _, topic in ranked[:top]]
 
+    def topic(
+        self, thread: Sequence[Said], *, channel: str, order: str | None = None
+    ) -> tuple[Template, float] | None:
+        """The topic that best fits a conversation (its template in the customer's language)
+        and how sure that is, 0-1: the best topic's share of the evidence against the
+        runner-up's (1.0: no other topic has any). None when nothing fits (as `rank_thread`).
+        What rules' `topic:` conditions read."""
+        index = self._channels.get(channel)
+        if index is None:
+            index = self._channels[channel] = _Index(
+                [t for t in self.templates if t.applies_to(channel)]
+            )
+        if not index.topics:
+            return None
+        reading = _read(thread[-MESSAGES:])
+        language = detect_language(reading.customer_text) or index.language_of(reading)
+        scores = [
+            score * index.language_fit(topic, language)
+            for topic, score in enumerate(index.scores(reading, order))
+        ]
+        ranked = sorted(range(len(scores)), key=lambda topic: -scores[topic])
+        best = scores[ranked[0]]
+        if best < NONE_BELOW:
+            return None
+        second = scores[ranked[1]] if len(ranked) > 1 else 0.0
+        return index.version(ranked[0], language), best / (best + max(second, 0.0))
+
 
 # --- reading the conversation ----------------------------------------------------------------
 

@@ -97,6 +97,7 @@ def test_every_field_is_understood() -> None:
         "after": "3d",
         "topic": "Refund",
         "product": "LTS-1",
+        "rule": "returns",
     }
     assert set(examples) == set(FIELDS)
     for field, value in examples.items():

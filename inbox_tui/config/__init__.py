@@ -52,6 +52,13 @@ from inbox_tui.config.orders import (
     ShopifyOrdersConfig,
     WooCommerceOrdersConfig,
 )
+from inbox_tui.config.rules import (
+    AutoReplyConfig,
+    RuleActions,
+    RuleCondition,
+    RuleConfig,
+    unique_rule_names,
+)
 from inbox_tui.config.sources import (
     EbaySourceConfig,
     ImapSourceConfig,
@@ -71,6 +78,7 @@ from inbox_tui.sla import (
 __all__ = [
     "CHECK_LABELS",
     "AmazonOrdersConfig",
+    "AutoReplyConfig",
     "Config",
     "ConfigError",
     "EbaySourceConfig",
@@ -78,6 +86,9 @@ __all__ = [
     "MaildirSourceConfig",
     "MboxSourceConfig",
     "OrdersConfig",
+    "RuleActions",
+    "RuleCondition",
+    "RuleConfig",
     "SavedSearchConfig",
     "SellerConfig",
     "ShopifyOrdersConfig",
@@ -330,6 +341,22 @@ class Config(_Section):
         " docs/templates.md; `inbox-tui templates check` validates them.",
         json_schema_extra={"x-default": "not set (the shipped library only)"},
     )
+    rules: list[RuleConfig] = Field(
+        default_factory=list,
+        description="What the inbox does by itself, in order: tag, prioritise, flag, close,"
+        " snooze or acknowledge mail as it arrives, and escalate what waits too long"
+        " (docs/rules.md). `inbox-tui rules check` validates them, `rules test` shows what"
+        " they would do.",
+    )
+    auto_reply: AutoReplyConfig = Field(
+        default_factory=AutoReplyConfig,
+        description="Limits on the replies rules send (see below).",
+    )
+
+    @field_validator("rules")
+    @classmethod
+    def _unique_rule_names(cls, rules: list[RuleConfig]) -> list[RuleConfig]:
+        return unique_rule_names(rules)
 
     @field_validator("sources")
     @classmethod

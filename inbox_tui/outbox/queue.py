@@ -87,9 +87,13 @@ def queue_reply(
     status: str | None = None,
     tags: Sequence[str] = (),
     at: datetime,
+    auto_submitted: bool = False,
 ) -> int:
     """Commit a reply to the outbox and return its outbox id; ReplyRefused (one line) when it
     cannot go: a channel rule, a value still missing, no source that can send it.
+
+    `auto_submitted`: a rule's reply (`Auto-Submitted: auto-replied`); the ticket's draft, the
+    seller's own words, is kept.
 
     `subject` None answers with "Re: " and the customer's subject. `template_key` says which
     template the reply came from (for the record; the text is `body`).
@@ -124,7 +128,7 @@ def queue_reply(
         ),
     )
     message_id = new_message_id(sender)
-    raw = build_reply(headers, text, message_id=message_id, date=at)
+    raw = build_reply(headers, text, message_id=message_id, date=at, auto_submitted=auto_submitted)
     with atomic(store):
         outbox_id = insert_reply(
             store,
@@ -139,7 +143,8 @@ def queue_reply(
             set_status(store, [ticket_id], status, at=at)
         for tag in tags:
             add_tag(store, [ticket_id], tag, at=at)
-        delete_draft(store, ticket_id)
+        if not auto_submitted:
+            delete_draft(store, ticket_id)
     return outbox_id
 
 

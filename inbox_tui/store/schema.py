@@ -379,6 +379,31 @@ MIGRATIONS: list[str] = [
         WHERE m.ticket_id = tickets.id ORDER BY m.date, m.id LIMIT 1)
     WHERE customer_subject(subject, 'x') IS NOT NULL;  -- the subject alone says which to read
     """,
+    # --- version 9: rules and automation ----------------------------------------------------------
+    # A rule's changes are events with actor 'rule' and the rule's name; rule_firings says which
+    # rule already acted on which customer message (a rule acts once per message, or once per
+    # ticket), and which auto-replies were queued to whom (one per ticket, one per customer in a
+    # window: RFC 3834). store_info 'rules_after' is the last messages.id the rules have seen:
+    # a store that had mail before rules existed starts past it (rules never act on old mail by
+    # themselves; `inbox-tui rules apply` does, on request).
+    """
+    ALTER TABLE events ADD COLUMN rule TEXT;  -- the rule's name when actor = 'rule'
+    CREATE INDEX events_by_rule ON events(rule, ticket_id) WHERE rule IS NOT NULL;
+    CREATE TABLE rule_firings (
+        rule TEXT NOT NULL,             -- the rule's name in the config
+        ticket_id INTEGER NOT NULL,     -- → tickets.id
+        message_id INTEGER NOT NULL,    -- → messages.id: the customer's message it acted on
+        at TEXT NOT NULL,
+        batch_id TEXT,                  -- its events' batch (what undo reverts)
+        outcome TEXT NOT NULL DEFAULT '',  -- what it did, one line ("tag returns; reply queued #3")
+        replied_to TEXT,                -- the address an auto-reply was queued to (lower case)
+        outbox_id INTEGER,              -- → outbox.id of that auto-reply
+        PRIMARY KEY (rule, ticket_id, message_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX rule_firings_by_ticket ON rule_firings(ticket_id);
+    CREATE INDEX rule_firings_replies ON rule_firings(replied_to, at) WHERE replied_to IS NOT NULL;
+    INSERT INTO store_info (key, value) SELECT 'rules_after', coalesce(max(id), 0) FROM messages;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

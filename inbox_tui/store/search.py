@@ -361,6 +361,8 @@ def _filter(term: Term, now: datetime, plan: str) -> tuple[str, list[object]]:
         )
     if field == "product":
         return _PRODUCT, [value, value]
+    if field == "rule":  # a rule acted on the ticket (events.rule, schema 9)
+        return "t.id IN (SELECT e.ticket_id FROM events e WHERE e.rule = ?)", [value]
     if field in ("before", "after"):
         bound = format_time(time_bound(value, now))
         return (f"t.last_message_at {'<' if field == 'before' else '>='} ?", [bound])
