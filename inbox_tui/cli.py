@@ -282,6 +282,7 @@ def _import(state: Context, run: Any, path: Path) -> None:
                 progress=lambda n: bar.advance(task, n),
                 on_total=lambda total: bar.update(task, total=total),
             )
+        rules = _rules_after_intake(state, store)
     except NotAMailbox as exc:
         raise CliError(str(exc)) from None
     except KeyboardInterrupt:
@@ -290,6 +291,7 @@ def _import(state: Context, run: Any, path: Path) -> None:
     finally:
         store.close()
     click.echo(f"{path}: {result.summary()}")
+    _say_rules(rules)
     for problem in result.problems[:20]:
         click.echo(f"  not stored: {problem}", err=True)
     if result.failed:
@@ -501,10 +503,28 @@ def sync(state: Context) -> None:
                     failed += 1
                     if not outcome.lines:
                         click.echo(f"{source.name}: failed: {outcome.failed}", err=True)
+        _say_rules(_rules_after_intake(state, store))
     finally:
         store.close()
     if failed:
         sys.exit(1)
+
+
+def _rules_after_intake(state: Context, store: Any) -> Any:
+    """The rules on what came in, and the timed ones (docs/rules.md)."""
+    from datetime import UTC, datetime
+
+    from inbox_tui import replies
+
+    return replies.run_rules(store, state.config, now=datetime.now(UTC))
+
+
+def _say_rules(report: Any) -> None:
+    """What the rules did, one line; a failing rule is said, never an error of the sync."""
+    if report.firings:
+        click.echo(report.summary(), err=bool(report.failures))
+    for firing in report.failures[:20]:
+        click.echo(f"  rule {firing.rule}, ticket {firing.ticket_id}: {firing.outcome}", err=True)
 
 
 REFUSED = 1  # the command was understood but cannot be done for this ticket (see docs/replies.md)
@@ -725,6 +745,77 @@ def templates_list(state: Context) -> None:
             f"inbox-tui: {len(problems)} problem(s) in the templates: see 'inbox-tui templates check'",
             err=True,
         )
+
+
+@cli.group(name="rules")
+def rules_group() -> None:
+    """Rules: what the inbox does by itself (`rules:` in the config, docs/rules.md)."""
+
+
+@rules_group.command(name="check")
+@pass_context
+def rules_check(state: Context) -> None:
+    """Check the rules: keys, searches, durations, templates and topics they name."""
+    from inbox_tui.rules.check import check_rules
+
+    config = state.config  # a bad key is a one-line error with its file and line
+    problems = check_rules(config, state.config_path)
+    if problems:
+        for problem in problems:
+            click.echo(f"inbox-tui: error: {problem}", err=True)
+        sys.exit(USAGE_ERROR)
+    count = len(config.rules)
+    click.echo(f"{count} rule{'' if count == 1 else 's'} OK")
+
+
+_DAYS = click.option(
+    "--days", type=click.IntRange(1, 3650), default=30, show_default=True,
+    help="The tickets the customer wrote in during the last DAYS days.",
+)  # fmt: skip
+
+
+@rules_group.command(name="test")
+@_DAYS
+@pass_context
+def rules_test(state: Context, days: int) -> None:
+    """What the rules would do to the stored tickets, per rule and per ticket; changes nothing."""
+    _replay(state, days, apply=False)
+
+
+@rules_group.command(name="apply")
+@_DAYS
+@pass_context
+def rules_apply(state: Context, days: int) -> None:
+    """Run the rules over the stored tickets now (a rule acts once per customer message)."""
+    _replay(state, days, apply=True)
+
+
+def _replay(state: Context, days: int, *, apply: bool) -> None:
+    from datetime import UTC, datetime
+
+    from inbox_tui.rules.check import check_rules
+    from inbox_tui.rules.engine import replay
+    from inbox_tui.rules.report import replay_lines
+
+    config = state.config
+    if not config.rules:
+        click.echo("no rules configured (add some under `rules:` in the config; docs/rules.md)")
+        return
+    problems = check_rules(config, state.config_path)
+    if problems:
+        raise CliError("\n".join([*problems, "fix them first: inbox-tui rules check"]))
+    store = state.open_store(create=False, read_only=not apply)
+    try:
+        if apply:
+            state.refuse_demo(store, "apply rules in")
+        now = datetime.now(UTC)
+        report = replay(store, config, now=now, days=days, apply=apply)
+        for line in replay_lines(store, config, report, days=days, applied=apply):
+            click.echo(line)
+    finally:
+        store.close()
+    if report.failures:
+        sys.exit(1)
 
 
 def _crash(exc: BaseException) -> NoReturn:

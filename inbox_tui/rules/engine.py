@@ -208,7 +208,9 @@ class Rules:
             matched = self._matching(store, rule, fresh, now, since)
             for facts in matched:
                 firing = (
-                    self._act(store, rule, facts, now) if apply else self._plan(rule, facts, now)
+                    self._act(store, rule, facts, now)
+                    if apply
+                    else self._plan(store, rule, facts, now)
                 )
                 report.firings.append(firing)
             if rule.config.stop:
@@ -222,12 +224,12 @@ class Rules:
 
     # --- actions ------------------------------------------------------------------------------
 
-    def _plan(self, rule: _Rule, facts: TicketFacts, now: datetime) -> Firing:
+    def _plan(self, store: Store, rule: _Rule, facts: TicketFacts, now: datetime) -> Firing:
         """What the rule would do (a dry run): its actions, and whether a reply would go."""
         parts = _describe(rule)
         then = rule.config.then
         if then.reply is not None:
-            why = self._reply_refusal(facts, now, None)
+            why = self._reply_refusal(facts, now, store)
             parts.append(f"reply {then.reply}" + (f" held: {why}" if why else ""))
         return Firing(rule.name, facts.ticket_id, facts.message_id, "; ".join(parts))
 
