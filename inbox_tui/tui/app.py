@@ -201,6 +201,17 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
                 outcomes = replies.sync(
                     store, self.sources, seller_emails=self.seller_emails, sla=self.sla
                 )
+                # the rules on what came in, and the timed ones (escalations) at every round
+                rules = replies.run_rules(store, self.config, now=self.now())
+                if rules.failures:
+                    first = rules.failures[0]
+                    outcomes.append(
+                        SourceOutcome(
+                            "rules",
+                            failed=f"{len(rules.failures)} failed, first: rule {first.rule}"
+                            f" on ticket {first.ticket_id}: {first.outcome}"[:200],
+                        )
+                    )
             finally:
                 store.close()
         except Exception as exc:  # a bug, not a source's trouble: say so, keep syncing later

@@ -533,7 +533,12 @@ class MainScreen(Screen):
         self._apply(ids, change, f"Priority {priority}:")
 
     def action_undo(self) -> None:
-        batch = actions.last_batch(self.store)
+        """The seller's last action; in a ticket's own thread (`act_on` one ticket), the last
+        change to that ticket, a rule's as well as the seller's."""
+        if self._only is not None and len(self._only) == 1:
+            batch = actions.last_batch_on(self.store, self._only[0])
+        else:
+            batch = actions.last_batch(self.store)
         if batch is None:
             self.notify("Nothing to undo")
             return
