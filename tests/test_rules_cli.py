@@ -109,3 +109,12 @@ def test_rules_check_names_file_line_and_key(tmp_path):
     config.write_text(RULES.format(db=tmp_path / "x.db"), encoding="utf-8")
     result = run("--config", str(config), "rules", "check")
     assert (result.returncode, result.stdout.strip()) == (0, "2 rules OK")
+
+
+def test_docs_rules_md_is_generated():
+    from inbox_tui.rules.reference import rules_reference
+
+    docs = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert docs == rules_reference() + "\n", (
+        "docs/rules.md is stale: run `python -m inbox_tui.rules.reference > docs/rules.md`"
+    )

@@ -73,7 +73,7 @@ class RuleCondition(_Section):
         None,
         min_length=1,
         description="The template topic the suggester reads in the conversation: a template"
-        " key ('wismo', 'return'; a language version counts as its topic) or a topic's name.",
+        " key ('wismo', 'cancel'; a language version counts as its topic) or a topic's name.",
     )
     confidence: float = Field(
         0.6,
