@@ -768,14 +768,14 @@ def rules_check(state: Context) -> None:
     click.echo(f"{count} rule{'' if count == 1 else 's'} OK")
 
 
-_DAYS = click.option(
+_REPLAY_DAYS = click.option(
     "--days", type=click.IntRange(1, 3650), default=30, show_default=True,
     help="The tickets the customer wrote in during the last DAYS days.",
 )  # fmt: skip
 
 
 @rules_group.command(name="test")
-@_DAYS
+@_REPLAY_DAYS
 @pass_context
 def rules_test(state: Context, days: int) -> None:
     """What the rules would do to the stored tickets, per rule and per ticket; changes nothing."""
@@ -783,7 +783,7 @@ def rules_test(state: Context, days: int) -> None:
 
 
 @rules_group.command(name="apply")
-@_DAYS
+@_REPLAY_DAYS
 @pass_context
 def rules_apply(state: Context, days: int) -> None:
     """Run the rules over the stored tickets now (a rule acts once per customer message)."""
