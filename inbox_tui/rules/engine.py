@@ -26,6 +26,9 @@ from inbox_tui.store import rules as stored
 from inbox_tui.store.db import Store
 from inbox_tui.store.rules import TicketFacts
 
+TOPIC_TEXT = 1500
+"""Characters of each customer message a topic condition reads: the question comes first."""
+
 CHUNK = 500
 """Customer messages per transaction: big enough that a 10k import costs few commits, small
 enough that the TUI's reads are never held up for long."""
@@ -94,58 +97,82 @@ class Rules:
         self._suggester: Any = None
         self._topics: dict[int, tuple[Any, float] | None] = {}  # per ticket, for this run
         self._orders: dict[int, str | None] = {}
+        self._answers: dict[str, set[str]] | None = None
+        self._asks: dict[int, tuple[list[Any], Any]] = {}  # per ticket: what the customer asked
 
     @property
     def templates(self) -> list[Any]:
         if self._templates is None:
-            from inbox_tui.templates import load_library
-
-            self._templates = load_library(self.config.templates)
+            self._templates = _library(self.config.templates)
         return self._templates
 
     # --- conditions ---------------------------------------------------------------------------
 
-    def _order_state(self, store: Store, ticket_id: int) -> str | None:
-        if ticket_id not in self._orders:
-            from inbox_tui.store.orders import orders_for_ticket
-            from inbox_tui.suggest import order_state
+    def _load_orders(self, store: Store, ticket_ids: list[int]) -> None:
+        """The order states of these tickets, one query for all that are not known yet."""
+        missing = [i for i in ticket_ids if i not in self._orders]
+        if not missing:
+            return
+        from inbox_tui.suggest import order_state
 
-            orders = orders_for_ticket(store, ticket_id, limit=1)
-            state = None
-            if orders:
-                shipped = bool(orders[0].shipped_at or orders[0].tracking_number)
-                state = order_state(orders[0].status, shipped=shipped)
-            self._orders[ticket_id] = state
-        return self._orders[ticket_id]
-
-    def _topic(self, store: Store, facts: TicketFacts) -> tuple[Any, float] | None:
-        """The suggester's topic of the conversation: once per ticket per run (1-2 ms)."""
-        if facts.ticket_id not in self._topics:
-            from inbox_tui.store.reply_context import conversation
-            from inbox_tui.suggest import Said, Suggester
-
-            if self._suggester is None:
-                self._suggester = Suggester(self.templates)
-            thread = [
-                Said(text, subject, customer=way == "in")
-                for way, subject, text in conversation(store, facts.ticket_id)
-            ]
-            self._topics[facts.ticket_id] = self._suggester.topic(
-                thread, channel=facts.channel, order=self._order_state(store, facts.ticket_id)
+        states = stored.order_states(store, missing)
+        for ticket_id in missing:
+            known = states.get(ticket_id)
+            self._orders[ticket_id] = (
+                order_state(known[0], shipped=known[1]) if known is not None else None
             )
-        return self._topics[facts.ticket_id]
+
+    def _has_topic(
+        self, store: Store, candidates: list[TicketFacts], wanted: str, least: float
+    ) -> list[TicketFacts]:
+        """The candidates whose conversation the suggester reads as `wanted`: what each
+        customer asked in the message the rule acts on (and their others since the seller
+        last wrote, the first TOPIC_TEXT characters of each). The suggester (1-2 ms) runs
+        once per ticket per run, and only where the topic's words in the text could make it
+        the topic (`Suggester.could_be`); the texts come in one query for a batch."""
+        from inbox_tui.suggest import Said, suggester_for
+
+        suggester = suggester_for(self.templates)
+        unread = [f for f in candidates if f.ticket_id not in self._asks]
+        if unread:
+            asks = stored.customer_asks(store, [f.message_id for f in unread], length=TOPIC_TEXT)
+            for facts in unread:
+                thread = [Said(text, subject) for subject, text in asks.get(facts.message_id, [])]
+                self._asks[facts.ticket_id] = (thread, suggester.words_in(thread))
+        keys = self._keys_for(wanted)
+        found = []
+        for facts in candidates:
+            thread, words = self._asks[facts.ticket_id]
+            if facts.ticket_id not in self._topics:
+                if not thread or not suggester.could_be(words, keys, channel=facts.channel):
+                    continue  # not this topic, whatever else it is
+                self._load_orders(store, [f.ticket_id for f in candidates])
+                self._topics[facts.ticket_id] = suggester.topic(
+                    thread, channel=facts.channel, order=self._orders.get(facts.ticket_id)
+                )
+            if self._topic_matches(wanted, self._topics[facts.ticket_id], least):
+                found.append(facts)
+        return found
+
+    def _keys_for(self, wanted: str) -> frozenset[str]:
+        """The template keys a topic condition names (a topic's versions, by key or name)."""
+        self._topic_matches(wanted, None, 0.0)  # builds the answers
+        assert self._answers is not None
+        return frozenset(k for k, names in self._answers.items() if wanted.casefold() in names)
 
     def _topic_matches(self, wanted: str, found: tuple[Any, float] | None, least: float) -> bool:
+        if self._answers is None:  # template key -> what a topic condition may call it
+            from inbox_tui.suggest import topic_of
+
+            keys = {t.key for t in self.templates}
+            by_key = {t.key: t for t in self.templates}
+            self._answers = {}
+            for t in self.templates:
+                base = by_key[topic_of(t, keys)]
+                self._answers[t.key] = {n.casefold() for n in (t.key, base.key, base.name)}
         if found is None or found[1] < least:
             return False
-        from inbox_tui.suggest import topic_of
-
-        template = found[0]
-        keys = {t.key for t in self.templates}
-        names = {template.key, topic_of(template, keys)}
-        base = next((t for t in self.templates if t.key == topic_of(template, keys)), template)
-        wanted = wanted.casefold()
-        return wanted in {n.casefold() for n in names} or wanted == base.name.casefold()
+        return wanted.casefold() in self._answers.get(found[0].key, set())
 
     def _matching(
         self,
@@ -172,14 +199,11 @@ class Rules:
         if found and rule.query is not None:
             matched = stored.matching(store, rule.query, [f.ticket_id for f in found], now)
             found = [f for f in found if f.ticket_id in matched]
-        if when.order is not None:
-            found = [f for f in found if self._order_state(store, f.ticket_id) == when.order]
-        if when.topic is not None:
-            found = [
-                f
-                for f in found
-                if self._topic_matches(when.topic, self._topic(store, f), when.confidence)
-            ]
+        if found and when.order is not None:
+            self._load_orders(store, [f.ticket_id for f in found])
+            found = [f for f in found if self._orders[f.ticket_id] == when.order]
+        if found and when.topic is not None:
+            found = self._has_topic(store, found, when.topic, when.confidence)
         return found
 
     # --- a run --------------------------------------------------------------------------------
@@ -200,10 +224,11 @@ class Rules:
         everything = stored.facts(store, message_ids)
         live = list(everything.values())
         report.looked_at = len(live)
+        fired = stored.firings(store, [f.ticket_id for f in live])
         for rule in self.rules:
             if not live:
                 break
-            done = {f.ticket_id for f in live if self._fired(store, rule, f)}
+            done = {f.ticket_id for f in live if self._fired(fired, rule, f)}
             fresh = [f for f in live if f.ticket_id not in done]
             matched = self._matching(store, rule, fresh, now, since)
             for facts in matched:
@@ -218,9 +243,11 @@ class Rules:
                 live = [f for f in live if f.ticket_id not in stopped]
         return report
 
-    def _fired(self, store: Store, rule: _Rule, facts: TicketFacts) -> bool:
-        message = None if rule.config.once == "ticket" else facts.message_id
-        return stored.fired(store, rule.name, facts.ticket_id, message)
+    @staticmethod
+    def _fired(fired: set[tuple[str, int, int]], rule: _Rule, facts: TicketFacts) -> bool:
+        if rule.config.once == "ticket":
+            return (rule.name, facts.ticket_id, 0) in fired
+        return (rule.name, facts.ticket_id, facts.message_id) in fired
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -340,6 +367,28 @@ class Rules:
             auto_submitted=True,
         )
         return f"reply {key} queued #{outbox_id}", facts.sender, outbox_id
+
+
+_LIBRARIES: dict[tuple[str, tuple[int, ...]], list[Any]] = {}
+
+
+def _library(extra: Any) -> list[Any]:
+    """The template library, read again only when the seller's files change: the TUI runs
+    the rules at every sync round."""
+    from pathlib import Path
+
+    from inbox_tui.templates import load_library
+
+    stamps: tuple[int, ...] = ()
+    if extra is not None:
+        path = Path(extra)
+        files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+        stamps = tuple(f.stat().st_mtime_ns for f in files if f.exists())
+    key = (str(extra), stamps)
+    if key not in _LIBRARIES:
+        _LIBRARIES.clear()
+        _LIBRARIES[key] = load_library(extra)
+    return _LIBRARIES[key]
 
 
 def _describe(rule: _Rule) -> list[str]:

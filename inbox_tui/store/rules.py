@@ -180,6 +180,22 @@ def fired(store: Store, rule: str, ticket_id: int, message_id: int | None) -> bo
     return row is not None
 
 
+def firings(store: Store, ticket_ids: Sequence[int]) -> set[tuple[str, int, int]]:
+    """Which rules acted on these tickets: (rule, ticket, message id) for each firing, and
+    (rule, ticket, 0) for a rule that acted anywhere in the ticket. One query for a batch."""
+    found: set[tuple[str, int, int]] = set()
+    for chunk in _chunks(sorted(set(ticket_ids))):
+        rows = store.conn.execute(
+            f"SELECT rule, ticket_id, message_id FROM rule_firings"
+            f" WHERE ticket_id IN ({_marks(chunk)})",
+            tuple(chunk),
+        )
+        for rule, ticket_id, message_id in rows:
+            found.add((rule, ticket_id, message_id))
+            found.add((rule, ticket_id, 0))
+    return found
+
+
 def auto_replied(store: Store, ticket_id: int, address: str, since: datetime) -> str | None:
     """Why another automatic reply may not go: one went to this ticket already, or to this
     address since `since`. None when none did."""
@@ -255,3 +271,58 @@ def rule_notes(store: Store, ticket_id: int, limit: int = 20) -> list[RuleNote]:
         )
         for row in reversed(rows)
     ]
+
+
+def customer_asks(
+    store: Store, message_ids: Sequence[int], *, length: int, newest: int = 3
+) -> dict[int, list[tuple[str, str]]]:
+    """What the customer asked in each of these messages' tickets, up to that message: their
+    newest `newest` messages since the seller last wrote before it, oldest first, as (subject,
+    the first `length` characters of the text), by message id. What rules' topic conditions
+    read: one query for a whole batch."""
+    found: dict[int, list[tuple[str, str]]] = {}
+    for chunk in _chunks(sorted(set(message_ids))):
+        rows = store.conn.execute(
+            f"""SELECT g.id, m.subject, substr(m.text, 1, ?)
+                FROM messages g JOIN messages m ON m.ticket_id = g.ticket_id
+                WHERE g.id IN ({_marks(chunk)}) AND m.direction = 'in'
+                  AND (m.date < g.date OR m.date = g.date AND m.id <= g.id)
+                  AND m.date > coalesce((SELECT max(o.date) FROM messages o
+                        WHERE o.ticket_id = g.ticket_id AND o.direction = 'out'
+                          AND o.date <= g.date), '')
+                ORDER BY g.id, m.date, m.id""",
+            (length, *chunk),
+        )
+        for message_id, subject, text in rows:
+            found.setdefault(message_id, []).append((subject or "", text or ""))
+    return {message_id: said[-newest:] for message_id, said in found.items()}
+
+
+def order_states(store: Store, ticket_ids: Sequence[int]) -> dict[int, tuple[str | None, bool]]:
+    """The order the composer's suggestions read for each ticket (store/orders.py's first of
+    `orders_for_ticket`: its newest linked order, else the customer's newest): (status as the
+    shop reports it, shipped: a ship date or tracking number is known). Without: absent."""
+    found: dict[int, tuple[str | None, bool]] = {}
+    shipped = "o.shipped_at IS NOT NULL OR coalesce(o.tracking_number, '') <> ''"
+    for chunk in _chunks(sorted(set(ticket_ids))):
+        marks = _marks(chunk)
+        linked = store.conn.execute(
+            f"""SELECT tor.ticket_id, o.status, {shipped} FROM ticket_orders tor
+                JOIN orders o ON o.id = tor.order_id WHERE tor.ticket_id IN ({marks})
+                ORDER BY tor.ticket_id, o.placed_at, o.id""",
+            tuple(chunk),
+        )
+        for ticket_id, status, sent in linked:
+            found[ticket_id] = (status, bool(sent))  # the newest wins
+        rest = [ticket_id for ticket_id in chunk if ticket_id not in found]
+        if not rest:
+            continue
+        customers = store.conn.execute(
+            f"""SELECT t.id, o.status, {shipped} FROM tickets t
+                JOIN orders o ON o.customer_id = t.customer_id
+                WHERE t.id IN ({_marks(rest)}) ORDER BY t.id, o.placed_at, o.id""",
+            tuple(rest),
+        )
+        for ticket_id, status, sent in customers:
+            found[ticket_id] = (status, bool(sent))
+    return found
