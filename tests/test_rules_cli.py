@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tests.mailgen import make_mail, write_maildir
 from tests.test_cli import assert_one_line_error, run
+from tests.test_tmux import tmux  # noqa: F401  (fixture)
 
 RECENT = datetime.now(UTC) - timedelta(hours=2)
 
@@ -118,3 +119,32 @@ def test_docs_rules_md_is_generated():
     assert docs == rules_reference() + "\n", (
         "docs/rules.md is stale: run `python -m inbox_tui.rules.reference > docs/rules.md`"
     )
+
+
+def test_a_rules_change_is_shown_and_undone_in_a_real_terminal(tmux, tmp_path):  # noqa: F811
+    """What a seller does after `import`: open the ticket, read what the rule did, `u`."""
+    import shlex
+
+    from tests.test_tmux import Terminal, inbox_tui_command
+
+    config, db = setup(tmp_path)
+    assert run("--config", str(config), "import", "maildir", str(mailbox(tmp_path))).returncode == 0
+    terminal = Terminal(tmux, tmp_path)
+    try:
+        terminal.start(shlex.join([str(inbox_tui_command()), "--config", str(config)]))
+        terminal.wait_for("the list", lambda s: "2 All" in s and "Quit" in s)
+        terminal.keys("2")  # All: the newest first (Bo's follow-up, then the return)
+        terminal.wait_for("the return", lambda s: "I want to return it" in s)
+        terminal.keys("j", "Enter")
+        screen = terminal.wait_for("the thread", lambda s: "Back" in s and "2 All" not in s)
+        assert "tagged returns by rule returns" in screen
+        terminal.keys("u")
+        screen = terminal.wait_for("the undo", lambda s: "(undone)" in s)
+        assert "#returns" not in screen  # the tag is gone from the head of the thread
+        terminal.keys("Escape")
+        terminal.wait_for("the list again", lambda s: "2 All" in s and "Quit" in s)
+        terminal.quit()
+    finally:
+        terminal.kill()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM ticket_tags").fetchone()[0] == 0

@@ -52,8 +52,13 @@ rules:
 A rule acts once per customer message (`once: message`), or once in a ticket's life
 (`once: ticket`); `rule_firings` remembers it. The conditions are checked cheapest first: the
 ticket's own facts, then the search (one query per rule for a whole batch of tickets), then the
-order, and the suggester's topic last, once per ticket per run and only for tickets every
-other condition of the rule held for.
+order, and the suggester's topic last, only for tickets every other condition of the rule held
+for. The topic is what the customer asked in the message the rule acts on (with their other
+messages since you last wrote, the first 1,500 characters of each), as the composer's
+suggestions would read it; the suggester runs at most once per ticket per run, and not at all
+where the topic's words in the text could not make it the topic (on the labelled suggestion
+set that rules out three topics in four without running it; a test checks it never rules out
+the one the suggester names).
 
 ## Visible and undoable
 
