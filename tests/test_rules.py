@@ -212,8 +212,19 @@ def test_a_reply_with_a_missing_value_is_a_draft_and_a_flag(store, tmp_path, smt
     assert smtp_sink.accepted == []
 
 
-def test_no_auto_reply_to_old_mail_or_your_own(store, tmp_path, smtp_sink):
+def test_history_gets_no_rules(store, tmp_path):
+    """A first sync or an import brings years of mail: rules act on what was written within
+    rules_max_age (7 days unless set), and leave the rest as it was."""
+    config = config_with(tmp_path, rules=RULES.split("  - name: out-of")[0])
+    deliver(store, mail(1, subject="Return, last year", date=NOW - timedelta(days=300)), uid="1")
+    recent = deliver(store, mail(2, subject="Return, today", sender=("B", "b@x.example")), uid="2")
+    report = run_rules(store, config, now=NOW)
+    assert [f.ticket_id for f in report.firings] == [recent]
+
+
+def test_no_auto_reply_to_old_mail(store, tmp_path, smtp_sink):
     config = config_with(tmp_path, smtp_port=smtp_sink.port)
+    config = config.model_copy(update={"rules_max_age": "60d"})
     deliver(store, mail(1, subject="Old", date=NOW - timedelta(days=30)), uid="1")
     report = run_rules(store, config, now=NOW)
     assert any("older than auto_reply.max_age" in f.outcome for f in report.firings)

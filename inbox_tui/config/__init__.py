@@ -348,6 +348,13 @@ class Config(_Section):
         " (docs/rules.md). `inbox-tui rules check` validates them, `rules test` shows what"
         " they would do.",
     )
+    rules_max_age: Duration = Field(
+        "7d",
+        description="Rules act on customer messages written within this time (their Date)."
+        " Older mail that arrives, the history a first sync or an import brings, is stored"
+        " without them: no tags, escalations or replies for last year's tickets."
+        " `inbox-tui rules apply --days N` runs them over older tickets on purpose.",
+    )
     auto_reply: AutoReplyConfig = Field(
         default_factory=AutoReplyConfig,
         description="Limits on the replies rules send (see below).",

@@ -93,6 +93,7 @@ class Rules:
         self.seller = frozenset(email.lower() for email in config.seller.emails)
         self.window = parse_duration(config.auto_reply.customer_window)
         self.max_age = parse_duration(config.auto_reply.max_age)
+        self.max_rule_age = parse_duration(config.rules_max_age)
         self._templates = list(templates) if templates is not None else None
         self._suggester: Any = None
         self._topics: dict[int, tuple[Any, float] | None] = {}  # per ticket, for this run
@@ -223,6 +224,8 @@ class Rules:
         report = RulesReport()
         everything = stored.facts(store, message_ids)
         live = list(everything.values())
+        if since is not None:  # mail that arrives: history (older than rules_max_age) is not
+            live = [f for f in live if now - f.received <= self.max_rule_age]
         report.looked_at = len(live)
         fired = stored.firings(store, [f.ticket_id for f in live])
         for rule in self.rules:
@@ -417,6 +420,8 @@ def _in_chunks(
     position = since
     while True:
         with store.transaction():
+            # another process (the TUI and `inbox-tui sync` at once) may have gone further
+            position = max(position, stored.rules_after(store))
             batch = pick(position)
             if not batch:
                 stored.set_rules_after(store, max(position, stored.newest_message(store)))
@@ -459,7 +464,9 @@ def run_timed(store: Store, config: Any, *, now: datetime, **options: Any) -> Ru
     answered_before = now - min(waits) if waits else datetime.min.replace(tzinfo=now.tzinfo)
     due_by = now + max(dues) if dues else None
     report = RulesReport()
-    pairs = stored.waiting(store, answered_before, due_by)
+    pairs = stored.waiting(
+        store, answered_before, due_by, since=now - parse_duration(config.rules_max_age)
+    )
     for start in range(0, len(pairs), CHUNK):
         chunk = [message_id for message_id, _ in pairs[start : start + CHUNK]]
         with store.transaction():

@@ -39,12 +39,15 @@ rules:
   the TUI's background sync (which IMAP IDLE starts within seconds of new mail), the rules run
   on each customer message stored since they last looked (`store_info.rules_after`), once per
   ticket at its newest new message. A store that had mail before it had rules starts past
-  that mail: rules never act on old mail by themselves.
+  that mail, and mail written before `rules_max_age` (7 days unless set) is history: a first
+  sync or an import of years of mail stores it without rules (no tags, escalations or
+  acknowledgements for last year's tickets). Rules never act on old mail by themselves.
 - **As time passes**: rules with `no_reply_for` or `due_within` also run at every one of those
-  syncs over the open tickets whose customer waits, so "20 h without an answer" is caught
+  syncs over the open tickets whose customer waits (and wrote within `rules_max_age`), so "20 h without an answer" is caught
   within `sync.interval_minutes` of happening, mail or not.
 - **On request**: `inbox-tui rules test [--days 30]` replays the rules over the tickets the
-  customer wrote in during those days, each at its newest customer message, and prints what
+  customer wrote in during those days (whatever `rules_max_age` says), each at its newest
+  customer message, and prints what
   each rule would do, per rule and per ticket; it opens the store read-only and changes
   nothing. `inbox-tui rules apply [--days 30]` does it. `inbox-tui rules check` validates the
   rules, with the file, line and key of every problem (exit 2).

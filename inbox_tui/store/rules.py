@@ -74,12 +74,13 @@ def arrived(store: Store, after: int, limit: int) -> list[tuple[int, int]]:
 
 
 def waiting(
-    store: Store, answered_before: datetime, due_by: datetime | None
+    store: Store, answered_before: datetime, due_by: datetime | None, *, since: datetime
 ) -> list[tuple[int, int]]:
-    """Open tickets whose customer waits for an answer, since before `answered_before` or due
-    by `due_by`: (newest customer message id, ticket id). What timed rules look at."""
+    """Open tickets whose customer wrote after `since` and waits for an answer, since before
+    `answered_before` or due by `due_by`: (newest customer message id, ticket id). What
+    timed rules look at."""
     clauses = ["t.last_inbound_at <= ?"]
-    params: list[object] = [format_time(answered_before)]
+    params: list[object] = [format_time(since), format_time(answered_before)]
     if due_by is not None:
         clauses.append("(t.due_at IS NOT NULL AND t.due_at <= ?)")
         params.append(format_time(due_by))
@@ -87,7 +88,7 @@ def waiting(
         f"""SELECT (SELECT max(m.id) FROM messages m WHERE m.ticket_id = t.id
                     AND m.direction = 'in'), t.id
             FROM tickets t
-            WHERE t.status = 'open' AND t.last_inbound_at IS NOT NULL
+            WHERE t.status = 'open' AND t.last_inbound_at >= ?
               AND (t.last_outbound_at IS NULL OR t.last_outbound_at < t.last_inbound_at)
               AND ({" OR ".join(clauses)})""",
         params,
