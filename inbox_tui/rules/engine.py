@@ -444,7 +444,10 @@ def run_arrivals(store: Store, config: Any, *, now: datetime, **options: Any) ->
         with store.transaction():
             stored.set_rules_after(store, stored.newest_message(store))
         return RulesReport()
-    return _in_chunks(store, rules, lambda after: stored.arrived(store, after, CHUNK), now)
+    since = now - rules.max_rule_age  # older mail is history (rules_max_age)
+    return _in_chunks(
+        store, rules, lambda after: stored.arrived(store, after, CHUNK, written_since=since), now
+    )
 
 
 def run_timed(store: Store, config: Any, *, now: datetime, **options: Any) -> RulesReport:

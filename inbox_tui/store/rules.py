@@ -64,11 +64,15 @@ def newest_message(store: Store) -> int:
     return int(store.conn.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0])
 
 
-def arrived(store: Store, after: int, limit: int) -> list[tuple[int, int]]:
-    """The customer's messages stored after `after`, oldest first: (message id, ticket id)."""
+def arrived(
+    store: Store, after: int, limit: int, *, written_since: datetime
+) -> list[tuple[int, int]]:
+    """The customer's messages stored after `after` and written since `written_since`, in the
+    order they were stored: (message id, ticket id)."""
     rows = store.conn.execute(
-        "SELECT id, ticket_id FROM messages WHERE id > ? AND direction = 'in' ORDER BY id LIMIT ?",
-        (after, limit),
+        "SELECT id, ticket_id FROM messages WHERE id > ? AND direction = 'in' AND date >= ?"
+        " ORDER BY id LIMIT ?",
+        (after, format_time(written_since), limit),
     )
     return [(row[0], row[1]) for row in rows]
 
