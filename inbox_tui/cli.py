@@ -349,6 +349,38 @@ def export(state: Context, fmt: str, output: Path | None) -> None:
         store.close()
 
 
+@cli.command()
+@click.argument("query")
+@click.option(
+    "--limit", type=click.IntRange(1, 100_000), default=50, show_default=True, help="At most."
+)
+@pass_context
+def search(state: Context, query: str, limit: int) -> None:
+    """Tickets matching QUERY (the `/` search language, docs/search.md), newest first:
+    id, status, last activity, customer, subject; tab-separated."""
+    from inbox_tui.sanitize import clean_line
+    from inbox_tui.search import SearchError, parse_query
+    from inbox_tui.store.search import search_tickets
+
+    try:
+        parsed = parse_query(query)
+    except SearchError as exc:
+        raise CliError(f"search: {exc.message}") from None
+    store = state.open_store(create=False, read_only=True)
+    try:
+        rows = search_tickets(store, parsed, limit=limit)
+    except SearchError as exc:
+        raise CliError(f"search: {exc.message}") from None
+    finally:
+        store.close()
+    for row in rows:  # names and subjects are data: one line each, nothing invisible
+        customer = clean_line(row.customer_name or row.customer_email)
+        fields = (f"#{row.id}", row.status, row.last_message_at, customer, clean_line(row.subject))
+        click.echo("\t".join(fields))
+    if not rows:
+        click.echo(f"no ticket matches {query.strip()!r}", err=True)
+
+
 _DAYS = click.IntRange(1, 3650)
 
 
