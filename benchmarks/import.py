@@ -37,6 +37,21 @@ def build_maildir(path: Path, count: int, *, photos: bool = False) -> None:
         (path / "cur" / f"{index:08d}.bench:2,S").write_bytes(raw)
 
 
+def _table_mb(db: Path, table: str) -> float:
+    """MB of an FTS5 index: its shadow tables (`dbstat`)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"{db.absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        shadow = [f"{table}_{part}" for part in ("data", "idx", "docsize", "config", "content")]
+        size = conn.execute(
+            "SELECT sum(pgsize) FROM dbstat WHERE name IN (?, ?, ?, ?, ?)", shadow
+        ).fetchone()[0]
+        return round((size or 0) / 2**20, 1)
+    finally:
+        conn.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=100_000)
@@ -66,7 +81,9 @@ def main() -> None:
         Path(str(db) + suffix).unlink(missing_ok=True)
 
     store = Store.open(db)
+    cpu = time.process_time()  # this process's CPU: less swayed than the wall by busy neighbours
     result = import_maildir(store, maildir, seller_emails=frozenset({SELLER}))
+    import_cpu_s = time.process_time() - cpu
     started = time.perf_counter()  # the no-op re-import: listing the folder is most of it
     again = import_maildir(store, maildir, seller_emails=frozenset({SELLER}))
     reimport_s = time.perf_counter() - started
@@ -80,6 +97,12 @@ def main() -> None:
         "tickets": tickets,
         "import_s": round(result.seconds, 2),
         "import_msg_per_s": round(result.added / result.seconds),
+        "import_cpu_s": round(import_cpu_s, 1),
+        "load_avg_1min": round(os.getloadavg()[0], 1),
+        "fts_mb": {  # the search indexes (FTS5 shadow tables)
+            "messages_fts": _table_mb(db, "messages_fts"),
+            "messages_fts_to": _table_mb(db, "messages_fts_to"),
+        },
         "reimport_s": round(reimport_s, 2),
         "reimport_added": again.added,
         "store_mb": round(db.stat().st_size / 2**20, 1),

@@ -19,13 +19,10 @@ or more: in shorter ones it would merge English words with others (toe → to, d
 # combining dot the tokenizer removes.
 _LETTERS = str.maketrans({"ı": "i"})
 
-# A word (letters and digits, as the tokenizer sees one) with a German digraph in it: ae or oe,
-# or ue after a consonant (not in queue, Bauer, neue, Feuer: Lucene's German normalisation).
+# A German digraph: ae or oe, or ue after a consonant (not in queue, Bauer, neue, Feuer: as
+# Lucene's German normalisation has it); e repeated is one.
 _DIGRAPH = re.compile(r"(?:[ao]|(?<![aeiouyqäöü])u)e+")
-# Combining accents belong to the word, as to the tokenizer (i + U+0307 is how İ lower-cases).
-_WORD_WITH_DIGRAPH = re.compile(
-    r"(?:[^\W_]|[\u0300-\u036f])*(?:[ao]e|ue)(?:[^\W_]|[\u0300-\u036f])*"
-)
+_PAIRS = ("ae", "oe", "ue")
 
 
 def fold_for_search(text: str | None, *, short_words: bool = False) -> str | None:
@@ -34,19 +31,50 @@ def fold_for_search(text: str | None, *, short_words: bool = False) -> str | Non
     which may grow past the limit). Idempotent; None stays None (for SQL's NULL)."""
     if text is None:
         return None
-    folded = text.casefold().translate(_LETTERS)
-    if "e" not in folded:
-        return folded
+    folded = text.casefold()
+    if "ı" in folded:
+        folded = folded.translate(_LETTERS)
     if short_words:
         return _DIGRAPH.sub(_keep_vowel, folded)
-    return _WORD_WITH_DIGRAPH.sub(_fold_word, folded)
+    spots = _digraph_spots(folded)
+    return _fold_long_words(folded, spots) if spots else folded
 
 
-def _fold_word(match: re.Match[str]) -> str:
-    word = match.group()
-    if len(word) < DIGRAPH_MIN_LETTERS:
-        return word
-    return _DIGRAPH.sub(_keep_vowel, word)
+def _digraph_spots(text: str) -> list[int]:
+    """Where ae, oe, ue stand, found by str.find (a C search 30× as fast as a regex scan: most
+    messages have none, and a body is folded on every import)."""
+    spots = []
+    for pair in _PAIRS:
+        at = text.find(pair)
+        while at >= 0:
+            spots.append(at)
+            at = text.find(pair, at + 2)
+    return sorted(spots)
+
+
+def _fold_long_words(text: str, spots: list[int]) -> str:
+    """The digraphs of the words long enough, each word found around its digraph."""
+    parts: list[str] = []
+    done = 0
+    for spot in spots:
+        if spot < done:
+            continue  # in the word just folded
+        begin, end = spot, spot + 2
+        while begin > 0 and _in_word(text[begin - 1]):
+            begin -= 1
+        while end < len(text) and _in_word(text[end]):
+            end += 1
+        word = text[begin:end]
+        parts.append(text[done:begin])
+        parts.append(word if len(word) < DIGRAPH_MIN_LETTERS else _DIGRAPH.sub(_keep_vowel, word))
+        done = end
+    parts.append(text[done:])
+    return "".join(parts)
+
+
+def _in_word(char: str) -> bool:
+    """A letter or digit, or an accent on one, as the tokenizer reads words (not _)."""
+    return char.isalnum() or "\u0300" <= char <= "\u036f"
 
 
 def _keep_vowel(match: re.Match[str]) -> str:
