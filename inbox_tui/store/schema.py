@@ -385,8 +385,9 @@ MIGRATIONS: list[str] = [
     # `groesse`, `grosse` and `Größe` are one word. They are contentless (content=''): the words
     # differ from the text in messages, so FTS5 must never read it back ('rebuild' could not make
     # them). The triggers fold too: a program that writes messages needs search_fold.
-    # Rebuilt from messages in this one transaction (~10 s per 100,000 messages, told to the
-    # seller by the CLI): stopped halfway, it rolls back and starts again on the next open.
+    # Refilled from messages in this one transaction (10 s of CPU per 100,000 messages, which
+    # the CLI tells the seller first): stopped halfway, it rolls back and starts again on the
+    # next open. benchmarks/README.md has the measures (index size unchanged, import +15 % CPU).
     """
     DROP TRIGGER messages_fts_insert;
     DROP TRIGGER messages_fts_delete;
