@@ -524,7 +524,7 @@ def reply(
     state: Context, ticket_id: int, template_key: str, send_now: bool, status: str | None
 ) -> None:
     """Answer ticket TICKET_ID with a template: print the text, queue it (and send it)."""
-    from datetime import UTC, datetime
+    from datetime import UTC, datetime, timedelta
 
     from inbox_tui import replies
     from inbox_tui.outbox.message import with_signature
@@ -539,8 +539,15 @@ def reply(
         rendered = _render_reply(store, config, ticket_id, template, now)
         click.echo(with_signature(rendered, config.seller.signature), nl=False)
         try:
-            outbox_id = replies.queue(
-                store, config, ticket_id, body=rendered, template=template, status=status, at=now
+            outbox_id = replies.queue(  # no undo hold: the command line has no `u`
+                store,
+                config,
+                ticket_id,
+                body=rendered,
+                template=template,
+                status=status,
+                at=now,
+                hold=timedelta(0),
             )
         except replies.ReplyRefused as exc:
             raise CliError(str(exc), exit_code=REFUSED) from None
@@ -663,7 +670,7 @@ def _send(state: Context, store: Any, *, only: list[int] | None = None) -> None:
 
     console = Console(highlight=False, soft_wrap=True)
     zone = state.config.seller.tzinfo
-    styles = {"sent": "green", "waiting": "yellow", "failed": "bold red"}
+    styles = {"sent": "green", "waiting": "yellow", "failed": "bold red", "taken back": "dim"}
 
     def line(item: ItemResult) -> None:
         text = Text(f"#{item.outbox_id} ticket {item.ticket_id} ")
