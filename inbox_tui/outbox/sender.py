@@ -33,7 +33,6 @@ from inbox_tui.domain.replies import (
     reply_header,
 )
 from inbox_tui.intake import Intake
-from inbox_tui.store.reply_files import copy_to_draft
 from inbox_tui.outbox.message import reply_sender
 from inbox_tui.sanitize import clean_line
 from inbox_tui.sla import SlaPolicy
@@ -53,6 +52,7 @@ from inbox_tui.store.outbox import (
     record_reply_event,
     replied_to,
 )
+from inbox_tui.store.reply_files import copy_to_draft
 from inbox_tui.times import clock_label
 
 # Waits after the 1st, 2nd, 3rd, 4th and later temporary failures.
