@@ -49,9 +49,18 @@ __all__ = [
 def context_for(store: Store, config: Config, ticket_id: int, *, now: datetime) -> dict[str, Any]:
     """What a template can say about this ticket, its dates in the seller's time zone.
     ValueError for a ticket that does not exist."""
+    from inbox_tui.suggest import order_state
+
     seller = config.seller
     today = now.astimezone(seller.tzinfo).date()
-    return reply_context(store, ticket_id, seller=seller, today=today)
+    context = reply_context(store, ticket_id, seller=seller, today=today)
+    order = context.get("order")
+    if order is not None:  # delivered / shipped / unshipped / refunded / cancelled, or ""
+        shipped = order.pop("shipped")
+        state = order_state(order.pop("status"), shipped=shipped) or ""
+        # eBay says IN_PROGRESS until every line shipped: a tracking number means it is on its way
+        order["state"] = "shipped" if state == "unshipped" and shipped else state
+    return context
 
 
 def queue(
@@ -190,3 +199,46 @@ def take_back(store: Store, outbox_id: int, *, at: datetime) -> int:
     be sent, its text and files are the ticket's draft again; the ticket id. ReplyRefused
     when it is being sent or already went."""
     return cancel_reply(store, outbox_id, at=at)
+
+
+def attach_file(store: Store, config: Config, ticket_id: int, path: str, *, at: datetime) -> str:
+    """Attach the file at `path` to the ticket's draft (its bytes are read now, so a restart
+    or a moved file keeps it); the line that says so. ReplyRefused (one line) when the file
+    cannot be read, is too big, or the ticket's channel takes no files (eBay)."""
+    import mimetypes
+    from pathlib import Path
+
+    from inbox_tui.outbox.queue import files_refused
+    from inbox_tui.store.db import format_time
+    from inbox_tui.store.reply_files import MAX_FILE_BYTES, add_draft_file
+
+    refused = files_refused(store, config, ticket_id)
+    if refused:
+        raise ReplyRefused(f"ticket {ticket_id}: {refused}")
+    file = Path(path.strip()).expanduser()
+    if not path.strip():
+        raise ReplyRefused("no file given: type the path of the file to attach")
+    try:
+        size = file.stat().st_size
+        if file.is_dir():
+            raise ReplyRefused(f"{file} is a folder: give the path of a file in it")
+        if size > MAX_FILE_BYTES:
+            raise ReplyRefused(
+                f"{file.name} is {size / 1_048_576:.0f} MB: mail servers take about"
+                f" {MAX_FILE_BYTES // 1_048_576} MB at most; send a link instead"
+            )
+        data = file.read_bytes()
+    except OSError as exc:
+        raise ReplyRefused(f"cannot read {file}: {exc.strerror or exc}") from None
+    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    with store.transaction():
+        add_draft_file(store, ticket_id, file.name, content_type, data, at=format_time(at))
+    return f"Attached {file.name} ({_size(len(data))})"
+
+
+def _size(count: int) -> str:
+    if count < 1024:
+        return f"{count} B"
+    if count < 1_048_576:
+        return f"{count / 1024:.0f} KB"
+    return f"{count / 1_048_576:.1f} MB"

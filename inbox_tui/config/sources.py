@@ -31,6 +31,12 @@ class _SourceBase(_Section):
         description="A short name for this source, unique among sources: lower-case letters,"
         " digits, '-' and '_'. Stored with every message it brings in, so keep it stable."
     )
+    signature: str | None = Field(
+        None,
+        description="Text below the replies sent through this source, instead of"
+        " `seller.signature` (e.g. another shop name on eBay); '' for none.",
+        json_schema_extra={"x-default": "`seller.signature`"},
+    )
 
 
 class MaildirSourceConfig(_SourceBase):

@@ -17,7 +17,7 @@ from typing import Any
 from inbox_tui.channels.base import SourceKind
 from inbox_tui.channels.registry import channel_problems, source_kind
 from inbox_tui.domain.messages import real_message_id
-from inbox_tui.domain.replies import MISSING_VALUE, RuleProblem
+from inbox_tui.domain.replies import MISSING_VALUE, RuleProblem, attachment_promised
 from inbox_tui.domain.tickets import SETTABLE_STATUSES
 from inbox_tui.outbox.message import (
     ReplyHeaders,
@@ -43,10 +43,16 @@ from inbox_tui.store.outbox import (
     ticket_channel,
     ticket_sources,
 )
-from inbox_tui.store.reply_files import draft_file_contents, give_back_to_draft, give_to_reply
+from inbox_tui.store.reply_files import (
+    draft_file_contents,
+    draft_files,
+    give_back_to_draft,
+    give_to_reply,
+)
 from inbox_tui.store.views import get_ticket
 
 __all__ = [
+    "DEMO_NO_SERVER",
     "ReplyRefused",
     "Resent",
     "Route",
@@ -73,12 +79,21 @@ class Route:
     config: Any  # that source's config section
 
 
+DEMO_NO_SERVER = "the demo has no mail server: your reply waits in the outbox"
+# The demo's made-up customers are answered through no server at all (not the seller's SMTP).
+DEMO_ROUTE = Route("demo", "demo", None)
+
+
 def check_reply(store: Store, ticket_id: int, body: str) -> list[RuleProblem]:
     """The channel's objections to `body` as a reply in this ticket (empty: fine to queue)."""
     channel = ticket_channel(store, ticket_id)
     if channel is None:
         raise ReplyRefused(f"no ticket with id {ticket_id}")
-    return channel_problems(channel, body)
+    problems = channel_problems(channel, body)
+    promised = attachment_promised(body)
+    if promised is not None and not draft_files(store, ticket_id):
+        problems = sorted([*problems, promised], key=lambda p: p.start)
+    return problems
 
 
 def queue_reply(
@@ -114,13 +129,10 @@ def queue_reply(
         raise ReplyRefused(
             f"ticket {ticket_id}: the reply still says {missing.group(0)!r}: fill it in first"
         )
-    route = route_for(store, config, ticket_id)
+    route = DEMO_ROUTE if store.demo else route_for(store, config, ticket_id)
     files = draft_file_contents(store, ticket_id)
-    if files:
-        kind = source_kind(route.config.kind) if route.config is not None else None
-        refused = kind.attachments_refused if kind is not None else None
-        if refused:
-            raise ReplyRefused(f"ticket {ticket_id}: {refused}")
+    if files and (refused := _files_refused(route)):
+        raise ReplyRefused(f"ticket {ticket_id}: {refused}")
     text = with_signature(body, signature_for(route, config))
     _refuse_on_rules(store, ticket_id, text, len(body))
     inbound = last_inbound(store, ticket_id)
@@ -170,6 +182,22 @@ def queue_reply(
     return outbox_id
 
 
+def _files_refused(route: Route) -> str | None:
+    kind = source_kind(route.config.kind) if route.config is not None else None
+    return kind.attachments_refused if kind is not None else None
+
+
+def files_refused(store: Store, config: Any, ticket_id: int) -> str | None:
+    """Why replies in this ticket cannot carry files (eBay's API takes text), else None; a
+    ticket nothing can answer yet takes them (the queue says what to configure)."""
+    if store.demo:
+        return None
+    try:
+        return _files_refused(route_for(store, config, ticket_id))
+    except ReplyRefused:
+        return None
+
+
 def signature_for(route: Route, config: Any) -> str:
     """The signature below a reply through this route: the source's own (`signature:` in its
     section), else `seller.signature`."""
@@ -198,6 +226,8 @@ def _recipients(inbound: Inbound) -> tuple[tuple[str, str], ...]:
 
 
 def _sender(route: Route, config: Any) -> str:
+    if route is DEMO_ROUTE:
+        return formataddr((config.seller.name or "Demo shop", "shop@demo.invalid"))
     configured = getattr(route.config, "from_address", None)
     if configured:
         return configured

@@ -214,6 +214,10 @@ class _Sender:
     # --- helpers -------------------------------------------------------------------------------
 
     def _transport(self, entry: OutboxEntry) -> Transport:
+        if entry.transport == "demo":
+            from inbox_tui.outbox.queue import DEMO_NO_SERVER
+
+            raise TransportUnavailable(DEMO_NO_SERVER)
         key = (entry.transport, entry.source)
         if key not in self.transports:
             source = next((s for s in self.config.sources if s.name == entry.source), None)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from textual import events, work
 from textual.app import App
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import WorkerFailed
 
 from inbox_tui.channels.base import SourceKind
@@ -24,6 +25,7 @@ from inbox_tui.tui.gc_pacing import GcPacer
 from inbox_tui.tui.keymap import bindings, configure, key_hint
 from inbox_tui.tui.screens.help import HelpScreen
 from inbox_tui.tui.screens.main import MainScreen
+from inbox_tui.tui.screens.outbox import OutboxChanged, OutboxScreen
 from inbox_tui.tui.screens.thread import ThreadScreen
 from inbox_tui.tui.start_and_quit import StartAndQuit
 from inbox_tui.tui.theme_memory import ThemeMemory
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
 WAKE_EVERY = 60.0  # seconds between looks for snoozed tickets whose time has come
 STATUS_EVERY = 30.0  # seconds between redraws of the status line ("synced 3m ago")
 SEND_EVERY = 60.0  # seconds between looks for queued replies whose (re)try time has come
+HELD_SLACK = 0.3  # seconds after a reply's undo hold ends before the sender looks
 GC_TICK = 0.1  # seconds between looks for a quiet moment to collect garbage (gc_pacing)
 CHECKPOINT_EVERY = 5.0  # seconds between WAL checkpoints, in a worker thread (not in a key)
 IDLE_FOLDERS = 3  # folders per IMAP source watched with IDLE (one connection each)
@@ -84,6 +87,7 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         self._templates: list[Template] | None = None  # loaded at the first reply
         self.outbox_report = OutboxReport()
         self._send_again = False  # a send was asked for while one ran: run once more after it
+        self._held_timer: Timer | None = None  # sends a reply when its undo hold ends
         self._send_lock = threading.Lock()  # held while a send runs: quitting waits for it
         self._quitting = False  # set by end_sending: no send starts any more (start_and_quit.py)
         self.sla = sla  # first-response targets: due times and their colours
@@ -303,10 +307,50 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
     def _composer_closed(self, outbox_id: int | None) -> None:
         if (main := self.main_screen) is not None:
             main.refresh_after_sync()  # the row's draft or outbox mark, its status and tags
+        if isinstance(self.screen, OutboxScreen):
+            self.screen.reload()
         if outbox_id is None:
             return
-        self.notify("Reply queued in the outbox", timeout=3)
+        self.notify(self._queued_line(), timeout=5, markup=False)
         self.send_now()
+
+    def _queued_line(self) -> str:
+        """What the seller reads once a reply is queued: how long `u` can take it back."""
+        if self.store.demo:
+            from inbox_tui.outbox.queue import DEMO_NO_SERVER
+
+            return f"Reply queued: {DEMO_NO_SERVER}"
+        hold = self.config.outbox.undo_seconds
+        if not hold:
+            return "Reply queued in the outbox"
+        undo, outbox = key_hint("main.undo"), key_hint("main.app.outbox")
+        return f"Reply goes in {hold}s · {undo} undoes the send · {outbox} shows the outbox"
+
+    def on_outbox_changed(self, _: OutboxChanged) -> None:
+        """A reply was taken back or resent (outbox view, undo): count again, send what is due."""
+        if (main := self.main_screen) is not None:
+            main.refresh_after_sync()
+        self.send_waiting()
+
+    def action_outbox(self) -> None:
+        """The outbox view: waiting, failed and recently sent replies."""
+        if not isinstance(self.screen, OutboxScreen):
+            self.push_screen(OutboxScreen(self.store, now=self.now, tz=self.tz))
+
+    def _send_when_held_ends(self) -> None:
+        """A reply held for undo goes when its hold ends, not at the next minute's round."""
+        from inbox_tui.store.db import parse_time
+        from inbox_tui.store.outbox import next_attempt
+
+        if self._held_timer is not None:
+            self._held_timer.stop()
+            self._held_timer = None
+        when = next_attempt(self.store)
+        if when is None:
+            return
+        wait = (parse_time(when) - self.now()).total_seconds()
+        if 0 < wait < SEND_EVERY:
+            self._held_timer = self.set_timer(wait + HELD_SLACK, self.send_waiting)
 
     def resend_failed(self, ticket_id: int) -> bool:
         """Put `ticket_id`'s newest failed reply back in the outbox, with its Message-ID, and
@@ -377,6 +421,9 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
             main.refresh_after_sync()
         if isinstance(self.screen, ThreadScreen):
             self.screen.refresh_ticket()
+        elif isinstance(self.screen, OutboxScreen):
+            self.screen.reload()
+        self._send_when_held_ends()
         if self._send_again:
             self._send_again = False
             self.send_now()

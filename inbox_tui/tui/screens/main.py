@@ -23,7 +23,9 @@ from inbox_tui.store.saved_searches import forget_search, keep_search, kept_sear
 from inbox_tui.store.views import list_tags, outbox_waiting, tag_counts, ticket_states
 from inbox_tui.times import moment_label
 from inbox_tui.tui.breakpoints import preset_width_classes
-from inbox_tui.tui.keymap import bindings
+from inbox_tui.tui.keymap import bindings, key_hint
+from inbox_tui.tui.screens.confirm import ConfirmScreen, unsent_drafts_question
+from inbox_tui.tui.screens.outbox import OutboxChanged
 from inbox_tui.tui.screens.snooze import SnoozeScreen
 from inbox_tui.tui.screens.tag_picker import TagPicker
 from inbox_tui.tui.screens.thread import ThreadScreen
@@ -402,7 +404,13 @@ class MainScreen(Screen):
         ticket = tickets.ticket
         return [ticket.id] if ticket else []
 
-    def _apply(self, ids: list[int], change: Callable[[list[int]], object], done: str) -> None:
+    def _apply(
+        self,
+        ids: list[int],
+        change: Callable[[list[int]], object],
+        done: str,
+        said: Callable[[], str] | None = None,
+    ) -> None:
         """Run one store action on `ids`, then clear the selection and show the result.
 
         The cursor stays on its ticket; when the ticket left the view (closed in Open), it
@@ -425,8 +433,12 @@ class MainScreen(Screen):
         fallback = tickets.cursor - self._left_view(above)
         self.reload(keep_ticket=current.id if current else None, fallback_index=fallback)
         self.thread.refresh_ticket()
+        if said is not None:  # the action says itself what it did (undo)
+            self.notify(said(), timeout=5, markup=False)
+            return
         what = "1 ticket" if len(ids) == 1 else f"{len(ids):,} tickets"
-        self.notify(f"{done} {what}" + ("" if done == "Undid" else " · u to undo"), timeout=3)
+        undo = key_hint("main.undo")
+        self.notify(f"{done} {what} · {undo} to undo", timeout=3, markup=False)
 
     def _left_view(self, ids: list[int]) -> int:
         """How many of `ids` the current view no longer holds (0 for a search: unknown)."""
@@ -453,7 +465,22 @@ class MainScreen(Screen):
         self._apply(self.targets(), change, done)
 
     def action_close_tickets(self) -> None:
-        self._set_status("closed", "Closed")
+        """Close; a ticket whose reply is still a draft asks first (closing sends nothing)."""
+        ids = self.targets()
+        question = unsent_drafts_question(self.store, ids)
+        if question is None:
+            self._set_status("closed", "Closed")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._only = ids
+                try:
+                    self._set_status("closed", "Closed")
+                finally:
+                    self._only = None
+
+        self.app.push_screen(ConfirmScreen(question, yes="Close", no="Keep open"), answered)
 
     def action_reopen_tickets(self) -> None:
         self._set_status("open", "Reopened")
@@ -533,15 +560,24 @@ class MainScreen(Screen):
         self._apply(ids, change, f"Priority {priority}:")
 
     def action_undo(self) -> None:
+        """Undo the last action; a reply it queued and that is still held goes back to draft."""
         batch = actions.last_batch(self.store)
         if batch is None:
             self.notify("Nothing to undo")
             return
+        from inbox_tui import replies  # the outbox's modules only once something is undone
+
+        undone: list[replies.Undone | None] = []
 
         def change(_: list[int]) -> None:
-            actions.undo(self.store, batch, at=self.now())
+            undone.append(replies.undo_last(self.store, at=self.now()))
 
-        self._apply(actions.batch_tickets(self.store, batch), change, "Undid")
+        def said() -> str:
+            return undone[0].line if undone and undone[0] else "Nothing to undo"
+
+        self._apply(actions.batch_tickets(self.store, batch), change, "Undid", said)
+        if any(u and u.taken_back for u in undone):
+            self.app.post_message(OutboxChanged())
 
     def action_reply(self) -> None:
         """Answer the ticket under the cursor (a reply goes to one customer, not a selection)."""
