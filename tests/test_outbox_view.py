@@ -180,3 +180,56 @@ async def test_the_demo_explains_that_the_reply_waits_in_the_outbox(tmp_path: Pa
         await pilot.pause()
         assert "the demo has no mail server" in screen_text(app)
     store.close()
+
+
+async def test_f2_attaches_a_file_by_its_path_and_the_reply_carries_it(
+    shop, held_config, tmp_path: Path
+):
+    store, ids = shop
+    label = tmp_path / "labels" / "return-1042.pdf"
+    label.parent.mkdir()
+    label.write_bytes(b"%PDF-1.4 label")
+    app = InboxApp(store, now=lambda: NOW, config=held_config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_on(pilot, app, ids["wismo"])
+        await pilot.press("tab", *"Your label is attached.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ComposerScreen)  # refused: it says attached, has no file
+        assert any("no file is attached" in line for line in notices(app))
+
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press(*f"{tmp_path}/lab", "tab")  # Tab completes the folder, then the file
+        await pilot.pause()
+        await pilot.press(*"ret", "tab", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ComposerScreen)
+        assert "Files return-1042.pdf" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+    (entry,) = outbox_for_ticket(store, ids["wismo"])
+    assert (
+        b'filename="return-1042.pdf"'
+        in store.conn.execute("SELECT raw FROM outbox WHERE id = ?", (entry.id,)).fetchone()[0]
+    )
+
+
+async def test_f3_removes_the_last_file(shop, held_config, tmp_path: Path):
+    store, ids = shop
+    (tmp_path / "a.txt").write_text("a")
+    app = InboxApp(store, now=lambda: NOW, config=held_config)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_on(pilot, app, ids["refund"])
+        await pilot.press("f2", *str(tmp_path / "a.txt"), "enter")
+        await pilot.pause()
+        assert "Files a.txt" in screen_text(app)
+        await pilot.press("escape")  # the draft keeps its file over a close
+        await pilot.pause()
+        await open_on(pilot, app, ids["refund"])
+        assert "Files a.txt" in screen_text(app)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert "Files a.txt" not in screen_text(app)
+        assert "Removed a.txt" in notices(app)

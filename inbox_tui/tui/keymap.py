@@ -124,6 +124,10 @@ KEYMAP: tuple[Key, ...] = (
     Key("composer", "ctrl+t", "pick_template", "Templates", priority=True),
     Key("composer", "ctrl+e", "edit_externally", "$EDITOR", priority=True),
     Key("composer", "f8,alt+d", "discard", "Discard draft", show=False, priority=True),
+    Key("composer", "f2", "attach", "Attach a file", show=False, priority=True),
+    Key(
+        "composer", "f3", "remove_file", "Remove the last attached file", show=False, priority=True
+    ),
     Key("composer", "down", "option_down", "Next template", show=False),
     Key("composer", "up", "option_up", "Previous template", show=False),
     # The picker's keys act on the composer ("screen.") at once, before the next key is read:
@@ -150,6 +154,8 @@ KEYMAP: tuple[Key, ...] = (
     Key("views", "up", "option_up", "Previous view", group="Choose"),
     Key("views", "escape", "cancel", "Cancel"),
     Key("help", "escape,q,question_mark", "close", "Close help"),
+    Key("attach", "tab", "complete", "Complete the path", priority=True),
+    Key("attach", "escape", "cancel", "Cancel"),
     Key("confirm", "y,enter", "yes", "Yes"),
     Key("confirm", "n,escape", "no", "No"),
     Key("outbox", "j,down", "cursor_down", "Next reply", show=False),
@@ -180,6 +186,7 @@ SCOPES: dict[str, str] = {
     "tags": "Tag picker",
     "views": "View picker",
     "help": "This help",
+    "attach": "Attach a file (composer)",
     "confirm": "Questions (close with a draft?)",
     "outbox": "Outbox",
     "stats": "Stats",
