@@ -519,15 +519,28 @@ REFUSED = 1  # the command was understood but cannot be done for this ticket (se
     type=click.Choice(["open", "pending", "closed"]),
     help="The ticket's status after the reply (default: the template's, else unchanged).",
 )
+@click.option(
+    "--attach",
+    "attach",
+    multiple=True,
+    metavar="PATH",
+    help="Attach this file to the reply (e-mail only); repeatable.",
+)
 @pass_context
 def reply(
-    state: Context, ticket_id: int, template_key: str, send_now: bool, status: str | None
+    state: Context,
+    ticket_id: int,
+    template_key: str,
+    send_now: bool,
+    status: str | None,
+    attach: tuple[str, ...],
 ) -> None:
     """Answer ticket TICKET_ID with a template: print the text, queue it (and send it)."""
     from datetime import UTC, datetime, timedelta
 
     from inbox_tui import replies
     from inbox_tui.outbox.message import with_signature
+    from inbox_tui.store.reply_files import draft_files
 
     config = state.config
     template = _template(config, template_key)
@@ -538,6 +551,13 @@ def reply(
         now = datetime.now(UTC)
         rendered = _render_reply(store, config, ticket_id, template, now)
         click.echo(with_signature(rendered, config.seller.signature), nl=False)
+        before = {f.id for f in draft_files(store, ticket_id)}
+        for path in attach:
+            try:
+                click.echo(replies.attach_file(store, config, ticket_id, path, at=now), err=True)
+            except replies.ReplyRefused as exc:
+                _drop_files(store, ticket_id, keep=before)
+                raise CliError(f"--attach: {exc}") from None
         try:
             outbox_id = replies.queue(  # no undo hold: the command line has no `u`
                 store,
@@ -550,12 +570,23 @@ def reply(
                 hold=timedelta(0),
             )
         except replies.ReplyRefused as exc:
+            _drop_files(store, ticket_id, keep=before)
             raise CliError(str(exc), exit_code=REFUSED) from None
         click.echo(f"queued as outbox #{outbox_id}", err=True)
         if send_now:
             _send(state, store, only=[outbox_id])
     finally:
         store.close()
+
+
+def _drop_files(store: Any, ticket_id: int, *, keep: set[int]) -> None:
+    """The files `--attach` added leave with a refused reply (the draft's own stay)."""
+    from inbox_tui.store.reply_files import draft_files, remove_draft_file
+
+    with store.transaction():
+        for file in draft_files(store, ticket_id):
+            if file.id not in keep:
+                remove_draft_file(store, ticket_id, file.id)
 
 
 def _template(config: Any, key: str) -> Any:
@@ -643,13 +674,22 @@ def _outbox_waiting(store: Any) -> int:
 
 
 def _nothing_due(store: Any, zone: Any) -> str:
+    from datetime import UTC, datetime
+
     from inbox_tui.store.db import parse_time
-    from inbox_tui.store.outbox import next_attempt
+    from inbox_tui.store.outbox import held_for_undo, next_attempt
     from inbox_tui.times import clock_label
 
     waiting = _outbox_waiting(store)
     if not waiting:
         return "nothing to send"
+    held = held_for_undo(store, datetime.now(UTC))
+    if held is not None:
+        count, until = held
+        return (
+            f"nothing due now: {count} held for undo (outbox.undo_seconds) until"
+            f" {clock_label(until, zone)}; the TUI sends it then, or run send again"
+        )
     when = next_attempt(store)
     at = f", next try at {clock_label(parse_time(when), zone)}" if when else ""
     return f"nothing due now: {waiting} waiting{at}"

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from datetime import datetime
 
 from inbox_tui.domain.tickets import OUTBOX_STATUSES
-from inbox_tui.store.db import Store
+from inbox_tui.store.db import Store, format_time, parse_time
 
 STATUSES = OUTBOX_STATUSES
 
@@ -145,6 +146,18 @@ def due_ids(store: Store, now: str) -> list[int]:
         (now,),
     )
     return [row[0] for row in rows]
+
+
+def held_for_undo(store: Store, now: datetime) -> tuple[int, datetime] | None:
+    """Replies queued and never tried whose undo hold has not ended at `now`: how many, and
+    when the last of them may go; None when none is held."""
+    row = store.conn.execute(
+        """SELECT count(*), max(next_attempt_at) FROM outbox
+           WHERE status IN ('queued', 'sending') AND status = 'queued' AND attempts = 0
+             AND next_attempt_at > ?""",  # the first test lets outbox_pending serve it
+        (format_time(now),),
+    ).fetchone()
+    return (int(row[0]), parse_time(row[1])) if row[0] else None
 
 
 def next_attempt(store: Store) -> str | None:
