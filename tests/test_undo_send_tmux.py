@@ -1,0 +1,89 @@
+"""Undo a send in a real terminal (tmux, default settings) through a real SMTP server
+(aiosmtpd): send and close, `u` within the undo hold → nothing reaches the server and the
+reply is the draft again; sent again with a file attached (f2) → after the hold it arrives
+exactly once, the file a MIME part, greeting the buyer by the order's name, signed."""
+
+from __future__ import annotations
+
+import email
+from email.policy import default
+
+from tests.test_loop_tmux import draft, in_list, query, sent_text, shop, status, wait_until
+from tests.test_tmux import Terminal, tmux  # noqa: F401  (tmux: a fixture)
+
+pytest_plugins = ["tests.smtp_sink"]  # the real SMTP server
+
+HOLD = 10  # seconds: long enough to press u on a loaded machine, short enough to wait out
+
+
+def test_undo_within_the_hold_then_send_with_a_file_once(tmux, tmp_path, smtp_sink) -> None:  # noqa: F811
+    command, db, ids = shop(tmp_path, smtp_sink.port)
+    config = tmp_path / "config.yaml"
+    config.write_text(config.read_text() + f"outbox:\n  undo_seconds: {HOLD}\n")
+    ticket = ids["wismo"]
+    # the ticket knows the customer by a user id only; the order knows her name
+    query_rw(db, "UPDATE customers SET name = 'ayse_y77' WHERE email = 'ayse@example.com'")
+    query_rw(db, "UPDATE orders SET buyer_name = 'Ayşe Yılmaz'")
+    label = tmp_path / "labels" / "return-1042.pdf"
+    label.parent.mkdir()
+    label.write_bytes(b"%PDF-1.4 the label")
+
+    terminal = Terminal(tmux, tmp_path)
+    try:
+        terminal.start(command, (80, 24))
+        terminal.wait_for("the ticket list", in_list)
+        terminal.keys("r")
+        terminal.wait_for("the composer", lambda s: "suggested" in s)
+        terminal.keys("1")
+        terminal.wait_for("the template", lambda s: "Hi Ayşe," in s)
+        terminal.keys("C-o")
+        terminal.wait_for("the list again", lambda s: in_list(s) and "undoes the send" in s)
+        assert status(db, ticket) == "closed"
+        terminal.keys("u")
+        terminal.wait_for("the undo", lambda s: "Undid: close, tag #shipping and send" in s)
+        assert status(db, ticket) == "open"
+        assert query(db, "SELECT count(*) FROM outbox")[0][0] == 0  # nothing left to send
+        body, template = draft(db, ticket)
+        assert body.startswith("Hi Ayşe,") and template == "wismo"
+
+        terminal.keys("r")  # the composer opens on the draft
+        terminal.wait_for("the draft", lambda s: "Hi Ayşe," in s and "Reply to" in s)
+        terminal.keys("F2")
+        terminal.wait_for("the attach dialog", lambda s: "Attach a file" in s)
+        terminal.keys(f"{tmp_path}/lab", "Tab")
+        terminal.wait_for("the folder completed", lambda s: "labels/" in s)
+        terminal.keys("ret", "Tab", "Enter")
+        terminal.wait_for("the file listed", lambda s: "Files return-1042.pdf" in s)
+        terminal.keys("C-o")
+        terminal.wait_for("the list again", in_list)
+        assert smtp_sink.accepted == []  # held: u could still take it back
+        wait_until("the reply at the SMTP server", lambda: smtp_sink.accepted, terminal, timeout=60)
+        wait_until(
+            "the reply marked sent",
+            lambda: query(db, "SELECT status FROM outbox") == [("sent",)],
+            terminal,
+        )
+        terminal.quit()
+    finally:
+        terminal.kill()
+    (delivery,) = smtp_sink.accepted  # exactly once
+    assert delivery.recipients == ["ayse@example.com"]
+    text = sent_text(smtp_sink, 0)
+    assert text.startswith("Hi Ayşe,")  # the order's name, not ayse_y77
+    assert text.rstrip().endswith("--\nAnatolia Textiles")  # the seller's signature
+    message = email.message_from_bytes(delivery.raw, policy=default)
+    [part] = list(message.iter_attachments())
+    assert part.get_filename() == "return-1042.pdf"
+    assert part.get_content() == b"%PDF-1.4 the label"
+    assert status(db, ticket) == "closed"
+
+
+def query_rw(db, sql: str) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        with conn:
+            conn.execute(sql)
+    finally:
+        conn.close()
