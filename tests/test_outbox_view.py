@@ -233,3 +233,28 @@ async def test_f3_removes_the_last_file(shop, held_config, tmp_path: Path):
         await pilot.pause()
         assert "Files a.txt" not in screen_text(app)
         assert "Removed a.txt" in notices(app)
+
+
+async def test_closing_from_the_full_screen_thread_asks_too(shop, held_config):
+    from inbox_tui.tui.screens.thread import ThreadScreen
+
+    store, ids = shop
+    save_draft(store, ids["wismo"], "half a reply")
+    app = InboxApp(store, now=lambda: NOW, config=held_config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.ticket_list.focus()
+        while app.screen.ticket_list.ticket.id != ids["wismo"]:
+            await pilot.press("j")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ThreadScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ThreadScreen) and status(store, ids["wismo"]) == "open"
+        await pilot.press("e", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+    assert status(store, ids["wismo"]) == "closed"

@@ -474,13 +474,13 @@ class MainScreen(Screen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._only = ids
-                try:
-                    self._set_status("closed", "Closed")
-                finally:
-                    self._only = None
+                self.act_on(ids, "close_tickets_anyway")
 
         self.app.push_screen(ConfirmScreen(question, yes="Close", no="Keep open"), answered)
+
+    def action_close_tickets_anyway(self) -> None:
+        """Close without asking (the seller answered the question about the draft)."""
+        self._set_status("closed", "Closed")
 
     def action_reopen_tickets(self) -> None:
         self._set_status("open", "Reopened")

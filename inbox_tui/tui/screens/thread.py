@@ -16,12 +16,13 @@ from textual.screen import Screen
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store.db import Store
 from inbox_tui.tui.keymap import bindings
+from inbox_tui.tui.screens.confirm import ConfirmScreen, unsent_drafts_question
 from inbox_tui.tui.widgets.customer_panel import CustomerPanel
 from inbox_tui.tui.widgets.header import InboxHeader
 from inbox_tui.tui.widgets.key_footer import KeyFooter
 from inbox_tui.tui.widgets.thread_view import ThreadView
 
-LEAVES = frozenset({"close_tickets", "pending_tickets"})
+LEAVES = frozenset({"close_tickets", "close_tickets_anyway", "pending_tickets"})
 """Actions after which the thread screen goes back to the list."""
 
 
@@ -79,6 +80,16 @@ class ThreadScreen(Screen):
         act_on = getattr(main, "act_on", None)
         if act_on is None:
             return
+        if action == "close_tickets":  # a draft waits: ask here, then close and go back
+            question = unsent_drafts_question(self.store, [self.ticket_id])
+            if question is not None:
+
+                def answered(yes: bool | None) -> None:
+                    if yes:
+                        self.action_triage("close_tickets_anyway")
+
+                self.app.push_screen(ConfirmScreen(question, yes="Close", no="Keep open"), answered)
+                return
         act_on([self.ticket_id], action)
         if action in LEAVES:
             self.dismiss()
