@@ -87,3 +87,54 @@ def query_rw(db, sql: str) -> None:
             conn.execute(sql)
     finally:
         conn.close()
+
+
+def test_outbox_view_cancel_and_close_with_a_draft_in_tmux(tmux, tmp_path, smtp_sink) -> None:  # noqa: F811
+    """o opens the outbox, c cancels the held reply back to draft, e there edits; closing the
+    ticket with its draft asks (n keeps it open, y closes); f3 removes an attached file."""
+    command, db, ids = shop(tmp_path, smtp_sink.port)
+    config = tmp_path / "config.yaml"
+    config.write_text(config.read_text() + "outbox:\n  undo_seconds: 600\n")
+    ticket = ids["wismo"]
+    (tmp_path / "note.txt").write_text("a note")
+    terminal = Terminal(tmux, tmp_path)
+    try:
+        terminal.start(command, (80, 24))
+        terminal.wait_for("the ticket list", in_list)
+        terminal.keys("r")
+        terminal.wait_for("the composer", lambda s: "suggested" in s)
+        terminal.keys("1")
+        terminal.wait_for("the template", lambda s: "Hi Ayşe," in s)
+        terminal.keys("F2")
+        terminal.wait_for("the attach dialog", lambda s: "Attach a file" in s)
+        terminal.keys(str(tmp_path / "note.txt"), "Enter")
+        terminal.wait_for("the file listed", lambda s: "Files note.txt" in s)
+        terminal.keys("F3")
+        terminal.wait_for("the file gone", lambda s: "Files note.txt" not in s)
+        terminal.keys("C-o")
+        terminal.wait_for("the list again", in_list)
+
+        terminal.keys("o")
+        terminal.wait_for("the outbox", lambda s: "◷ held" in s and "ayse@example.com" in s)
+        terminal.keys("c")
+        terminal.wait_for("the reply cancelled", lambda s: "The outbox is empty" in s)
+        assert query(db, "SELECT count(*) FROM outbox")[0][0] == 0
+        assert draft(db, ticket)[0].startswith("Hi Ayşe,")
+        assert status(db, ticket) == "open"
+        terminal.keys("Escape")
+        terminal.wait_for("the list again", in_list)
+
+        terminal.keys("e")  # the cursor is on Ayşe's ticket, which has the draft now
+        terminal.wait_for("the question", lambda s: "unsent reply draft" in s)
+        terminal.keys("n")
+        terminal.wait_for("the list again", lambda s: in_list(s) and "unsent reply" not in s)
+        assert status(db, ticket) == "open"
+        terminal.keys("e")
+        terminal.wait_for("the question", lambda s: "unsent reply draft" in s)
+        terminal.keys("y")
+        wait_until("the ticket closed", lambda: status(db, ticket) == "closed", terminal)
+        assert draft(db, ticket) is not None  # kept, never sent
+        terminal.quit()
+    finally:
+        terminal.kill()
+    assert smtp_sink.accepted == []
