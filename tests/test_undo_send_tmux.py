@@ -138,3 +138,45 @@ def test_outbox_view_cancel_and_close_with_a_draft_in_tmux(tmux, tmp_path, smtp_
     finally:
         terminal.kill()
     assert smtp_sink.accepted == []
+
+
+def test_outbox_view_edit_and_resend_a_failed_reply_in_tmux(tmux, tmp_path, smtp_sink) -> None:  # noqa: F811
+    """A refused recipient fails the reply; in the outbox e opens its draft in the composer,
+    and R sends it again, once, when the server takes it."""
+    command, db, ids = shop(tmp_path, smtp_sink.port)
+    config = tmp_path / "config.yaml"
+    config.write_text(config.read_text() + "outbox:\n  undo_seconds: 0\n")
+    smtp_sink.mode = "reject-rcpt"
+    terminal = Terminal(tmux, tmp_path)
+    try:
+        terminal.start(command, (80, 24))
+        terminal.wait_for("the ticket list", in_list)
+        terminal.keys("r")
+        terminal.wait_for("the composer", lambda s: "suggested" in s)
+        terminal.keys("1")
+        terminal.wait_for("the template", lambda s: "Hi Ayşe," in s)
+        terminal.keys("C-o")
+        wait_until(
+            "the reply failed",
+            lambda: query(db, "SELECT status FROM outbox") == [("failed",)],
+            terminal,
+        )
+        terminal.keys("o")
+        terminal.wait_for("the outbox", lambda s: "✗ failed" in s and "R: send it again" in s)
+        terminal.keys("e")
+        terminal.wait_for(
+            "the composer on the draft", lambda s: "Reply to" in s and "Hi Ayşe," in s
+        )
+        terminal.keys("Escape")
+        terminal.wait_for("the outbox again", lambda s: "✗ failed" in s)
+        smtp_sink.mode = "accept"
+        terminal.keys("R")
+        wait_until("the reply at the SMTP server", lambda: smtp_sink.accepted, terminal)
+        terminal.wait_for("the reply shown sent", lambda s: "✓ sent" in s)
+        terminal.keys("Escape")
+        terminal.wait_for("the list again", in_list)
+        terminal.quit()
+    finally:
+        terminal.kill()
+    assert len(smtp_sink.accepted) == 1
+    assert query(db, "SELECT status FROM outbox") == [("sent",)]
