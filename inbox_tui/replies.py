@@ -178,7 +178,9 @@ def _what(events: Sequence[tuple[int, str, str | None, str | None]], *, taken_ba
         elif kind == "read":
             word = "mark read/unread"
         elif kind == "queued":
-            word = "send" if taken_back else "send (too late)"
+            if not taken_back:
+                continue  # it went: the line says so after the rest
+            word = "send"
         else:
             continue
         if word not in parts:

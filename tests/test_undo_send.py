@@ -72,8 +72,7 @@ def test_after_the_hold_it_goes_exactly_once_and_undo_says_it_is_too_late(store,
 
     undone = replies.undo_last(store, at=NOW + timedelta(minutes=2))
     assert undone.line == (
-        f"Undid: close and send (too late) of #{ticket} (the reply had already gone out:"
-        " only the ticket is back)"
+        f"Undid: close of #{ticket} (the reply had already gone out: only the ticket is back)"
     )
     assert status(store, ticket) == "open"
     assert get_draft(store, ticket) is None  # it went: no draft to send twice
