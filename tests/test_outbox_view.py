@@ -166,7 +166,7 @@ async def test_the_demo_explains_that_the_reply_waits_in_the_outbox(tmp_path: Pa
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, ComposerScreen)
-        await pilot.press("1", "ctrl+s")
+        await pilot.press("tab", *"Thank you!", "ctrl+s")  # (suggestion 1 may promise a file)
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
