@@ -13,7 +13,7 @@ from tests.test_tmux import Terminal, tmux  # noqa: F401  (tmux: a fixture)
 
 pytest_plugins = ["tests.smtp_sink"]  # the real SMTP server
 
-HOLD = 10  # seconds: long enough to press u on a loaded machine, short enough to wait out
+HOLD = 20  # seconds: long enough to press u on a loaded machine, short enough to wait out
 
 
 def test_undo_within_the_hold_then_send_with_a_file_once(tmux, tmp_path, smtp_sink) -> None:  # noqa: F811
@@ -37,7 +37,7 @@ def test_undo_within_the_hold_then_send_with_a_file_once(tmux, tmp_path, smtp_si
         terminal.keys("1")
         terminal.wait_for("the template", lambda s: "Hi Ayşe," in s)
         terminal.keys("C-o")
-        terminal.wait_for("the list again", lambda s: in_list(s) and "undoes the send" in s)
+        terminal.wait_for("the list again", in_list)
         assert status(db, ticket) == "closed"
         terminal.keys("u")
         terminal.wait_for("the undo", lambda s: "Undid: close, tag #shipping and send" in s)
