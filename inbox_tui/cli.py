@@ -188,23 +188,11 @@ def _run_tui(state: Context, store: Any, *, title: str, sync: bool = True) -> No
     from inbox_tui.tui.app import UnknownTheme, run_tui
     from inbox_tui.tui.keymap import UnknownKeyAction
 
-    ui = state.config.ui
+    # no sources for the demo: nothing syncs into it, and its made-up customers must never be
+    # mailed from the seller's real account
+    config = state.config if sync else state.config.model_copy(update={"sources": []})
     try:
-        crashed = run_tui(
-            store,
-            title=title,
-            theme=ui.theme,
-            page_size=ui.page_size,
-            tz=state.config.seller.tzinfo,
-            sla=state.sla,
-            sources=state.config.sources if sync else (),
-            seller_emails=state.seller_emails,
-            sync_every=state.config.sync.interval_minutes * 60.0,
-            saved_searches=state.config.ui.saved_searches,
-            # replies: seller, signature, templates, and the sources that send (none for the
-            # demo: its made-up customers must never be mailed from the seller's real account)
-            config=state.config if sync else state.config.model_copy(update={"sources": []}),
-        )
+        crashed = run_tui(store, config, title=title)
     except UnknownTheme as exc:  # only Textual knows its themes
         raise CliError(f"config: ui.theme: {exc}") from None
     except UnknownKeyAction as exc:  # only the TUI's table knows its actions

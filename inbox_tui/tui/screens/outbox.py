@@ -8,8 +8,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -20,15 +20,11 @@ from inbox_tui.store.outbox import OutboxEntry, recent_outbox
 from inbox_tui.store.reply_files import outbox_files
 from inbox_tui.times import age_label, clock_label
 from inbox_tui.tui.keymap import bindings, key_hint
+from inbox_tui.tui.messages import OutboxChanged, OutboxEdited, ReplyRequested, TicketsChanged
 from inbox_tui.tui.widgets.header import InboxHeader
 from inbox_tui.tui.widgets.key_footer import KeyFooter
 
 SENT_DAYS = 7  # sent replies stay in the view this long
-
-
-class OutboxChanged(Message):
-    """A reply was taken back, resent or queued: the app counts the outbox again (and sends
-    what is due)."""
 
 
 def entry_state(entry: OutboxEntry, now: datetime, tz: tzinfo) -> tuple[str, str]:
@@ -174,7 +170,7 @@ class OutboxScreen(Screen[None]):
         except replies.ReplyRefused as refused:
             self._tell(str(refused), error=True)
             return False
-        self.app.post_message(OutboxChanged())
+        self.post_message(OutboxEdited())
         return True
 
     def action_cancel_reply(self) -> None:
@@ -196,9 +192,7 @@ class OutboxScreen(Screen[None]):
         if entry.status in ("sent", "sending"):
             self._tell(f"reply #{entry.id} is {entry.status}: nothing to edit", error=True)
             return
-        open_composer = getattr(self.app, "open_composer", None)
-        if open_composer is not None:
-            open_composer(entry.ticket_id)
+        self.post_message(ReplyRequested(entry.ticket_id))
 
     def action_resend_reply(self) -> None:
         entry = self.current
@@ -212,8 +206,14 @@ class OutboxScreen(Screen[None]):
             self._tell(str(refused), error=True)
             return
         self._tell(f"Reply #{entry.id} is back in the outbox: sending it again")
-        self.app.post_message(OutboxChanged())
+        self.post_message(OutboxEdited())
         self.reload()
 
     def on_screen_resume(self) -> None:
         self.reload()
+
+    @on(OutboxChanged)
+    @on(TicketsChanged)
+    def _outbox_changed(self) -> None:
+        if self.is_current:
+            self.reload()
