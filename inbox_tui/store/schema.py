@@ -379,8 +379,7 @@ MIGRATIONS: list[str] = [
         WHERE m.ticket_id = tickets.id ORDER BY m.date, m.id LIMIT 1)
     WHERE customer_subject(subject, 'x') IS NOT NULL;  -- the subject alone says which to read
     """,
-    # --- version 11: files attached to replies, the buyer's name on an order -------------------
-    # (numbered 11 on the `replies` branch; the lead renumbers when branches meet)
+    # --- version 9: files attached to replies, the buyer's name on an order --------------------
     """
     -- A file the seller attached to a reply: the draft's while outbox_id is NULL, then the
     -- queued reply's (its MIME in outbox.raw carries it too). Undo of a send puts it back.
