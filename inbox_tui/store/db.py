@@ -164,6 +164,26 @@ class Store:
         self.conn.close()
 
     @property
+    def in_memory(self) -> bool:
+        """A throwaway store (":memory:", a test's): no file, so no second connection to it."""
+        return self.path is None
+
+    @contextmanager
+    def for_thread(self) -> Iterator[Store]:
+        """This store for a worker thread: on a file, a connection of its own, closed after
+        (SQLite's connections are not shared between threads, and WAL lets the UI read while
+        the worker writes); in memory, this one (it cannot be opened twice, and is opened with
+        check_same_thread=False). The one way every worker gets its store."""
+        if self.path is None:
+            yield self
+            return
+        own = Store.open(self.path)
+        try:
+            yield own
+        finally:
+            own.close()
+
+    @property
     def demo(self) -> bool:
         """The demo inbox (made-up customers): never synced into, never sent from."""
         return (

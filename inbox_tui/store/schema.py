@@ -379,6 +379,25 @@ MIGRATIONS: list[str] = [
         WHERE m.ticket_id = tickets.id ORDER BY m.date, m.id LIMIT 1)
     WHERE customer_subject(subject, 'x') IS NOT NULL;  -- the subject alone says which to read
     """,
+    # --- version 9: files attached to replies, the buyer's name on an order --------------------
+    """
+    -- A file the seller attached to a reply: the draft's while outbox_id is NULL, then the
+    -- queued reply's (its MIME in outbox.raw carries it too). Undo of a send puts it back.
+    CREATE TABLE reply_files (
+        id INTEGER PRIMARY KEY,
+        ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+        outbox_id INTEGER REFERENCES outbox(id),
+        filename TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        data BLOB NOT NULL,
+        added_at TEXT NOT NULL
+    );
+    CREATE INDEX reply_files_by_ticket ON reply_files(ticket_id, outbox_id);
+    CREATE INDEX reply_files_by_outbox ON reply_files(outbox_id) WHERE outbox_id IS NOT NULL;
+    -- The buyer's name as the order gives it (eBay: the registration address's name, where
+    -- the ticket knows only the user id): replies greet the customer with it.
+    ALTER TABLE orders ADD COLUMN buyer_name TEXT;
+    """,
     # --- version 10: search folds German and Turkish as people type them ------------------------
     # The indexes hold search_fold() of each message (domain/folding.py, offered to SQL by the
     # connection: store/db.py): ß → ss, ae/oe/ue → a/o/u in words of 4+ letters, ı → i, so that
