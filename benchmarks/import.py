@@ -1,6 +1,7 @@
 """Import speed and TUI first paint on a large store.
 
-    .venv/bin/python benchmarks/import.py [--messages 100000] [--keep DIR]
+    .venv/bin/python benchmarks/import.py [--messages 100000] [--photos] [--keep DIR]
+        [--workers N] [--skip-paint] [--code DIR]
 
 Builds a Maildir of N realistic messages (threads of 1–6, plain, multipart/alternative and
 HTML-only, UTF-8 and Turkish legacy charsets, a few attachments), imports it with the real
@@ -15,6 +16,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import sys
 import tempfile
 import time
@@ -23,6 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+if "--code" in sys.argv:  # another checkout's inbox_tui (e.g. `git archive` of the commit before)
+    sys.path.insert(0, str(Path(sys.argv[sys.argv.index("--code") + 1]).resolve()))
 
 from benchmarks.corpus import SELLER, generate  # noqa: E402
 from benchmarks.tui import first_paint  # noqa: E402
@@ -37,6 +41,21 @@ def build_maildir(path: Path, count: int, *, photos: bool = False) -> None:
         (path / "cur" / f"{index:08d}.bench:2,S").write_bytes(raw)
 
 
+def _table_mb(db: Path, table: str) -> float:
+    """MB of an FTS5 index: its shadow tables (`dbstat`)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"{db.absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        shadow = [f"{table}_{part}" for part in ("data", "idx", "docsize", "config", "content")]
+        size = conn.execute(
+            "SELECT sum(pgsize) FROM dbstat WHERE name IN (?, ?, ?, ?, ?)", shadow
+        ).fetchone()[0]
+        return round((size or 0) / 2**20, 1)
+    finally:
+        conn.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=100_000)
@@ -48,6 +67,11 @@ def main() -> None:
     parser.add_argument(
         "--keep", type=Path, help="Use (and keep) this folder for the Maildir and store."
     )
+    parser.add_argument(
+        "--workers", type=int, help="Parsing processes (default: as inbox-tui decides)."
+    )
+    parser.add_argument("--skip-paint", action="store_true", help="Time the import alone.")
+    parser.add_argument("--code", type=Path, help="Import inbox_tui from this checkout instead.")
     args = parser.parse_args()
 
     # Next to the repository (benchmarks/out, git-ignored): /tmp may be a slower filesystem.
@@ -66,7 +90,12 @@ def main() -> None:
         Path(str(db) + suffix).unlink(missing_ok=True)
 
     store = Store.open(db)
-    result = import_maildir(store, maildir, seller_emails=frozenset({SELLER}))
+    options = {} if args.workers is None else {"workers": args.workers}
+    load_before = os.getloadavg()
+    cpu_before = time.process_time()
+    result = import_maildir(store, maildir, seller_emails=frozenset({SELLER}), **options)
+    cpu = time.process_time() - cpu_before
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()  # the no-op re-import: listing the folder is most of it
     again = import_maildir(store, maildir, seller_emails=frozenset({SELLER}))
     reimport_s = time.perf_counter() - started
@@ -80,12 +109,21 @@ def main() -> None:
         "tickets": tickets,
         "import_s": round(result.seconds, 2),
         "import_msg_per_s": round(result.added / result.seconds),
+        "import_cpu_s": round(cpu, 2),
+        "workers_cpu_s": round(children.ru_utime + children.ru_stime, 2),
+        "load_before": [round(x, 2) for x in load_before],
+        "load_after": [round(x, 2) for x in os.getloadavg()],
+        "code": str(args.code or ROOT),
+        "fts_mb": {  # the search indexes (FTS5 shadow tables)
+            "messages_fts": _table_mb(db, "messages_fts"),
+            "messages_fts_to": _table_mb(db, "messages_fts_to"),
+        },
         "reimport_s": round(reimport_s, 2),
         "reimport_added": again.added,
         "store_mb": round(db.stat().st_size / 2**20, 1),
-        # the first frame that shows the list, measured as benchmarks/tui.py does (3 processes)
-        "first_paint": first_paint(db, (160, 48), 3),
     }
+    if not args.skip_paint:  # the first frame that shows the list, as tui.py measures it
+        report["first_paint"] = first_paint(db, (160, 48), 3)
     print(json.dumps(report))
 
 

@@ -307,6 +307,9 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--keep", type=Path, help="Work in (and keep) this folder.")
     parser.add_argument("--skip-others", action="store_true", help="Measure inbox-tui alone.")
+    parser.add_argument(
+        "--skip-offlineimap", action="store_true", help="mbsync as the only anchor (quicker)."
+    )
     parser.add_argument("--profile", type=Path, help="cProfile the first sync into this file.")
     parser.add_argument(
         "--workers",
@@ -323,6 +326,8 @@ def main() -> None:
     from tests.dovecot import start_dovecot
 
     tools = {} if args.skip_others else ensure_tools()
+    if args.skip_offlineimap:
+        tools.pop("offlineimap", None)
     out = ROOT / "benchmarks" / "out"
     out.mkdir(exist_ok=True)
     work = args.keep or Path(tempfile.mkdtemp(prefix="sync-", dir=out))

@@ -188,23 +188,11 @@ def _run_tui(state: Context, store: Any, *, title: str, sync: bool = True) -> No
     from inbox_tui.tui.app import UnknownTheme, run_tui
     from inbox_tui.tui.keymap import UnknownKeyAction
 
-    ui = state.config.ui
+    # no sources for the demo: nothing syncs into it, and its made-up customers must never be
+    # mailed from the seller's real account
+    config = state.config if sync else state.config.model_copy(update={"sources": []})
     try:
-        crashed = run_tui(
-            store,
-            title=title,
-            theme=ui.theme,
-            page_size=ui.page_size,
-            tz=state.config.seller.tzinfo,
-            sla=state.sla,
-            sources=state.config.sources if sync else (),
-            seller_emails=state.seller_emails,
-            sync_every=state.config.sync.interval_minutes * 60.0,
-            saved_searches=state.config.ui.saved_searches,
-            # replies: seller, signature, templates, and the sources that send (none for the
-            # demo: its made-up customers must never be mailed from the seller's real account)
-            config=state.config if sync else state.config.model_copy(update={"sources": []}),
-        )
+        crashed = run_tui(store, config, title=title)
     except UnknownTheme as exc:  # only Textual knows its themes
         raise CliError(f"config: ui.theme: {exc}") from None
     except UnknownKeyAction as exc:  # only the TUI's table knows its actions
@@ -349,6 +337,38 @@ def export(state: Context, fmt: str, output: Path | None) -> None:
         click.echo(f"exported {count} tickets to {output}", err=True)
     finally:
         store.close()
+
+
+@cli.command()
+@click.argument("query")
+@click.option(
+    "--limit", type=click.IntRange(1, 100_000), default=50, show_default=True, help="At most."
+)
+@pass_context
+def search(state: Context, query: str, limit: int) -> None:
+    """Tickets matching QUERY (the `/` search language, docs/search.md), newest first:
+    id, status, last activity, customer, subject; tab-separated."""
+    from inbox_tui.sanitize import clean_line
+    from inbox_tui.search import SearchError, parse_query
+    from inbox_tui.store.search import search_tickets
+
+    try:
+        parsed = parse_query(query)
+    except SearchError as exc:
+        raise CliError(f"search: {exc.message}") from None
+    store = state.open_store(create=False, read_only=True)
+    try:
+        rows = search_tickets(store, parsed, limit=limit)
+    except SearchError as exc:
+        raise CliError(f"search: {exc.message}") from None
+    finally:
+        store.close()
+    for row in rows:  # names and subjects are data: one line each, nothing invisible
+        customer = clean_line(row.customer_name or row.customer_email)
+        fields = (f"#{row.id}", row.status, row.last_message_at, customer, clean_line(row.subject))
+        click.echo("\t".join(fields))
+    if not rows:
+        click.echo(f"no ticket matches {query.strip()!r}", err=True)
 
 
 _DAYS = click.IntRange(1, 3650)
@@ -539,15 +559,28 @@ REFUSED = 1  # the command was understood but cannot be done for this ticket (se
     type=click.Choice(["open", "pending", "closed"]),
     help="The ticket's status after the reply (default: the template's, else unchanged).",
 )
+@click.option(
+    "--attach",
+    "attach",
+    multiple=True,
+    metavar="PATH",
+    help="Attach this file to the reply (e-mail only); repeatable.",
+)
 @pass_context
 def reply(
-    state: Context, ticket_id: int, template_key: str, send_now: bool, status: str | None
+    state: Context,
+    ticket_id: int,
+    template_key: str,
+    send_now: bool,
+    status: str | None,
+    attach: tuple[str, ...],
 ) -> None:
     """Answer ticket TICKET_ID with a template: print the text, queue it (and send it)."""
-    from datetime import UTC, datetime
+    from datetime import UTC, datetime, timedelta
 
     from inbox_tui import replies
     from inbox_tui.outbox.message import with_signature
+    from inbox_tui.store.reply_files import draft_files
 
     config = state.config
     template = _template(config, template_key)
@@ -558,17 +591,42 @@ def reply(
         now = datetime.now(UTC)
         rendered = _render_reply(store, config, ticket_id, template, now)
         click.echo(with_signature(rendered, config.seller.signature), nl=False)
+        before = {f.id for f in draft_files(store, ticket_id)}
+        for path in attach:
+            try:
+                click.echo(replies.attach_file(store, config, ticket_id, path, at=now), err=True)
+            except replies.ReplyRefused as exc:
+                _drop_files(store, ticket_id, keep=before)
+                raise CliError(f"--attach: {exc}") from None
         try:
-            outbox_id = replies.queue(
-                store, config, ticket_id, body=rendered, template=template, status=status, at=now
+            outbox_id = replies.queue(  # no undo hold: the command line has no `u`
+                store,
+                config,
+                ticket_id,
+                body=rendered,
+                template=template,
+                status=status,
+                at=now,
+                hold=timedelta(0),
             )
         except replies.ReplyRefused as exc:
+            _drop_files(store, ticket_id, keep=before)
             raise CliError(str(exc), exit_code=REFUSED) from None
         click.echo(f"queued as outbox #{outbox_id}", err=True)
         if send_now:
             _send(state, store, only=[outbox_id])
     finally:
         store.close()
+
+
+def _drop_files(store: Any, ticket_id: int, *, keep: set[int]) -> None:
+    """The files `--attach` added leave with a refused reply (the draft's own stay)."""
+    from inbox_tui.store.reply_files import draft_files, remove_draft_file
+
+    with store.transaction():
+        for file in draft_files(store, ticket_id):
+            if file.id not in keep:
+                remove_draft_file(store, ticket_id, file.id)
 
 
 def _template(config: Any, key: str) -> Any:
@@ -656,13 +714,22 @@ def _outbox_waiting(store: Any) -> int:
 
 
 def _nothing_due(store: Any, zone: Any) -> str:
+    from datetime import UTC, datetime
+
     from inbox_tui.store.db import parse_time
-    from inbox_tui.store.outbox import next_attempt
+    from inbox_tui.store.outbox import held_for_undo, next_attempt
     from inbox_tui.times import clock_label
 
     waiting = _outbox_waiting(store)
     if not waiting:
         return "nothing to send"
+    held = held_for_undo(store, datetime.now(UTC))
+    if held is not None:
+        count, until = held
+        return (
+            f"nothing due now: {count} held for undo (outbox.undo_seconds) until"
+            f" {clock_label(until, zone)}; the TUI sends it then, or run send again"
+        )
     when = next_attempt(store)
     at = f", next try at {clock_label(parse_time(when), zone)}" if when else ""
     return f"nothing due now: {waiting} waiting{at}"
@@ -683,7 +750,7 @@ def _send(state: Context, store: Any, *, only: list[int] | None = None) -> None:
 
     console = Console(highlight=False, soft_wrap=True)
     zone = state.config.seller.tzinfo
-    styles = {"sent": "green", "waiting": "yellow", "failed": "bold red"}
+    styles = {"sent": "green", "waiting": "yellow", "failed": "bold red", "taken back": "dim"}
 
     def line(item: ItemResult) -> None:
         text = Text(f"#{item.outbox_id} ticket {item.ticket_id} ")

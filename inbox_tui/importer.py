@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -13,6 +13,7 @@ from inbox_tui.channels.files.maildir import MaildirReader, NotAMailbox
 from inbox_tui.channels.files.mbox import MboxReader
 from inbox_tui.domain.messages import IncomingMessage
 from inbox_tui.intake import Intake, IntakeResult, Taken
+from inbox_tui.parse_workers import PARALLEL_FROM, Parsed, parsed_in_workers, worker_count
 from inbox_tui.sanitize import clean_line, escape_undecodable
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store.db import Store
@@ -70,8 +71,13 @@ def import_messages(
     progress: Progress | None = None,
     result: ImportResult | None = None,
     sla: SlaPolicy | None = None,
+    workers: int | None = None,
+    expected: int = 0,
 ) -> ImportResult:
     """Store every message; commits every BATCH_SIZE so an interrupted import resumes cheaply.
+
+    `workers`: processes that parse while this one stores (parse_workers.py); None: one per
+    core when `expected` (how many messages are coming) reaches PARALLEL_FROM, else none.
 
     After each batch the touched tickets' due times are recomputed with `sla` (default: the
     default policy) and, if it says so, snoozed tickets the customer wrote to are woken. An
@@ -85,7 +91,13 @@ def import_messages(
     seller = frozenset(address.lower() for address in seller_emails)
     intake = Intake(store, seller_emails=seller, buffered=True)  # a few INSERTs a batch
     added_before = result.added
-    iterator = iter(items)
+    if workers is None:
+        workers = worker_count() if expected >= PARALLEL_FROM else 0
+    iterator: Iterator[tuple[IncomingMessage, Parsed | None]]
+    if workers > 0:
+        iterator = parsed_in_workers(items, seller=seller, workers=workers)
+    else:
+        iterator = ((item, None) for item in items)
     while True:
         batch = [item for _, item in zip(range(BATCH_SIZE), iterator, strict=False)]
         if not batch:
@@ -101,7 +113,9 @@ def import_messages(
     return result
 
 
-def _store_batch(intake: Intake, batch: list[IncomingMessage]) -> ImportResult:
+def _store_batch(
+    intake: Intake, batch: list[tuple[IncomingMessage, Parsed | None]]
+) -> ImportResult:
     """One batch in one transaction, written a few INSERTs at a time. When a message breaks it
     (the whole batch is rolled back), the batch is stored again one message at a time, each in
     a savepoint: the one that fails is left out alone. Only this slow path pays for savepoints."""
@@ -110,8 +124,8 @@ def _store_batch(intake: Intake, batch: list[IncomingMessage]) -> ImportResult:
     try:
         with store.transaction():
             intake.begin_batch()
-            for item in batch:
-                tally.count(intake.take(item))
+            for item, parsed in batch:
+                tally.count(_take(intake, item, parsed))
             intake.flush()
         return tally
     except sqlite3.OperationalError:
@@ -121,8 +135,8 @@ def _store_batch(intake: Intake, batch: list[IncomingMessage]) -> ImportResult:
     tally = ImportResult()
     with store.transaction():
         intake.begin_batch()
-        for item in batch:
-            taken, reason = intake.alone(partial(_store_one, intake, item))
+        for item, parsed in batch:
+            taken, reason = intake.alone(partial(_store_one, intake, item, parsed))
             if taken is not None:
                 tally.count(taken)
             if reason is not None:
@@ -131,8 +145,15 @@ def _store_batch(intake: Intake, batch: list[IncomingMessage]) -> ImportResult:
     return tally
 
 
-def _store_one(intake: Intake, item: IncomingMessage) -> Taken:
-    taken = intake.take(item)
+def _take(intake: Intake, item: IncomingMessage, parsed: Parsed | None) -> Taken:
+    if parsed is None:
+        return intake.take(item)
+    message, hints, encoded = parsed
+    return intake.take(item, (message, hints), encoded=encoded)
+
+
+def _store_one(intake: Intake, item: IncomingMessage, parsed: Parsed | None) -> Taken:
+    taken = _take(intake, item, parsed)
     intake.flush()  # written now: its savepoint covers it
     return taken
 
@@ -150,8 +171,10 @@ def import_maildir(
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
     sla: SlaPolicy | None = None,
+    workers: int | None = None,
 ) -> ImportResult:
-    """Import a Maildir and its Maildir++ subfolders. Files already imported are not even read."""
+    """Import a Maildir and its Maildir++ subfolders. Files already imported are not even read.
+    `workers`: parsing processes (import_messages)."""
     reader = MaildirReader(Path(path))
     result = ImportResult()
     plan: list[tuple[str, list[tuple[str, str]]]] = []
@@ -162,8 +185,9 @@ def import_maildir(
         todo = [(uid, file) for uid, file in listing if uid not in known]
         result.known += len(listing) - len(todo)
         plan.append((folder, todo))
+    expected = sum(len(todo) for _, todo in plan)
     if on_total:
-        on_total(sum(len(todo) for _, todo in plan))
+        on_total(expected)
 
     def items() -> Iterable[IncomingMessage]:
         for folder, todo in plan:
@@ -178,7 +202,14 @@ def import_maildir(
                         progress(1)
 
     return import_messages(
-        store, items(), seller_emails=seller_emails, progress=progress, result=result, sla=sla
+        store,
+        items(),
+        seller_emails=seller_emails,
+        progress=progress,
+        result=result,
+        sla=sla,
+        workers=workers,
+        expected=expected,
     )
 
 
@@ -190,8 +221,10 @@ def import_mbox(
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
     sla: SlaPolicy | None = None,
+    workers: int | None = None,
 ) -> ImportResult:
-    """Import one mbox file. Messages are identified by the digest of their bytes."""
+    """Import one mbox file. Messages are identified by the digest of their bytes.
+    `workers`: parsing processes (import_messages)."""
     reader = MboxReader(Path(path))
     result = ImportResult()
     total = reader.count()
@@ -207,6 +240,8 @@ def import_mbox(
         progress=progress,
         result=result,
         sla=sla,
+        workers=workers,
+        expected=total - len(known),
     )
     handled = imported.added + imported.copies + imported.known - before + imported.failed
     skipped = total - handled

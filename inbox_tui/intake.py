@@ -19,7 +19,7 @@ from inbox_tui.mail.parse import parse_message
 from inbox_tui.mail.threading import thread_hints
 from inbox_tui.store.db import Store
 from inbox_tui.store.failed import record_failure, store_alone
-from inbox_tui.store.ingest import Ingest, raw_digest
+from inbox_tui.store.ingest import Encoded, Ingest, raw_digest
 
 T = TypeVar("T")
 
@@ -119,10 +119,12 @@ class Intake:
         parsed: tuple[ParsedMessage, ThreadHints] | None = None,
         *,
         seller: frozenset[str] | None = None,
+        encoded: Encoded | None = None,
     ) -> Taken:
         """Store one message unless its bytes are stored already. `parsed`: parsed and threaded
-        elsewhere (a worker process); `seller`: this source's own addresses, if others."""
-        digest = raw_digest(item.raw)
+        elsewhere (a worker process), `encoded` too (store.ingest.encode); `seller`: this
+        source's own addresses, if others."""
+        digest = encoded.digest if encoded is not None else raw_digest(item.raw)
         if self.ingest.record_if_known(item, digest):
             return Taken("known")
         if parsed is None:
@@ -130,7 +132,7 @@ class Intake:
             hints = thread_hints(message, item.raw, self.seller if seller is None else seller)
         else:
             message, hints = parsed
-        outcome = self.ingest.add(item, message, hints, digest=digest)
+        outcome = self.ingest.add(item, message, hints, digest=digest, encoded=encoded)
         if outcome.status == "copy" or outcome.ticket_id is None or outcome.message_id is None:
             return Taken("copy", message_id=outcome.message_id)
         inbound = None

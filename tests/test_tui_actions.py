@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -369,14 +368,11 @@ async def test_bulk_close_of_1000_at_100k_tickets() -> None:
         tickets = ticket_list(app)
         ids = [tickets.row(i).id for i in range(1000)]
         tickets.selected.update(ids)
-        started = time.perf_counter()
         await pilot.press("e")
-        elapsed = time.perf_counter() - started
         closed = store.conn.execute("SELECT id FROM tickets WHERE status = 'closed'").fetchall()
         assert set(ids) <= {row[0] for row in closed}
         assert tickets.count == 40_000 - 1000 and not tickets.selected
-    # generous for slow CI; a laptop does it in well under 0.2 s
-    assert elapsed < 2.0, elapsed
+    # its speed is measured in benchmarks/tui.py (bulk close of 1,000), not timed here
 
 
 # --- due times and snooze wake-up (inbox_tui/store/due.py) ------------------------------------

@@ -288,6 +288,20 @@ class SnoozeConfig(_Section):
     )
 
 
+class OutboxConfig(_Section):
+    """Replies waiting to go out."""
+
+    undo_seconds: int = Field(
+        10,
+        ge=0,
+        le=600,
+        strict=True,
+        description="Hold a reply this long in the outbox before it is sent: `u` (undo) within"
+        " it takes the reply back as a draft and reopens the ticket (0: send at once; the"
+        " sender in the TUI and `inbox-tui send` both wait for it).",
+    )
+
+
 class SyncConfig(_Section):
     """Syncing while the inbox is open."""
 
@@ -328,6 +342,9 @@ class Config(_Section):
     )
     sync: SyncConfig = Field(
         default_factory=SyncConfig, description="Background sync in the TUI (see below)."
+    )
+    outbox: OutboxConfig = Field(
+        default_factory=OutboxConfig, description="Replies waiting to go out (see below)."
     )
     orders: OrdersConfig = Field(
         default_factory=OrdersConfig,

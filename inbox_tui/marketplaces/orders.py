@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from inbox_tui.channels.base import OrderProvider
@@ -171,12 +170,10 @@ class OrderRefresher:
             due_lookups(store, self.config, ticket, now, self.providers.entries)
         )
 
-    def refresh(self, path: Path, ticket_id: int, now: datetime) -> RefreshOutcome:
-        store = Store.open(path)
-        try:
-            return refresh_orders(store, self.config, ticket_id, now=now, providers=self.providers)
-        finally:
-            store.close()
+    def refresh(self, store: Store, ticket_id: int, now: datetime) -> RefreshOutcome:
+        """Ask the shops for the ticket's orders (for a worker: `store` is its own, see
+        Store.for_thread)."""
+        return refresh_orders(store, self.config, ticket_id, now=now, providers=self.providers)
 
     def close(self) -> None:
         self.providers.close()

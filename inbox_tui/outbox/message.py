@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
@@ -83,9 +84,11 @@ def build_reply(
     *,
     message_id: str,
     date: datetime,
+    files: Sequence[tuple[str, str, bytes]] = (),
     auto_submitted: bool = False,
 ) -> bytes:
-    """The reply's bytes as they will be sent (CRLF line ends). `auto_submitted`: a rule's
+    """The reply's bytes as they will be sent (CRLF line ends); `files` (name, MIME type,
+    bytes) become attachments: multipart/mixed, the text first. `auto_submitted`: a rule's
     automatic reply, marked so (RFC 3834) that no other responder answers it."""
     msg = EmailMessage(policy=SMTP)
     msg["From"] = headers.sender
@@ -102,6 +105,11 @@ def build_reply(
     msg["MIME-Version"] = "1.0"
     # Quoted-printable keeps non-ASCII text 7-bit clean for servers without 8BITMIME.
     msg.set_content(text, charset="utf-8", cte="7bit" if text.isascii() else "quoted-printable")
+    for filename, content_type, data in files:
+        maintype, _, subtype = content_type.partition("/")
+        if not subtype:
+            maintype, subtype = "application", "octet-stream"
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return msg.as_bytes(policy=SMTP)
 
 

@@ -46,7 +46,8 @@ def set_status(
     rule: str | None = None,
     batch: str | None = None,
 ) -> str:
-    """Set open / pending / closed (use `snooze` for snoozed); a snooze time is cleared."""
+    """Set open / pending / closed (use `snooze` for snoozed); a snooze time is cleared.
+    `batch` joins the change to a batch of the caller's (one undo takes back the whole)."""
     if status not in STATUSES:
         raise ValueError(f"unknown ticket status {status!r}: expected one of {', '.join(STATUSES)}")
     if status == "snoozed":
@@ -223,6 +224,23 @@ def mark_read(
     return batch
 
 
+def new_batch() -> str:
+    """A batch id for several actions that one undo takes back together (a reply queued with
+    the status and tags it sets)."""
+    return _batch()
+
+
+def record_queued(
+    store: Store, ticket_id: int, outbox_id: int, draft: str, *, batch: str, at: datetime
+) -> None:
+    """A reply went into the outbox as part of `batch`: undo takes it back while it is held
+    (still queued, never tried). `draft` (JSON: body, subject, template_key) is the draft it
+    came from, which the undo puts back."""
+    _write_events(
+        store.conn, [(ticket_id, "queued", draft, str(outbox_id))], "user", _time(at), batch
+    )
+
+
 def undo(store: Store, batch_id: str, *, actor: str = "user", at: datetime | None = None) -> int:
     """Revert every change of one batch, newest first; returns how many changes were reverted.
 
@@ -285,6 +303,16 @@ def last_batch_on(
             value: str | None = batch_id
             return value
     return None
+
+
+def batch_events(store: Store, batch_id: str) -> list[Event]:
+    """Every event of one batch in order (ticket_id, kind, old_value, new_value): what an undo
+    of it says it undid, and (kind 'undo') what it put back."""
+    rows = store.conn.execute(
+        "SELECT ticket_id, kind, old_value, new_value FROM events WHERE batch_id = ? ORDER BY id",
+        (batch_id,),
+    )
+    return [(row[0], row[1], row[2], row[3]) for row in rows]
 
 
 def batch_tickets(store: Store, batch_id: str) -> list[int]:
@@ -545,4 +573,34 @@ def _revert(
             "UPDATE tickets SET unread_count = ? WHERE id = ?", (before["unread"], ticket_id)
         )
         return new, json.dumps({"unread": before["unread"], "seen": before["seen"]})
+    if kind == "queued":
+        return _take_back(conn, ticket_id, int(new), old, at)
     return None  # merged, created, …: not something undo can take back
+
+
+def _take_back(
+    conn: sqlite3.Connection, ticket_id: int, outbox_id: int, draft: str | None, at: str
+) -> tuple[str | None, str | None]:
+    """Take a queued reply out of the outbox, if no attempt to send it has started, and put
+    its draft back (its files too). ("queued:<id>", "draft") when taken back; ("sent:<id>" or
+    "sending:<id>", None) when it was too late: the undo still counts (the batch is spent)."""
+    row = conn.execute("SELECT status, attempts FROM outbox WHERE id = ?", (outbox_id,)).fetchone()
+    if row is None:
+        return f"gone:{outbox_id}", None
+    if row["status"] != "queued" or row["attempts"]:
+        return f"{row['status']}:{outbox_id}", None
+    conn.execute(
+        "UPDATE reply_files SET outbox_id = NULL WHERE outbox_id = ? AND ticket_id = ?",
+        (outbox_id, ticket_id),
+    )
+    conn.execute("DELETE FROM outbox WHERE id = ? AND status = 'queued'", (outbox_id,))
+    saved = json.loads(draft or "{}")
+    conn.execute(
+        """INSERT INTO drafts (ticket_id, template_key, subject, body, updated_at)
+           VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (ticket_id) DO UPDATE SET
+               body = excluded.body || char(10) || char(10) || body,
+               updated_at = excluded.updated_at""",  # a newer draft is kept, below it
+        (ticket_id, saved.get("template_key"), saved.get("subject"), saved.get("body", ""), at),
+    )
+    return f"queued:{outbox_id}", "draft"

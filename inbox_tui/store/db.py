@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from inbox_tui.domain.folding import fold_for_search
 from inbox_tui.domain.subjects import customer_subject
 from inbox_tui.store.identity import (
     StoreError,
@@ -114,6 +115,8 @@ class Store:
             conn.row_factory = sqlite3.Row
             # tickets.title (schema 8) in SQL too: the migration, and a merge, derive it
             conn.create_function("customer_subject", 2, customer_subject, deterministic=True)
+            # the words the search indexes hold (schema 10): their triggers call it
+            conn.create_function("search_fold", 1, _search_fold, deterministic=True)
             conn.execute("PRAGMA foreign_keys = ON")
             if file_path is not None:
                 conn.execute("PRAGMA journal_mode = WAL")
@@ -161,6 +164,26 @@ class Store:
         self.conn.close()
 
     @property
+    def in_memory(self) -> bool:
+        """A throwaway store (":memory:", a test's): no file, so no second connection to it."""
+        return self.path is None
+
+    @contextmanager
+    def for_thread(self) -> Iterator[Store]:
+        """This store for a worker thread: on a file, a connection of its own, closed after
+        (SQLite's connections are not shared between threads, and WAL lets the UI read while
+        the worker writes); in memory, this one (it cannot be opened twice, and is opened with
+        check_same_thread=False). The one way every worker gets its store."""
+        if self.path is None:
+            yield self
+            return
+        own = Store.open(self.path)
+        try:
+            yield own
+        finally:
+            own.close()
+
+    @property
     def demo(self) -> bool:
         """The demo inbox (made-up customers): never synced into, never sent from."""
         return (
@@ -191,6 +214,11 @@ def checkpoint(path: Path) -> None:
         conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
     finally:
         conn.close()
+
+
+def _search_fold(value: str | bytes | int | float | None) -> str | bytes | int | float | None:
+    """fold_for_search for SQL: text folded, anything else (NULL, a blob) as it is."""
+    return fold_for_search(value) if isinstance(value, str) else value
 
 
 def _split_script(script: str) -> list[str]:

@@ -54,6 +54,37 @@ class Outcome:
     merged: int = 0  # tickets merged into this one
 
 
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """What `Ingest.add` makes of a message before it looks at the store: digests and the
+    message row's JSON and date columns. Pure, so a parsing worker process computes it
+    (parse_workers.py) and the storing process only writes it."""
+
+    digest: str  # raw_sha256
+    content_key: str
+    to_addrs: str
+    cc_addrs: str
+    reply_to: str
+    refs: str
+    headers: str
+    date: str | None  # the Date header as stored; None: the message has none (see add)
+
+
+def encode(
+    raw: bytes, parsed: ParsedMessage, hints: ThreadHints, digest: str | None = None
+) -> Encoded:
+    return Encoded(
+        digest or raw_digest(raw),
+        content_key(hints.message_id, parsed),
+        _addresses(parsed.to),
+        _addresses(parsed.cc),
+        _addresses(parsed.reply_to),
+        _json(parsed.references),
+        _json(parsed.headers),
+        format_time(parsed.date) if isinstance(parsed.date, datetime) else None,
+    )
+
+
 def raw_digest(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
@@ -202,10 +233,14 @@ class Ingest:
         hints: ThreadHints,
         *,
         digest: str | None = None,
+        encoded: Encoded | None = None,
     ) -> Outcome:
-        """Store one message that is not stored yet (check `record_if_known` first)."""
-        digest = digest or raw_digest(item.raw)
-        key = content_key(hints.message_id, parsed)
+        """Store one message that is not stored yet (check `record_if_known` first).
+        `encoded`: `encode(item.raw, parsed, hints)`, if it was made elsewhere."""
+        if encoded is None:
+            encoded = encode(item.raw, parsed, hints, digest)
+        digest = encoded.digest
+        key = encoded.content_key
         defects = list(parsed.defects)
         same_id = [
             (row[0], row[1])
@@ -223,8 +258,10 @@ class Ingest:
         if same_id:
             defects.append("DuplicateMessageIdDefect")
 
-        date = parsed.date or item.received_at
-        date_text = format_time(date) if isinstance(date, datetime) else utc_now()
+        date_text = encoded.date
+        if date_text is None:
+            date = item.received_at
+            date_text = format_time(date) if isinstance(date, datetime) else utc_now()
         customer_id = self._customer_id(hints)
 
         refs = [hints.message_id, *hints.links]
@@ -265,14 +302,14 @@ class Ingest:
                 hints.channel,
                 parsed.from_.name if parsed.from_ else "",
                 parsed.from_.addr if parsed.from_ else "",
-                _addresses(parsed.to),
-                _addresses(parsed.cc),
-                _addresses(parsed.reply_to),
+                encoded.to_addrs,
+                encoded.cc_addrs,
+                encoded.reply_to,
                 parsed.subject,
                 date_text,
                 parsed.in_reply_to,
-                _json(parsed.references),
-                _json(parsed.headers),
+                encoded.refs,
+                encoded.headers,
                 parsed.text,
                 parsed.snippet,
                 int(seen),

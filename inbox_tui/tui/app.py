@@ -7,24 +7,39 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, Literal
 
-from textual import events, work
+from textual import events, on, work
 from textual.app import App
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import WorkerFailed
 
 from inbox_tui.channels.base import SourceKind
 from inbox_tui.channels.registry import source_kind
 from inbox_tui.config import Config
 from inbox_tui.crash import record as record_crash
-from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
+from inbox_tui.sla import SlaPolicy
 from inbox_tui.store.db import Store, checkpoint
 from inbox_tui.store.outbox import outbox_counts
 from inbox_tui.tui.commands import KeymapCommands
 from inbox_tui.tui.gc_pacing import GcPacer
 from inbox_tui.tui.keymap import bindings, configure, key_hint
+from inbox_tui.tui.messages import (
+    AttachmentsRequested,
+    Fact,
+    OutboxChanged,
+    OutboxEdited,
+    ReplyRequested,
+    ResendRequested,
+    StatusChanged,
+    SyncFinished,
+    TicketsChanged,
+    TicketsWoken,
+    TriageRequested,
+)
+from inbox_tui.tui.order_refresh import OrderRefresh
 from inbox_tui.tui.screens.help import HelpScreen
 from inbox_tui.tui.screens.main import MainScreen
-from inbox_tui.tui.screens.thread import ThreadScreen
+from inbox_tui.tui.screens.outbox import OutboxScreen
 from inbox_tui.tui.start_and_quit import StartAndQuit
 from inbox_tui.tui.theme_memory import ThemeMemory
 from inbox_tui.tui.ticket_views import SavedSearch, due_settled, settle_due, wake_snoozed
@@ -34,12 +49,14 @@ from inbox_tui.tui.widgets.status_line import OutboxReport, SyncReport
 if TYPE_CHECKING:
     from textual.theme import Theme
 
+    from inbox_tui.marketplaces.orders import OrderRefresher
     from inbox_tui.syncing import SourceOutcome
     from inbox_tui.templates import Template
 
 WAKE_EVERY = 60.0  # seconds between looks for snoozed tickets whose time has come
 STATUS_EVERY = 30.0  # seconds between redraws of the status line ("synced 3m ago")
 SEND_EVERY = 60.0  # seconds between looks for queued replies whose (re)try time has come
+HELD_SLACK = 0.3  # seconds after a reply's undo hold ends before the sender looks
 GC_TICK = 0.1  # seconds between looks for a quiet moment to collect garbage (gc_pacing)
 CHECKPOINT_EVERY = 5.0  # seconds between WAL checkpoints, in a worker thread (not in a key)
 IDLE_FOLDERS = 3  # folders per IMAP source watched with IDLE (one connection each)
@@ -53,7 +70,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class InboxApp(StartAndQuit, TrendWatch, App[None]):
+class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
     """A keyboard-driven inbox over one store."""
 
     CSS_PATH = "app.tcss"
@@ -64,26 +81,45 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
     def __init__(
         self,
         store: Store,
+        config: Config | None = None,
         *,
         title: str = "inbox-tui",
-        theme: str = "textual-dark",
-        page_size: int = 60,
         now: Callable[[], datetime] = _utc_now,
-        tz: tzinfo = UTC,
-        sla: SlaPolicy = DEFAULT_POLICY,
-        sources: Sequence[Any] = (),
-        seller_emails: frozenset[str] = frozenset(),
-        sync_every: float = 0.0,
-        saved_searches: Sequence[Any] = (),
-        config: Config | None = None,
+        sync: bool = False,
+        # what a test gives instead of the config's (None: the config's)
+        theme: str | None = None,
+        page_size: int | None = None,
+        tz: tzinfo | None = None,
+        sla: SlaPolicy | None = None,
+        sources: Sequence[Any] | None = None,
+        seller_emails: frozenset[str] | None = None,
+        sync_every: float | None = None,
+        saved_searches: Sequence[Any] | None = None,
     ) -> None:
+        """The inbox over `store`, as `config` says (`InboxApp(store, config)`). `sync`: sync
+        the config's sources at start, every `sync.interval_minutes` and when IMAP announces
+        mail (the CLI's inbox; tests and the demo leave it off: their sources only say how
+        replies go out). The keywords after it stand in for parts of the config in tests."""
         super().__init__()
         self.crashed: str | None = None  # the line saying what stopped the app (crash.py)
-        # the whole config, for what replies need: seller name and signature, templates, sources
-        self.config = config if config is not None else Config()
+        # the whole config: seller, signature, templates, sources, ui, sla
+        self.config = config = config if config is not None else Config()
+        theme = theme if theme is not None else config.ui.theme
+        page_size = page_size if page_size is not None else config.ui.page_size
+        tz = tz if tz is not None else config.seller.tzinfo
+        sla = sla if sla is not None else SlaPolicy.from_config(config)
+        if sources is None:
+            sources = config.sources if sync else ()
+        if seller_emails is None:
+            seller_emails = frozenset(email.lower() for email in config.seller.emails)
+        if sync_every is None:
+            sync_every = config.sync.interval_minutes * 60.0 if sync else 0.0
+        if saved_searches is None:
+            saved_searches = config.ui.saved_searches
         self._templates: list[Template] | None = None  # loaded at the first reply
         self.outbox_report = OutboxReport()
         self._send_again = False  # a send was asked for while one ran: run once more after it
+        self._held_timer: Timer | None = None  # sends a reply when its undo hold ends
         self._send_lock = threading.Lock()  # held while a send runs: quitting waits for it
         self._quitting = False  # set by end_sending: no send starts any more (start_and_quit.py)
         self.sla = sla  # first-response targets: due times and their colours
@@ -98,6 +134,9 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         # searches from the config (anything with .name and .query), each a view of its own
         self.saved_searches = [SavedSearch(s.name, s.query) for s in saved_searches]
         self.store = store
+        # the shops' orders for the customer panel: made from the config at the first ticket
+        # opened (order_refresh.py), unless given (a test's)
+        self.order_refresher: OrderRefresher | None = None
         self.gc_pacer = GcPacer()
         self.page_size = page_size
         self.now = now  # injectable clock: ages in the list are relative to it
@@ -124,6 +163,9 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
             sla=self.sla,
             saved_searches=self.saved_searches,
             start_view=self.config.ui.start_view,
+            sync_report=self.sync_report,
+            outbox_report=self.outbox_report,
+            synced_sources=self.synced_sources,
         )
 
     def on_load(self) -> None:
@@ -141,7 +183,7 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         self.theme_changed_signal.subscribe(self, self._theme_chosen)
         # full garbage collections between keys, from a second after start (see gc_pacing)
         self.set_interval(GC_TICK, self.gc_pacer.tick)
-        if self.store.path is not None:  # the log goes back into the file from a worker
+        if not self.store.in_memory:  # the log goes back into the file from a worker
             self.store.defer_checkpoints()
             self.set_interval(CHECKPOINT_EVERY, self._checkpoint)
         if not due_settled(self.store, self.sla):  # `sla:` or the time zone changed
@@ -156,7 +198,7 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
             if self.sync_every > 0:
                 self.set_interval(self.sync_every, self.sync_now)
             self._watch_for_mail()
-        if self.store.path is not None:
+        if self.reaches_out:
             self.set_interval(SEND_EVERY, self.send_waiting)
             self.send_waiting()
         self.set_timer(self.trends_after, self.look_for_trends)
@@ -167,13 +209,24 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         return main if isinstance(main, MainScreen) and main.is_mounted else None
 
     @property
+    def reaches_out(self) -> bool:
+        """Whether the app syncs and sends: never into or from a store only in memory (a
+        test's throwaway inbox, whose config may still name the seller's servers)."""
+        return not self.store.in_memory
+
+    @property
     def synced_sources(self) -> int:
         """How many sources the worker syncs (none for a store that lives only in memory)."""
-        return len(self.sources) if self.store.path is not None else 0
+        return len(self.sources) if self.reaches_out else 0
+
+    def tell(self, fact: Callable[..., Fact], *args: Any) -> None:
+        """Post a fact to every screen that is up; each shows what concerns it (messages.py)."""
+        for screen in self.screen_stack:
+            if screen.is_mounted:
+                screen.post_message(fact(*args))
 
     def _show_status(self) -> None:
-        if (main := self.main_screen) is not None:
-            main.show_status()
+        self.tell(StatusChanged)
 
     def sync_now(self) -> None:
         """Sync every source in a worker thread; keys keep working while it runs. Asked while
@@ -194,10 +247,8 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         from inbox_tui import replies  # parser and IMAP only now
         from inbox_tui.syncing import SourceOutcome
 
-        assert self.store.path is not None
         try:
-            store = Store.open(self.store.path)
-            try:
+            with self.store.for_thread() as store:
                 outcomes = replies.sync(
                     store, self.sources, seller_emails=self.seller_emails, sla=self.sla
                 )
@@ -212,8 +263,6 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
                             f" on ticket {first.ticket_id}: {first.outcome}"[:200],
                         )
                     )
-            finally:
-                store.close()
         except Exception as exc:  # a bug, not a source's trouble: say so, keep syncing later
             outcomes = [SourceOutcome("sync", failed=f"{type(exc).__name__}: {exc}"[:200])]
         self.call_from_thread(self._synced, outcomes)
@@ -221,8 +270,7 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
     def _synced(self, outcomes: list[SourceOutcome]) -> None:
         self._syncing = False
         self.sync_report.synced(outcomes, self.now())
-        if (main := self.main_screen) is not None:
-            main.refresh_after_sync()
+        self.tell(SyncFinished)
         self.send_waiting()  # the network may be back: replies waiting in the outbox go now
         if any(outcome.new for outcome in outcomes):
             self.look_for_trends()
@@ -253,14 +301,14 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         self._stop_watching.set()  # the watchers notice within a second (inbox-tui itself ends
         # sooner: start_and_quit.py)
         self.gc_pacer.stop()
-        if self.store.path is not None:
+        if not self.store.in_memory:
             self.store.defer_checkpoints(False)
 
     @work(thread=True, group="due", exit_on_error=False)
     def _settle_due(self) -> None:
         """Every open ticket's due time anew, beside the UI (2 s for 26,000 open tickets)."""
-        if settle_due(self.store, self.sla) and (main := self.main_screen) is not None:
-            self.call_from_thread(main.refresh_after_sync)
+        if settle_due(self.store, self.sla):
+            self.call_from_thread(self.tell, TicketsChanged)
 
     @work(thread=True, group="checkpoint", exclusive=True, exit_on_error=False)
     def _checkpoint(self) -> None:
@@ -302,6 +350,30 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
                 self._templates = shipped_templates()
         return self._templates
 
+    # --- intents: what the screens ask for ----------------------------------------------------
+
+    @on(ReplyRequested)
+    def _reply_requested(self, intent: ReplyRequested) -> None:
+        self.open_composer(intent.ticket_id)
+
+    @on(ResendRequested)
+    def _resend_requested(self, intent: ResendRequested) -> None:
+        self.resend_failed(intent.ticket_id)
+
+    @on(AttachmentsRequested)
+    def _attachments_requested(self, intent: AttachmentsRequested) -> None:
+        self.save_attachments(intent.ticket_id)
+
+    @on(TriageRequested)
+    def _triage_requested(self, intent: TriageRequested) -> None:
+        """The full-screen thread's triage keys: the main screen acts (one place for every
+        action, its notice and its undo); a screen still up over it shows the change."""
+        if (main := self.main_screen) is None:
+            return
+        main.act_on(intent.ticket_ids, intent.action)
+        if self.screen is not main:
+            self.screen.post_message(TicketsChanged(intent.ticket_ids))
+
     def open_composer(self, ticket_id: int) -> None:
         """Reply to a ticket: the composer opens under its thread."""
         from inbox_tui.tui.screens.composer import ComposerScreen
@@ -312,12 +384,49 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         self.push_screen(composer, self._composer_closed)
 
     def _composer_closed(self, outbox_id: int | None) -> None:
-        if (main := self.main_screen) is not None:
-            main.refresh_after_sync()  # the row's draft or outbox mark, its status and tags
+        self.tell(TicketsChanged)  # the row's draft or outbox mark, its status and tags
         if outbox_id is None:
             return
-        self.notify("Reply queued in the outbox", timeout=3)
+        self.notify(self._queued_line(), timeout=5, markup=False)
         self.send_now()
+
+    def _queued_line(self) -> str:
+        """What the seller reads once a reply is queued: how long `u` can take it back."""
+        if self.store.demo:
+            from inbox_tui.outbox.queue import DEMO_NO_SERVER
+
+            return f"Reply queued: {DEMO_NO_SERVER}"
+        hold = self.config.outbox.undo_seconds
+        if not hold:
+            return "Reply queued in the outbox"
+        undo, outbox = key_hint("main.undo"), key_hint("main.app.outbox")
+        return f"Reply goes in {hold}s · {undo} undoes the send · {outbox} shows the outbox"
+
+    @on(OutboxEdited)
+    def _outbox_edited(self) -> None:
+        """A reply was taken back or resent (outbox view, undo): count again, send what is due."""
+        self.tell(OutboxChanged)
+        self.send_waiting()
+
+    def action_outbox(self) -> None:
+        """The outbox view: waiting, failed and recently sent replies."""
+        if not isinstance(self.screen, OutboxScreen):
+            self.push_screen(OutboxScreen(self.store, now=self.now, tz=self.tz))
+
+    def _send_when_held_ends(self) -> None:
+        """A reply held for undo goes when its hold ends, not at the next minute's round."""
+        from inbox_tui.store.db import parse_time
+        from inbox_tui.store.outbox import next_attempt
+
+        if self._held_timer is not None:
+            self._held_timer.stop()
+            self._held_timer = None
+        when = next_attempt(self.store)
+        if when is None:
+            return
+        wait = (parse_time(when) - self.now()).total_seconds()
+        if 0 < wait < SEND_EVERY:
+            self._held_timer = self.set_timer(wait + HELD_SLACK, self.send_waiting)
 
     def resend_failed(self, ticket_id: int) -> bool:
         """Put `ticket_id`'s newest failed reply back in the outbox, with its Message-ID, and
@@ -334,8 +443,7 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         )
         message = f"Reply #{resent.outbox_id} is back in the outbox: sending it again"
         self.notify(message + (kept if resent.draft_kept else ""), timeout=5, markup=False)
-        if (main := self.main_screen) is not None:
-            main.refresh_after_sync()  # the list's ✗ becomes ◷, the status line counts it
+        self.tell(TicketsChanged, [ticket_id])  # the list's ✗ becomes ◷, the thread's reply
         self.send_now()
         return True
 
@@ -350,8 +458,8 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
 
     def send_now(self) -> None:
         """Send what is due in a worker thread, one run at a time (a second run could race the
-        first for the same reply); a store only in memory has no second connection to send with."""
-        if self.store.path is None:
+        first for the same reply); nothing is sent from a store only in memory (reaches_out)."""
+        if not self.reaches_out:
             self._show_status()
             return
         if self.outbox_report.busy:
@@ -366,28 +474,24 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
         self._after_first_frame()
         from inbox_tui import replies  # SMTP and the APIs only once a send runs
 
-        assert self.store.path is not None
         with self._send_lock:
             if self._quitting:
                 return
-            store = Store.open(self.store.path)
             report: Any = None
             failure: str | None = None
-            try:
-                report = replies.send(store, self.config, now=self.now())
-            except Exception as exc:  # a bug must not leave "sending…" up: say it in one line
-                failure = " ".join(f"{type(exc).__name__}: {exc}".split())
-            finally:
-                counts = outbox_counts(store)
-                store.close()
+            with self.store.for_thread() as store:
+                try:
+                    report = replies.send(store, self.config, now=self.now())
+                except Exception as exc:  # a bug must not leave "sending…" up: say it in a line
+                    failure = " ".join(f"{type(exc).__name__}: {exc}".split())
+                finally:
+                    counts = outbox_counts(store)
         self.call_from_thread(self._sent, report, failure, counts)
 
     def _sent(self, report: Any, failure: str | None, counts: dict[str, int]) -> None:
         self.outbox_report.sent(report, failure, counts)
-        if (main := self.main_screen) is not None:
-            main.refresh_after_sync()
-        if isinstance(self.screen, ThreadScreen):
-            self.screen.refresh_ticket()
+        self.tell(OutboxChanged)
+        self._send_when_held_ends()
         if self._send_again:
             self._send_again = False
             self.send_now()
@@ -395,13 +499,8 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
     def wake_snoozed(self) -> list[int]:
         """Open snoozed tickets whose time has come and show them; their ids."""
         woken = wake_snoozed(self.store, self.now(), self.sla)
-        main = self.screen_stack[0] if self.screen_stack else None
-        if woken and isinstance(main, MainScreen) and main.is_mounted:
-            current = main.ticket_list.ticket
-            main.reload(
-                keep_ticket=current.id if current else None,
-                fallback_index=main.ticket_list.cursor,
-            )
+        if woken:
+            self.tell(TicketsWoken, woken)
         return woken
 
     def action_stats(self) -> None:
@@ -416,19 +515,12 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
     def save_attachments(self, ticket_id: int) -> None:
         """Every attachment of the ticket into `ui.attachments_dir` (default ~/Downloads/…), in
         a worker: a slow or odd folder never holds up the keys. One line says what happened."""
-        if self.store.path is None:  # an in-memory store cannot be opened twice: save here
-            self._show_saved(*self._save(self.store, ticket_id))
-        else:
-            self._save_worker(ticket_id)
+        self._save_worker(ticket_id)
 
     @work(thread=True, group="attachments")
     def _save_worker(self, ticket_id: int) -> None:
-        assert self.store.path is not None
-        store = Store.open(self.store.path)
-        try:
+        with self.store.for_thread() as store:
             outcome = self._save(store, ticket_id)
-        finally:
-            store.close()
         self.call_from_thread(self._show_saved, *outcome)
 
     def _save(self, store: Store, ticket_id: int) -> tuple[str, bool]:
@@ -446,12 +538,13 @@ class InboxApp(StartAndQuit, TrendWatch, App[None]):
             self.push_screen(HelpScreen())
 
 
-def run_tui(store: Store, **kw: Any) -> str | None:
-    """Run the inbox on the terminal until the user quits; the line to print if it crashed.
-    A quit ends the process at once (what it waits for, and what it need not: start_and_quit.py)."""
+def run_tui(store: Store, config: Config, *, title: str) -> str | None:
+    """Run the inbox on the terminal until the user quits, syncing the config's sources; the
+    line to print if it crashed. A quit ends the process at once (what it waits for, and what
+    it need not: start_and_quit.py)."""
     from inbox_tui.tui.start_and_quit import exit_now, run_on_own_loop
 
-    app = InboxApp(store, **kw)
+    app = InboxApp(store, config, title=title, sync=True)
     run_on_own_loop(app)
     if app.crashed:
         return app.crashed

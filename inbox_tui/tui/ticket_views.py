@@ -180,13 +180,8 @@ def settle_due(store: Store, policy: SlaPolicy) -> int:
     """Every open ticket's due time anew when `sla:`, the time zone or the rule changed since
     they were made (one read when nothing did); how many changed. For a worker thread: a store
     on disk is written through a connection of its own (one in memory has only the one)."""
-    if store.path is None:
-        return _due.settle_due(store, policy)
-    own = Store.open(store.path)
-    try:
+    with store.for_thread() as own:
         return _due.settle_due(own, policy)
-    finally:
-        own.close()
 
 
 def due_settled(store: Store, policy: SlaPolicy) -> bool:

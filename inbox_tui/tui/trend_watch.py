@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 
 from inbox_tui.store.db import Store
+from inbox_tui.tui.messages import SearchAsked, TrendsFound, TrendsSeen
 
 if TYPE_CHECKING:
     from inbox_tui.stats.unusual import Unusual
@@ -32,7 +33,7 @@ class TrendWatch:
     def templates(self) -> list[Template]:
         raise NotImplementedError  # InboxApp's own
 
-    main_screen: Any
+    tell: Any  # InboxApp's: a fact to every screen that is up
     screen: Any
     call_from_thread: Any
     pop_screen: Any
@@ -43,23 +44,17 @@ class TrendWatch:
 
         if isinstance(self.screen, StatsScreen):
             self.pop_screen()
-        if (main := self.main_screen) is not None:
-            main.show_search(message.query, message.label)
+        self.tell(SearchAsked, message.query, message.label)
 
     def on_stats_screen_trends_seen(self, message: Any) -> None:
-        if (main := self.main_screen) is not None:
-            main.forget_trends(message.trends)
+        self.tell(TrendsSeen, message.trends)
 
     def look_for_trends(self) -> None:
         """Work out what is unusual this week (a worker: it may match topics of new tickets)."""
-        if self.store.path is None:  # a store only in memory has no second connection
-            self._show_trends(unseen_trends(self.store, self.now(), self.templates))
-        else:
-            self._trends_worker(self._templates)
+        self._trends_worker(self._templates)
 
     @work(thread=True, exclusive=True, group="trends", exit_on_error=False)
     def _trends_worker(self, templates: list[Template] | None) -> None:
-        assert self.store.path is not None
         if templates is None:  # read here, not in a frame of the UI (~40 ms of YAML)
             # (and imported here: Jinja2 is not for the first frame, tests/test_startup.py)
             from inbox_tui.templates import TemplateError, load_library, shipped_templates
@@ -70,11 +65,8 @@ class TrendWatch:
                 templates = shipped_templates()
             else:
                 self.call_from_thread(self._keep_templates, templates)
-        store = Store.open(self.store.path)
-        try:
+        with self.store.for_thread() as store:
             trends = unseen_trends(store, self.now(), templates)
-        finally:
-            store.close()
         self.call_from_thread(self._show_trends, trends)
 
     def _keep_templates(self, templates: list[Template]) -> None:
@@ -82,8 +74,7 @@ class TrendWatch:
             self._templates = templates
 
     def _show_trends(self, trends: list[Unusual]) -> None:
-        if (main := self.main_screen) is not None:
-            main.show_trends(trends)
+        self.tell(TrendsFound, trends)
 
 
 def unseen_trends(store: Store, now: datetime, templates: Sequence[Template]) -> list[Unusual]:

@@ -10,6 +10,7 @@ else FLAGS of every known UID) and expunges (the server's UID set against the st
 
 from __future__ import annotations
 
+import sqlite3
 import ssl
 import time
 from collections.abc import Callable, Iterator
@@ -131,7 +132,9 @@ class FolderSync:
         self.progress = progress
         self.condstore = client.has_capability("CONDSTORE")
         self.result = result or FolderResult(folder)  # carried over when retrying
-        self.intake = Intake(store, seller_emails=seller_emails)
+        # Buffered: a batch's messages go in with a few INSERTs (store/ingest.py), not one
+        # statement and one savepoint each; see _store_batch.
+        self.intake = Intake(store, seller_emails=seller_emails, buffered=True)
         self.retry: set[int] = set()  # UIDs that failed to store in an earlier sync
 
     def run(self) -> FolderResult:
@@ -281,10 +284,51 @@ class FolderSync:
     def _store_batch(
         self, state: FolderState, uids: list[int], prepared: list[Prepared]
     ) -> FolderState:
-        """One batch and the folder's position past it, in one transaction. A message that
-        fails is undone alone and recorded in failed_messages (tried again at every sync):
-        the position never passes a message that is neither stored nor recorded."""
-        failed: set[int] = set()
+        """One batch and the folder's position past it, in one transaction, its messages
+        written a few INSERTs at a time. When a message breaks it (the whole batch is rolled
+        back), the batch is stored again one message at a time, each in a savepoint: the one
+        that fails is undone alone and recorded in failed_messages (tried again at every sync).
+        Either way the position never passes a message that is neither stored nor recorded."""
+        try:
+            state = self._store_batch_at_once(state, uids, prepared)
+        except sqlite3.OperationalError:
+            raise  # the store's own trouble (locked, full, I/O): nothing of this batch is kept
+        except Exception:
+            state = self._store_batch_alone(state, uids, prepared)
+        self.intake.settle(self.sla)
+        return state
+
+    def _store_batch_at_once(
+        self, state: FolderState, uids: list[int], prepared: list[Prepared]
+    ) -> FolderState:
+        tally = IntakeResult()
+        unreadable: list[tuple[int, str]] = []  # no body, or a worker could not parse it
+        found_again: list[int] = []
+        with self.store.transaction():
+            self.intake.begin_batch()
+            flags: dict[int, ServerFlags] = {}
+            for item in prepared:
+                if item.problem is not None:
+                    unreadable.append((item.uid, item.problem))
+                    continue
+                flags[item.uid], taken = self._take(item)
+                tally.count(taken)
+                if taken.status != "added":  # the same message is stored: another location
+                    found_again.append(item.uid)
+            self.intake.flush()  # before anything reads the held messages' rows
+            for uid in found_again:
+                mark_found_again(self.store, self.source, self.folder, uid)
+            state, settled = self._finish_batch(state, uids, flags, unreadable)
+        self.retry -= set(settled)
+        self.result.intake.add(tally)
+        self.result.new += tally.added
+        self._count_failures(unreadable)
+        return state
+
+    def _store_batch_alone(
+        self, state: FolderState, uids: list[int], prepared: list[Prepared]
+    ) -> FolderState:
+        failed: list[tuple[int, str]] = []
         with self.store.transaction():
             self.intake.begin_batch()
             flags: dict[int, ServerFlags] = {}
@@ -297,30 +341,46 @@ class FolderSync:
                         self.result.intake.count(taken)
                         self.result.new += int(taken.status == "added")
                         continue
-                failed.add(item.uid)
-                self._remember_failure(item.uid, reason or "unknown error")
-            settled = [uid for uid in uids if uid in self.retry and uid not in failed]
-            forget_failures(self.store, self.source, self.folder, map(str, settled))
-            apply_server_flags(self.store, self.source, self.folder, flags)
-            state = FolderState(
-                state.uidvalidity,
-                max(state.highest_uid, *uids),
-                state.highest_modseq,
-                state.pushed_event,
-            )
-            save_folder_state(self.store, self.source, self.folder, state)
+                failed.append((item.uid, reason or "unknown error"))
+            state, settled = self._finish_batch(state, uids, flags, failed)
         self.retry -= set(settled)
-        self.intake.settle(self.sla)
+        self._count_failures(failed)
         return state
 
-    def _remember_failure(self, uid: int, reason: str) -> None:
-        self.intake.remember_failure(self.source, self.folder, str(uid), reason)
-        self.result.intake.failed += 1
-        self.result.errors += 1
-        self.result.unstored += 1
-        self.result.problems.append(f"UID {uid}: {reason}")
+    def _finish_batch(
+        self,
+        state: FolderState,
+        uids: list[int],
+        flags: dict[int, ServerFlags],
+        failed: list[tuple[int, str]],
+    ) -> tuple[FolderState, list[int]]:
+        """Inside the batch's transaction: the failures remembered, the server's flags taken,
+        and the folder's position moved past the batch. Returns it with the retried UIDs now
+        stored (taken out of `retry` once committed)."""
+        for uid, reason in failed:
+            self.intake.remember_failure(self.source, self.folder, str(uid), reason)
+        not_stored = {uid for uid, _ in failed}
+        settled = [uid for uid in uids if uid in self.retry and uid not in not_stored]
+        forget_failures(self.store, self.source, self.folder, map(str, settled))
+        apply_server_flags(self.store, self.source, self.folder, flags)
+        state = FolderState(
+            state.uidvalidity,
+            max(state.highest_uid, *uids),
+            state.highest_modseq,
+            state.pushed_event,
+        )
+        save_folder_state(self.store, self.source, self.folder, state)
+        return state, settled
 
-    def _store_message(self, prepared: Prepared) -> tuple[ServerFlags, Taken]:
+    def _count_failures(self, failed: list[tuple[int, str]]) -> None:
+        """After the commit that recorded them."""
+        for uid, reason in failed:
+            self.result.intake.failed += 1
+            self.result.errors += 1
+            self.result.unstored += 1
+            self.result.problems.append(f"UID {uid}: {reason}")
+
+    def _take(self, prepared: Prepared) -> tuple[ServerFlags, Taken]:
         uid, data = prepared.uid, prepared.data
         raw = bytes(data[b"BODY[]"])
         flags = server_flags(data.get(b"FLAGS"))
@@ -338,9 +398,14 @@ class FolderSync:
         done = None  # parsed and threaded by a worker process, or here by intake
         if prepared.parsed is not None and prepared.hints is not None:
             done = (prepared.parsed, prepared.hints)
-        taken = self.intake.take(item, done)
+        return flags, self.intake.take(item, done)
+
+    def _store_message(self, prepared: Prepared) -> tuple[ServerFlags, Taken]:
+        """One message alone, written at once (inside its savepoint)."""
+        flags, taken = self._take(prepared)
+        self.intake.flush()
         if taken.status != "added":  # the same message is stored: this is another location
-            mark_found_again(self.store, self.source, self.folder, uid)
+            mark_found_again(self.store, self.source, self.folder, prepared.uid)
         return flags, taken
 
     def _pull_flags(self, state: FolderState) -> None:

@@ -23,7 +23,22 @@ from inbox_tui.store.saved_searches import forget_search, keep_search, kept_sear
 from inbox_tui.store.views import list_tags, outbox_waiting, tag_counts, ticket_states
 from inbox_tui.times import moment_label
 from inbox_tui.tui.breakpoints import preset_width_classes
-from inbox_tui.tui.keymap import bindings
+from inbox_tui.tui.keymap import bindings, key_hint
+from inbox_tui.tui.messages import (
+    AttachmentsRequested,
+    OutboxChanged,
+    OutboxEdited,
+    ReplyRequested,
+    ResendRequested,
+    SearchAsked,
+    StatusChanged,
+    SyncFinished,
+    TicketsChanged,
+    TicketsWoken,
+    TrendsFound,
+    TrendsSeen,
+)
+from inbox_tui.tui.screens.confirm import ConfirmScreen, unsent_drafts_question
 from inbox_tui.tui.screens.snooze import SnoozeScreen
 from inbox_tui.tui.screens.tag_picker import TagPicker
 from inbox_tui.tui.screens.thread import ThreadScreen
@@ -43,7 +58,7 @@ from inbox_tui.tui.ticket_views import (
 from inbox_tui.tui.widgets.header import InboxHeader
 from inbox_tui.tui.widgets.key_footer import KeyFooter
 from inbox_tui.tui.widgets.sidebar import Sidebar
-from inbox_tui.tui.widgets.status_line import StatusLine
+from inbox_tui.tui.widgets.status_line import OutboxReport, StatusLine, SyncReport
 from inbox_tui.tui.widgets.thread_view import ThreadView
 from inbox_tui.tui.widgets.ticket_list import TicketList
 from inbox_tui.tui.widgets.trend_line import TrendLine
@@ -74,8 +89,15 @@ class MainScreen(Screen):
         sla: SlaPolicy = DEFAULT_POLICY,
         saved_searches: Sequence[SavedSearch] = (),
         start_view: str = "due",
+        sync_report: SyncReport | None = None,
+        outbox_report: OutboxReport | None = None,
+        synced_sources: int = 0,
     ) -> None:
         super().__init__()
+        # the app's reports, which its workers keep up to date: the status line reads them
+        self.sync_report = sync_report
+        self.outbox_report = outbox_report
+        self.synced_sources = synced_sources
         self.saved_searches = {search.name: search for search in saved_searches}
         self.store = store
         self.now = now
@@ -88,7 +110,6 @@ class MainScreen(Screen):
         self.search: Search | None = None  # the search whose results the list shows
         self.found = 0
         self._search_timer: Timer | None = None
-        self._only: list[int] | None = None  # see act_on
         self.search_label = ""  # what a search opened from the stats is about
         self.kept: set[str] = set()  # the saved searches kept with `v` (in the store)
 
@@ -156,11 +177,11 @@ class MainScreen(Screen):
 
     def show_status(self) -> None:
         status = self.status
-        status.sources = getattr(self.app, "synced_sources", 0)
-        if (report := getattr(self.app, "sync_report", None)) is not None:
+        status.sources = self.synced_sources
+        if (report := self.sync_report) is not None:
             status.report = report
         status.outbox = outbox_waiting(self.store)
-        if (outbox := getattr(self.app, "outbox_report", None)) is not None:
+        if (outbox := self.outbox_report) is not None:
             outbox.counts = outbox_counts(self.store)  # a GROUP BY over the small outbox table
             status.outbox_report = outbox
         status.show(self.now())
@@ -175,6 +196,35 @@ class MainScreen(Screen):
 
     def forget_trends(self, seen: frozenset[str]) -> None:
         self.trend_line.forget(seen)
+
+    @on(StatusChanged)
+    def _status_changed(self) -> None:
+        self.show_status()
+
+    @on(TrendsFound)
+    def _trends_found(self, fact: TrendsFound) -> None:
+        self.show_trends(fact.trends)
+
+    @on(TrendsSeen)
+    def _trends_seen(self, fact: TrendsSeen) -> None:
+        self.forget_trends(fact.trends)
+
+    @on(SearchAsked)
+    def _search_asked(self, fact: SearchAsked) -> None:
+        self.show_search(fact.query, fact.label)
+
+    @on(SyncFinished)
+    @on(OutboxChanged)
+    @on(TicketsChanged)
+    def _tickets_changed(self) -> None:
+        self.refresh_after_sync()
+
+    @on(TicketsWoken)
+    def _tickets_woken(self) -> None:
+        current = self.ticket_list.ticket
+        self.reload(
+            keep_ticket=current.id if current else None, fallback_index=self.ticket_list.cursor
+        )
 
     def refresh_after_sync(self) -> None:
         """New mail arrived: re-read the list where the cursor is; the selection stays."""
@@ -392,17 +442,24 @@ class MainScreen(Screen):
 
     # --- ticket actions: on the selection, or else the cursor ticket ------------------------
 
-    def targets(self) -> list[int]:
-        """The tickets an action works on: the selected ones, or else the one under the cursor."""
-        if self._only is not None:
-            return list(self._only)
+    def targets(self, ids: list[int] | None = None) -> list[int]:
+        """The tickets an action works on: `ids` when given (act_on), else the selected ones,
+        else the one under the cursor."""
+        if ids is not None:
+            return list(ids)
         tickets = self.ticket_list
         if tickets.selected:
             return sorted(tickets.selected)
         ticket = tickets.ticket
         return [ticket.id] if ticket else []
 
-    def _apply(self, ids: list[int], change: Callable[[list[int]], object], done: str) -> None:
+    def _apply(
+        self,
+        ids: list[int],
+        change: Callable[[list[int]], object],
+        done: str,
+        said: Callable[[], str] | None = None,
+    ) -> None:
         """Run one store action on `ids`, then clear the selection and show the result.
 
         The cursor stays on its ticket; when the ticket left the view (closed in Open), it
@@ -425,8 +482,12 @@ class MainScreen(Screen):
         fallback = tickets.cursor - self._left_view(above)
         self.reload(keep_ticket=current.id if current else None, fallback_index=fallback)
         self.thread.refresh_ticket()
+        if said is not None:  # the action says itself what it did (undo)
+            self.notify(said(), timeout=5, markup=False)
+            return
         what = "1 ticket" if len(ids) == 1 else f"{len(ids):,} tickets"
-        self.notify(f"{done} {what}" + ("" if done == "Undid" else " · u to undo"), timeout=3)
+        undo = key_hint("main.undo")
+        self.notify(f"{done} {what} · {undo} to undo", timeout=3, markup=False)
 
     def _left_view(self, ids: list[int]) -> int:
         """How many of `ids` the current view no longer holds (0 for a search: unknown)."""
@@ -439,30 +500,42 @@ class MainScreen(Screen):
 
     def act_on(self, ids: list[int], action: str) -> None:
         """Run ticket action `action` (e.g. "close_tickets") on `ids` instead of the selection or
-        the cursor ticket: the full-screen thread acts on its own ticket through this."""
-        self._only = ids
-        try:
-            getattr(self, f"action_{action}")()
-        finally:
-            self._only = None
+        the cursor ticket: the full-screen thread acts on its own ticket through this (the app
+        calls it for the thread's TriageRequested)."""
+        getattr(self, f"action_{action}")(ids)
 
-    def _set_status(self, status: str, done: str) -> None:
+    def _set_status(self, status: str, done: str, ids: list[int] | None) -> None:
         def change(ids: list[int]) -> None:
             actions.set_status(self.store, ids, status, at=self.now())
 
-        self._apply(self.targets(), change, done)
+        self._apply(self.targets(ids), change, done)
 
-    def action_close_tickets(self) -> None:
-        self._set_status("closed", "Closed")
+    def action_close_tickets(self, ids: list[int] | None = None) -> None:
+        """Close; a ticket whose reply is still a draft asks first (closing sends nothing)."""
+        ids = self.targets(ids)
+        question = unsent_drafts_question(self.store, ids)
+        if question is None:
+            self._set_status("closed", "Closed", ids)
+            return
 
-    def action_reopen_tickets(self) -> None:
-        self._set_status("open", "Reopened")
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.act_on(ids, "close_tickets_anyway")
 
-    def action_pending_tickets(self) -> None:
-        self._set_status("pending", "Marked pending")
+        self.app.push_screen(ConfirmScreen(question, yes="Close", no="Keep open"), answered)
 
-    def action_snooze_tickets(self) -> None:
-        ids = self.targets()
+    def action_close_tickets_anyway(self, ids: list[int] | None = None) -> None:
+        """Close without asking (the seller answered the question about the draft)."""
+        self._set_status("closed", "Closed", ids)
+
+    def action_reopen_tickets(self, ids: list[int] | None = None) -> None:
+        self._set_status("open", "Reopened", ids)
+
+    def action_pending_tickets(self, ids: list[int] | None = None) -> None:
+        self._set_status("pending", "Marked pending", ids)
+
+    def action_snooze_tickets(self, ids: list[int] | None = None) -> None:
+        ids = self.targets(ids)
         if not ids:
             return
 
@@ -476,8 +549,8 @@ class MainScreen(Screen):
 
         self.app.push_screen(SnoozeScreen(now=self.now(), tz=self.tz, count=len(ids)), snoozed)
 
-    def action_tag_tickets(self) -> None:
-        ids = self.targets()
+    def action_tag_tickets(self, ids: list[int] | None = None) -> None:
+        ids = self.targets(ids)
         if not ids:
             return
 
@@ -502,8 +575,8 @@ class MainScreen(Screen):
         picker = TagPicker(list_tags(self.store), tag_counts(self.store, ids), targets=len(ids))
         self.app.push_screen(picker, picked)
 
-    def action_toggle_flag(self) -> None:
-        ids = self.targets()
+    def action_toggle_flag(self, ids: list[int] | None = None) -> None:
+        ids = self.targets(ids)
         states = ticket_states(self.store, ids)
         flag = not all(state.flagged for state in states.values())
 
@@ -512,8 +585,8 @@ class MainScreen(Screen):
 
         self._apply(ids, change, "Flagged" if flag else "Unflagged")
 
-    def action_toggle_read(self) -> None:
-        ids = self.targets()
+    def action_toggle_read(self, ids: list[int] | None = None) -> None:
+        ids = self.targets(ids)
         states = ticket_states(self.store, ids)
         read = any(state.unread_count for state in states.values())
 
@@ -522,8 +595,8 @@ class MainScreen(Screen):
 
         self._apply(ids, change, "Marked read:" if read else "Marked unread:")
 
-    def action_cycle_priority(self) -> None:
-        ids = self.targets()
+    def action_cycle_priority(self, ids: list[int] | None = None) -> None:
+        ids = self.targets(ids)
         states = ticket_states(self.store, ids)
         priority = (max((s.priority for s in states.values()), default=0) + 1) % 3
 
@@ -532,43 +605,46 @@ class MainScreen(Screen):
 
         self._apply(ids, change, f"Priority {priority}:")
 
-    def action_undo(self) -> None:
-        """The seller's last action; in a ticket's own thread (`act_on` one ticket), the last
-        change to that ticket, a rule's as well as the seller's."""
-        if self._only is not None and len(self._only) == 1:
-            batch = actions.last_batch_on(self.store, self._only[0])
+    def action_undo(self, ids: list[int] | None = None) -> None:
+        """Undo the last action; a reply it queued and that is still held goes back to draft.
+        In a ticket's own thread (`ids` one ticket), the last change to that ticket, a rule's
+        as well as the seller's."""
+        if ids is not None and len(ids) == 1:
+            batch = actions.last_batch_on(self.store, ids[0])
         else:
             batch = actions.last_batch(self.store)
         if batch is None:
             self.notify("Nothing to undo")
             return
+        from inbox_tui import replies  # the outbox's modules only once something is undone
+
+        undone: list[replies.Undone | None] = []
 
         def change(_: list[int]) -> None:
-            actions.undo(self.store, batch, at=self.now())
+            undone.append(replies.undo_last(self.store, at=self.now(), batch=batch))
 
-        self._apply(actions.batch_tickets(self.store, batch), change, "Undid")
+        def said() -> str:
+            return undone[0].line if undone and undone[0] else "Nothing to undo"
+
+        self._apply(actions.batch_tickets(self.store, batch), change, "Undid", said)
+        if any(u and u.taken_back for u in undone):
+            self.post_message(OutboxEdited())
 
     def action_reply(self) -> None:
         """Answer the ticket under the cursor (a reply goes to one customer, not a selection)."""
         ticket = self.ticket_list.ticket
         if ticket is None:
             return
-        open_composer = getattr(self.app, "open_composer", None)
-        if open_composer is not None:
-            open_composer(ticket.id)
+        self.post_message(ReplyRequested(ticket.id))
 
     def action_resend(self) -> None:
         """Send the failed reply of the ticket under the cursor again (its row shows ✗)."""
-        ticket = self.ticket_list.ticket
-        resend = getattr(self.app, "resend_failed", None)
-        if ticket is not None and resend is not None and resend(ticket.id):
-            self.thread.refresh_ticket()
+        if (ticket := self.ticket_list.ticket) is not None:
+            self.post_message(ResendRequested(ticket.id))
 
     def action_save_attachments(self) -> None:
-        ticket = self.ticket_list.ticket
-        save = getattr(self.app, "save_attachments", None)
-        if ticket is not None and save is not None:
-            save(ticket.id)
+        if (ticket := self.ticket_list.ticket) is not None:
+            self.post_message(AttachmentsRequested(ticket.id))
 
     def on_ticket_list_selection_changed(self, event: TicketList.SelectionChanged) -> None:
         self._show_subtitle()

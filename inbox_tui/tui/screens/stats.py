@@ -85,10 +85,7 @@ class StatsScreen(Screen):
 
     def refresh_report(self) -> None:
         self.query_one(InboxHeader).show_sub_title(f"Stats · last {self.days} days · counting…")
-        if self.store.path is None:  # an in-memory store cannot be opened twice: read here
-            self.show_report(self._build(self.store))
-        else:
-            self._count()
+        self._count()
 
     def _build(self, store: Store, match_at_most: int | None = None) -> Report:
         """The report; its unusual trends are marked seen (it is about to be shown), here in
@@ -108,9 +105,7 @@ class StatsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
     def _count(self) -> None:
-        assert self.store.path is not None
-        store = Store.open(self.store.path)
-        try:
+        with self.store.for_thread() as store:
             try:
                 report = self._build(store, match_at_most=QUICK_MATCH)
             except TopicsPending as pending:  # the rest first, then the topics (seconds)
@@ -120,8 +115,6 @@ class StatsScreen(Screen):
                 if self.is_attached:
                     self.app.call_from_thread(self.show_report, quick, pending.count)
                 report = self._build(store)
-        finally:
-            store.close()
         if self.is_attached:  # closed meanwhile: nothing to show it on
             self.app.call_from_thread(self.show_report, report)
 

@@ -1,7 +1,7 @@
 """The thread screen: one ticket's thread with the customer panel beside it; Escape or q goes back.
 
-Triage keys act on this ticket through the main screen (one place for every action); closing
-or marking pending goes back to the list, where the cursor is already on the next ticket.
+Triage keys ask for their action on this ticket (the main screen has every action, in one
+place); closing or marking pending goes back to the list, where the cursor moves on.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
@@ -16,12 +17,21 @@ from textual.screen import Screen
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store.db import Store
 from inbox_tui.tui.keymap import bindings
+from inbox_tui.tui.messages import (
+    AttachmentsRequested,
+    OutboxChanged,
+    ReplyRequested,
+    ResendRequested,
+    TicketsChanged,
+    TriageRequested,
+)
+from inbox_tui.tui.screens.confirm import ConfirmScreen, unsent_drafts_question
 from inbox_tui.tui.widgets.customer_panel import CustomerPanel
 from inbox_tui.tui.widgets.header import InboxHeader
 from inbox_tui.tui.widgets.key_footer import KeyFooter
 from inbox_tui.tui.widgets.thread_view import ThreadView
 
-LEAVES = frozenset({"close_tickets", "pending_tickets"})
+LEAVES = frozenset({"close_tickets", "close_tickets_anyway", "pending_tickets"})
 """Actions after which the thread screen goes back to the list."""
 
 
@@ -75,32 +85,39 @@ class ThreadScreen(Screen):
         self.dismiss()
 
     def action_triage(self, action: str) -> None:
-        main = self.app.screen_stack[0]
-        act_on = getattr(main, "act_on", None)
-        if act_on is None:
-            return
-        act_on([self.ticket_id], action)
+        if action == "close_tickets":  # a draft waits: ask here, then close and go back
+            question = unsent_drafts_question(self.store, [self.ticket_id])
+            if question is not None:
+
+                def answered(yes: bool | None) -> None:
+                    if yes:
+                        self.post_message(TriageRequested([self.ticket_id], "close_tickets_anyway"))
+                        self.dismiss()
+
+                self.app.push_screen(ConfirmScreen(question, yes="Close", no="Keep open"), answered)
+                return
+        self.post_message(TriageRequested([self.ticket_id], action))
         if action in LEAVES:
             self.dismiss()
-        else:
-            self.query_one(ThreadView).refresh_ticket()
-            self.query_one(CustomerPanel).show_ticket(self.ticket_id)
 
     def action_reply(self) -> None:
-        open_composer = getattr(self.app, "open_composer", None)
-        if open_composer is not None:
-            open_composer(self.ticket_id)
+        self.post_message(ReplyRequested(self.ticket_id))
 
     def action_resend(self) -> None:
         """Send this ticket's failed reply again (see InboxApp.resend_failed)."""
-        resend = getattr(self.app, "resend_failed", None)
-        if resend is not None and resend(self.ticket_id):
-            self.refresh_ticket()
+        self.post_message(ResendRequested(self.ticket_id))
 
     def action_save_attachments(self) -> None:
-        save = getattr(self.app, "save_attachments", None)
-        if save is not None:
-            save(self.ticket_id)
+        self.post_message(AttachmentsRequested(self.ticket_id))
+
+    @on(OutboxChanged)
+    def _outbox_changed(self) -> None:
+        self.refresh_ticket()  # a reply sent or failed: its mark in the thread
+
+    @on(TicketsChanged)
+    def _tickets_changed(self, fact: TicketsChanged) -> None:
+        if self.ticket_id in fact.ticket_ids:
+            self.refresh_ticket()
 
     def refresh_ticket(self) -> None:
         """Show what changed: a status, a tag, a reply sent or queued."""

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
+from textual import on
 from textual.widgets import Static
 
-from inbox_tui.sanitize import clean_line, readable_line
+from inbox_tui.sanitize import readable_line
 from inbox_tui.store.db import Store
 from inbox_tui.store.orders import Order, orders_for_ticket
 from inbox_tui.store.views import get_ticket, other_tickets
 from inbox_tui.times import age_label, day_label
+from inbox_tui.tui.messages import OrdersRefreshed, OrdersRefreshing, OrdersWanted
 
 if TYPE_CHECKING:  # the HTTP side is imported by the worker, not at start-up
-    from inbox_tui.marketplaces.orders import OrderRefresher, RefreshOutcome
+    from inbox_tui.marketplaces.orders import RefreshOutcome
 
 SHOWN_ORDERS = 5
 SHOWN_ITEMS = 4
@@ -100,9 +100,9 @@ def customer_text(
 class CustomerPanel(Static):
     """Shows `customer_text` for one ticket; refreshed when the ticket changes.
 
-    Opening a ticket also refreshes its orders from the shops when the cached ones are older
-    than `orders.refresh_after_minutes`: in a worker thread (the app's `order_refresher`, when
-    the config names order providers), after which the panel redraws itself.
+    Opening a ticket also asks for its orders to be refreshed from the shops (OrdersWanted):
+    the app does it in a worker when the config names order providers and the cached ones are
+    older than `orders.refresh_after_minutes`, and tells the panel, which redraws itself.
     """
 
     def __init__(
@@ -125,7 +125,11 @@ class CustomerPanel(Static):
         if ticket_id != self.ticket_id:
             self.order_notes = []
         self.ticket_id = ticket_id
-        self._start_refresh(ticket_id)
+        if ticket_id not in self._refreshed:
+            self._refreshed.add(ticket_id)
+            # sent by the panel: Textual stops a message at the node it came from, and
+            # show_ticket runs in its screen's handlers
+            self.post_message(OrdersWanted(self, ticket_id).set_sender(self))
         self._redraw()
 
     def _redraw(self) -> None:
@@ -134,57 +138,21 @@ class CustomerPanel(Static):
                 customer_text(self.store, self.ticket_id, self.now(), self.order_notes, self.tz)
             )
 
-    def _start_refresh(self, ticket_id: int) -> None:
-        refresher = order_refresher(self.app)
-        if (
-            refresher is None
-            or not refresher.enabled
-            or self.store.path is None  # a store only in memory has no file for the worker
-            or ticket_id in self._refreshed
-        ):
-            return
-        self._refreshed.add(ticket_id)
-        if refresher.needs_refresh(self.store, ticket_id, self.now()):
+    @on(OrdersRefreshing)
+    def _refreshing(self, fact: OrdersRefreshing) -> None:
+        if fact.ticket_id == self.ticket_id:
             self.order_notes = [REFRESHING]
-            self._refresh_worker(refresher, self.store.path, ticket_id, self.now())
+            self._redraw()
 
-    @work(thread=True, group="orders", exit_on_error=False)
-    def _refresh_worker(
-        self, refresher: OrderRefresher, path: Path, ticket_id: int, now: datetime
-    ) -> None:
-        from inbox_tui.marketplaces.orders import RefreshOutcome
-
-        try:
-            outcome = refresher.refresh(path, ticket_id, now)
-        except Exception as exc:  # the store itself failed: say so, never crash the inbox
-            outcome = RefreshOutcome(errors=[clean_line(f"orders: could not refresh ({exc})")])
-        self.app.call_from_thread(self._refresh_done, ticket_id, outcome)
-
-    def _refresh_done(self, ticket_id: int, outcome: RefreshOutcome) -> None:
-        if ticket_id != self.ticket_id or not self.is_mounted:
+    @on(OrdersRefreshed)
+    def _refreshed_orders(self, fact: OrdersRefreshed) -> None:
+        if fact.ticket_id != self.ticket_id or not self.is_mounted:
             return
-        self.order_notes = _notes(outcome)
+        self.order_notes = _notes(fact.outcome)
         self._redraw()
 
 
 REFRESHING = "refreshing orders…"
-
-
-def order_refresher(app: Any) -> OrderRefresher | None:
-    """The app's order refresher: the one it was given (`app.order_refresher`), else one made
-    once from `app.config` when that names order providers; None when there are none."""
-    refresher = getattr(app, "order_refresher", None)
-    if refresher is not None:
-        return refresher
-    config = getattr(app, "config", None)
-    if config is None:
-        return None
-    from inbox_tui.marketplaces.orders import OrderRefresher, configured_providers
-
-    if not configured_providers(config):
-        return None
-    app.order_refresher = refresher = OrderRefresher(config)
-    return refresher
 
 
 def _notes(outcome: RefreshOutcome) -> list[str]:
