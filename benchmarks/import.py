@@ -41,6 +41,21 @@ def build_maildir(path: Path, count: int, *, photos: bool = False) -> None:
         (path / "cur" / f"{index:08d}.bench:2,S").write_bytes(raw)
 
 
+def _table_mb(db: Path, table: str) -> float:
+    """MB of an FTS5 index: its shadow tables (`dbstat`)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"{db.absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        shadow = [f"{table}_{part}" for part in ("data", "idx", "docsize", "config", "content")]
+        size = conn.execute(
+            "SELECT sum(pgsize) FROM dbstat WHERE name IN (?, ?, ?, ?, ?)", shadow
+        ).fetchone()[0]
+        return round((size or 0) / 2**20, 1)
+    finally:
+        conn.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=100_000)
@@ -99,6 +114,10 @@ def main() -> None:
         "load_before": [round(x, 2) for x in load_before],
         "load_after": [round(x, 2) for x in os.getloadavg()],
         "code": str(args.code or ROOT),
+        "fts_mb": {  # the search indexes (FTS5 shadow tables)
+            "messages_fts": _table_mb(db, "messages_fts"),
+            "messages_fts_to": _table_mb(db, "messages_fts_to"),
+        },
         "reimport_s": round(reimport_s, 2),
         "reimport_added": again.added,
         "store_mb": round(db.stat().st_size / 2**20, 1),

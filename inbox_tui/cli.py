@@ -270,6 +270,7 @@ def _import(state: Context, run: Any, path: Path) -> None:
                 progress=lambda n: bar.advance(task, n),
                 on_total=lambda total: bar.update(task, total=total),
             )
+        rules = _rules_after_intake(state, store)
     except NotAMailbox as exc:
         raise CliError(str(exc)) from None
     except KeyboardInterrupt:
@@ -278,6 +279,7 @@ def _import(state: Context, run: Any, path: Path) -> None:
     finally:
         store.close()
     click.echo(f"{path}: {result.summary()}")
+    _say_rules(rules)
     for problem in result.problems[:20]:
         click.echo(f"  not stored: {problem}", err=True)
     if result.failed:
@@ -335,6 +337,38 @@ def export(state: Context, fmt: str, output: Path | None) -> None:
         click.echo(f"exported {count} tickets to {output}", err=True)
     finally:
         store.close()
+
+
+@cli.command()
+@click.argument("query")
+@click.option(
+    "--limit", type=click.IntRange(1, 100_000), default=50, show_default=True, help="At most."
+)
+@pass_context
+def search(state: Context, query: str, limit: int) -> None:
+    """Tickets matching QUERY (the `/` search language, docs/search.md), newest first:
+    id, status, last activity, customer, subject; tab-separated."""
+    from inbox_tui.sanitize import clean_line
+    from inbox_tui.search import SearchError, parse_query
+    from inbox_tui.store.search import search_tickets
+
+    try:
+        parsed = parse_query(query)
+    except SearchError as exc:
+        raise CliError(f"search: {exc.message}") from None
+    store = state.open_store(create=False, read_only=True)
+    try:
+        rows = search_tickets(store, parsed, limit=limit)
+    except SearchError as exc:
+        raise CliError(f"search: {exc.message}") from None
+    finally:
+        store.close()
+    for row in rows:  # names and subjects are data: one line each, nothing invisible
+        customer = clean_line(row.customer_name or row.customer_email)
+        fields = (f"#{row.id}", row.status, row.last_message_at, customer, clean_line(row.subject))
+        click.echo("\t".join(fields))
+    if not rows:
+        click.echo(f"no ticket matches {query.strip()!r}", err=True)
 
 
 _DAYS = click.IntRange(1, 3650)
@@ -489,10 +523,28 @@ def sync(state: Context) -> None:
                     failed += 1
                     if not outcome.lines:
                         click.echo(f"{source.name}: failed: {outcome.failed}", err=True)
+        _say_rules(_rules_after_intake(state, store))
     finally:
         store.close()
     if failed:
         sys.exit(1)
+
+
+def _rules_after_intake(state: Context, store: Any) -> Any:
+    """The rules on what came in, and the timed ones (docs/rules.md)."""
+    from datetime import UTC, datetime
+
+    from inbox_tui import replies
+
+    return replies.run_rules(store, state.config, now=datetime.now(UTC))
+
+
+def _say_rules(report: Any) -> None:
+    """What the rules did, one line; a failing rule is said, never an error of the sync."""
+    if report.firings:
+        click.echo(report.summary(), err=bool(report.failures))
+    for firing in report.failures[:20]:
+        click.echo(f"  rule {firing.rule}, ticket {firing.ticket_id}: {firing.outcome}", err=True)
 
 
 REFUSED = 1  # the command was understood but cannot be done for this ticket (see docs/replies.md)
@@ -507,15 +559,28 @@ REFUSED = 1  # the command was understood but cannot be done for this ticket (se
     type=click.Choice(["open", "pending", "closed"]),
     help="The ticket's status after the reply (default: the template's, else unchanged).",
 )
+@click.option(
+    "--attach",
+    "attach",
+    multiple=True,
+    metavar="PATH",
+    help="Attach this file to the reply (e-mail only); repeatable.",
+)
 @pass_context
 def reply(
-    state: Context, ticket_id: int, template_key: str, send_now: bool, status: str | None
+    state: Context,
+    ticket_id: int,
+    template_key: str,
+    send_now: bool,
+    status: str | None,
+    attach: tuple[str, ...],
 ) -> None:
     """Answer ticket TICKET_ID with a template: print the text, queue it (and send it)."""
-    from datetime import UTC, datetime
+    from datetime import UTC, datetime, timedelta
 
     from inbox_tui import replies
     from inbox_tui.outbox.message import with_signature
+    from inbox_tui.store.reply_files import draft_files
 
     config = state.config
     template = _template(config, template_key)
@@ -526,17 +591,42 @@ def reply(
         now = datetime.now(UTC)
         rendered = _render_reply(store, config, ticket_id, template, now)
         click.echo(with_signature(rendered, config.seller.signature), nl=False)
+        before = {f.id for f in draft_files(store, ticket_id)}
+        for path in attach:
+            try:
+                click.echo(replies.attach_file(store, config, ticket_id, path, at=now), err=True)
+            except replies.ReplyRefused as exc:
+                _drop_files(store, ticket_id, keep=before)
+                raise CliError(f"--attach: {exc}") from None
         try:
-            outbox_id = replies.queue(
-                store, config, ticket_id, body=rendered, template=template, status=status, at=now
+            outbox_id = replies.queue(  # no undo hold: the command line has no `u`
+                store,
+                config,
+                ticket_id,
+                body=rendered,
+                template=template,
+                status=status,
+                at=now,
+                hold=timedelta(0),
             )
         except replies.ReplyRefused as exc:
+            _drop_files(store, ticket_id, keep=before)
             raise CliError(str(exc), exit_code=REFUSED) from None
         click.echo(f"queued as outbox #{outbox_id}", err=True)
         if send_now:
             _send(state, store, only=[outbox_id])
     finally:
         store.close()
+
+
+def _drop_files(store: Any, ticket_id: int, *, keep: set[int]) -> None:
+    """The files `--attach` added leave with a refused reply (the draft's own stay)."""
+    from inbox_tui.store.reply_files import draft_files, remove_draft_file
+
+    with store.transaction():
+        for file in draft_files(store, ticket_id):
+            if file.id not in keep:
+                remove_draft_file(store, ticket_id, file.id)
 
 
 def _template(config: Any, key: str) -> Any:
@@ -624,13 +714,22 @@ def _outbox_waiting(store: Any) -> int:
 
 
 def _nothing_due(store: Any, zone: Any) -> str:
+    from datetime import UTC, datetime
+
     from inbox_tui.store.db import parse_time
-    from inbox_tui.store.outbox import next_attempt
+    from inbox_tui.store.outbox import held_for_undo, next_attempt
     from inbox_tui.times import clock_label
 
     waiting = _outbox_waiting(store)
     if not waiting:
         return "nothing to send"
+    held = held_for_undo(store, datetime.now(UTC))
+    if held is not None:
+        count, until = held
+        return (
+            f"nothing due now: {count} held for undo (outbox.undo_seconds) until"
+            f" {clock_label(until, zone)}; the TUI sends it then, or run send again"
+        )
     when = next_attempt(store)
     at = f", next try at {clock_label(parse_time(when), zone)}" if when else ""
     return f"nothing due now: {waiting} waiting{at}"
@@ -651,7 +750,7 @@ def _send(state: Context, store: Any, *, only: list[int] | None = None) -> None:
 
     console = Console(highlight=False, soft_wrap=True)
     zone = state.config.seller.tzinfo
-    styles = {"sent": "green", "waiting": "yellow", "failed": "bold red"}
+    styles = {"sent": "green", "waiting": "yellow", "failed": "bold red", "taken back": "dim"}
 
     def line(item: ItemResult) -> None:
         text = Text(f"#{item.outbox_id} ticket {item.ticket_id} ")
@@ -713,6 +812,77 @@ def templates_list(state: Context) -> None:
             f"inbox-tui: {len(problems)} problem(s) in the templates: see 'inbox-tui templates check'",
             err=True,
         )
+
+
+@cli.group(name="rules")
+def rules_group() -> None:
+    """Rules: what the inbox does by itself (`rules:` in the config, docs/rules.md)."""
+
+
+@rules_group.command(name="check")
+@pass_context
+def rules_check(state: Context) -> None:
+    """Check the rules: keys, searches, durations, templates and topics they name."""
+    from inbox_tui.rules.check import check_rules
+
+    config = state.config  # a bad key is a one-line error with its file and line
+    problems = check_rules(config, state.config_path)
+    if problems:
+        for problem in problems:
+            click.echo(f"inbox-tui: error: {problem}", err=True)
+        sys.exit(USAGE_ERROR)
+    count = len(config.rules)
+    click.echo(f"{count} rule{'' if count == 1 else 's'} OK")
+
+
+_REPLAY_DAYS = click.option(
+    "--days", type=click.IntRange(1, 3650), default=30, show_default=True,
+    help="The tickets the customer wrote in during the last DAYS days.",
+)  # fmt: skip
+
+
+@rules_group.command(name="test")
+@_REPLAY_DAYS
+@pass_context
+def rules_test(state: Context, days: int) -> None:
+    """What the rules would do to the stored tickets, per rule and per ticket; changes nothing."""
+    _replay(state, days, apply=False)
+
+
+@rules_group.command(name="apply")
+@_REPLAY_DAYS
+@pass_context
+def rules_apply(state: Context, days: int) -> None:
+    """Run the rules over the stored tickets now (a rule acts once per customer message)."""
+    _replay(state, days, apply=True)
+
+
+def _replay(state: Context, days: int, *, apply: bool) -> None:
+    from datetime import UTC, datetime
+
+    from inbox_tui.rules.check import check_rules
+    from inbox_tui.rules.engine import replay
+    from inbox_tui.rules.report import replay_lines
+
+    config = state.config
+    if not config.rules:
+        click.echo("no rules configured (add some under `rules:` in the config; docs/rules.md)")
+        return
+    problems = check_rules(config, state.config_path)
+    if problems:
+        raise CliError("\n".join([*problems, "fix them first: inbox-tui rules check"]))
+    store = state.open_store(create=False, read_only=not apply)
+    try:
+        if apply:
+            state.refuse_demo(store, "apply rules in")
+        now = datetime.now(UTC)
+        report = replay(store, config, now=now, days=days, apply=apply)
+        for line in replay_lines(store, config, report, days=days, applied=apply):
+            click.echo(line)
+    finally:
+        store.close()
+    if report.failures:
+        sys.exit(1)
 
 
 def _crash(exc: BaseException) -> NoReturn:

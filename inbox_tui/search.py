@@ -33,6 +33,7 @@ FIELDS: tuple[str, ...] = (
     "after",
     "topic",
     "product",
+    "rule",
 )
 
 MAX_TERMS = 100
@@ -125,8 +126,19 @@ def parse_query(text: str) -> Query:
             continue
         value, quoted, pos = _read_value(text, pos)
         if not has_words(value):
+            _check_punctuation(value, quoted, start)
             continue  # punctuation alone ("&", "-") finds nothing and filters nothing
-        terms.append(Term("text", value, negated=negated, quoted=quoted, position=start))
+        value, star = _starred(value, quoted, start)
+        terms.append(
+            Term("text", value, negated=negated, quoted=quoted, prefix=star, position=start)
+        )
+    if not terms and text.strip():
+        at = len(text) - len(text.lstrip())
+        raise SearchError(
+            f"nothing to search for in '{text.strip()}' at {at} — type a word, a"
+            ' "phrase" or a filter such as tag:vip',
+            at,
+        )
     return Query(tuple(_mark_prefix(terms, text)), text)
 
 
@@ -177,6 +189,40 @@ def _read_value(text: str, pos: int) -> tuple[str, bool, int]:
     return text[pos:end], False, end
 
 
+def _check_punctuation(value: str, quoted: bool, start: int) -> None:
+    """Refuse the punctuation a seller types expecting it to mean something (a wildcard, a
+    group, a phrase) rather than let the search quietly ignore it."""
+    if quoted:
+        raise SearchError(f"nothing to search for in '\"{value}\"' at {start}", start)
+    if "*" in value:
+        raise SearchError(
+            f"'*' at {start} must end a word: refund* finds refund, refunds, refunded", start
+        )
+    if "(" in value or ")" in value:
+        raise SearchError(
+            f"'{value}' at {start}: parentheses do not group — every word must match;"
+            " leave them out",
+            start,
+        )
+
+
+def _starred(value: str, quoted: bool, start: int) -> tuple[str, bool]:
+    """An unquoted `word*` is a prefix: the word without its stars, and True."""
+    if quoted or not value.endswith("*"):
+        return value, False
+    stem = value.rstrip("*")
+    if not has_words(stem):  # "&*": nothing it begins
+        raise SearchError(
+            f"'*' at {start} must end a word: refund* finds refund, refunds, refunded", start
+        )
+    if sum(1 for char in stem if has_words(char)) < MIN_PREFIX:
+        raise SearchError(
+            f"'{value}' at {start} is too short a prefix — it takes {MIN_PREFIX} letters or more",
+            start,
+        )
+    return stem, True
+
+
 def _field_term(
     name: str, value: str, negated: bool, quoted: bool, start: int, end: int, size: int
 ) -> Term:
@@ -201,6 +247,9 @@ def _field_term(
         return Term(name, lowered, negated=negated, quoted=quoted, position=start)
     if name in TEXT_FIELDS and not has_words(value):
         raise SearchError(f"nothing to search for in '{name}:{value}' at {start}", start)
+    if name in TEXT_FIELDS:
+        stem, star = _starred(value.strip(), quoted, start)
+        return Term(name, stem, negated=negated, quoted=quoted, prefix=star, position=start)
     return Term(name, value.strip(), negated=negated, quoted=quoted, position=start)
 
 
@@ -217,12 +266,18 @@ def _mark_prefix(terms: list[Term], text: str) -> list[Term]:
     if not terms or text[-1:].isspace():
         return terms
     last = terms[-1]
-    if last.quoted or last.negated or last.field not in ("text", *TEXT_FIELDS):
+    if last.prefix or last.quoted or last.negated or last.field not in ("text", *TEXT_FIELDS):
         return terms
-    if len(last.value) < MIN_PREFIX or not has_words(last.value[-1]):
+    if len(last.value) < MIN_PREFIX or not _ends_a_word(last.value):
         return terms
     terms[-1] = Term(last.field, last.value, prefix=True, position=last.position)
     return terms
+
+
+def _ends_a_word(value: str) -> bool:
+    """Whether `value` ends in a letter or digit, or an accent on one (İ lower-cases to i and
+    a combining dot)."""
+    return has_words(value[-1]) or unicodedata.category(value[-1]).startswith("M")
 
 
 def _suggest_field(name: str) -> str | None:

@@ -27,6 +27,7 @@ __all__ = [
     "stems",
     "suggest",
     "suggest_for_thread",
+    "suggester_for",
     "topic_of",
 ]
 
@@ -133,10 +134,19 @@ def suggest_for_thread(
     return _suggester(tuple(templates)).rank_thread(thread, channel=channel, order=order, top=top)
 
 
+_MOST_FIT = max(1.0, *(f for fits in ORDER_FIT.values() for f in fits.values()))
+"""The most an order's state multiplies a topic's evidence by."""
+
+
 @lru_cache(maxsize=8)
 def _suggester(templates: tuple[Template, ...]) -> Suggester:
     """One Suggester per library: its index is built once, not at every reply."""
     return Suggester(templates)
+
+
+def suggester_for(templates: Sequence[Template]) -> Suggester:
+    """The library's Suggester, its indexes built once per process (rules, the composer)."""
+    return _suggester(tuple(templates))
 
 
 class Suggester:
@@ -197,6 +207,73 @@ class Suggester:
             if score >= KEEP_ABOVE * best
         )
         return [index.version(topic, language) for _, topic in ranked[:top]]
+
+    def words_in(self, thread: Sequence[Said]) -> tuple[frozenset[str], Sequence[Said]]:
+        """What `could_be` reads of a conversation of the customer's alone (no reply of the
+        seller in it): the stems of its words (once per ticket), and the conversation."""
+        text = _fold(_NOT.sub(r"\1 not", "\n".join(f"{s.subject}\n{s.text}" for s in thread)))
+        return frozenset(word[:_STEM] for word in _WORD.findall(text)), thread  # as _stream
+
+    def could_be(
+        self, words: tuple[frozenset[str], Sequence[Said]], keys: frozenset[str], *, channel: str
+    ) -> bool:
+        """False only when none of these templates' topics can be what the conversation
+        (`words_in`) is about: even if every one of the topic's words in it counted fully and
+        its order made it likelier, it would not reach NONE_BELOW, and no chasing makes it
+        the topic (the parcel or the money can be, without a word on them). Much cheaper
+        than `topic`, and never False where `topic` would name one of them: rules ask it
+        first."""
+        present, thread = words
+        index = self._index(channel)
+        wanted = [
+            i for i, versions in enumerate(index.topics) if any(v.key in keys for v in versions)
+        ]
+        for i in wanted:
+            bound = 0.0
+            for stem in present:
+                for others, weight in index.terms_from(i).get(stem, ()):
+                    if all(other in present for other in others):
+                        bound += weight
+            if bound * _MOST_FIT * len(thread) >= NONE_BELOW:
+                return True
+        if any(index.tags[i] in FOLLOW_UP_TOPIC.values() for i in wanted):
+            return len(thread) > 1 or any(_NUDGES.search(_fold(s.text)) for s in thread)
+        return False
+
+    def _index(self, channel: str) -> _Index:
+        index = self._channels.get(channel)
+        if index is None:
+            index = self._channels[channel] = _Index(
+                [t for t in self.templates if t.applies_to(channel)]
+            )
+        return index
+
+    def topic(
+        self, thread: Sequence[Said], *, channel: str, order: str | None = None
+    ) -> tuple[Template, float] | None:
+        """The topic that best fits a conversation (its template in the customer's language)
+        and how sure that is, 0-1: the best topic's share of the evidence against the
+        runner-up's (1.0: no other topic has any). None when nothing fits (as `rank_thread`).
+        What rules' `topic:` conditions read."""
+        index = self._channels.get(channel)
+        if index is None:
+            index = self._channels[channel] = _Index(
+                [t for t in self.templates if t.applies_to(channel)]
+            )
+        if not index.topics:
+            return None
+        reading = _read(thread[-MESSAGES:])
+        language = detect_language(reading.customer_text) or index.language_of(reading)
+        scores = [
+            score * index.language_fit(topic, language)
+            for topic, score in enumerate(index.scores(reading, order))
+        ]
+        ranked = sorted(range(len(scores)), key=lambda topic: -scores[topic])
+        best = scores[ranked[0]]
+        if best < NONE_BELOW:
+            return None
+        second = scores[ranked[1]] if len(ranked) > 1 else 0.0
+        return index.version(ranked[0], language), best / (best + max(second, 0.0))
 
 
 # --- reading the conversation ----------------------------------------------------------------
@@ -349,6 +426,18 @@ class _Index:
         self.tags = [next((t for v in versions for t in v.tags), "") for versions in self.topics]
         own = [(t.language, self._words([t])) for t in templates]  # each version's own words
         self.own = [(lang, {t: w * rarity[t] for t, w in doc.items()}) for lang, doc in own]
+        self._by_stem: dict[int, dict[str, list[tuple[tuple[str, ...], float]]]] = {}
+
+    def terms_from(self, topic: int) -> dict[str, list[tuple[tuple[str, ...], float]]]:
+        """A topic's terms by their first stem, with the stems they also need: what
+        `Suggester.could_be` adds up."""
+        if topic not in self._by_stem:
+            by_stem: dict[str, list[tuple[tuple[str, ...], float]]] = {}
+            for term, weight in self.weights[topic].items():
+                first, *others = (part.lstrip("!") for part in term.split(" "))
+                by_stem.setdefault(first, []).append((tuple(others), weight))
+            self._by_stem[topic] = by_stem
+        return self._by_stem[topic]
 
     @staticmethod
     def _words(versions: list[Template]) -> dict[str, float]:

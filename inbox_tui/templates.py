@@ -60,6 +60,7 @@ CONTEXT_SCHEMA: dict[str, frozenset[str] | None] = {
             "tracking_url",
             "carrier",
             "tracking",  # the spelling; the same value as tracking_number
+            "state",  # unshipped, shipped (in transit), delivered, refunded, cancelled, or ""
         }
     ),
     "seller": frozenset({"name", "signature"}),

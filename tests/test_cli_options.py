@@ -69,8 +69,8 @@ def test_a_config_error_lists_every_problem(tmp_path: Path) -> None:
     assert result.stderr.splitlines() == [
         f"inbox-tui: error: {config} line 2: ui.page_size: expected at least 20, got 1",
         f"inbox-tui: error: {config} line 3: ui.theme: expected text, got 3",
-        f"inbox-tui: error: {config} line 4: foo: unknown key (known: database, orders, seller,"
-        " sla, snooze, sources, sync, templates, ui)",
+        f"inbox-tui: error: {config} line 4: foo: unknown key (known: auto_reply, database,"
+        " orders, outbox, rules, rules_max_age, seller, sla, snooze, sources, sync, templates, ui)",
     ]
 
 

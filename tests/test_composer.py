@@ -590,6 +590,10 @@ async def test_a_reply_waits_offline_then_goes_out_once(
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
+        clock[0] = NOW + timedelta(seconds=config.outbox.undo_seconds)  # the undo hold is over
+        app.send_waiting()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         line = app.screen.status.text(clock[0]).plain
         assert "outbox: 1 queued · offline: replies wait in the outbox" in line
         assert isinstance(app.screen, MainScreen) and screen is not app.screen

@@ -57,7 +57,7 @@ def test_ctrl_e_hands_the_draft_to_the_editor_and_back(tmux: str, tmp_path: Path
 
 def test_the_demo_never_sends_through_the_sellers_own_server(tmux: str, tmp_path: Path) -> None:  # noqa: F811
     # The seller's real config names an SMTP server; the demo's made-up customers must not be
-    # mailed through it: replying in the demo is refused in one line, nothing is queued.
+    # mailed through it: a reply in the demo waits in the outbox, which has no mail server.
     config = tmp_path / "config.yaml"
     config.write_text(
         "seller:\n  name: Anatolia Textiles\n  emails: [hello@shop.example]\n"
@@ -79,10 +79,11 @@ def test_the_demo_never_sends_through_the_sellers_own_server(tmux: str, tmp_path
         terminal.keys("Tab")
         terminal.keys("Thank you for waiting.")
         terminal.keys("C-s")
-        screen = terminal.wait_for("the refusal", lambda s: "cannot be answered from here" in s)
-        assert "not sent:" in screen
+        screen = terminal.wait_for("the explanation", lambda s: "Reply queued: the demo" in s)
+        assert "smtp" not in screen.lower()  # no error pointing at an `smtp:` section
     finally:
         terminal.kill()
     store = Store.open(db)
-    assert store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
+    rows = store.conn.execute("SELECT transport, status FROM outbox").fetchall()
+    assert [tuple(row) for row in rows] == [("demo", "queued")]  # never the seller's server
     store.close()

@@ -173,7 +173,7 @@ CASES = {
     ),
     "unknown top-level key": (
         "database: x.db\nsellers: {}\n",
-        "config.yaml line 2: sellers: unknown key (known: database, orders, seller, sla, snooze, sources, sync, templates, ui)",
+        "config.yaml line 2: sellers: unknown key (known: auto_reply, database, orders, outbox, rules, rules_max_age, seller, sla, snooze, sources, sync, templates, ui)",
     ),
     "unknown key in a source": (
         """

@@ -182,3 +182,24 @@ def test_a_shop_without_e_mail_addresses_still_answers_on_ebay(store, ebay, conf
     assert ebay.messages(conversation)[-1]["messageBody"] == "Yes, 40x40 cm."
     outbound = [m for m in messages(store, ticket_id) if m["direction"] == "out"]
     assert len(outbound) == 1
+
+
+def test_an_ebay_reply_refuses_a_file_in_one_line_and_keeps_the_draft(
+    store, ebay, config, ticket, tmp_path
+) -> None:
+    from inbox_tui import replies
+    from inbox_tui.store.drafts import get_draft, save_draft
+    from inbox_tui.store.reply_files import add_draft_file
+
+    ticket_id, _ = ticket
+    label = tmp_path / "label.pdf"
+    label.write_bytes(b"%PDF")
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    with pytest.raises(replies.ReplyRefused, match="eBay's member messages take text only"):
+        replies.attach_file(store, config, ticket_id, str(label), at=now)
+    # a file that got into the draft some other way (before the ticket moved to eBay): refused
+    save_draft(store, ticket_id, "Here it is.")
+    add_draft_file(store, ticket_id, "label.pdf", "application/pdf", b"%PDF", at="x")
+    with pytest.raises(replies.ReplyRefused, match="has no attachments"):
+        replies.queue(store, config, ticket_id, body="Here it is.", at=now)
+    assert get_draft(store, ticket_id).body == "Here it is."

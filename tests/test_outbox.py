@@ -139,7 +139,12 @@ def test_queue_commits_row_status_tags_and_drops_the_draft_together(store):
     ).fetchall()
     assert [tuple(e) for e in events] == [
         ("status", "closed"), ("tag_add", "shipping"), ("tag_add", "vip"),
+        ("queued", str(outbox_id)),  # one batch: one undo takes back the reply and all of it
     ]  # fmt: skip
+    batches = store.conn.execute(
+        "SELECT count(DISTINCT batch_id) FROM events WHERE ticket_id = ?", (ticket,)
+    ).fetchone()
+    assert batches[0] == 1
     assert outbox_counts(store) == {"queued": 1, "sending": 0, "sent": 0, "failed": 0}
 
 

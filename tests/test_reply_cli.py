@@ -102,7 +102,9 @@ def test_reply_prints_the_filled_template_and_queues_it(shop):
     ticket, order, tracking = ticket_with_tracking(shop)
     result = run("--config", str(shop), "reply", str(ticket), "--template", "wismo", env=ENV)
     assert result.returncode == 0, result
-    assert f"Your order {order} is on its way." in result.stdout
+    # the demo's tracked orders are delivered: the template says so, not "on its way"
+    assert f"shows your order {order} as delivered" in result.stdout
+    assert "is on its way" not in result.stdout
     assert tracking in result.stdout
     assert "[missing" not in result.stdout
     assert result.stderr.strip() == "queued as outbox #1"
@@ -202,3 +204,43 @@ def test_send_reports_each_reply_and_fails_when_one_failed(shop, smtp_sink):
     assert twice.returncode == 2 and "reply 1 is sent, not failed" in twice.stderr
     unknown = run("--config", str(shop), "send", "--resend", "99", env=ENV)
     assert unknown.returncode == 2 and "no reply with outbox id 99" in unknown.stderr
+
+
+def test_reply_attach_sends_the_file_as_a_mime_part(shop, smtp_sink, tmp_path):
+    ticket, _, _ = ticket_with_tracking(shop)
+    label = tmp_path / "return-label.pdf"
+    label.write_bytes(b"%PDF-1.4 a label")
+    result = run(
+        "--config", str(shop), "reply", str(ticket), "--template", "thanks", "--send",
+        "--attach", str(label), env=ENV,
+    )  # fmt: skip
+    assert result.returncode == 0, result
+    assert "Attached return-label.pdf (16 B)" in result.stderr
+    [delivery] = smtp_sink.accepted
+    received = email.message_from_bytes(delivery.raw, policy=default)
+    [part] = list(received.iter_attachments())
+    assert (part.get_filename(), part.get_content()) == ("return-label.pdf", b"%PDF-1.4 a label")
+
+
+def test_reply_attach_of_a_missing_file_is_one_line_and_queues_nothing(shop, tmp_path):
+    ticket, _, _ = ticket_with_tracking(shop)
+    result = run(
+        "--config", str(shop), "reply", str(ticket), "--template", "thanks",
+        "--attach", str(tmp_path / "nope.pdf"), env=ENV,
+    )  # fmt: skip
+    assert_one_line_error(result, "cannot read", "nope.pdf")
+    assert query(shop, "SELECT count(*) FROM outbox") == [(0,)]
+
+
+def test_send_waits_for_a_reply_held_for_undo(shop, smtp_sink):
+    """The TUI queued a reply a moment ago: `send` from cron leaves it in its undo hold."""
+    ticket, _, _ = ticket_with_tracking(shop)
+    assert (
+        run("--config", str(shop), "reply", str(ticket), "--template", "thanks", env=ENV).returncode
+        == 0
+    )
+    query(shop, "UPDATE outbox SET next_attempt_at = '2999-01-01T00:00:00Z'")  # as the TUI holds
+    result = run("--config", str(shop), "send", env=ENV)
+    assert result.returncode == 0, result
+    assert "nothing due now: 1 held for undo (outbox.undo_seconds) until" in result.stdout
+    assert smtp_sink.accepted == []

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -494,18 +492,14 @@ async def test_100k_tickets_open_fast_and_g_goes_to_the_bottom() -> None:
     store = Store.open(":memory:")
     seed_many(store, 100_000)
     app = make_app(store, page_size=200)
-    started = time.perf_counter()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        opened = time.perf_counter() - started
         tickets = ticket_list(app)
         assert tickets.count == 100_000
         assert "Ticket 1 " in screen_text(app)
 
-        moved = time.perf_counter()
         await pilot.press("G")
         await pilot.pause()
-        moved = time.perf_counter() - moved
         assert tickets.ticket.id == 100_000
         text = screen_text(app)
         assert "Ticket 100000" in text and "Ticket 99990" in text
@@ -516,14 +510,9 @@ async def test_100k_tickets_open_fast_and_g_goes_to_the_bottom() -> None:
         await pilot.pause()
         assert tickets.ticket.id == 1 and "Ticket 1 " in screen_text(app)
         assert tickets.cached_pages <= MAX_CACHED_PAGES
-    # generous bounds for slow CI machines; a laptop opens in ~0.2 s and moves in ~0.02 s
-    assert opened < 3.0, opened
-    assert moved < 1.0, moved
+    # how fast: benchmarks/tui.py (first paint, G, j/k at 100k), not timed here
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("inbox_tui.demo") is None, reason="inbox_tui.demo not written yet"
-)
 async def test_demo_inbox(tmp_path) -> None:
     from inbox_tui.demo import build_demo
 

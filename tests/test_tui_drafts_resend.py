@@ -44,6 +44,7 @@ def sink_config(port: int, monkeypatch: pytest.MonkeyPatch):
             " password_env: SHOP_SMTP_PASSWORD}",
         )
         + "ui:\n  start_view: all\n"  # the rows stay in the list once answered
+        + "outbox:\n  undo_seconds: 0\n"  # sent at once: these tests are about failures
     )
 
 

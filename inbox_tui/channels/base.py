@@ -77,6 +77,8 @@ class SourceKind(ABC):
     kind: str
     transport: str | None = None  # outbox.transport of replies through it; None: cannot send
     answers_any_ticket: bool = False  # may answer tickets of sources that cannot send (SMTP)
+    # why its replies cannot carry files (None: they can, as MIME parts of the reply)
+    attachments_refused: str | None = None
 
     @abstractmethod
     def config_model(self) -> type[BaseModel]:

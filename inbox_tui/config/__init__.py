@@ -52,6 +52,13 @@ from inbox_tui.config.orders import (
     ShopifyOrdersConfig,
     WooCommerceOrdersConfig,
 )
+from inbox_tui.config.rules import (
+    AutoReplyConfig,
+    RuleActions,
+    RuleCondition,
+    RuleConfig,
+    unique_rule_names,
+)
 from inbox_tui.config.sources import (
     EbaySourceConfig,
     ImapSourceConfig,
@@ -71,6 +78,7 @@ from inbox_tui.sla import (
 __all__ = [
     "CHECK_LABELS",
     "AmazonOrdersConfig",
+    "AutoReplyConfig",
     "Config",
     "ConfigError",
     "EbaySourceConfig",
@@ -78,6 +86,9 @@ __all__ = [
     "MaildirSourceConfig",
     "MboxSourceConfig",
     "OrdersConfig",
+    "RuleActions",
+    "RuleCondition",
+    "RuleConfig",
     "SavedSearchConfig",
     "SellerConfig",
     "ShopifyOrdersConfig",
@@ -277,6 +288,20 @@ class SnoozeConfig(_Section):
     )
 
 
+class OutboxConfig(_Section):
+    """Replies waiting to go out."""
+
+    undo_seconds: int = Field(
+        10,
+        ge=0,
+        le=600,
+        strict=True,
+        description="Hold a reply this long in the outbox before it is sent: `u` (undo) within"
+        " it takes the reply back as a draft and reopens the ticket (0: send at once; the"
+        " sender in the TUI and `inbox-tui send` both wait for it).",
+    )
+
+
 class SyncConfig(_Section):
     """Syncing while the inbox is open."""
 
@@ -318,6 +343,9 @@ class Config(_Section):
     sync: SyncConfig = Field(
         default_factory=SyncConfig, description="Background sync in the TUI (see below)."
     )
+    outbox: OutboxConfig = Field(
+        default_factory=OutboxConfig, description="Replies waiting to go out (see below)."
+    )
     orders: OrdersConfig = Field(
         default_factory=OrdersConfig,
         description="Order context from your shops and marketplaces (see below).",
@@ -330,6 +358,29 @@ class Config(_Section):
         " docs/templates.md; `inbox-tui templates check` validates them.",
         json_schema_extra={"x-default": "not set (the shipped library only)"},
     )
+    rules: list[RuleConfig] = Field(
+        default_factory=list,
+        description="What the inbox does by itself, in order: tag, prioritise, flag, close,"
+        " snooze or acknowledge mail as it arrives, and escalate what waits too long"
+        " (docs/rules.md). `inbox-tui rules check` validates them, `rules test` shows what"
+        " they would do.",
+    )
+    rules_max_age: Duration = Field(
+        "7d",
+        description="Rules act on customer messages written within this time (their Date)."
+        " Older mail that arrives, the history a first sync or an import brings, is stored"
+        " without them: no tags, escalations or replies for last year's tickets."
+        " `inbox-tui rules apply --days N` runs them over older tickets on purpose.",
+    )
+    auto_reply: AutoReplyConfig = Field(
+        default_factory=AutoReplyConfig,
+        description="Limits on the replies rules send (see below).",
+    )
+
+    @field_validator("rules")
+    @classmethod
+    def _unique_rule_names(cls, rules: list[RuleConfig]) -> list[RuleConfig]:
+        return unique_rule_names(rules)
 
     @field_validator("sources")
     @classmethod

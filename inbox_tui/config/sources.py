@@ -33,6 +33,17 @@ class _SourceBase(_Section):
     )
 
 
+class _SendingSource(_SourceBase):
+    """A source that replies go out through."""
+
+    signature: str | None = Field(
+        None,
+        description="Text below the replies sent through this source, instead of"
+        " `seller.signature` (e.g. another shop name on eBay); '' for none.",
+        json_schema_extra={"x-default": "`seller.signature`"},
+    )
+
+
 class MaildirSourceConfig(_SourceBase):
     """Import a local Maildir folder (the kind with cur/, new/ and tmp/ inside)."""
 
@@ -135,7 +146,7 @@ class SmtpConfig(_Section):
         return any(getattr(self, key) is not None for key in _SECRET_KEYS)
 
 
-class ImapSourceConfig(_SourceBase):
+class ImapSourceConfig(_SendingSource):
     """Sync a mailbox on an IMAP server (two-way: read, answered and flagged go back)."""
 
     kind: Literal["imap"] = Field(description="The kind of source.")
@@ -292,7 +303,7 @@ def _unset(description: str) -> Any:
     return Field(None, description=description, json_schema_extra={"x-default": "not set"})
 
 
-class EbaySourceConfig(_SourceBase):
+class EbaySourceConfig(_SendingSource):
     """eBay buyer messages (Commerce Message API), two-way: read state and replies go back.
 
     Give either `access_token_env` (a ready user token, for short scripted runs) or `client_id`

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from inbox_tui.demo.rules import run_demo_rules
 from inbox_tui.demo.shop import (
     _Shop,
     _Thread,
@@ -55,6 +56,7 @@ def build_demo(store: Store, *, now: datetime | None = None, seed: int = 7) -> D
         _store_orders(store, shop, tickets)
         _apply_states(store, shop, tickets)
         store.mark_demo()
+    run_demo_rules(store, now)  # tags the seller missed, deadlines near: as a sync would
     return DemoResult(
         tickets=count_tickets(store),
         messages=store.db["messages"].count,

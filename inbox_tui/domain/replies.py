@@ -71,6 +71,29 @@ class RuleProblem:
     end: int
 
 
+# Words that tell the customer a file comes with the reply (en, de, tr): a reply saying so
+# with no file attached would promise what it does not carry.
+_ATTACHED = re.compile(
+    r"\b(?:is|are) attached\b|\battached (?:is|are|you will find|please find)\b|"
+    r"\b(?:i|we)(?:'ve| have) attached\b|\bsee (?:the )?attach|\bin the attachment\b|"
+    r"\bim anhang\b|\banbei\b|\bangehängt\b|\bekte(?:ki|dir)?\b|\bekinde\b",
+    re.IGNORECASE,
+)
+
+
+def attachment_promised(text: str) -> RuleProblem | None:
+    """Where `text` says a file is attached ("is attached", "im Anhang", "ekte"), or None."""
+    found = _ATTACHED.search(text)
+    if found is None:
+        return None
+    return RuleProblem(
+        f"the reply says {found.group(0)!r}, but no file is attached: attach it, or change"
+        " the words",
+        found.start(),
+        found.end(),
+    )
+
+
 def _parse(raw: bytes) -> EmailMessage:
     message = message_from_bytes(raw, policy=default)
     assert isinstance(message, EmailMessage)  # the `default` policy makes EmailMessages

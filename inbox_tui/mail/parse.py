@@ -32,6 +32,8 @@ __all__ = ["SELECTED_HEADERS", "parse_message"]
 
 SELECTED_HEADERS = (
     "list-id",
+    "list-unsubscribe",
+    "list-post",
     "auto-submitted",
     "precedence",
     "return-path",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
@@ -77,8 +78,18 @@ def with_signature(body: str, signature: str) -> str:
     return f"{body}\n\n{signature}\n"
 
 
-def build_reply(headers: ReplyHeaders, text: str, *, message_id: str, date: datetime) -> bytes:
-    """The reply's bytes as they will be sent (CRLF line ends)."""
+def build_reply(
+    headers: ReplyHeaders,
+    text: str,
+    *,
+    message_id: str,
+    date: datetime,
+    files: Sequence[tuple[str, str, bytes]] = (),
+    auto_submitted: bool = False,
+) -> bytes:
+    """The reply's bytes as they will be sent (CRLF line ends); `files` (name, MIME type,
+    bytes) become attachments: multipart/mixed, the text first. `auto_submitted`: a rule's
+    automatic reply, marked so (RFC 3834) that no other responder answers it."""
     msg = EmailMessage(policy=SMTP)
     msg["From"] = headers.sender
     msg["To"] = ", ".join(_address(name, addr) for name, addr in headers.to)
@@ -89,9 +100,16 @@ def build_reply(headers: ReplyHeaders, text: str, *, message_id: str, date: date
         msg["In-Reply-To"] = f"<{headers.in_reply_to}>"
     if headers.references:
         msg["References"] = " ".join(f"<{ref}>" for ref in headers.references)
+    if auto_submitted:
+        msg["Auto-Submitted"] = "auto-replied"
     msg["MIME-Version"] = "1.0"
     # Quoted-printable keeps non-ASCII text 7-bit clean for servers without 8BITMIME.
     msg.set_content(text, charset="utf-8", cte="7bit" if text.isascii() else "quoted-printable")
+    for filename, content_type, data in files:
+        maintype, _, subtype = content_type.partition("/")
+        if not subtype:
+            maintype, subtype = "application", "octet-stream"
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return msg.as_bytes(policy=SMTP)
 
 

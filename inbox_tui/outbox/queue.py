@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import formataddr
 from typing import Any
 
 from inbox_tui.channels.base import SourceKind
 from inbox_tui.channels.registry import channel_problems, source_kind
 from inbox_tui.domain.messages import real_message_id
-from inbox_tui.domain.replies import MISSING_VALUE, RuleProblem
+from inbox_tui.domain.replies import MISSING_VALUE, RuleProblem, attachment_promised
 from inbox_tui.domain.tickets import SETTABLE_STATUSES
 from inbox_tui.outbox.message import (
     ReplyHeaders,
@@ -28,25 +28,36 @@ from inbox_tui.outbox.message import (
     with_signature,
 )
 from inbox_tui.sanitize import clean_line, clean_text
-from inbox_tui.store.actions import add_tag, atomic, set_status
+from inbox_tui.store.actions import add_tag, atomic, new_batch, record_queued, set_status
 from inbox_tui.store.db import Store, format_time
-from inbox_tui.store.drafts import delete_draft, get_draft
+from inbox_tui.store.drafts import delete_draft, get_draft, save_draft
 from inbox_tui.store.outbox import (
     Inbound,
+    delete_queued,
     get_entry,
     insert_reply,
     last_inbound,
     newest_failed,
+    queued_draft,
     requeue,
     ticket_channel,
     ticket_sources,
 )
+from inbox_tui.store.reply_files import (
+    draft_file_contents,
+    draft_files,
+    give_back_to_draft,
+    give_to_reply,
+)
+from inbox_tui.store.views import get_ticket
 
 __all__ = [
+    "DEMO_NO_SERVER",
     "ReplyRefused",
     "Resent",
     "Route",
     "RuleProblem",
+    "cancel_reply",
     "check_reply",
     "queue_reply",
     "resend",
@@ -68,12 +79,21 @@ class Route:
     config: Any  # that source's config section
 
 
+DEMO_NO_SERVER = "the demo has no mail server: your reply waits in the outbox"
+# The demo's made-up customers are answered through no server at all (not the seller's SMTP).
+DEMO_ROUTE = Route("demo", "demo", None)
+
+
 def check_reply(store: Store, ticket_id: int, body: str) -> list[RuleProblem]:
     """The channel's objections to `body` as a reply in this ticket (empty: fine to queue)."""
     channel = ticket_channel(store, ticket_id)
     if channel is None:
         raise ReplyRefused(f"no ticket with id {ticket_id}")
-    return channel_problems(channel, body)
+    problems = channel_problems(channel, body)
+    promised = attachment_promised(body)
+    if promised is not None and not draft_files(store, ticket_id):
+        problems = sorted([*problems, promised], key=lambda p: p.start)
+    return problems
 
 
 def queue_reply(
@@ -87,14 +107,21 @@ def queue_reply(
     status: str | None = None,
     tags: Sequence[str] = (),
     at: datetime,
+    auto_submitted: bool = False,
+    hold: timedelta = timedelta(0),
 ) -> int:
     """Commit a reply to the outbox and return its outbox id; ReplyRefused (one line) when it
     cannot go: a channel rule, a value still missing, no source that can send it.
 
+    `auto_submitted`: a rule's reply (`Auto-Submitted: auto-replied`); the ticket's draft, the
+    seller's own words, is kept.
+
     `subject` None answers with "Re: " and the customer's subject. `template_key` says which
-    template the reply came from (for the record; the text is `body`).
+    template the reply came from (kept with the undo record, which puts the draft back).
+    The files attached to the ticket's draft go with it. Nothing sends it before `at + hold`
+    (outbox.undo_seconds): until then an undo of this one batch (the reply, its status and
+    tags) takes it back as the draft.
     """
-    del template_key  # the reply's text is what counts; kept in the signature for callers
     if status is not None and status not in SETTABLE_STATUSES:
         raise ReplyRefused(
             f"unknown status {status!r} after the reply: expected {', '.join(SETTABLE_STATUSES)}"
@@ -106,8 +133,11 @@ def queue_reply(
         raise ReplyRefused(
             f"ticket {ticket_id}: the reply still says {missing.group(0)!r}: fill it in first"
         )
-    route = route_for(store, config, ticket_id)
-    text = with_signature(body, config.seller.signature)
+    route = DEMO_ROUTE if store.demo else route_for(store, config, ticket_id)
+    files = [] if auto_submitted else draft_file_contents(store, ticket_id)
+    if files and (refused := _files_refused(route)):
+        raise ReplyRefused(f"ticket {ticket_id}: {refused}")
+    text = with_signature(body, signature_for(route, config))
     _refuse_on_rules(store, ticket_id, text, len(body))
     inbound = last_inbound(store, ticket_id)
     if inbound is None:
@@ -124,7 +154,18 @@ def queue_reply(
         ),
     )
     message_id = new_message_id(sender)
-    raw = build_reply(headers, text, message_id=message_id, date=at)
+    raw = build_reply(
+        headers,
+        text,
+        message_id=message_id,
+        date=at,
+        files=[(f.filename, f.content_type, f.data) for f in files],
+        auto_submitted=auto_submitted,
+    )
+    batch = new_batch()
+    draft = json.dumps(
+        {"body": body.rstrip("\n"), "subject": subject, "template_key": template_key}
+    )
     with atomic(store):
         outbox_id = insert_reply(
             store,
@@ -134,13 +175,40 @@ def queue_reply(
             source=route.source,
             raw=raw,
             created_at=format_time(at),
+            hold_until=format_time(at + hold) if hold > timedelta(0) else None,
         )
         if status is not None:
-            set_status(store, [ticket_id], status, at=at)
+            set_status(store, [ticket_id], status, at=at, batch=batch)
         for tag in tags:
-            add_tag(store, [ticket_id], tag, at=at)
-        delete_draft(store, ticket_id)
+            add_tag(store, [ticket_id], tag, at=at, batch=batch)
+        if not auto_submitted:  # a rule's reply leaves the seller's draft (and its files) alone
+            record_queued(store, ticket_id, outbox_id, draft, batch=batch, at=at)
+            give_to_reply(store, ticket_id, outbox_id)
+            delete_draft(store, ticket_id)
     return outbox_id
+
+
+def _files_refused(route: Route) -> str | None:
+    kind = source_kind(route.config.kind) if route.config is not None else None
+    return kind.attachments_refused if kind is not None else None
+
+
+def files_refused(store: Store, config: Any, ticket_id: int) -> str | None:
+    """Why replies in this ticket cannot carry files (eBay's API takes text), else None; a
+    ticket nothing can answer yet takes them (the queue says what to configure)."""
+    if store.demo:
+        return None
+    try:
+        return _files_refused(route_for(store, config, ticket_id))
+    except ReplyRefused:
+        return None
+
+
+def signature_for(route: Route, config: Any) -> str:
+    """The signature below a reply through this route: the source's own (`signature:` in its
+    section), else `seller.signature`."""
+    own = getattr(route.config, "signature", None)
+    return own if own is not None else config.seller.signature
 
 
 def _refuse_on_rules(store: Store, ticket_id: int, text: str, body_length: int) -> None:
@@ -164,6 +232,8 @@ def _recipients(inbound: Inbound) -> tuple[tuple[str, str], ...]:
 
 
 def _sender(route: Route, config: Any) -> str:
+    if route is DEMO_ROUTE:
+        return formataddr((config.seller.name or "Demo shop", "shop@demo.invalid"))
     configured = getattr(route.config, "from_address", None)
     if configured:
         return configured
@@ -263,3 +333,44 @@ def resend_newest_failed(store: Store, ticket_id: int) -> Resent:
             f" to send #{failed} anyway: inbox-tui send --resend {failed}"
         )
     return resend(store, failed)
+
+
+def cancel_reply(store: Store, outbox_id: int, *, at: datetime) -> int:
+    """Take a queued reply out of the outbox (the outbox view's cancel and edit): it will not be
+    sent; its text and files are the ticket's draft again (below a newer draft, if the seller
+    started one), and a ticket it closed or set pending is open again. Returns the ticket id;
+    ReplyRefused when it is being sent, went already, or failed (a failed reply's text is
+    the draft already)."""
+    entry = get_entry(store, outbox_id)
+    if entry is None:
+        raise ReplyRefused(f"no reply with outbox id {outbox_id}")
+    if entry.status != "queued":
+        why = {
+            "sending": "it is being sent right now",
+            "sent": "it went out already",
+            "failed": "it failed, so it will not go unless you resend it; its text is the draft",
+        }.get(entry.status, entry.status)
+        raise ReplyRefused(f"reply #{outbox_id} cannot be cancelled: {why}")
+    saved = json.loads(queued_draft(store, outbox_id) or "{}")
+    body = saved.get("body") or entry.text.rstrip("\n")
+    with atomic(store):
+        give_back_to_draft(store, outbox_id)
+        if not delete_queued(store, outbox_id):
+            raise ReplyRefused(
+                f"reply #{outbox_id} cannot be cancelled: it is being sent right now"
+            )
+        draft = get_draft(store, entry.ticket_id)
+        if draft is not None:
+            body = f"{body}\n\n{draft.body}"
+        save_draft(
+            store,
+            entry.ticket_id,
+            body,
+            subject=saved.get("subject"),
+            template_key=saved.get("template_key"),
+            at=at,
+        )
+        ticket = get_ticket(store, entry.ticket_id)
+        if ticket is not None and ticket.status in ("closed", "pending"):
+            set_status(store, [entry.ticket_id], "open", at=at)
+    return entry.ticket_id

@@ -52,6 +52,7 @@ from inbox_tui.store.outbox import (
     record_reply_event,
     replied_to,
 )
+from inbox_tui.store.reply_files import copy_to_draft
 from inbox_tui.times import clock_label
 
 # Waits after the 1st, 2nd, 3rd, 4th and later temporary failures.
@@ -67,7 +68,7 @@ class ItemResult:
     outbox_id: int
     ticket_id: int
     to: tuple[str, ...]
-    outcome: str  # "sent" | "waiting" | "failed"
+    outcome: str  # "sent" | "waiting" | "failed" | "taken back" (an undo won the race)
     detail: str = ""  # the error (waiting, failed) or a note (sent)
     retry_at: datetime | None = None
     offline: bool = False  # waiting because the server could not be reached at all
@@ -168,7 +169,8 @@ class _Sender:
 
     def send(self, outbox_id: int) -> ItemResult:
         entry = get_entry(self.store, outbox_id)
-        assert entry is not None
+        if entry is None:  # an undo took it back after this round listed it
+            return ItemResult(outbox_id, 0, (), "taken back", "an undo took it back")
         raw = raw_of(self.store, outbox_id)
         try:
             transport = self._transport(entry)
@@ -188,7 +190,9 @@ class _Sender:
                 copy = found if isinstance(found, SentCopy) else None
                 return self._sent(entry, raw, copy, "it had gone out before; found on the server")
         with self.store.transaction():
-            claim(self.store, outbox_id)
+            claimed = claim(self.store, outbox_id)
+        if claimed is None:  # taken back by an undo between the listing and now: not sent
+            return ItemResult(outbox_id, entry.ticket_id, entry.to, "taken back", "undone")
         try:
             copy = transport.send(reply)
         except MaybeSent as exc:
@@ -210,6 +214,10 @@ class _Sender:
     # --- helpers -------------------------------------------------------------------------------
 
     def _transport(self, entry: OutboxEntry) -> Transport:
+        if entry.transport == "demo":
+            from inbox_tui.outbox.queue import DEMO_NO_SERVER
+
+            raise TransportUnavailable(DEMO_NO_SERVER)
         key = (entry.transport, entry.source)
         if key not in self.transports:
             source = next((s for s in self.config.sources if s.name == entry.source), None)
@@ -257,6 +265,7 @@ class _Sender:
             set_status(self.store, [entry.ticket_id], "open", actor="outbox", at=self.now)
             if get_draft(self.store, entry.ticket_id) is None:
                 save_draft(self.store, entry.ticket_id, entry.text.rstrip("\n"), at=self.now)
+                copy_to_draft(self.store, entry.id)  # its files come back with its text
         return ItemResult(entry.id, entry.ticket_id, entry.to, "failed", error)
 
     def _sent(self, entry: OutboxEntry, raw: bytes, copy: SentCopy | None, note: str) -> ItemResult:

@@ -43,13 +43,16 @@ def set_status(
     *,
     actor: str = "user",
     at: datetime | None = None,
+    rule: str | None = None,
+    batch: str | None = None,
 ) -> str:
-    """Set open / pending / closed (use `snooze` for snoozed); a snooze time is cleared."""
+    """Set open / pending / closed (use `snooze` for snoozed); a snooze time is cleared.
+    `batch` joins the change to a batch of the caller's (one undo takes back the whole)."""
     if status not in STATUSES:
         raise ValueError(f"unknown ticket status {status!r}: expected one of {', '.join(STATUSES)}")
     if status == "snoozed":
         raise ValueError("a snoozed ticket needs a time to wake up: use snooze(store, ids, until)")
-    return _change_status(store, ticket_ids, status, None, "status", actor, at)
+    return _change_status(store, ticket_ids, status, None, "status", actor, at, rule, batch)
 
 
 def snooze(
@@ -59,6 +62,8 @@ def snooze(
     *,
     actor: str = "user",
     at: datetime | None = None,
+    rule: str | None = None,
+    batch: str | None = None,
 ) -> str:
     """Snooze tickets until `until` (timezone-aware, or naive meaning UTC), which must be ahead of `at`."""
     if not isinstance(until, datetime):
@@ -66,7 +71,9 @@ def snooze(
     until_text = format_time(until)
     if until_text <= _time(at):
         raise ValueError(f"cannot snooze until {until_text}: that time has already passed")
-    return _change_status(store, ticket_ids, "snoozed", until_text, "snooze", actor, at)
+    return _change_status(
+        store, ticket_ids, "snoozed", until_text, "snooze", actor, at, rule, batch
+    )
 
 
 def add_tag(
@@ -76,11 +83,13 @@ def add_tag(
     *,
     actor: str = "user",
     at: datetime | None = None,
+    rule: str | None = None,
+    batch: str | None = None,
 ) -> str:
     """Tag tickets; the tag is created when no tag of that name (ignoring case) exists yet."""
     name = _tag_name(name)
     ids = _ids(ticket_ids)
-    batch, when = _batch(), _time(at)
+    batch, when = batch or _batch(), _time(at)
     with atomic(store) as conn:
         _require(conn, ids)
         tag_id, tag = _find_tag(conn, name)
@@ -93,7 +102,7 @@ def add_tag(
             "INSERT INTO ticket_tags (ticket_id, tag_id, created_at) VALUES (?, ?, ?)",
             [(i, tag_id, when) for i in missing],
         )
-        _write_events(conn, [(i, "tag_add", None, tag) for i in missing], actor, when, batch)
+        _write_events(conn, [(i, "tag_add", None, tag) for i in missing], actor, when, batch, rule)
     return batch
 
 
@@ -104,11 +113,13 @@ def remove_tag(
     *,
     actor: str = "user",
     at: datetime | None = None,
+    rule: str | None = None,
+    batch: str | None = None,
 ) -> str:
     """Take a tag off tickets (an unknown tag changes nothing)."""
     name = _tag_name(name)
     ids = _ids(ticket_ids)
-    batch, when = _batch(), _time(at)
+    batch, when = batch or _batch(), _time(at)
     with atomic(store) as conn:
         _require(conn, ids)
         tag_id, tag = _find_tag(conn, name)
@@ -119,7 +130,9 @@ def remove_tag(
             "DELETE FROM ticket_tags WHERE ticket_id = ? AND tag_id = ?",
             [(i, tag_id) for i in present],
         )
-        _write_events(conn, [(i, "tag_remove", tag, None) for i in present], actor, when, batch)
+        _write_events(
+            conn, [(i, "tag_remove", tag, None) for i in present], actor, when, batch, rule
+        )
     return batch
 
 
@@ -130,10 +143,14 @@ def set_priority(
     *,
     actor: str = "user",
     at: datetime | None = None,
+    rule: str | None = None,
+    batch: str | None = None,
 ) -> str:
     if isinstance(priority, bool) or not isinstance(priority, int):
         raise ValueError(f"priority must be a whole number, not {priority!r}")
-    return _change_column(store, ticket_ids, "priority", priority, "priority", actor, at)
+    return _change_column(
+        store, ticket_ids, "priority", priority, "priority", actor, at, rule, batch
+    )
 
 
 def set_flag(
@@ -143,10 +160,14 @@ def set_flag(
     *,
     actor: str = "user",
     at: datetime | None = None,
+    rule: str | None = None,
+    batch: str | None = None,
 ) -> str:
     if not isinstance(flagged, bool):
         raise ValueError(f"flagged must be True or False, not {flagged!r}")
-    return _change_column(store, ticket_ids, "flagged", int(flagged), "flag", actor, at)
+    return _change_column(
+        store, ticket_ids, "flagged", int(flagged), "flag", actor, at, rule, batch
+    )
 
 
 def mark_read(
@@ -156,13 +177,15 @@ def mark_read(
     *,
     actor: str = "user",
     at: datetime | None = None,
+    rule: str | None = None,
+    batch: str | None = None,
 ) -> str:
     """Mark every inbound message of the tickets seen (read=True) or unseen, and recount unread."""
     if not isinstance(read, bool):
         raise ValueError(f"read must be True or False, not {read!r}")
     ids = _ids(ticket_ids)
     seen = int(read)
-    batch, when = _batch(), _time(at)
+    batch, when = batch or _batch(), _time(at)
     with atomic(store) as conn:
         current = _require(conn, ids, "unread_count")
         inbound: dict[int, list[tuple[int, int]]] = {i: [] for i in ids}
@@ -197,8 +220,25 @@ def mark_read(
                     json.dumps({"unread": new_unread, "seen": seen}),
                 )
             )
-        _write_events(conn, events, actor, when, batch)
+        _write_events(conn, events, actor, when, batch, rule)
     return batch
+
+
+def new_batch() -> str:
+    """A batch id for several actions that one undo takes back together (a reply queued with
+    the status and tags it sets)."""
+    return _batch()
+
+
+def record_queued(
+    store: Store, ticket_id: int, outbox_id: int, draft: str, *, batch: str, at: datetime
+) -> None:
+    """A reply went into the outbox as part of `batch`: undo takes it back while it is held
+    (still queued, never tried). `draft` (JSON: body, subject, template_key) is the draft it
+    came from, which the undo puts back."""
+    _write_events(
+        store.conn, [(ticket_id, "queued", draft, str(outbox_id))], "user", _time(at), batch
+    )
 
 
 def undo(store: Store, batch_id: str, *, actor: str = "user", at: datetime | None = None) -> int:
@@ -242,6 +282,37 @@ def last_batch(store: Store, actor: str = "user") -> str | None:
             value: str | None = batch_id
             return value
     return None
+
+
+def last_batch_on(
+    store: Store, ticket_id: int, actors: tuple[str, ...] = ("user", "rule")
+) -> str | None:
+    """The newest batch of `actors` that changed this ticket and has not been undone: what `u`
+    in a ticket's thread takes back, a rule's action as a person's."""
+    marks = ",".join("?" * len(actors))
+    rows = store.conn.execute(
+        f"SELECT batch_id FROM events WHERE ticket_id = ? AND actor IN ({marks})"
+        " AND batch_id IS NOT NULL AND kind != 'undo' ORDER BY id DESC",
+        (ticket_id, *actors),
+    )
+    for (batch_id,) in rows:
+        spent = store.conn.execute(
+            "SELECT 1 FROM events WHERE batch_id = ? AND kind = 'undo' LIMIT 1", (batch_id,)
+        ).fetchone()
+        if spent is None:
+            value: str | None = batch_id
+            return value
+    return None
+
+
+def batch_events(store: Store, batch_id: str) -> list[Event]:
+    """Every event of one batch in order (ticket_id, kind, old_value, new_value): what an undo
+    of it says it undid, and (kind 'undo') what it put back."""
+    rows = store.conn.execute(
+        "SELECT ticket_id, kind, old_value, new_value FROM events WHERE batch_id = ? ORDER BY id",
+        (batch_id,),
+    )
+    return [(row[0], row[1], row[2], row[3]) for row in rows]
 
 
 def batch_tickets(store: Store, batch_id: str) -> list[int]:
@@ -322,11 +393,20 @@ def _require(
 
 
 def _write_events(
-    conn: sqlite3.Connection, events: list[Event], actor: str, at: str, batch: str
+    conn: sqlite3.Connection,
+    events: list[Event],
+    actor: str,
+    at: str,
+    batch: str,
+    rule: str | None = None,
 ) -> None:
     conn.executemany(
-        "INSERT INTO events (ticket_id, at, kind, old_value, new_value, actor, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(ticket_id, at, kind, old, new, actor, batch) for ticket_id, kind, old, new in events],
+        "INSERT INTO events (ticket_id, at, kind, old_value, new_value, actor, batch_id, rule)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (ticket_id, at, kind, old, new, actor, batch, rule)
+            for ticket_id, kind, old, new in events
+        ],
     )
 
 
@@ -347,9 +427,11 @@ def _change_status(
     kind: str,
     actor: str,
     at: datetime | None,
+    rule: str | None = None,
+    batch: str | None = None,
 ) -> str:
     ids = _ids(ticket_ids)
-    batch, when = _batch(), _time(at)
+    batch, when = batch or _batch(), _time(at)
     new_value = _status_value(status, until)
     with atomic(store) as conn:
         rows = _require(conn, ids, "status, snoozed_until")
@@ -362,7 +444,7 @@ def _change_status(
             "UPDATE tickets SET status = ?, snoozed_until = ? WHERE id = ?",
             [(status, until, ticket_id) for ticket_id, *_ in events],
         )
-        _write_events(conn, events, actor, when, batch)
+        _write_events(conn, events, actor, when, batch, rule)
     return batch
 
 
@@ -374,9 +456,11 @@ def _change_column(
     kind: str,
     actor: str,
     at: datetime | None,
+    rule: str | None = None,
+    batch: str | None = None,
 ) -> str:
     ids = _ids(ticket_ids)
-    batch, when = _batch(), _time(at)
+    batch, when = batch or _batch(), _time(at)
     with atomic(store) as conn:
         rows = _require(conn, ids, column)
         events: list[Event] = [
@@ -386,7 +470,7 @@ def _change_column(
             f"UPDATE tickets SET {column} = ? WHERE id = ?",
             [(value, ticket_id) for ticket_id, *_ in events],
         )
-        _write_events(conn, events, actor, when, batch)
+        _write_events(conn, events, actor, when, batch, rule)
     return batch
 
 
@@ -489,4 +573,34 @@ def _revert(
             "UPDATE tickets SET unread_count = ? WHERE id = ?", (before["unread"], ticket_id)
         )
         return new, json.dumps({"unread": before["unread"], "seen": before["seen"]})
+    if kind == "queued":
+        return _take_back(conn, ticket_id, int(new), old, at)
     return None  # merged, created, …: not something undo can take back
+
+
+def _take_back(
+    conn: sqlite3.Connection, ticket_id: int, outbox_id: int, draft: str | None, at: str
+) -> tuple[str | None, str | None]:
+    """Take a queued reply out of the outbox, if no attempt to send it has started, and put
+    its draft back (its files too). ("queued:<id>", "draft") when taken back; ("sent:<id>" or
+    "sending:<id>", None) when it was too late: the undo still counts (the batch is spent)."""
+    row = conn.execute("SELECT status, attempts FROM outbox WHERE id = ?", (outbox_id,)).fetchone()
+    if row is None:
+        return f"gone:{outbox_id}", None
+    if row["status"] != "queued" or row["attempts"]:
+        return f"{row['status']}:{outbox_id}", None
+    conn.execute(
+        "UPDATE reply_files SET outbox_id = NULL WHERE outbox_id = ? AND ticket_id = ?",
+        (outbox_id, ticket_id),
+    )
+    conn.execute("DELETE FROM outbox WHERE id = ? AND status = 'queued'", (outbox_id,))
+    saved = json.loads(draft or "{}")
+    conn.execute(
+        """INSERT INTO drafts (ticket_id, template_key, subject, body, updated_at)
+           VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (ticket_id) DO UPDATE SET
+               body = excluded.body || char(10) || char(10) || body,
+               updated_at = excluded.updated_at""",  # a newer draft is kept, below it
+        (ticket_id, saved.get("template_key"), saved.get("subject"), saved.get("body", ""), at),
+    )
+    return f"queued:{outbox_id}", "draft"

@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from inbox_tui.domain.folding import fold_for_search
 from inbox_tui.domain.subjects import customer_subject
 from inbox_tui.store.identity import (
     StoreError,
@@ -114,6 +115,8 @@ class Store:
             conn.row_factory = sqlite3.Row
             # tickets.title (schema 8) in SQL too: the migration, and a merge, derive it
             conn.create_function("customer_subject", 2, customer_subject, deterministic=True)
+            # the words the search indexes hold (schema 10): their triggers call it
+            conn.create_function("search_fold", 1, _search_fold, deterministic=True)
             conn.execute("PRAGMA foreign_keys = ON")
             if file_path is not None:
                 conn.execute("PRAGMA journal_mode = WAL")
@@ -212,6 +215,11 @@ def checkpoint(path: Path) -> None:
         conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
     finally:
         conn.close()
+
+
+def _search_fold(value: str | bytes | int | float | None) -> str | bytes | int | float | None:
+    """fold_for_search for SQL: text folded, anything else (NULL, a blob) as it is."""
+    return fold_for_search(value) if isinstance(value, str) else value
 
 
 def _split_script(script: str) -> list[str]:

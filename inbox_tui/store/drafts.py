@@ -68,14 +68,23 @@ def get_draft(store: Store, ticket_id: int) -> Draft | None:
 
 
 def delete_draft(store: Store, ticket_id: int) -> bool:
-    """Throw the ticket's draft away; whether there was one."""
-    return store.conn.execute("DELETE FROM drafts WHERE ticket_id = ?", (ticket_id,)).rowcount > 0
+    """Throw the ticket's draft away, with the files attached to it; whether there was one."""
+    from inbox_tui.store.reply_files import delete_draft_files
+
+    files = delete_draft_files(store, ticket_id)
+    return (
+        store.conn.execute("DELETE FROM drafts WHERE ticket_id = ?", (ticket_id,)).rowcount > 0
+        or files > 0
+    )
 
 
 def move_draft(store: Store, from_ticket: int, to_ticket: int) -> None:
     """A ticket merged into another takes its draft along (the drafts row references the
     ticket, so it must move before the ticket goes). When both have one, the moved text is
     added below the kept one: nothing typed is lost. Runs in the caller's transaction."""
+    from inbox_tui.store.reply_files import move_draft_files
+
+    move_draft_files(store, from_ticket, to_ticket)
     moving = get_draft(store, from_ticket)
     if moving is None:
         return

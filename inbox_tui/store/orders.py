@@ -46,6 +46,7 @@ class Order:
     linked: bool = (
         False  # linked to the ticket asked about (orders_for_ticket), not just the customer's
     )
+    buyer_name: str | None = None  # the buyer's name as the order gives it (eBay: not the user id)
 
 
 def upsert_order(
@@ -104,6 +105,7 @@ def upsert_order(
         "shipped_at": _time(shipped_at),
         "fetched_at": fetched,
         "data": json.dumps(dict(data), ensure_ascii=False, default=str) if data else None,
+        "buyer_name": clean_line(customer_name or "") or None,
     }
     with atomic(store) as conn:
         values["customer_id"] = customer_id or _customer_for(
@@ -111,10 +113,11 @@ def upsert_order(
         )
         conn.execute(
             """INSERT INTO orders (provider, order_number, customer_id, placed_at, status, total, currency,
-                   items, carrier, tracking_number, tracking_url, shipped_at, fetched_at, data)
+                   items, carrier, tracking_number, tracking_url, shipped_at, fetched_at, data,
+                   buyer_name)
                VALUES (:provider, :order_number, :customer_id, :placed_at, :status, :total, :currency,
                    coalesce(:items, '[]'), :carrier, :tracking_number, :tracking_url, :shipped_at,
-                   :fetched_at, coalesce(:data, '{}'))
+                   :fetched_at, coalesce(:data, '{}'), :buyer_name)
                ON CONFLICT (provider, order_number) DO UPDATE SET
                    customer_id = coalesce(excluded.customer_id, customer_id),
                    placed_at = coalesce(:placed_at, placed_at),
@@ -127,7 +130,8 @@ def upsert_order(
                    tracking_url = coalesce(:tracking_url, tracking_url),
                    shipped_at = coalesce(:shipped_at, shipped_at),
                    fetched_at = :fetched_at,
-                   data = coalesce(:data, data)""",
+                   data = coalesce(:data, data),
+                   buyer_name = coalesce(:buyer_name, buyer_name)""",
             values,
         )
         row = conn.execute(
@@ -397,4 +401,5 @@ def _order(row: sqlite3.Row, *, linked: bool = False) -> Order:
         fetched_at=parse_time(row["fetched_at"]),
         data=json.loads(row["data"] or "{}"),
         linked=linked,
+        buyer_name=row["buyer_name"],
     )

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from datetime import datetime
 
 from inbox_tui.domain.tickets import OUTBOX_STATUSES
-from inbox_tui.store.db import Store
+from inbox_tui.store.db import Store, format_time, parse_time
 
 STATUSES = OUTBOX_STATUSES
 
@@ -147,6 +148,18 @@ def due_ids(store: Store, now: str) -> list[int]:
     return [row[0] for row in rows]
 
 
+def held_for_undo(store: Store, now: datetime) -> tuple[int, datetime] | None:
+    """Replies queued and never tried whose undo hold has not ended at `now`: how many, and
+    when the last of them may go; None when none is held."""
+    row = store.conn.execute(
+        """SELECT count(*), max(next_attempt_at) FROM outbox
+           WHERE status IN ('queued', 'sending') AND status = 'queued' AND attempts = 0
+             AND next_attempt_at > ?""",  # the first test lets outbox_pending serve it
+        (format_time(now),),
+    ).fetchone()
+    return (int(row[0]), parse_time(row[1])) if row[0] else None
+
+
 def next_attempt(store: Store) -> str | None:
     """When the earliest waiting item is due again (None when nothing waits)."""
     row = store.conn.execute(
@@ -169,13 +182,16 @@ def insert_reply(
     source: str | None,
     raw: bytes,
     created_at: str,
+    hold_until: str | None = None,
 ) -> int:
-    """Queue one reply. Its Message-ID also joins the ticket's threading refs, so an answer to
-    it lands in this ticket even before the sent copy is stored."""
+    """Queue one reply (not sent before `hold_until`, the end of its undo hold, when given).
+    Its Message-ID also joins the ticket's threading refs, so an answer to it lands in this
+    ticket even before the sent copy is stored."""
     outbox_id = store.conn.execute(
-        """INSERT INTO outbox (ticket_id, message_id, transport, source, status, raw, created_at)
-           VALUES (?, ?, ?, ?, 'queued', ?, ?)""",
-        (ticket_id, message_id, transport, source, raw, created_at),
+        """INSERT INTO outbox (ticket_id, message_id, transport, source, status, raw, created_at,
+                               next_attempt_at)
+           VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)""",
+        (ticket_id, message_id, transport, source, raw, created_at, hold_until),
     ).lastrowid
     store.conn.execute(
         "INSERT OR IGNORE INTO thread_refs (ref, ticket_id) VALUES (?, ?)", (message_id, ticket_id)
@@ -184,15 +200,53 @@ def insert_reply(
     return outbox_id
 
 
-def claim(store: Store, outbox_id: int) -> int:
-    """Mark an item `sending` before the attempt, counting it; returns the attempts before this."""
-    row = store.conn.execute("SELECT attempts FROM outbox WHERE id = ?", (outbox_id,)).fetchone()
+def claim(store: Store, outbox_id: int) -> int | None:
+    """Mark an item `sending` before the attempt, counting it; returns the attempts before this,
+    or None when the item is no longer there to send (an undo took it back meanwhile)."""
+    row = store.conn.execute(
+        "SELECT attempts FROM outbox WHERE id = ? AND status IN ('queued', 'sending')",
+        (outbox_id,),
+    ).fetchone()
+    if row is None:
+        return None
     store.conn.execute(
         "UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = NULL"
         " WHERE id = ?",
         (outbox_id,),
     )
     return int(row[0])
+
+
+def delete_queued(store: Store, outbox_id: int) -> bool:
+    """Take a queued item out (no attempt under way, nothing sent); False when it is not queued."""
+    return (
+        store.conn.execute(
+            "DELETE FROM outbox WHERE id = ? AND status = 'queued'", (outbox_id,)
+        ).rowcount
+        > 0
+    )
+
+
+def queued_draft(store: Store, outbox_id: int) -> str | None:
+    """The draft a reply was queued from (JSON: body, subject, template_key), from its
+    'queued' event; None for a reply queued before undo-send existed."""
+    row = store.conn.execute(
+        "SELECT old_value FROM events WHERE kind = 'queued' AND new_value = ? ORDER BY id DESC",
+        (str(outbox_id),),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def recent_outbox(store: Store, since: str, limit: int = 200) -> list[OutboxEntry]:
+    """The outbox view: every reply waiting or failed, and those sent since `since`; newest
+    first."""
+    rows = store.conn.execute(
+        f"""SELECT {_COLUMNS} FROM outbox
+            WHERE status IN ('queued', 'sending', 'failed') OR sent_at >= ?
+            ORDER BY created_at DESC, id DESC LIMIT ?""",
+        (since, limit),
+    )
+    return [_entry(row) for row in rows]
 
 
 def mark_sent(store: Store, outbox_id: int, sent_at: str) -> None:

@@ -31,7 +31,8 @@ def reply_context(
     ticket = get_ticket(store, ticket_id)
     if ticket is None:
         raise ValueError(f"no ticket with id {ticket_id}")
-    name = clean_line(ticket.customer_name)
+    orders = orders_for_ticket(store, ticket_id, limit=1)
+    name = greeting_name(clean_line(ticket.customer_name), orders[0] if orders else None)
     first = name.split()[0] if name and "@" not in name else ""
     context: dict[str, Any] = {
         "customer": {"name": name, "first_name": first, "email": ticket.customer_email},
@@ -46,11 +47,19 @@ def reply_context(
         },
         "today": today,
     }
-    orders = orders_for_ticket(store, ticket_id, limit=1)
     if orders:
         zone: tzinfo | None = getattr(seller, "tzinfo", None)
         context["order"] = order_context(orders[0], zone)
     return context
+
+
+def greeting_name(name: str, order: Order | None) -> str:
+    """The name to greet the customer with: the order's buyer name when the ticket knows only
+    a user id or an address ("hannah_j96" → "Hannah Jones"), else the ticket's."""
+    buyer = clean_line(order.buyer_name or "") if order is not None else ""
+    if buyer and (not name or "@" in name or " " not in name.strip()):
+        return buyer
+    return name
 
 
 def order_context(order: Order, zone: tzinfo | None = None) -> dict[str, Any]:
@@ -70,6 +79,8 @@ def order_context(order: Order, zone: tzinfo | None = None) -> dict[str, Any]:
         "tracking": tracking,
         "tracking_url": clean_line(order.tracking_url or ""),
         "carrier": clean_line(order.carrier or ""),
+        "status": clean_line(order.status or ""),  # as the shop says it ("FULFILLED")
+        "shipped": bool(order.shipped_at or tracking),
     }
 
 

@@ -7,13 +7,13 @@ docs/search.md explains the language.
 
 from __future__ import annotations
 
-import itertools
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from inbox_tui.domain.folding import fold_for_search
 from inbox_tui.search import Query, SearchError, Term, parse_query, time_bound
 from inbox_tui.store.db import Store, format_time
 from inbox_tui.store.trends import ORDER_ITEMS, PRODUCT_KEY
@@ -24,8 +24,6 @@ __all__ = ["COUNT_CAP", "SearchError", "count_search", "search_tickets", "to_sql
 COUNT_CAP = 1_000
 """count_search stops counting here: the TUI shows "1000+" rather than wait for the rest (at
 100k tickets, counting every ticket that mentions a common word costs 50–150 ms)."""
-
-_MAX_DOTLESS = 3  # i/ı letters spelled both ways in one term (2**3 phrases)
 
 # FTS5 column filters per field; bare words search every column of messages_fts. Recipients
 # (to:) have an index of their own, messages_fts_to: in messages_fts they would need a column
@@ -249,8 +247,6 @@ def _dense(store: Store, query: Query) -> bool:
     (term,) = words
     if (term.prefix and len(term.value) > PROBE_PREFIX) or " " in term.value.strip():
         return False
-    if len(_dotless_spellings(term.value)) > 2:
-        return False
     newest = store.conn.execute("SELECT max(id) FROM messages").fetchone()[0] or 0
     sampled = store.conn.execute(
         "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ? AND rowid > ?",
@@ -282,33 +278,19 @@ def _in_fts(term: Term) -> bool:
 def _fts_phrase(term: Term) -> str:
     """The term as FTS5 strings (quotes doubled), with its column filter and prefix star.
 
-    The tokenizer keeps Turkish dotless ı apart from i (it is a letter, not an accent), and
-    customers write either: a term with i or ı also matches its spellings with the other."""
-    # FTS5 reads its query as a C string: a NUL would end it mid-quote.
-    value = term.value.replace("\x00", " ").replace('"', '""')
+    The index holds folded words (domain/folding.py), so the term is folded the same way: a
+    word being typed also as if it will grow past the digraph limit (`groe` → `gro`)."""
+    spellings = [fold_for_search(term.value) or ""]
+    if term.prefix:
+        spellings.append(fold_for_search(term.value, short_words=True) or "")
     star = "*" if term.prefix else ""
-    phrases = [f'"{spelling}"{star}' for spelling in _dotless_spellings(value)]
+    # FTS5 reads its query as a C string: a NUL would end it mid-quote.
+    phrases = [
+        f'"{spelling.replace(chr(0), " ").replace(chr(34), chr(34) * 2)}"{star}'
+        for spelling in dict.fromkeys(spellings)
+    ]
     expression = phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")"
     return _COLUMNS.get(term.field, "") + expression
-
-
-def _dotless_spellings(value: str) -> list[str]:
-    """`value` with each i/ı as either letter: all 2**n spellings up to n = 3, else two."""
-    spots = [index for index, char in enumerate(value) if char in "iIı"]
-    if not spots:
-        return [value]
-    if len(spots) > _MAX_DOTLESS:
-        return [
-            value,
-            "".join("ı" if char in "iI" else "i" if char == "ı" else char for char in value),
-        ]
-    spellings = []
-    for choice in itertools.product("iı", repeat=len(spots)):
-        chars = list(value)
-        for index, letter in zip(spots, choice, strict=True):
-            chars[index] = letter
-        spellings.append("".join(chars))
-    return spellings
 
 
 # A ticket's products: those of its linked orders (or the order its number names); a ticket
@@ -361,6 +343,8 @@ def _filter(term: Term, now: datetime, plan: str) -> tuple[str, list[object]]:
         )
     if field == "product":
         return _PRODUCT, [value, value]
+    if field == "rule":  # a rule acted on the ticket (events.rule, schema 11)
+        return "t.id IN (SELECT e.ticket_id FROM events e WHERE e.rule = ?)", [value]
     if field in ("before", "after"):
         bound = format_time(time_bound(value, now))
         return (f"t.last_message_at {'<' if field == 'before' else '>='} ?", [bound])

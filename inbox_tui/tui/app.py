@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from textual import events, on, work
 from textual.app import App
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import WorkerFailed
 
 from inbox_tui.channels.base import SourceKind
@@ -27,6 +28,7 @@ from inbox_tui.tui.messages import (
     CustomerPanelToggled,
     Fact,
     OutboxChanged,
+    OutboxEdited,
     ReplyRequested,
     ResendRequested,
     StatusChanged,
@@ -38,6 +40,7 @@ from inbox_tui.tui.messages import (
 from inbox_tui.tui.order_refresh import OrderRefresh
 from inbox_tui.tui.screens.help import HelpScreen
 from inbox_tui.tui.screens.main import MainScreen
+from inbox_tui.tui.screens.outbox import OutboxScreen
 from inbox_tui.tui.start_and_quit import StartAndQuit
 from inbox_tui.tui.theme_memory import ThemeMemory
 from inbox_tui.tui.ticket_views import SavedSearch, due_settled, settle_due, wake_snoozed
@@ -55,6 +58,7 @@ if TYPE_CHECKING:
 WAKE_EVERY = 60.0  # seconds between looks for snoozed tickets whose time has come
 STATUS_EVERY = 30.0  # seconds between redraws of the status line ("synced 3m ago")
 SEND_EVERY = 60.0  # seconds between looks for queued replies whose (re)try time has come
+HELD_SLACK = 0.3  # seconds after a reply's undo hold ends before the sender looks
 GC_TICK = 0.1  # seconds between looks for a quiet moment to collect garbage (gc_pacing)
 CHECKPOINT_EVERY = 5.0  # seconds between WAL checkpoints, in a worker thread (not in a key)
 IDLE_FOLDERS = 3  # folders per IMAP source watched with IDLE (one connection each)
@@ -117,6 +121,7 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
         self._templates: list[Template] | None = None  # loaded at the first reply
         self.outbox_report = OutboxReport()
         self._send_again = False  # a send was asked for while one ran: run once more after it
+        self._held_timer: Timer | None = None  # sends a reply when its undo hold ends
         self._send_lock = threading.Lock()  # held while a send runs: quitting waits for it
         self._quitting = False  # set by end_sending: no send starts any more (start_and_quit.py)
         self.sla = sla  # first-response targets: due times and their colours
@@ -255,6 +260,17 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
                 outcomes = replies.sync(
                     store, self.sources, seller_emails=self.seller_emails, sla=self.sla
                 )
+                # the rules on what came in, and the timed ones (escalations) at every round
+                rules = replies.run_rules(store, self.config, now=self.now())
+                if rules.failures:
+                    first = rules.failures[0]
+                    outcomes.append(
+                        SourceOutcome(
+                            "rules",
+                            failed=f"{len(rules.failures)} failed, first: rule {first.rule}"
+                            f" on ticket {first.ticket_id}: {first.outcome}"[:200],
+                        )
+                    )
         except Exception as exc:  # a bug, not a source's trouble: say so, keep syncing later
             outcomes = [SourceOutcome("sync", failed=f"{type(exc).__name__}: {exc}"[:200])]
         self.call_from_thread(self._synced, outcomes)
@@ -379,8 +395,46 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
         self.tell(TicketsChanged)  # the row's draft or outbox mark, its status and tags
         if outbox_id is None:
             return
-        self.notify("Reply queued in the outbox", timeout=3)
+        self.notify(self._queued_line(), timeout=5, markup=False)
         self.send_now()
+
+    def _queued_line(self) -> str:
+        """What the seller reads once a reply is queued: how long `u` can take it back."""
+        if self.store.demo:
+            from inbox_tui.outbox.queue import DEMO_NO_SERVER
+
+            return f"Reply queued: {DEMO_NO_SERVER}"
+        hold = self.config.outbox.undo_seconds
+        if not hold:
+            return "Reply queued in the outbox"
+        undo, outbox = key_hint("main.undo"), key_hint("main.app.outbox")
+        return f"Reply goes in {hold}s · {undo} undoes the send · {outbox} shows the outbox"
+
+    @on(OutboxEdited)
+    def _outbox_edited(self) -> None:
+        """A reply was taken back or resent (outbox view, undo): count again, send what is due."""
+        self.tell(OutboxChanged)
+        self.send_waiting()
+
+    def action_outbox(self) -> None:
+        """The outbox view: waiting, failed and recently sent replies."""
+        if not isinstance(self.screen, OutboxScreen):
+            self.push_screen(OutboxScreen(self.store, now=self.now, tz=self.tz))
+
+    def _send_when_held_ends(self) -> None:
+        """A reply held for undo goes when its hold ends, not at the next minute's round."""
+        from inbox_tui.store.db import parse_time
+        from inbox_tui.store.outbox import next_attempt
+
+        if self._held_timer is not None:
+            self._held_timer.stop()
+            self._held_timer = None
+        when = next_attempt(self.store)
+        if when is None:
+            return
+        wait = (parse_time(when) - self.now()).total_seconds()
+        if 0 < wait < SEND_EVERY:
+            self._held_timer = self.set_timer(wait + HELD_SLACK, self.send_waiting)
 
     def resend_failed(self, ticket_id: int) -> bool:
         """Put `ticket_id`'s newest failed reply back in the outbox, with its Message-ID, and
@@ -445,6 +499,7 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
     def _sent(self, report: Any, failure: str | None, counts: dict[str, int]) -> None:
         self.outbox_report.sent(report, failure, counts)
         self.tell(OutboxChanged)
+        self._send_when_held_ends()
         if self._send_again:
             self._send_again = False
             self.send_now()

@@ -83,6 +83,7 @@ KEYMAP: tuple[Key, ...] = (
     Key("main", "R", "resend", "Resend the failed reply", show=False),
     Key("main", "S", "app.stats", "Stats: answer times, topics, trends", show=False),
     Key("main", "v", "keep_view", "Keep the search as a view (again: remove it)", show=False),
+    Key("main", "o", "app.outbox", "Outbox: waiting, failed and sent replies", show=False),
     Key("main", "q", "app.quit", "Quit"),
     Key("thread_screen", "escape,q", "close", "Back"),
     Key("thread_screen", "r", "reply", "Reply"),
@@ -97,6 +98,7 @@ KEYMAP: tuple[Key, ...] = (
     Key("thread_screen", "u", "triage('undo')", "Undo"),
     Key("thread_screen", "s", "save_attachments", "Save attachments", show=False),
     Key("thread_screen", "R", "resend", "Resend the failed reply", show=False),
+    Key("thread_screen", "o", "app.outbox", "Outbox", show=False),
     # Send keys are ctrl+letters. alt is only an extra (macOS terminals keep Option for accents;
     # tmux sends Escape and the letter) with priority, so it never types its letter. No alt+digit:
     # Textual reads Escape and a digit as macOS's Option characters (alt+2 types "™")
@@ -129,6 +131,10 @@ KEYMAP: tuple[Key, ...] = (
     Key("composer", "ctrl+t", "pick_template", "Templates", priority=True),
     Key("composer", "ctrl+e", "edit_externally", "$EDITOR", priority=True),
     Key("composer", "f8,alt+d", "discard", "Discard draft", show=False, priority=True),
+    Key("composer", "f2", "attach", "Attach a file", show=False, priority=True),
+    Key(
+        "composer", "f3", "remove_file", "Remove the last attached file", show=False, priority=True
+    ),
     Key("composer", "down", "option_down", "Next template", show=False),
     Key("composer", "up", "option_up", "Previous template", show=False),
     # The picker's keys act on the composer ("screen.") at once, before the next key is read:
@@ -155,6 +161,16 @@ KEYMAP: tuple[Key, ...] = (
     Key("views", "up", "option_up", "Previous view", group="Choose"),
     Key("views", "escape", "cancel", "Cancel"),
     Key("help", "escape,q,question_mark", "close", "Close help"),
+    Key("attach", "tab", "complete", "Complete the path", priority=True),
+    Key("attach", "escape", "cancel", "Cancel"),
+    Key("confirm", "y,enter", "yes", "Yes"),
+    Key("confirm", "n,escape", "no", "No"),
+    Key("outbox", "j,down", "cursor_down", "Next reply", show=False),
+    Key("outbox", "k,up", "cursor_up", "Previous reply", show=False),
+    Key("outbox", "c", "cancel_reply", "Cancel: back to draft", footer="Cancel"),
+    Key("outbox", "e", "edit_reply", "Edit in the composer", footer="Edit"),
+    Key("outbox", "R", "resend_reply", "Resend a failed reply", footer="Resend"),
+    Key("outbox", "escape,q", "close", "Back"),
     Key("stats", "j,down", "cursor_down", "Next line", show=False),
     Key("stats", "k,up", "cursor_up", "Previous line", show=False),
     Key("stats", "g,home", "first", "First line", show=False),
@@ -177,6 +193,9 @@ SCOPES: dict[str, str] = {
     "tags": "Tag picker",
     "views": "View picker",
     "help": "This help",
+    "attach": "Attach a file (composer)",
+    "confirm": "Questions (close with a draft?)",
+    "outbox": "Outbox",
     "stats": "Stats",
 }
 """Every scope of KEYMAP with its title, in the order the help screen lists them."""

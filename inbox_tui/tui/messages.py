@@ -56,6 +56,11 @@ class TriageRequested(Message):
         self.ticket_ids, self.action = list(ticket_ids), action
 
 
+class OutboxEdited(Message):
+    """A screen took a reply back, resent or queued one (the outbox view, an undo): the app
+    counts the outbox again, tells the screens (OutboxChanged) and sends what is due."""
+
+
 class OrdersWanted(Message):
     """A customer panel shows this ticket: refresh its orders from the shops when they are
     stale; the answer (OrdersRefreshing, then OrdersRefreshed) goes to that panel."""

@@ -48,6 +48,10 @@ EBAY = Channel(
 class EbaySource(SourceKind):
     kind = "ebay"
     transport = "ebay"
+    attachments_refused = (
+        "eBay's member messages take text only (the API has no attachments): remove it from"
+        " the reply, then send it on ebay.com or by e-mail"
+    )
 
     def config_model(self) -> type[BaseModel]:
         from inbox_tui.config.sources import EbaySourceConfig

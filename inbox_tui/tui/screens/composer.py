@@ -26,9 +26,9 @@ from textual.widgets.input import Selection as SubjectSelection
 
 from inbox_tui import replies
 from inbox_tui.outbox.message import reply_subject, with_signature
-from inbox_tui.outbox.queue import ReplyRefused, check_reply
+from inbox_tui.outbox.queue import ReplyRefused, check_reply, files_refused
 from inbox_tui.sanitize import readable_line
-from inbox_tui.store import drafts
+from inbox_tui.store import drafts, reply_files
 from inbox_tui.store.db import Store
 from inbox_tui.store.orders import orders_for_ticket
 from inbox_tui.store.outbox import Inbound, last_inbound
@@ -48,6 +48,7 @@ from inbox_tui.tui.reply_checks import (
     rule_problems,
     template_preview,
 )
+from inbox_tui.tui.screens.attach import AttachScreen
 from inbox_tui.tui.widgets.header import InboxHeader
 from inbox_tui.tui.widgets.key_footer import KeyFooter
 from inbox_tui.tui.widgets.reply_text import ReplyText
@@ -132,6 +133,7 @@ class ComposerScreen(Screen[int | None]):
             with Horizontal(id="subject-row"):
                 yield Static(Text("Subject "), id="subject-label")
                 yield self._subject
+            yield Static(Text(""), id="reply-files")
             yield self._picker
             with Horizontal(id="reply-panes"):
                 yield self._body
@@ -222,7 +224,72 @@ class ComposerScreen(Screen[int | None]):
             self.subject.value = draft.subject or self._default_subject
             self.set_focus(self.body)
         self._dirty = False
+        self._show_files()
         self.refresh_checks()
+
+    # --- files ---------------------------------------------------------------------------------
+
+    def _show_files(self) -> None:
+        files = reply_files.draft_files(self.store, self.ticket_id)
+        line = Text(no_wrap=True, overflow="ellipsis")
+        if files:
+            line.append("Files ", "bold")
+            line.append(", ".join(readable_line(f.filename) for f in files))
+            line.append(f"  ({key_hint('composer.remove_file')} removes the last)", "dim")
+        shown = self.query_one("#reply-files", Static)
+        shown.update(line)
+        shown.display = bool(files)
+
+    def action_attach(self) -> None:
+        """Attach a file by its path (the dialog completes it): e-mail sends it as a MIME part;
+        a channel whose API takes no files (eBay) says so now, not at sending."""
+        refused = files_refused(self.store, self.config, self.ticket_id)
+        if refused:
+            self._tell(f"cannot attach: {refused}", error=True)
+            return
+        names = [f.filename for f in reply_files.draft_files(self.store, self.ticket_id)]
+
+        def attach(path: str | None) -> None:
+            if not path:
+                return
+            self.save_draft()
+            try:
+                line = replies.attach_file(
+                    self.store, self.config, self.ticket_id, path, at=self.now()
+                )
+            except ReplyRefused as exc:
+                self._tell(str(exc), error=True)
+                return
+            self._keep_draft()
+            self._tell(line, timeout=3)
+            self._show_files()
+            self.refresh_checks()
+
+        self.app.push_screen(AttachScreen(names), attach)
+
+    def action_remove_file(self) -> None:
+        files = reply_files.draft_files(self.store, self.ticket_id)
+        if not files:
+            self._tell("no file is attached")
+            return
+        with self.store.transaction():
+            reply_files.remove_draft_file(self.store, self.ticket_id, files[-1].id)
+        self._tell(f"Removed {files[-1].filename}", timeout=3)
+        self._show_files()
+        self.refresh_checks()
+
+    def _keep_draft(self) -> None:
+        """A file belongs to the draft: the draft must exist even before a word is typed."""
+        if drafts.get_draft(self.store, self.ticket_id) is None:
+            subject = self.subject.value
+            drafts.save_draft(
+                self.store,
+                self.ticket_id,
+                self.body.text,
+                subject=None if subject == self._default_subject else subject,
+                template_key=self.template.key if self.template else None,
+                at=self.now(),
+            )
 
     # --- picking a template --------------------------------------------------------------------
 
@@ -407,7 +474,12 @@ class ComposerScreen(Screen[int | None]):
             return
         text = self.body.text
         subject = self.subject.value
-        if not text.strip() and self.template is None and subject == self._default_subject:
+        if (
+            not text.strip()
+            and self.template is None
+            and subject == self._default_subject
+            and not reply_files.draft_files(self.store, self.ticket_id)  # files keep the draft
+        ):
             drafts.delete_draft(self.store, self.ticket_id)
             self._dirty = False
             return

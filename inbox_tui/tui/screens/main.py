@@ -24,11 +24,12 @@ from inbox_tui.store.saved_searches import forget_search, keep_search, kept_sear
 from inbox_tui.store.views import list_tags, outbox_waiting, tag_counts, ticket_states
 from inbox_tui.times import moment_label
 from inbox_tui.tui.breakpoints import preset_width_classes
-from inbox_tui.tui.keymap import bindings
+from inbox_tui.tui.keymap import bindings, key_hint
 from inbox_tui.tui.messages import (
     AttachmentsRequested,
     CustomerPanelToggled,
     OutboxChanged,
+    OutboxEdited,
     ReplyRequested,
     ResendRequested,
     SearchAsked,
@@ -39,6 +40,7 @@ from inbox_tui.tui.messages import (
     TrendsFound,
     TrendsSeen,
 )
+from inbox_tui.tui.screens.confirm import ConfirmScreen, unsent_drafts_question
 from inbox_tui.tui.screens.snooze import SnoozeScreen
 from inbox_tui.tui.screens.tag_picker import TagPicker
 from inbox_tui.tui.screens.thread import ThreadScreen
@@ -506,7 +508,13 @@ class MainScreen(Screen):
         ticket = tickets.ticket
         return [ticket.id] if ticket else []
 
-    def _apply(self, ids: list[int], change: Callable[[list[int]], object], done: str) -> None:
+    def _apply(
+        self,
+        ids: list[int],
+        change: Callable[[list[int]], object],
+        done: str,
+        said: Callable[[], str] | None = None,
+    ) -> None:
         """Run one store action on `ids`, then clear the selection and show the result.
 
         The cursor stays on its ticket; when the ticket left the view (closed in Open), it
@@ -530,8 +538,12 @@ class MainScreen(Screen):
         self.reload(keep_ticket=current.id if current else None, fallback_index=fallback)
         self.thread.refresh_ticket()
         self._show_customer(at_once=True)
+        if said is not None:  # the action says itself what it did (undo)
+            self.notify(said(), timeout=5, markup=False)
+            return
         what = "1 ticket" if len(ids) == 1 else f"{len(ids):,} tickets"
-        self.notify(f"{done} {what}" + ("" if done == "Undid" else " · u to undo"), timeout=3)
+        undo = key_hint("main.undo")
+        self.notify(f"{done} {what} · {undo} to undo", timeout=3, markup=False)
 
     def _left_view(self, ids: list[int]) -> int:
         """How many of `ids` the current view no longer holds (0 for a search: unknown)."""
@@ -555,6 +567,21 @@ class MainScreen(Screen):
         self._apply(self.targets(ids), change, done)
 
     def action_close_tickets(self, ids: list[int] | None = None) -> None:
+        """Close; a ticket whose reply is still a draft asks first (closing sends nothing)."""
+        ids = self.targets(ids)
+        question = unsent_drafts_question(self.store, ids)
+        if question is None:
+            self._set_status("closed", "Closed", ids)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.act_on(ids, "close_tickets_anyway")
+
+        self.app.push_screen(ConfirmScreen(question, yes="Close", no="Keep open"), answered)
+
+    def action_close_tickets_anyway(self, ids: list[int] | None = None) -> None:
+        """Close without asking (the seller answered the question about the draft)."""
         self._set_status("closed", "Closed", ids)
 
     def action_reopen_tickets(self, ids: list[int] | None = None) -> None:
@@ -634,16 +661,30 @@ class MainScreen(Screen):
 
         self._apply(ids, change, f"Priority {priority}:")
 
-    def action_undo(self, ids: list[int] | None = None) -> None:  # the last batch, whoever asks
-        batch = actions.last_batch(self.store)
+    def action_undo(self, ids: list[int] | None = None) -> None:
+        """Undo the last action; a reply it queued and that is still held goes back to draft.
+        In a ticket's own thread (`ids` one ticket), the last change to that ticket, a rule's
+        as well as the seller's."""
+        if ids is not None and len(ids) == 1:
+            batch = actions.last_batch_on(self.store, ids[0])
+        else:
+            batch = actions.last_batch(self.store)
         if batch is None:
             self.notify("Nothing to undo")
             return
+        from inbox_tui import replies  # the outbox's modules only once something is undone
+
+        undone: list[replies.Undone | None] = []
 
         def change(_: list[int]) -> None:
-            actions.undo(self.store, batch, at=self.now())
+            undone.append(replies.undo_last(self.store, at=self.now(), batch=batch))
 
-        self._apply(actions.batch_tickets(self.store, batch), change, "Undid")
+        def said() -> str:
+            return undone[0].line if undone and undone[0] else "Nothing to undo"
+
+        self._apply(actions.batch_tickets(self.store, batch), change, "Undid", said)
+        if any(u and u.taken_back for u in undone):
+            self.post_message(OutboxEdited())
 
     def action_reply(self) -> None:
         """Answer the ticket under the cursor (a reply goes to one customer, not a selection)."""

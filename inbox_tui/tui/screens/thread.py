@@ -25,12 +25,13 @@ from inbox_tui.tui.messages import (
     TicketsChanged,
     TriageRequested,
 )
+from inbox_tui.tui.screens.confirm import ConfirmScreen, unsent_drafts_question
 from inbox_tui.tui.widgets.customer_panel import CustomerPanel
 from inbox_tui.tui.widgets.header import InboxHeader
 from inbox_tui.tui.widgets.key_footer import KeyFooter
 from inbox_tui.tui.widgets.thread_view import ThreadView
 
-LEAVES = frozenset({"close_tickets", "pending_tickets"})
+LEAVES = frozenset({"close_tickets", "close_tickets_anyway", "pending_tickets"})
 """Actions after which the thread screen goes back to the list."""
 
 
@@ -84,6 +85,17 @@ class ThreadScreen(Screen):
         self.dismiss()
 
     def action_triage(self, action: str) -> None:
+        if action == "close_tickets":  # a draft waits: ask here, then close and go back
+            question = unsent_drafts_question(self.store, [self.ticket_id])
+            if question is not None:
+
+                def answered(yes: bool | None) -> None:
+                    if yes:
+                        self.post_message(TriageRequested([self.ticket_id], "close_tickets_anyway"))
+                        self.dismiss()
+
+                self.app.push_screen(ConfirmScreen(question, yes="Close", no="Keep open"), answered)
+                return
         self.post_message(TriageRequested([self.ticket_id], action))
         if action in LEAVES:
             self.dismiss()

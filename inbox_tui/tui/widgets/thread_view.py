@@ -28,6 +28,7 @@ from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store.db import Store
 from inbox_tui.store.due import due_times
 from inbox_tui.store.outbox import OutboxEntry, outbox_for_ticket
+from inbox_tui.store.rules import RuleNote, rule_notes
 from inbox_tui.store.views import MessageRow, TicketRow, get_ticket, ticket_messages
 from inbox_tui.times import date_label, due_sentence
 from inbox_tui.tui.display import size_label
@@ -77,6 +78,7 @@ def thread_text(
     tz: tzinfo = UTC,
     due: datetime | None = None,
     sla: SlaPolicy = DEFAULT_POLICY,
+    rules: Sequence[RuleNote] = (),
 ) -> Text:
     """The whole thread as one Text built from plain strings: nothing in it is parsed as markup.
 
@@ -137,6 +139,15 @@ def thread_text(
                 f"Note: this message could not be fully read: {message.parse_error}", styles["note"]
             )
             text.append("\n")
+    if rules:
+        text.append("\n")
+    for note in rules:
+        line = f"{date_label(note.at, now, tz)} · {rule_said(note)} by rule {note.rule}"
+        text.append(
+            "\n" + readable_line(line) + (" (undone)" if note.undone else ""), styles["note"]
+        )
+    if rules:
+        text.append("\n")
     for entry in outbox:
         # `R` resends the newest failed reply, unless a newer reply followed it (queue.py)
         hint = None
@@ -144,6 +155,20 @@ def thread_text(
             hint = _resend_hint(full_screen)
         _append_outbox_entry(text, entry, now=now, styles=styles, hint=hint, tz=tz)
     return text
+
+
+def rule_said(note: RuleNote) -> str:
+    """A rule's change in words: "tagged returns", "priority 3", "flagged"."""
+    new, old = note.new_value, note.old_value
+    said = {
+        "tag_add": f"tagged {new}",
+        "tag_remove": f"untagged {old}",
+        "priority": f"priority {old} → {new}",
+        "flag": "flagged" if new == "1" else "unflagged",
+        "status": f"marked {new}",
+        "snooze": f"snoozed until {(new or '').partition(':')[2]}",
+    }
+    return said.get(note.kind, f"{note.kind} {new}")
 
 
 def _resend_hint(full_screen: bool) -> str:
@@ -276,6 +301,7 @@ class ThreadView(ScrollView, can_focus=True):
                 tz=self.tz,
                 due=due if ticket.status == "open" else None,
                 sla=self.sla,
+                rules=rule_notes(self.store, ticket.id),
             )
         new_ticket = self.ticket_id != self._wanted
         self.ticket_id = ticket.id if ticket else None
