@@ -139,8 +139,11 @@ def test_a_rules_change_is_shown_and_undone_in_a_real_terminal(tmux, tmp_path): 
         screen = terminal.wait_for("the thread", lambda s: "Back" in s and "2 All" not in s)
         assert "tagged returns by rule returns" in screen
         terminal.keys("u")
-        screen = terminal.wait_for("the undo", lambda s: "(undone)" in s)
-        assert "#returns" not in screen  # the tag is gone from the head of the thread
+        terminal.wait_for("the undo", lambda s: "(undone)" in s and "tag #returns" in s)
+        # the note "Undid: tag #returns of #1" names it; once it has gone (5 s), so has the tag
+        # from the head of the thread
+        screen = terminal.wait_for("the note gone", lambda s: "ndid" not in s)
+        assert "(undone)" in screen and "#returns" not in screen
         terminal.keys("Escape")
         terminal.wait_for("the list again", lambda s: "2 All" in s and "Quit" in s)
         terminal.quit()

@@ -458,6 +458,10 @@ async def test_search_errors_are_shown_inline(store: Store) -> None:
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("slash", *"tag:refund", "enter")
+        for _ in range(100):  # the search runs once the typing settles: wait for its list
+            if ticket_list(app).count == 1:
+                break
+            await pilot.pause(0.05)
         assert ticket_list(app).count == 1
         await pilot.press("slash", "ctrl+u", *'"unclosed', "enter")
         await pilot.pause()
