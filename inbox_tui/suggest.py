@@ -295,17 +295,16 @@ def _read(thread: Sequence[Said]) -> _Reading:
     for position, said in enumerate(thread):
         subject = _REPLY_PREFIX.sub("", said.subject).strip()
         subject, previous_subject = ("" if subject == previous_subject else subject), subject
-        body = _clean(said.text)
+        shown, terms, nudges, asks = _message(said.text, said.customer)
         if said.customer:
-            texts.append(f"{subject}\n{body}")
-            body = _fold(body)
-            body, nudges = _NUDGES.subn(" ", body)
-            nudged |= nudges > 0 and position > last_seller
+            texts.append(f"{subject}\n{shown}")
+            nudged |= nudges and position > last_seller
             if position == len(thread) - 1:
-                asking = _ASKING.search(body) is not None
-        terms = _terms(body)
-        for term, weight in _terms(subject).items():
-            terms[term] = max(terms.get(term, 0.0), SUBJECT * weight)
+                asking = asks
+        if subject:
+            terms = dict(terms)  # the cached terms are shared: never changed in place
+            for term, weight in _subject_terms(subject).items():
+                terms[term] = max(terms.get(term, 0.0), SUBJECT * weight)
         if said.customer and position > last_seller:
             run.append(terms)
         else:
@@ -314,6 +313,26 @@ def _read(thread: Sequence[Said]) -> _Reading:
     history.reverse()
     weighted = [(w * HISTORY_DECAY**i, t) for i, (w, t) in enumerate(history)]
     return _Reading(run, weighted, nudged or len(run) > 1, asking, "\n".join(texts[-3:]))
+
+
+@lru_cache(maxsize=4096)
+def _message(text: str, customer: bool) -> tuple[str, dict[str, float], bool, bool]:
+    """What _read takes from one message's text, once per text (a long thread is read again
+    at every reply, and rules and the composer read the same ticket): its words as shown to
+    detect_language, its terms (shared: never change them), whether it chases (nudges) and
+    whether it asks before buying. The nudges are cut before the terms are read."""
+    body = _clean(text)
+    if not customer:
+        return body, _terms(body), False, False
+    shown = body
+    body, nudges = _NUDGES.subn(" ", _fold(body))
+    return shown, _terms(body), nudges > 0, _ASKING.search(body) is not None
+
+
+@lru_cache(maxsize=1024)
+def _subject_terms(subject: str) -> dict[str, float]:
+    """A subject's terms, once per subject (shared: never change them)."""
+    return _terms(subject)
 
 
 def _clean(text: str) -> str:
@@ -397,6 +416,25 @@ def _phrase_terms(text: str, weight: float) -> dict[str, float]:
     }
 
 
+def _postings(docs: list[dict[str, float]]) -> dict[str, list[tuple[int, float]]]:
+    """Each term's (document number, weight), document numbers rising."""
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for number, doc in enumerate(docs):
+        for term, weight in doc.items():
+            postings.setdefault(term, []).append((number, weight))
+    return postings
+
+
+def _evidence(
+    postings: dict[str, list[tuple[int, float]]], documents: int, terms: dict[str, float]
+) -> list[float]:
+    sums = [0.0] * documents
+    for term, weight in terms.items():
+        for number, value in postings.get(term, ()):
+            sums[number] += value * weight
+    return sums
+
+
 def topic_of(template: Template, keys: Iterable[str]) -> str:
     """The topic a template answers: `wismo-tr` is a version of `wismo` when both exist."""
     suffix = f"-{template.language}"
@@ -426,6 +464,8 @@ class _Index:
         self.tags = [next((t for v in versions for t in v.tags), "") for versions in self.topics]
         own = [(t.language, self._words([t])) for t in templates]  # each version's own words
         self.own = [(lang, {t: w * rarity[t] for t, w in doc.items()}) for lang, doc in own]
+        self._postings = _postings(self.weights)  # term -> (topic, weight): what evidence reads
+        self._own_postings = _postings([doc for _, doc in self.own])
         self._by_stem: dict[int, dict[str, list[tuple[tuple[str, ...], float]]]] = {}
 
     def terms_from(self, topic: int) -> dict[str, list[tuple[tuple[str, ...], float]]]:
@@ -451,7 +491,10 @@ class _Index:
         return doc
 
     def evidence(self, terms: dict[str, float]) -> list[float]:
-        return [sum(doc.get(t, 0.0) * w for t, w in terms.items()) for doc in self.weights]
+        """Each topic's sum of its weight times the term's, over the terms (in their order, as
+        a sum over each topic's words would add them: the same floats), through the postings:
+        only the terms a topic has cost anything."""
+        return _evidence(self._postings, len(self.weights), terms)
 
     def scores(self, reading: _Reading, order: str | None) -> list[float]:
         now = [0.0] * len(self.topics)
@@ -479,11 +522,10 @@ class _Index:
     def language_of(self, reading: _Reading) -> str | None:
         """The language whose templates' own words the customer's newest messages match most."""
         found: dict[str, float] = {}
-        for language, doc in self.own:
-            for terms in reading.run:
-                found[language] = found.get(language, 0.0) + sum(
-                    doc.get(t, 0.0) * w for t, w in terms.items()
-                )
+        each = [_evidence(self._own_postings, len(self.own), terms) for terms in reading.run]
+        for number, (language, _) in enumerate(self.own):
+            for evidence in each:
+                found[language] = found.get(language, 0.0) + evidence[number]
         best = max(found, key=lambda lang: found[lang], default=None)
         return best if best is not None and found[best] > 0 else None
 
