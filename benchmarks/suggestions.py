@@ -8,13 +8,24 @@ once, as the composer keeps it), and what the composer does when it opens, from 
 conversation, the order) to the three suggestions, on a 50-message ticket imported into a
 fresh store. On code from before the suggester read conversations (db62264 and older) it ranks
 the customer's newest message, as the composer did then: that is how "before" was measured.
+
+    .venv/bin/python benchmarks/suggestions.py --time [--code DIR] [--against DIR --rounds 7]
+
+`--time` prints only what ranking costs: the mean µs per ticket over the labelled set as the
+composer ranks it (the library's index built once; the suggester's per-message caches emptied
+before each pass, so every message is read afresh), and the p50 of the 50-message thread.
+`--code DIR` times the `inbox_tui` of another checkout (e.g. a `git worktree` of main);
+`--against DIR` alternates this checkout and DIR in `--rounds` pairs of fresh processes and
+prints each side's median and the ratio, with the load average before and after.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,7 +33,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+_code = sys.argv[sys.argv.index("--code") + 1] if "--code" in sys.argv else None
 sys.path.insert(0, str(ROOT))
+if _code:  # its inbox_tui before this checkout's (the labelled set stays this checkout's)
+    sys.path.insert(0, str(Path(_code).resolve()))
 
 from inbox_tui.importer import import_maildir  # noqa: E402
 from inbox_tui.store import Store  # noqa: E402
@@ -129,10 +143,80 @@ def time_composer(templates, thread: list[tuple[str, str]], repeat: int) -> dict
     }
 
 
+def time_per_ticket(templates, cases: list[Case], passes: int) -> dict[str, float]:
+    """Mean µs per ticket over the labelled set, every message read afresh in each pass."""
+    import inbox_tui.suggest as suggest
+
+    caches = [
+        getattr(suggest, name)
+        for name in dir(suggest)
+        if callable(getattr(getattr(suggest, name), "cache_clear", None))
+        and not name.startswith("_suggester")
+    ]
+    _, rank = ranker(templates)
+    for case in cases:  # the index built, the code warm
+        rank(case)
+    means = []
+    for _ in range(passes):
+        for cache in caches:
+            cache.cache_clear()
+        started = time.perf_counter()
+        for case in cases:
+            rank(case)
+        means.append((time.perf_counter() - started) / len(cases) * 1e6)
+    return {"us_per_ticket": round(statistics.median(means), 1)}
+
+
+def timing(args) -> dict:
+    templates = shipped_templates()
+    cases = load_cases()
+    out = time_per_ticket(templates, cases, args.passes)
+    out["rank_50_messages_p50_ms"] = time_ranking(templates, long_thread(cases), args.repeat)[
+        "p50_ms"
+    ]
+    return out
+
+
+def against(args) -> dict:
+    """This checkout and another, alternating in fresh processes."""
+    sides: dict[str, list[dict]] = {"this": [], "other": []}
+    load_before = os.getloadavg()
+    for _ in range(args.rounds):
+        for side, code in (("other", args.against), ("this", str(ROOT))):
+            command = [sys.executable, __file__, "--time", "--code", code]
+            command += ["--passes", str(args.passes), "--repeat", str(args.repeat)]
+            result = subprocess.run(command, check=True, capture_output=True, text=True)
+            sides[side].append(json.loads(result.stdout))
+    out: dict = {"rounds": args.rounds, "load_before": [round(x, 2) for x in load_before]}
+    for key in ("us_per_ticket", "rank_50_messages_p50_ms"):
+        this = statistics.median(r[key] for r in sides["this"])
+        other = statistics.median(r[key] for r in sides["other"])
+        out[key] = {
+            "this": this,
+            "other": other,
+            "this_over_other": round(this / other, 3),
+            "runs_this": [r[key] for r in sides["this"]],
+            "runs_other": [r[key] for r in sides["other"]],
+        }
+    out["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--time", action="store_true", help="only what ranking costs")
+    parser.add_argument("--passes", type=int, default=5, help="--time: passes over the set")
+    parser.add_argument("--code", help="--time: the checkout whose inbox_tui is timed")
+    parser.add_argument("--against", help="alternate with this checkout (see --rounds)")
+    parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
+    if args.against:
+        print(json.dumps(against(args), indent=1))
+        return
+    if args.time:
+        print(json.dumps(timing(args)))
+        return
     templates = shipped_templates()
     cases = load_cases()
     mode, rank = ranker(templates)

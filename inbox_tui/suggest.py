@@ -63,6 +63,10 @@ _QUOTE_START = re.compile(  # "On 12 Nov 2026, Shop <…> wrote:" and its German
     r"|^-{2,}\s*(?:original|urspr|forwarded|weitergeleitet).*$",
     re.I | re.M,
 )
+# a word every quote start has (the same flags, so it matches wherever _QUOTE_START could): the
+# slow search (.{4,200} at every line) only runs in a text that has one
+_QUOTE_WORD = re.compile(r"wrote|schrieb|yazd|original|urspr|forwarded|weitergeleitet", re.I)
+_MARKETPLACE = re.compile(r"ebay|etsy|amazon|shopify|online store|online-shop")  # RELAY_LINE's
 _FIELD = re.compile(r"^[^\W\d_][\w.'/-]*(?: [\w.'/-]+){0,2}:(?:[ \t]+\S+){0,6}[ \t]*$")
 _RULE = re.compile(r"^\W*$|^\s*-{3,}.*-{3,}\s*$")
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|wg|fw|fwd|ynt|ilt|sv|tr)\s*:\s*)+", re.I)
@@ -295,12 +299,12 @@ def _read(thread: Sequence[Said]) -> _Reading:
     for position, said in enumerate(thread):
         subject = _REPLY_PREFIX.sub("", said.subject).strip()
         subject, previous_subject = ("" if subject == previous_subject else subject), subject
-        shown, terms, nudges, asks = _message(said.text, said.customer)
+        shown, terms, nudges, read = _message(said.text, said.customer)
         if said.customer:
             texts.append(f"{subject}\n{shown}")
             nudged |= nudges and position > last_seller
             if position == len(thread) - 1:
-                asking = asks
+                asking = _ASKING.search(read) is not None
         if subject:
             terms = dict(terms)  # the cached terms are shared: never changed in place
             for term, weight in _subject_terms(subject).items():
@@ -316,17 +320,18 @@ def _read(thread: Sequence[Said]) -> _Reading:
 
 
 @lru_cache(maxsize=4096)
-def _message(text: str, customer: bool) -> tuple[str, dict[str, float], bool, bool]:
+def _message(text: str, customer: bool) -> tuple[str, dict[str, float], bool, str]:
     """What _read takes from one message's text, once per text (a long thread is read again
     at every reply, and rules and the composer read the same ticket): its words as shown to
     detect_language, its terms (shared: never change them), whether it chases (nudges) and
-    whether it asks before buying. The nudges are cut before the terms are read."""
+    the text the terms were read from (folded, the nudges cut: whether the newest message
+    asks before buying is looked for in it)."""
     body = _clean(text)
     if not customer:
-        return body, _terms(body), False, False
+        return body, _terms(body), False, body
     shown = body
     body, nudges = _NUDGES.subn(" ", _fold(body))
-    return shown, _terms(body), nudges > 0, _ASKING.search(body) is not None
+    return shown, _terms(body), nudges > 0, body
 
 
 @lru_cache(maxsize=1024)
@@ -338,13 +343,15 @@ def _subject_terms(subject: str) -> dict[str, float]:
 def _clean(text: str) -> str:
     """The customer's own words: quoted mail, relay fields ("Order ID: …"), rules, and the
     greeting and sign-off lines ("Hi,", "Thanks,", "Emily") cut."""
-    cut = _QUOTE_START.search(text)
+    cut = _QUOTE_START.search(text) if _QUOTE_WORD.search(text) else None
     text = text[: cut.start()] if cut else text
+    text = text[: CHARACTERS * 2]
+    relayed = _MARKETPLACE.search(text.lower()) is not None  # else no line is relay boilerplate
     lines = [
         line.strip()
-        for line in text[: CHARACTERS * 2].splitlines()
+        for line in text.splitlines()
         if not (line.startswith(">") or _FIELD.match(line) or _RULE.match(line))
-        and not RELAY_LINE.search(line.lower())
+        and not (relayed and RELAY_LINE.search(line.lower()))
     ]
     while len(lines) > 1 and len(lines[-1].split()) <= _SHORT_LINE:
         lines.pop()
