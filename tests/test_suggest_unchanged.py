@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -114,6 +116,42 @@ def test_every_case_gets_the_suggestions_it_got_before(observed) -> None:
                 assert now["topic"][0] == before["topic"][0], where
                 assert now["topic"][1] == pytest.approx(before["topic"][1], abs=1e-9), where
             assert now["could_be"] == before["could_be"], where
+
+
+def _clean_as_before(text: str) -> str:
+    """suggest._clean before its searches were skipped for texts without the words they need."""
+    cut = suggest._QUOTE_START.search(text)
+    text = text[: cut.start()] if cut else text
+    lines = [
+        line.strip()
+        for line in text[: suggest.CHARACTERS * 2].splitlines()
+        if not (line.startswith(">") or suggest._FIELD.match(line) or suggest._RULE.match(line))
+        and not suggest.RELAY_LINE.search(line.lower())
+    ]
+    while len(lines) > 1 and len(lines[-1].split()) <= suggest._SHORT_LINE:
+        lines.pop()
+    while (
+        len(lines) > 1 and len(lines[0].split()) <= suggest._SHORT_LINE and lines[0].endswith(",")
+    ):
+        lines.pop(0)
+    return "\n".join(lines)[: suggest.CHARACTERS]
+
+
+_PIECES = [
+    "On 12 Nov 2026, Shop <a@b.c> wrote:", "ON 1 DEC, X WROTE:", "Am 3.11. schrieb Anna:",
+    "AM 3.11. ſCHRIEB Anna:", "12.11.2026 tarihinde Shop yazdı:", "12 KASIM TARİHİNDE x YAZDI:",
+    "-- Original Message --", "---- Forwarded message", "--- Ursprüngliche Nachricht ---",
+    "Reply to this message on Etsy", "eBay Nachricht", "Amazon mesaj", "online-shop Message",
+    "ONLİNE STORE MESSAGE", "where is my order", "Hi,", "Thanks,", "> quoted", "Order ID: 12",
+    "Σ Σ", "ı İ K", "\n", "\n", "\r\n", "\u2028", " ", "wrote", "schrieb",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=12), max_size=14))
+def test_cutting_quotes_and_relay_lines_is_as_before(pieces) -> None:
+    text = " ".join(pieces)
+    assert suggest._clean(text) == _clean_as_before(text)
 
 
 if __name__ == "__main__":
