@@ -99,9 +99,10 @@ def stems(text: str) -> list[str]:
     return [stem for stem in _stream(text) if len(stem) >= 3]
 
 
+@lru_cache(maxsize=1024)
 def detect_language(text: str) -> str | None:
     """'tr', 'de' or 'en' from special letters and common words (with or without their
-    accents); None when unclear."""
+    accents); None when unclear. Once per text: a ranking and a rule's topic read the same."""
     lowered = text.lower()
     words = set(_WORD.findall(_fold(text)))
     scores = {
