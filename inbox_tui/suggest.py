@@ -63,9 +63,9 @@ _QUOTE_START = re.compile(  # "On 12 Nov 2026, Shop <…> wrote:" and its German
     r"|^-{2,}\s*(?:original|urspr|forwarded|weitergeleitet).*$",
     re.I | re.M,
 )
-# a word every quote start has (the same flags, so it matches wherever _QUOTE_START could): the
-# slow search (.{4,200} at every line) only runs in a text that has one
-_QUOTE_WORD = re.compile(r"wrote|schrieb|yazd|original|urspr|forwarded|weitergeleitet", re.I)
+# a word every quote start has, in lower case (and re.I's "ı" for i and "ſ" for s read as i and
+# s): the slow search (.{4,200} at every line) only runs in a text that has one of them
+_QUOTE_WORDS = ("wrote", "schrieb", "yazd", "original", "urspr", "forwarded", "weitergeleitet")
 _MARKETPLACE = re.compile(r"ebay|etsy|amazon|shopify|online store|online-shop")  # RELAY_LINE's
 _FIELD = re.compile(r"^[^\W\d_][\w.'/-]*(?: [\w.'/-]+){0,2}:(?:[ \t]+\S+){0,6}[ \t]*$")
 _RULE = re.compile(r"^\W*$|^\s*-{3,}.*-{3,}\s*$")
@@ -344,7 +344,9 @@ def _subject_terms(subject: str) -> dict[str, float]:
 def _clean(text: str) -> str:
     """The customer's own words: quoted mail, relay fields ("Order ID: …"), rules, and the
     greeting and sign-off lines ("Hi,", "Thanks,", "Emily") cut."""
-    cut = _QUOTE_START.search(text) if _QUOTE_WORD.search(text) else None
+    lowered = text.lower().replace("ı", "i").replace("ſ", "s")  # as re.I matches i and s
+    quoted = any(word in lowered for word in _QUOTE_WORDS)
+    cut = _QUOTE_START.search(text) if quoted else None
     text = text[: cut.start()] if cut else text
     text = text[: CHARACTERS * 2]
     relayed = _MARKETPLACE.search(text.lower()) is not None  # else no line is relay boilerplate
@@ -364,9 +366,12 @@ def _clean(text: str) -> str:
 def _fold(text: str) -> str:
     """Lower case without accents, and German umlauts typed as "ue" read as "ü": "zurueck",
     "zurück" and "zuruck" are one word (and so are "does" and "dos": no harm done)."""
-    text = text.translate(_FOLD).lower()
-    if not text.isascii():
-        text = _ACCENT.sub("", unicodedata.normalize("NFKD", text))
+    if text.isascii():  # nothing to translate (_FOLD's letters are none of them ASCII)
+        text = text.lower()
+    else:
+        text = text.translate(_FOLD).lower()
+        if not text.isascii():
+            text = _ACCENT.sub("", unicodedata.normalize("NFKD", text))
     return _UMLAUT.sub(r"\1", text)
 
 

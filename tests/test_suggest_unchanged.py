@@ -143,7 +143,7 @@ _PIECES = [
     "-- Original Message --", "---- Forwarded message", "--- Ursprüngliche Nachricht ---",
     "Reply to this message on Etsy", "eBay Nachricht", "Amazon mesaj", "online-shop Message",
     "ONLİNE STORE MESSAGE", "where is my order", "Hi,", "Thanks,", "> quoted", "Order ID: 12",
-    "Σ Σ", "ı İ K", "\n", "\n", "\r\n", "\u2028", " ", "wrote", "schrieb",
+    "Σ Σ", "ı İ K", "-- ORıGıNAL message", "--- WEıTERGELEıTET", "ſ", "ı", "İ", "\n", "\n", "\r\n", "\u2028", " ", "wrote", "schrieb",
 ]  # fmt: skip
 
 
