@@ -154,6 +154,20 @@ def test_cutting_quotes_and_relay_lines_is_as_before(pieces) -> None:
     assert suggest._clean(text) == _clean_as_before(text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*"ıİßæøœÄÖÜäöüéŞşĞğ", "ue", "oe", "Ae"]) | st.text(max_size=6)))
+def test_folding_is_as_before(pieces) -> None:
+    import re
+    import unicodedata
+
+    text = "".join(pieces)
+    was = text.translate(suggest._FOLD).lower()
+    if not was.isascii():
+        was = suggest._ACCENT.sub("", unicodedata.normalize("NFKD", was))
+    assert suggest._fold(text) == re.sub(r"([aou])e", r"\1", was)
+    assert {chr(code) for code in suggest._FOLD} == set(suggest._FOLDED)
+
+
 if __name__ == "__main__":
     json.dump(observe_all(), sys.stdout, indent=None, separators=(",", ":"), sort_keys=True)
     print()
