@@ -267,35 +267,36 @@ class Rules:
         """Do the rule's actions on one ticket in a savepoint: all of them, or none and a
         failure reported."""
         conn = store.conn
-        conn.execute("SAVEPOINT rule_action")
-        try:
-            batch = uuid.uuid4().hex
-            outcome, replied_to, outbox_id = self._do(store, rule, facts, now, batch)
+
+        def record(
+            batch_id: str | None,
+            outcome: str,
+            replied_to: str | None = None,
+            outbox_id: int | None = None,
+        ) -> None:
             stored.record_firing(
                 store,
                 rule=rule.name,
                 ticket_id=facts.ticket_id,
                 message_id=facts.message_id,
                 at=now,
-                batch_id=batch,
+                batch_id=batch_id,
                 outcome=outcome,
                 replied_to=replied_to,
                 outbox_id=outbox_id,
             )
+
+        conn.execute("SAVEPOINT rule_action")
+        try:
+            batch = uuid.uuid4().hex
+            outcome, replied_to, outbox_id = self._do(store, rule, facts, now, batch)
+            record(batch, outcome, replied_to, outbox_id)
         except Exception as error:  # a bad template, a refused reply: this rule, this ticket
             conn.execute("ROLLBACK TO rule_action")
             conn.execute("RELEASE rule_action")
             why = " ".join(f"{type(error).__name__}: {error}".split())[:200]
             outcome = f"failed: {why}"
-            stored.record_firing(
-                store,
-                rule=rule.name,
-                ticket_id=facts.ticket_id,
-                message_id=facts.message_id,
-                at=now,
-                batch_id=None,
-                outcome=outcome,
-            )
+            record(None, outcome)
             return Firing(rule.name, facts.ticket_id, facts.message_id, outcome, failed=True)
         conn.execute("RELEASE rule_action")
         return Firing(rule.name, facts.ticket_id, facts.message_id, outcome)

@@ -266,22 +266,11 @@ def undo(store: Store, batch_id: str, *, actor: str = "user", at: datetime | Non
 
 def last_batch(store: Store, actor: str = "user") -> str | None:
     """The newest batch of `actor` that has not been undone, or None."""
-    checked: set[str] = set()
     rows = store.conn.execute(
         "SELECT batch_id FROM events WHERE actor = ? AND batch_id IS NOT NULL AND kind != 'undo' ORDER BY id DESC",
         (actor,),
     )
-    for (batch_id,) in rows:
-        if batch_id in checked:
-            continue
-        checked.add(batch_id)
-        spent = store.conn.execute(
-            "SELECT 1 FROM events WHERE batch_id = ? AND kind = 'undo' LIMIT 1", (batch_id,)
-        ).fetchone()
-        if spent is None:
-            value: str | None = batch_id
-            return value
-    return None
+    return _first_not_undone(store, rows)
 
 
 def last_batch_on(
@@ -295,13 +284,21 @@ def last_batch_on(
         " AND batch_id IS NOT NULL AND kind != 'undo' ORDER BY id DESC",
         (ticket_id, *actors),
     )
+    return _first_not_undone(store, rows)
+
+
+def _first_not_undone(store: Store, rows: Iterable[tuple[str]]) -> str | None:
+    """The first of these batch ids (newest first) that no undo has taken back yet."""
+    checked: set[str] = set()
     for (batch_id,) in rows:
+        if batch_id in checked:
+            continue
+        checked.add(batch_id)
         spent = store.conn.execute(
             "SELECT 1 FROM events WHERE batch_id = ? AND kind = 'undo' LIMIT 1", (batch_id,)
         ).fetchone()
         if spent is None:
-            value: str | None = batch_id
-            return value
+            return batch_id
     return None
 
 
