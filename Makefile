@@ -50,8 +50,14 @@ lint: $(VENV)/.test-installed
 typecheck: $(VENV)/.test-installed
 	$(BIN)/mypy
 
+# The suite on parallel workers (pytest-xdist; a plain `pytest tests/test_x.py` runs in one
+# process). Most tests wait on real servers, tmux and subprocesses more than they compute, so
+# more workers than cores pays: measured in README's Development section.
+TEST_WORKERS ?= 4
+TEST_DIST    ?= loadfile
+
 test: test-deps lint typecheck
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist $(TEST_DIST)
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/import.py

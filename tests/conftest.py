@@ -1,12 +1,21 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from inbox_tui.mail import fast_parse
 from inbox_tui.store import Store
 from tests.mime_tree import tree
+from tests.ports import held_closed_port
+
+# No property test is timed (speed is measured in benchmarks/): Hypothesis's default 200 ms a
+# example would fail a right answer that came late on a busy machine (parallel workers, shared
+# CI cores) as a DeadlineExceeded or a Flaky error.
+settings.register_profile("inbox-tui", deadline=None)
+settings.load_profile("inbox-tui")
 
 PARSER_TESTS = {"test_parse", "test_hostile", "test_boundary", "test_sanitize", "test_import"}
 
@@ -16,6 +25,13 @@ def store(tmp_path: Path):
     opened = Store.open(tmp_path / "inbox.db")
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A loopback port nothing listens on (yet); held, so no other test worker is given it."""
+    with held_closed_port() as port:
+        yield port
 
 
 @pytest.fixture(autouse=True)

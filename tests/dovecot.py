@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -251,12 +252,22 @@ def start_dovecot(**kwargs) -> Iterator[Dovecot]:
     # Not pytest's tmp dir: it is private to root, and Dovecot's mail processes run as `dovecot`.
     root = Path(tempfile.mkdtemp(prefix="inbox-tui-dovecot-"))
     root.chmod(0o755)
-    server = Dovecot(binary, root, **kwargs)
     try:
-        server.start()
-        yield server
+        for attempt in range(3):
+            server = Dovecot(binary, root, **kwargs)
+            try:
+                server.start()
+                break
+            except RuntimeError as error:
+                # the free port was taken between our probe and Dovecot's bind (another test
+                # worker, another program): new ports, same instance
+                if "in use" not in str(error) or attempt == 2:
+                    raise
+        try:
+            yield server
+        finally:
+            server.stop()
     finally:
-        server.stop()
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -290,3 +301,38 @@ def dovecot_server() -> Iterator[Dovecot]:
 def imap_account(dovecot_server: Dovecot) -> Account:
     """A fresh, empty mailbox on the shared Dovecot."""
     return dovecot_server.add_user()
+
+
+class IdleStarts:
+    """How many IDLE commands a server has accepted: from then on an IDLE watcher hears of new
+    mail, so a test appends mail after `wait_for(n)`, never after a guessed sleep."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._changed = threading.Condition()
+
+    def seen(self) -> None:
+        with self._changed:
+            self.count += 1
+            self._changed.notify_all()
+
+    def wait_for(self, count: int, timeout: float = 30) -> bool:
+        with self._changed:
+            return self._changed.wait_for(lambda: self.count >= count, timeout)
+
+
+@pytest.fixture
+def idle_starts(monkeypatch: pytest.MonkeyPatch) -> IdleStarts:
+    """Counts every IDLE the server answered with its go-ahead (`+ idling`), in any thread."""
+    from imapclient import IMAPClient
+
+    starts = IdleStarts()
+    idle = IMAPClient.idle
+
+    def counted(self: IMAPClient) -> object:
+        answer = idle(self)
+        starts.seen()
+        return answer
+
+    monkeypatch.setattr(IMAPClient, "idle", counted)
+    return starts

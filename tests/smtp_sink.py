@@ -16,6 +16,7 @@ on the test Dovecot, the way Gmail files what you send).
 from __future__ import annotations
 
 import asyncio
+import errno
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -63,16 +64,25 @@ class SmtpSink:
     def start(self, port: int | None = None) -> SmtpSink:
         """Listen on `port` (a free one when None)."""
         assert self.mode in MODES, self.mode
-        self.port = port or free_port()
-        self._controller = Controller(
-            _Handler(self),
-            hostname="127.0.0.1",
-            port=self.port,
-            auth_require_tls=False,  # loopback, plain: the client still has to log in
-            authenticator=self._authenticate,
-        )
-        self._controller.start()
-        return self
+        for attempt in range(3):
+            self.port = port or free_port()
+            self._controller = Controller(
+                _Handler(self),
+                hostname="127.0.0.1",
+                port=self.port,
+                auth_require_tls=False,  # loopback, plain: the client still has to log in
+                authenticator=self._authenticate,
+            )
+            try:
+                self._controller.start()
+                return self
+            except OSError as error:
+                # a free port taken between our probe and the bind (another test worker):
+                # another one, unless the test asked for this one
+                self._controller = None
+                if port or error.errno != errno.EADDRINUSE or attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def stop(self) -> None:
         self.release.set()
@@ -142,9 +152,3 @@ def start_sink() -> Iterator[Callable[..., SmtpSink]]:
     yield start
     for sink in started:
         sink.stop()
-
-
-@pytest.fixture
-def closed_port() -> int:
-    """A loopback port nothing listens on (yet)."""
-    return free_port()

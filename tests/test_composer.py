@@ -567,13 +567,13 @@ def test_the_recipient_shown_is_the_one_queued(inbox, config) -> None:
 
 
 async def test_a_reply_waits_offline_then_goes_out_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start_sink
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start_sink, closed_port: int
 ) -> None:
-    from tests.smtp_sink import PASSWORD, USERNAME, free_port
+    from tests.smtp_sink import PASSWORD, USERNAME
 
     monkeypatch.setenv("SHOP_PASSWORD", "unused")
     monkeypatch.setenv("SHOP_SMTP_PASSWORD", PASSWORD)
-    port = free_port()  # nothing listens here yet: the shop's Wi-Fi is down
+    port = closed_port  # nothing listens here yet: the shop's Wi-Fi is down
     config = parse_config(
         CONFIG.replace(
             "smtp: {host: 127.0.0.1, port: 1, tls: none}",

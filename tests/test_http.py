@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -11,6 +10,7 @@ from email.utils import format_datetime
 import pytest
 
 from inbox_tui.marketplaces.http import ApiClient, ApiError, BasicAuth, OAuthRefresh, StaticAuth
+from tests.ports import held_closed_port
 from tests.servers import LoopbackServer, Reply, Request
 from tests.servers.ebay import TOKEN_PATH, EbayServer
 
@@ -113,11 +113,9 @@ def test_429_waits_as_long_as_retry_after_says(items: ItemsServer) -> None:
 
 
 def test_unreachable_server_is_offline_in_one_line() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]  # closed again: nothing listens there
     sleeps = Sleeps()
     with (
+        held_closed_port() as port,  # nothing listens there
         ApiClient("shop", f"http://127.0.0.1:{port}", sleep=sleeps) as client,
         pytest.raises(ApiError) as caught,
     ):

@@ -76,10 +76,8 @@ def test_wrong_password_is_one_line_and_exit_1(tmp_path, imap_account: Account):
     assert_one_line_error(result, f"login refused by 127.0.0.1 for {imap_account.username}", code=1)
 
 
-def test_connection_refused_is_one_line_and_exit_1(tmp_path):
-    from tests.dovecot import free_port  # after pytest_plugins registered the module
-
-    config = write_config(tmp_path, free_port(), "seller@example.com")
+def test_connection_refused_is_one_line_and_exit_1(tmp_path, closed_port):
+    config = write_config(tmp_path, closed_port, "seller@example.com")
     result = run("--config", str(config), "sync", env={"SHOP_IMAP_PASSWORD": "x"})
     assert_one_line_error(result, "shop: failed: connection refused by 127.0.0.1", code=1)
 

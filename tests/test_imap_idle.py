@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from typing import TYPE_CHECKING
@@ -15,7 +14,7 @@ from tests.mailgen import make_mail
 from tests.test_imap_sync import SECRET_ENV, append
 
 if TYPE_CHECKING:
-    from tests.dovecot import Account
+    from tests.dovecot import Account, IdleStarts
 
 pytest_plugins = ["tests.dovecot"]
 
@@ -56,13 +55,15 @@ def _wait_for(event: threading.Event, seconds: float) -> float | None:
     return time.monotonic() - started if event.wait(seconds) else None
 
 
-def test_new_mail_is_announced_within_seconds(imap_account: Account, monkeypatch) -> None:
+def test_new_mail_is_announced_within_seconds(
+    imap_account: Account, monkeypatch, idle_starts: IdleStarts
+) -> None:
     changed, problems = threading.Event(), []
     watcher = IdleWatcher(
         _source(imap_account, monkeypatch), "INBOX", changed.set, on_problem=problems.append
     )
     with Watching(watcher):
-        time.sleep(1.0)  # let it log in and start idling
+        assert idle_starts.wait_for(1), "the watcher never started to idle"
         assert not changed.is_set()  # nothing happened yet, nothing announced
         append(imap_account, [make_mail(subject="Where is my parcel?")])
         took = _wait_for(changed, 10)
@@ -71,7 +72,9 @@ def test_new_mail_is_announced_within_seconds(imap_account: Account, monkeypatch
     assert problems == []
 
 
-def test_a_second_message_is_announced_too(imap_account: Account, monkeypatch) -> None:
+def test_a_second_message_is_announced_too(
+    imap_account: Account, monkeypatch, idle_starts: IdleStarts
+) -> None:
     calls: list[float] = []
     second = threading.Event()
 
@@ -82,26 +85,21 @@ def test_a_second_message_is_announced_too(imap_account: Account, monkeypatch) -
 
     watcher = IdleWatcher(_source(imap_account, monkeypatch), "INBOX", on_change)
     with Watching(watcher):
-        time.sleep(1.0)
+        assert idle_starts.wait_for(1), "the watcher never started to idle"
         append(imap_account, [make_mail(subject="first")])
-        time.sleep(1.5)
+        # the first announced, the watcher idles again: the second arrives while it listens
+        assert idle_starts.wait_for(2), f"only {len(calls)} announcements for the first arrival"
         append(imap_account, [make_mail(subject="second")])
         assert second.wait(10), f"only {len(calls)} announcements for two arrivals"
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def test_an_unreachable_server_is_reported_and_retried(monkeypatch) -> None:
+def test_an_unreachable_server_is_reported_and_retried(monkeypatch, closed_port: int) -> None:
     monkeypatch.setenv(SECRET_ENV, "x")
     config = ImapSourceConfig(
         name="shop",
         kind="imap",
         host="127.0.0.1",
-        port=_closed_port(),
+        port=closed_port,
         tls="none",
         username="seller@example.com",
         password_env=SECRET_ENV,

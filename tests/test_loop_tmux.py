@@ -11,7 +11,6 @@ from __future__ import annotations
 import email
 import shlex
 import sqlite3
-import time
 from collections.abc import Callable
 from email.policy import default
 from pathlib import Path
@@ -23,6 +22,7 @@ from inbox_tui.store.views import get_ticket
 from inbox_tui.suggest import suggest_for_thread
 from inbox_tui.templates import shipped_templates
 from inbox_tui.tui.screens.composer import suggestion_input
+from tests import waiting
 from tests.test_composer import CONFIG, build_inbox
 from tests.test_tmux import Terminal, inbox_tui_command, tmux  # noqa: F401  (tmux: a fixture)
 
@@ -88,12 +88,9 @@ def suggested(db: Path, ticket_id: int) -> list[str]:
 
 
 def wait_until(what: str, done, terminal: Terminal, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if done():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}:\n{terminal.report(terminal.screen())}")
+    waiting.wait_until(
+        done, what, timeout=timeout, every=0.1, report=lambda: terminal.report(terminal.screen())
+    )
 
 
 def sent_text(sink, index: int) -> str:

@@ -15,6 +15,7 @@ from inbox_tui.store.orders import Order
 from inbox_tui.tui.app import InboxApp
 from inbox_tui.tui.screens.main import MainScreen, panel_beside_preview
 from inbox_tui.tui.widgets.customer_panel import CustomerPanel, customer_text, order_state_label
+from tests import waiting
 from tests.test_composer import CONFIG, NOW, build_inbox
 from tests.test_loop_tmux import in_list, quit_app, shop
 from tests.test_tmux import Terminal, tmux  # noqa: F401  (tmux: a fixture)
@@ -54,11 +55,7 @@ def panel_text(app: InboxApp) -> str:
 async def until(pilot, what: str, done) -> None:
     """Wait for a condition (the panel reads in a worker after the cursor rests), never a
     fixed time."""
-    for _ in range(400):
-        if done():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}:\n{screen_text(pilot.app)}")
+    await waiting.until(pilot, done, what, report=lambda: screen_text(pilot.app))
 
 
 def shows(app: InboxApp, *texts: str):

@@ -21,6 +21,7 @@ from tests.mailgen import BASE_TIME, make_mail, write_maildir
 from tests.test_cli import assert_one_line_error, run
 from tests.test_tmux import Terminal, inbox_tui_command, tmux  # noqa: F401  (tmux: a fixture)
 from tests.test_tui import make_app, screen_text, ticket_list
+from tests.waiting import until
 
 SELLER = frozenset({"hello@shop.example"})
 
@@ -386,12 +387,8 @@ def test_a_saved_search_with_a_lone_star_is_a_config_error(shop, tmp_path: Path)
 
 
 async def settled(pilot, ready, what: str) -> None:
-    """Pause until `ready()` (the list loads its rows in a worker), at most ~10 s."""
-    for _ in range(200):
-        if ready():
-            return
-        await pilot.pause(0.05)
-    pytest.fail(f"timed out waiting for {what}")
+    """Pause until `ready()` (the list loads its rows in a worker)."""
+    await until(pilot, ready, what, every=0.05)
 
 
 async def test_the_search_bar_finds_groesse_and_refuses_a_star(shop) -> None:

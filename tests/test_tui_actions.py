@@ -21,6 +21,7 @@ from inbox_tui.tui.screens.thread import ThreadScreen
 from inbox_tui.tui.snooze_times import parse_snooze, snooze_presets
 from inbox_tui.tui.ticket_views import VIEW_NAMES
 from tests.test_tui import NOW, key, make_app, screen_text, seed, seed_many, ticket_list
+from tests.waiting import until
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")  # UTC+3 all year
 
@@ -458,10 +459,8 @@ async def test_search_errors_are_shown_inline(store: Store) -> None:
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("slash", *"tag:refund", "enter")
-        for _ in range(100):  # the search runs once the typing settles: wait for its list
-            if ticket_list(app).count == 1:
-                break
-            await pilot.pause(0.05)
+        # the search runs once the typing settles: wait for its list
+        await until(pilot, lambda: ticket_list(app).count == 1, "the search's list", every=0.05)
         assert ticket_list(app).count == 1
         await pilot.press("slash", "ctrl+u", *'"unclosed', "enter")
         await pilot.pause()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 from inbox_tui.config import parse_config
@@ -11,23 +10,14 @@ from inbox_tui.tui.app import InboxApp
 from inbox_tui.tui.widgets.status_line import StatusLine
 from tests.mailgen import make_mail, thread, write_maildir
 from tests.test_tui import screen_text
+from tests.waiting import until
 
 pytest_plugins = ["tests.dovecot"]  # the real-Dovecot fixtures
 
 
-async def synced(app: InboxApp, pilot, seconds: float = 10) -> None:
+async def synced(app: InboxApp, pilot) -> None:
     """Until the sync that started with the app has reported."""
-    for _ in range(int(seconds * 10)):
-        await pilot.pause(0.1)
-        if app.sync_report.last_sync is not None:
-            return
-    raise AssertionError("the first sync did not report")
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    await until(pilot, lambda: app.sync_report.last_sync is not None, "the first sync", every=0.1)
 
 
 async def test_new_mail_arrives_while_the_seller_reads(tmp_path: Path) -> None:
@@ -61,12 +51,12 @@ async def test_new_mail_arrives_while_the_seller_reads(tmp_path: Path) -> None:
 
 
 async def test_an_unreachable_server_shows_offline_not_an_error(
-    tmp_path: Path, monkeypatch
+    tmp_path: Path, monkeypatch, closed_port: int
 ) -> None:
     monkeypatch.setenv("SHOP_IMAP_PASSWORD", "secret")
     config = parse_config(
         "sources:\n  - name: shop\n    kind: imap\n    host: 127.0.0.1\n"
-        f"    port: {_closed_port()}\n    tls: none\n    username: seller@example.com\n"
+        f"    port: {closed_port}\n    tls: none\n    username: seller@example.com\n"
         "    password_env: SHOP_IMAP_PASSWORD\n"
     )
     store = Store.open(tmp_path / "inbox.db")
@@ -89,7 +79,7 @@ async def test_without_sources_the_status_line_says_so(tmp_path: Path) -> None:
 
 
 async def test_mail_announced_by_imap_idle_appears_without_a_key(
-    tmp_path: Path, imap_account, monkeypatch
+    tmp_path: Path, imap_account, monkeypatch, idle_starts
 ) -> None:
     from tests.test_imap_sync import SECRET_ENV, append
 
@@ -103,12 +93,11 @@ async def test_mail_announced_by_imap_idle_appears_without_a_key(
     app = InboxApp(store, sources=config.sources)  # no timed sync: only IDLE can bring it
     async with app.run_test(size=(120, 30)) as pilot:
         await synced(app, pilot)  # the first sync, at start
-        await pilot.pause(1.0)  # the watcher logs in and starts to idle
+        # the watcher logs in and starts to idle
+        await until(pilot, lambda: idle_starts.count >= 1, "the watcher to idle")
         append(imap_account, [make_mail(subject="Kırık vazo geldi", message_id="<idle@x>")])
-        for _ in range(100):  # up to 10 s; IDLE answers within about a second
-            await pilot.pause(0.1)
-            if "Kırık vazo geldi" in screen_text(app):
-                break
+        # IDLE answers within about a second (a busy machine takes longer)
+        await until(pilot, lambda: "Kırık vazo geldi" in screen_text(app), "IDLE's news", every=0.1)
         assert "Kırık vazo geldi" in screen_text(app)
 
 

@@ -1,0 +1,52 @@
+"""Waiting for a condition, never for a fixed time.
+
+What a test waits for (a worker's rows, a sync's report, a server's answer) comes sooner or
+later on a busy machine (the suite runs on parallel workers, CI shares two cores), but it comes:
+a wait ends the moment its condition holds, and gives up only after PATIENCE seconds, far past
+any honest delay, saying what it waited for.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+
+PATIENCE = 30.0  # seconds; a wait that holds its condition returns at once, so generous is free
+
+
+def wait_until(
+    done: Callable[[], object],
+    what: str,
+    *,
+    timeout: float = PATIENCE,
+    every: float = 0.05,
+    report: Callable[[], str] | None = None,
+) -> None:
+    """Poll `done()` every `every` s until it is true; fail naming `what` (and `report()`)
+    after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() >= deadline:
+            detail = f":\n{report()}" if report else ""
+            pytest.fail(f"timed out after {timeout:g} s waiting for {what}{detail}")
+        time.sleep(every)
+
+
+async def until(
+    pilot,
+    done: Callable[[], object],
+    what: str,
+    *,
+    timeout: float = PATIENCE,
+    every: float = 0.02,
+    report: Callable[[], str] | None = None,
+) -> None:
+    """`wait_until` inside a Textual pilot test: the app runs while we pause."""
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() >= deadline:
+            detail = f":\n{report()}" if report else ""
+            pytest.fail(f"timed out after {timeout:g} s waiting for {what}{detail}")
+        await pilot.pause(every)
