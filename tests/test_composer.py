@@ -41,6 +41,7 @@ from inbox_tui.tui.screens.thread import ThreadScreen
 from inbox_tui.tui.widgets.template_picker import filter_templates
 from tests.mailgen import make_mail, write_maildir
 from tests.test_tui import screen_text
+from tests.waiting import until
 
 pytest_plugins = ["tests.smtp_sink"]  # the real SMTP server
 
@@ -468,7 +469,8 @@ async def test_the_draft_survives_quitting_and_a_new_app(tmp_path: Path, config)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_on(pilot, app, ids["wismo"])
         await pilot.press("tab", *"Dear Ayşe, half a reply")
-        await pilot.pause(0.8)  # past the half second after the last key
+        # past the half second after the last key: the header says the draft is saved
+        await until(pilot, lambda: screen.sub_title.endswith("· draft saved"), "the draft's save")
         other = Store.open(tmp_path / "inbox.db")  # what a crash now would leave on disk
         draft = get_draft(other, ids["wismo"])
         other.close()

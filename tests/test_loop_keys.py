@@ -21,6 +21,7 @@ from inbox_tui.tui.widgets.key_footer import KeyFooter, fit_hints
 from inbox_tui.tui.widgets.view_bar import ViewBar, bar_items, item_width
 from tests.test_tui import NOW, key, make_app, screen_text, seed, seed_many, ticket_list
 from tests.test_tui_sidebar import HOSTILE_TAG, SAVED, tagged_store
+from tests.waiting import palette_ready, until
 
 SMALL = (80, 24)
 
@@ -244,12 +245,16 @@ async def test_the_view_bar_shows_every_view_at_80_columns(store) -> None:
 
 
 async def choose_theme(pilot, name: str) -> None:
+    app = pilot.app
     await pilot.press("ctrl+p", *"theme")
-    await pilot.pause(0.3)
+    await until(pilot, lambda: palette_ready(app), "the palette's commands for 'theme'")
+    commands = app.screen
     await pilot.press("enter")  # Textual's "Theme" command: the list of themes
-    await pilot.pause(0.3)
-    await pilot.press(*name, "enter")
-    await pilot.pause(0.3)
+    await until(pilot, lambda: app.screen is not commands and palette_ready(app), "the themes")
+    await pilot.press(*name)
+    await until(pilot, lambda: palette_ready(app), f"the palette's themes for {name!r}")
+    await pilot.press("enter")
+    await until(pilot, lambda: app.theme == name, f"the theme {name!r}")
 
 
 async def test_the_theme_chosen_in_the_palette_is_there_at_the_next_start(store) -> None:

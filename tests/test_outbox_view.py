@@ -20,6 +20,7 @@ from inbox_tui.tui.screens.main import MainScreen
 from inbox_tui.tui.screens.outbox import OutboxScreen
 from tests.test_composer import CONFIG, NOW, SIZE, build_inbox, notices, open_on
 from tests.test_tui import screen_text
+from tests.waiting import palette_ready, until
 
 HELD = CONFIG + "outbox:\n  undo_seconds: 30\n"
 
@@ -152,7 +153,7 @@ async def test_the_outbox_view_is_in_the_command_palette(shop, held_config):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p")
         await pilot.press(*"outbox")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: palette_ready(app), "the palette's commands for 'outbox'")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, OutboxScreen)

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from inbox_tui.demo import ensure_demo
 from inbox_tui.store.db import Store
 from inbox_tui.store.drafts import save_draft
+from tests.demo_cache import demo_copy
 from tests.pty_terminal import LIST_SHOWN, Terminal, terminal_env
 from tests.test_cli import BIN
 from tests.test_send_crash import setup_shop
@@ -34,9 +34,7 @@ SIZE = (120, 35)
 
 @pytest.fixture(scope="module")
 def built_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("quit") / "demo.db"
-    ensure_demo(path).close()
-    return path
+    return demo_copy(tmp_path_factory, tmp_path_factory.mktemp("quit") / "demo.db")
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from inbox_tui.demo import ensure_demo
 from inbox_tui.launch import opens_the_tui
 from inbox_tui.templates import shipped_templates
+from tests.demo_cache import demo_copy
 from tests.pty_terminal import LIST_SHOWN, Terminal, terminal_env
 from tests.test_cli import BIN
 
@@ -37,9 +37,7 @@ IMPORTED = re.compile(r"import time:\s+\d+ \|\s+\d+ \|\s*(\S+)")
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("startup") / "demo.db"
-    ensure_demo(path).close()
-    return path
+    return demo_copy(tmp_path_factory, tmp_path_factory.mktemp("startup") / "demo.db")
 
 
 def imported(text: str) -> set[str]:

@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from inbox_tui.config import SellerConfig
-from inbox_tui.demo import build_demo
 from inbox_tui.store import Store
 from inbox_tui.store.orders import link_ticket_order, upsert_order
 from inbox_tui.store.reply_context import last_inbound_text, reply_context
@@ -30,6 +29,7 @@ from inbox_tui.templates import (
     shipped_templates,
     template_problems,
 )
+from tests.demo_cache import demo_copy
 
 BIN = Path(sys.executable).parent / "inbox-tui"
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -66,8 +66,8 @@ CONTEXT = {
 
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory: pytest.TempPathFactory):
-    store = Store.open(tmp_path_factory.mktemp("demo") / "inbox.db")
-    build_demo(store, now=NOW, seed=7)
+    path = tmp_path_factory.mktemp("demo") / "inbox.db"
+    store = Store.open(demo_copy(tmp_path_factory, path, now=NOW, seed=7))
     yield store
     store.close()
 
@@ -333,9 +333,10 @@ def test_own_templates_add_to_and_replace_shipped_ones(tmp_path: Path) -> None:
 # --- the reply context -----------------------------------------------------------------------
 
 
-def test_reply_context_takes_the_linked_order_first(tmp_path: Path) -> None:
-    demo = Store.open(tmp_path / "inbox.db")
-    build_demo(demo, now=NOW, seed=7)
+def test_reply_context_takes_the_linked_order_first(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    demo = Store.open(demo_copy(tmp_path_factory, tmp_path / "inbox.db", now=NOW, seed=7))
     ticket_id = demo.conn.execute(
         "SELECT ticket_id FROM ticket_orders ORDER BY ticket_id LIMIT 1"
     ).fetchone()[0]

@@ -35,6 +35,7 @@ from inbox_tui.tui.screens.thread import ThreadScreen
 from inbox_tui.tui.ticket_views import VIEW_NAMES
 from inbox_tui.tui.widgets.thread_view import ThreadView
 from inbox_tui.tui.widgets.ticket_list import MAX_CACHED_PAGES, TicketList
+from tests.demo_cache import demo_copy
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 STATUSES = ("open", "open", "pending", "snoozed", "closed")
@@ -513,11 +514,8 @@ async def test_100k_tickets_open_fast_and_g_goes_to_the_bottom() -> None:
     # how fast: benchmarks/tui.py (first paint, G, j/k at 100k), not timed here
 
 
-async def test_demo_inbox(tmp_path) -> None:
-    from inbox_tui.demo import build_demo
-
-    store = Store.open(tmp_path / "demo.db")
-    build_demo(store)
+async def test_demo_inbox(tmp_path, tmp_path_factory) -> None:
+    store = Store.open(demo_copy(tmp_path_factory, tmp_path / "demo.db"))
     app = InboxApp(store)
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.pause()

@@ -21,7 +21,7 @@ from inbox_tui.tui.screens.thread import ThreadScreen
 from inbox_tui.tui.snooze_times import parse_snooze, snooze_presets
 from inbox_tui.tui.ticket_views import VIEW_NAMES
 from tests.test_tui import NOW, key, make_app, screen_text, seed, seed_many, ticket_list
-from tests.waiting import until
+from tests.waiting import palette_ready, until
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")  # UTC+3 all year
 
@@ -348,7 +348,7 @@ async def test_palette_lists_actions_with_keys_and_runs_them(store: Store) -> No
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"Close")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: palette_ready(app), "the palette's commands for 'Close'")
         assert "Close  (e)" in screen_text(app)
         await pilot.press("enter")
         await pilot.pause(0.1)
@@ -434,7 +434,9 @@ async def test_search_replaces_the_list_and_escape_brings_the_view_back(store: S
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("slash", *"status:open tag:refund")  # letters that are keys elsewhere
-        await pilot.pause(0.4)  # search as you type, after a short quiet spell
+        # search as you type, after a short quiet spell
+        done = "Search · 1 of 1 found"  # what it finds for the whole text, not its first letters
+        await until(pilot, lambda: app.screen.sub_title == done, "the search")
         tickets = ticket_list(app)
         assert [tickets.row(i).id for i in range(tickets.count)] == [1]
         assert app.screen.sub_title == "Search · 1 of 1 found" and app.is_running

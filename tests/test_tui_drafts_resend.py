@@ -24,6 +24,7 @@ from inbox_tui.tui.screens.thread import ThreadScreen
 from inbox_tui.tui.widgets.status_line import StatusLine
 from tests.test_composer import CONFIG, NOW, SIZE, build_inbox, open_on
 from tests.test_tui import screen_text
+from tests.waiting import until
 
 pytest_plugins = ["tests.smtp_sink"]  # the real SMTP server
 
@@ -201,7 +202,8 @@ async def test_a_saved_draft_shows_its_mark_until_the_reply_is_queued(
         assert row_mark(app) == " "
         await open_on(pilot, app, ids["wismo"])
         await pilot.press("tab", *"Dear Ayşe, half a reply")
-        await pilot.pause(0.8)  # the draft is saved half a second after the last key
+        # the draft is saved half a second after the last key (the header says so)
+        await until(pilot, lambda: app.screen.sub_title.endswith("draft saved"), "the draft's save")
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)

@@ -50,3 +50,16 @@ async def until(
             detail = f":\n{report()}" if report else ""
             pytest.fail(f"timed out after {timeout:g} s waiting for {what}{detail}")
         await pilot.pause(every)
+
+
+def palette_ready(app) -> bool:
+    """The command palette is up and has gathered the commands for what was typed (its search
+    runs in a worker), one of them highlighted: Enter now runs that one."""
+    from textual.command import CommandList, CommandPalette
+
+    palette = app.screen
+    if not isinstance(palette, CommandPalette) or not palette.has_class("-ready"):
+        return False
+    if any(w.node is palette and not w.is_finished for w in app.workers):
+        return False  # still searching for the last key's text
+    return palette.query_one(CommandList).highlighted is not None
