@@ -150,8 +150,8 @@ def term_text(field: str, value: str) -> str | None:
         return None
     if field in TEXT_FIELDS and not has_words(value):
         return None
-    if any(char.isspace() for char in value):
-        return f'{field}:"{value}"'
+    if any(char.isspace() for char in value) or value.endswith("*"):
+        return f'{field}:"{value}"'  # quoted: a final * is a character, not "begins with"
     return f"{field}:{value}"
 
 

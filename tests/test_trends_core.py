@@ -152,6 +152,13 @@ def test_a_term_reads_back_as_written(field: str, value: str) -> None:
     assert (term.field, term.value) == (field, value.strip())
 
 
+@pytest.mark.parametrize("value", ["00*", "0*", "Ayşe**"])
+def test_a_value_ending_in_a_star_reads_back_as_written_not_as_a_prefix(value: str) -> None:
+    # found by the test above: from:00* read back as a prefix of "00", from:0* as an error
+    [term] = parse_query(term_text("from", value) + " ").terms
+    assert (term.field, term.value) == ("from", value)
+
+
 @given(st.integers(0, 60), st.floats(0.01, 40))
 def test_poisson_tail_is_the_sum_of_the_tail(k: int, mean: float) -> None:
     direct = 1 - sum(math.exp(-mean) * mean**i / math.factorial(i) for i in range(k))
