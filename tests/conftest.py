@@ -47,6 +47,10 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         (home / sub).mkdir(parents=True, exist_ok=True)
         monkeypatch.setenv(name, str(home / sub))
     monkeypatch.setenv("HOME", str(home))
+    # pytest-xdist's workers set COLUMNS=80 and LINES=24: an app started in tmux or a pty with
+    # them drew at 80x24 whatever the terminal's size
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
     return home
 
 
