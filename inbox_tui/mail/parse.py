@@ -136,11 +136,18 @@ def _empty(reason: str) -> ParsedMessage:
 def _raw_headers(msg: Message) -> dict[str, list[str]]:
     """Lower-cased name -> unfolded raw values, for the headers this module reads."""
     found: dict[str, list[str]] = {}
-    for name, value in msg.raw_items():
-        key = name.strip().lower()
-        if key in _SINGLE_HEADERS or key in _ADDRESS_HEADERS or key == "received":
+    for name, value in msg._headers:  # type: ignore[attr-defined]  # raw_items() without a copy
+        key = _header_key(name)
+        if key:
             found.setdefault(key, []).append(value.replace("\r", "").replace("\n", ""))
     return found
+
+
+@lru_cache(maxsize=1024)
+def _header_key(name: str) -> str:
+    """The lower-cased name of a header this module reads, "" for any other."""
+    key = name.strip().lower()
+    return key if key in _SINGLE_HEADERS or key in _ADDRESS_HEADERS or key == "received" else ""
 
 
 def _header_fields(headers: dict[str, list[str]], hint: str | None, now: datetime) -> dict:
