@@ -1,6 +1,6 @@
 """Parse speed: the stdlib path against the fast path, in one run, on both corpus mixes.
 
-    .venv/bin/python benchmarks/parse.py [--messages 3000] [--rounds 5]
+    .venv/bin/python benchmarks/parse.py [--messages 3000] [--rounds 5] [--code DIR]
 
 Builds the plain corpus and the attachment-heavy one (one message in six with a 20-80 KB phone
 photo) with corpus.py, in memory, then parses every message with `parse_message` whole by the
@@ -8,6 +8,8 @@ stdlib (`fast_parse.stdlib_only`) and with the fast path, alternating rounds, an
 object: µs per message (best round) for each path and corpus, the ratios, how many messages took
 the fast path, and that every ParsedMessage came out equal. With fast-mail-parser installed
 (not a dependency) its parse of the same messages is timed too, and compared where it can be.
+`--code DIR` parses with another checkout's inbox_tui (e.g. a `git archive` of the commit
+before a change): run it and the current code one after the other, in turn, to compare them.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from importlib import metadata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+if "--code" in sys.argv:  # another checkout's inbox_tui, as benchmarks/import.py does
+    sys.path.insert(0, str(Path(sys.argv[sys.argv.index("--code") + 1]).resolve()))
 
 from benchmarks.corpus import generate  # noqa: E402
 from inbox_tui.mail import fast_parse  # noqa: E402
@@ -132,6 +136,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--code", type=Path, help="Import inbox_tui from this checkout instead.")
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
     corpora = {
@@ -141,6 +146,7 @@ def main() -> None:
     report = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "code": str(args.code or Path(__file__).resolve().parents[1]),
         "load_before": round(load_before, 2),
     }
     for name, mails in corpora.items():
