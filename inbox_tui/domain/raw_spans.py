@@ -66,7 +66,7 @@ def _find_base64(raw: bytes, encoded: bytes) -> RawSpan | None:
         if start < 0:
             return None
         end = _base64_end(raw, start, len(encoded))
-        if end is not None and _unwrapped(raw[start:end]) == encoded:
+        if end is not None and end <= len(raw) and _unwrapped(raw[start:end]) == encoded:
             return RawSpan(start, end, BASE64)
         start = raw.find(prefix, start + 1)
     return None
