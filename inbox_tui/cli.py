@@ -57,9 +57,11 @@ class Context:
         from inbox_tui.store import Store, StoreError
 
         def upgrading(old: int, new: int) -> None:
+            work = ["its search index is rebuilt"] if old < 10 else []
+            work += ["its attachments are matched to their raw mail"] if old < 12 else []
             click.echo(
                 f"inbox-tui: upgrading the inbox database (schema {old} → {new}); a big one takes"
-                " a minute while its search index is rebuilt…",
+                f" a minute while {' and '.join(work) or 'it is rewritten'}…",
                 err=True,
             )
 
