@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import inbox_tui.store.attachments as attachments_module
 import inbox_tui.store.ingest as ingest_module
 from benchmarks.corpus import generate
 from benchmarks.photo import photo
@@ -167,7 +168,10 @@ def as_schema_11(store: Store, *, altered: int | None = None) -> dict[int, bytes
     return held
 
 
-def test_an_upgraded_store_keeps_every_attachment(tmp_path: Path) -> None:
+def test_an_upgraded_store_keeps_every_attachment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(attachments_module, "UPGRADE_BATCH", 7)  # many batches
     store = imported(tmp_path, seller_mail())
     photo_id = store.conn.execute(
         "SELECT min(id) FROM attachments WHERE content_type = 'image/jpeg'"
