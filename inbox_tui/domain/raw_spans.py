@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 BASE64 = "base64"
 VERBATIM = "identity"
-ENCODINGS = (BASE64, VERBATIM)
 
 # The first 48 bytes are 64 base64 characters: a line of every mailer seen (76, 72, 64) holds
 # them whole, and 64 characters of a photo's base64 do not occur by chance elsewhere.
