@@ -76,9 +76,19 @@ class StartAndQuit:
     def _prepare_replies(self) -> None:
         """Beside the UI, once it is up: the composer's modules (Jinja2, the suggester) and
         the template library, so that the first `r` does not wait for them (~100 ms of its
-        ~150). A broken library is left for the composer to report when it opens."""
+        ~150). A broken library is left for the composer to report when it opens. Before
+        them, the whole config (config_cache.StartConfig.full: pydantic and the models), and
+        after them the screens the list's keys open (thread, confirm, snooze, tags, views)."""
+        self.config  # noqa: B018  # validated now, not in the first key that needs it
         import inbox_tui.tui.screens.composer  # noqa: F401
         from inbox_tui.templates import TemplateError, load_library
+        from inbox_tui.tui.screens import (  # noqa: F401
+            confirm,
+            snooze,
+            tag_picker,
+            thread,
+            view_picker,
+        )
 
         try:
             library = load_library(self.config.templates)
