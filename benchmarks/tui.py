@@ -28,7 +28,9 @@ and must not change the kept store), then measures in fresh processes:
   store and on the 100k store, 10 rounds; exec → the first frame with the list (the header's
   "· 1 of N" read from the terminal's output), after a second's pause `r` → the composer showing
   its templates, Escape, `q` → the process has exited; in the same rounds, as anchors,
-  `python -c pass` and a bare Textual app (one Static; its start and its ctrl+q).
+  `python -c pass` and a bare Textual app (one Static; its start and its ctrl+q); a first
+  round warms up untimed, and `demo_config_uncached` starts the demo with the config's start
+  cache (inbox_tui/config_cache.py) emptied each time.
 
 Prints one JSON object (milliseconds); benchmarks/README.md keeps the last results.
 """
