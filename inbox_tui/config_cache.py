@@ -112,6 +112,7 @@ class StartConfig:
         *,
         raw: bytes | None,
         file: Path,
+        name: str,
         full: Config | None = None,
         without_sources: bool = False,
     ) -> None:
@@ -143,7 +144,7 @@ class StartConfig:
         self.snooze = SnoozeSettings(wake_on_reply=values["snooze"]["wake_on_reply"])
         self.sync = SyncSettings(interval_minutes=values["sync"]["interval_minutes"])
         self.source_kinds: tuple[str, ...] = () if without_sources else tuple(values["sources"])
-        self._raw, self._file, self._full = raw, file, full
+        self._raw, self._file, self._name, self._full = raw, file, name, full
         self._without_sources = without_sources
         self._lock = threading.Lock()
 
@@ -158,7 +159,7 @@ class StartConfig:
         disagrees with the cache, which its key and stamps are there to rule out."""
         with self._lock:
             if self._full is None:
-                self._full = _validate(self._raw, self._file)
+                self._full = _validate(self._raw, self._file, self._name)
                 if self._without_sources:
                     self._full = self._full.model_copy(update={"sources": []})
             return self._full
@@ -169,7 +170,12 @@ class StartConfig:
         if self._full is not None:
             full = self._full.model_copy(update={"sources": []})
         return StartConfig(
-            self.values, raw=self._raw, file=self._file, full=full, without_sources=True
+            self.values,
+            raw=self._raw,
+            file=self._file,
+            name=self._name,
+            full=full,
+            without_sources=True,
         )
 
 
@@ -197,26 +203,27 @@ def load_start_config(path: Path | None = None) -> StartConfig:
     except OSError:
         _validate_file(file)  # a directory, no permission…: the usual one-line error
         raise
+    name = str(file)  # as given: errors name the file as the user wrote it
     file = file.absolute()
     entry_path, key = _entry_path(file), _key(file, raw)
     values = _read_entry(entry_path, key)
     if values is not None:
         try:
-            return _checked(StartConfig(values, raw=raw, file=file))
+            return _checked(StartConfig(values, raw=raw, file=file, name=name))
         except (KeyError, TypeError, ValueError, OSError):  # another layout, a lost time zone
             pass
-    config = _validate(raw, file)
+    config = _validate(raw, file, name)
     values = start_values(config)
     _write_entry(entry_path, key, values)
-    return StartConfig(values, raw=raw, file=file, full=config)
+    return StartConfig(values, raw=raw, file=file, name=name, full=config)
 
 
-def _validate(raw: bytes | None, file: Path) -> Config:
+def _validate(raw: bytes | None, file: Path, name: str) -> Config:
     from inbox_tui.config import Config, parse_config
 
     if raw is None:
         return Config()
-    return parse_config(raw, str(file), base_dir=file.parent)
+    return parse_config(raw, name, base_dir=file.parent)
 
 
 def _validate_file(file: Path) -> None:

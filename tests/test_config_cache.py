@@ -201,7 +201,9 @@ def test_a_damaged_entry_is_a_miss(tmp_path: Path, damage: str) -> None:
     assert from_cache(config_file).ui.page_size == 120
 
 
-def test_a_bad_file_is_the_same_error_after_a_good_one_was_cached(tmp_path: Path) -> None:
+def test_a_bad_file_is_the_same_error_after_a_good_one_was_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config_file = write(tmp_path / "config.yaml", SETTINGS)
     from_cache(config_file)
     write(config_file, SETTINGS.replace("page_size: 120", "page_size: 5"))
@@ -211,6 +213,12 @@ def test_a_bad_file_is_the_same_error_after_a_good_one_was_cached(tmp_path: Path
         load_config(config_file)
     assert cached.value.problems == direct.value.problems
     assert "ui.page_size: expected at least 20, got 5" in str(cached.value)
+    monkeypatch.chdir(tmp_path)  # a relative --config: the error names it as it was given
+    with pytest.raises(ConfigError) as relative:
+        load_start_config(Path("config.yaml"))
+    assert relative.value.problems == [
+        "config.yaml line 12: ui.page_size: expected at least 20, got 5"
+    ]
     folder = tmp_path / "folder.yaml"
     folder.mkdir()
     with pytest.raises(ConfigError, match="is a directory"):
