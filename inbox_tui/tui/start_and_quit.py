@@ -3,7 +3,9 @@
 Start: the sync, IDLE and send workers exist from mount but wait for the first frame before
 their imports (IMAP, the parser, SMTP, HTTP: ~0.1 s of the one core Python has), and the
 composer's modules and templates load beside the UI once it is up (the first `r` waited
-~100 ms for them). tests/test_startup.py keeps heavy imports away from the first frame.
+~100 ms for them), after the whole config: from the CLI the first frame is built from the
+config's start cache (config_cache.py), and pydantic validates the file only then.
+tests/test_startup.py keeps heavy imports away from the first frame.
 
 Quit: the shell prompt back as soon as nothing is left that must finish.
 
