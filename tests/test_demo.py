@@ -313,8 +313,6 @@ def test_same_now_and_seed_give_the_same_inbox(tmp_path: Path) -> None:
     demo.build_demo(second, now=NOW)
     assert fingerprint(first) == fingerprint(second)
     assert result.tickets == one(first, "SELECT count(*) FROM tickets")
-    # ~1.5 s on a laptop against a 3 s budget; this bound only catches blow-ups on slow CI
-    assert result.seconds < 10
     # another seed, another inbox (compared at the mail level: cheaper than a third import)
     stored = {d for (d,) in rows(first, "SELECT raw_sha256 FROM messages")}
     assert stored.isdisjoint(

@@ -126,9 +126,9 @@ def test_megabytes_of_almost_base64_are_looked_at_once() -> None:
     probe may scan again what one before it looked at (each did: 8 MB took 40 s)."""
     body = base64.encodebytes(random.Random(8).randbytes(6_000_000)) + b"!\n"
     raw = b"Subject: scan\nContent-Transfer-Encoding: base64\n\n" + body
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: the machine's load cannot trip this guard
     assert fast_parse.base64_runs(raw) == []
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
 
 
 def test_a_message_that_holds_the_token_is_parsed_whole() -> None:

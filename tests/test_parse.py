@@ -512,14 +512,14 @@ def test_ten_megabyte_attachment_is_fast() -> None:
             + b"--XX--\r\n"
         ),
     )
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a guard against blow-ups that load cannot trip
     pm = parse(raw)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert pm.text == "see attached"
     [zip_file] = pm.attachments
     assert (zip_file.filename, zip_file.size) == ("photos.zip", len(data))
     assert zip_file.content == data
-    assert elapsed < 5, f"10 MB attachment took {elapsed:.2f}s"
+    assert elapsed < 5, f"10 MB attachment took {elapsed:.2f}s of CPU"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -606,9 +606,9 @@ def test_deep_nesting_does_not_crash_and_keeps_the_subject() -> None:
 )
 def test_hostile_header_values_stay_fast(header: str, unit: str) -> None:
     raw = mail(f"{header}: {unit * (60_000 // len(unit))}", body="x")
-    started = time.perf_counter()
+    started = time.process_time()
     assert_safe(parse(raw))
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
 
 
 def test_non_bytes_input_does_not_raise() -> None:
