@@ -55,6 +55,8 @@ def test_built_store_is_searchable_and_keeps_its_trigger(tmp_path: Path) -> None
     db = tmp_path / "store.db"
     built = million.build(db, 600, progress=False)
     assert (built["tickets"], built["messages"]) == (200, 600)
+    assert million.kept(db, 600, aged=False) and not million.kept(db, 600)
+    million.age(db)
     assert million.kept(db, 600)
     store = Store.open(db)
     try:

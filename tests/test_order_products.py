@@ -111,6 +111,8 @@ def test_the_migration_counts_the_orders_a_store_has(tmp_path: Path) -> None:
         "DROP TRIGGER order_products_update",
         "DROP TABLE order_products",
         "DROP INDEX orders_by_placed",
+        "DROP INDEX tickets_unread",
+        "DROP INDEX tickets_flagged",
         f"PRAGMA user_version = {SCHEMA_VERSION - 1}",
     ):
         store.conn.execute(statement)

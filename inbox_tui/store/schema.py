@@ -491,6 +491,7 @@ MIGRATIONS: list[str] = [
     # on every report: 0.6 s of CPU at a decade of mail (150,000 orders; benchmarks/million.py).
     # order_products keeps the same count per (product, title), updated by triggers on orders,
     # and filled here from the stored orders. orders_by_placed serves orders_per_product.
+    # tickets_unread and tickets_flagged serve the is:unread and is:flagged searches.
     """
     CREATE TABLE order_products (
         product TEXT NOT NULL,          -- an order line's SKU, else its title (trimmed)
@@ -552,6 +553,10 @@ MIGRATIONS: list[str] = [
         ON CONFLICT (product, title) DO UPDATE SET lines = lines + excluded.lines;
     END;
     CREATE INDEX orders_by_placed ON orders(placed_at);
+    -- is:unread and is:flagged: the few such tickets, newest first, without reading every
+    -- ticket's row (a scan of all tickets took 0.3-0.4 s at 333,000 tickets)
+    CREATE INDEX tickets_unread ON tickets(last_message_at DESC, id DESC) WHERE unread_count > 0;
+    CREATE INDEX tickets_flagged ON tickets(last_message_at DESC, id DESC) WHERE flagged <> 0;
     """,
 ]
 
