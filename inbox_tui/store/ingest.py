@@ -24,8 +24,10 @@ from inbox_tui.domain.messages import (
     ThreadHints,
     normalize_subject,
 )
+from inbox_tui.domain.raw_spans import RawSpan, find_in_raw
 from inbox_tui.domain.subjects import customer_subject
 from inbox_tui.domain.tickets import DuePolicy
+from inbox_tui.store.attachments import kept_once
 from inbox_tui.store.db import Store, format_time, utc_now
 from inbox_tui.store.drafts import move_draft
 from inbox_tui.store.due import refresh_due, wake_on_reply
@@ -68,6 +70,8 @@ class Encoded:
     refs: str
     headers: str
     date: str | None  # the Date header as stored; None: the message has none (see add)
+    # Per attachment, where the raw bytes give it back exactly (None: its bytes are stored).
+    spans: tuple[RawSpan | None, ...] | None = None
 
 
 def encode(
@@ -82,7 +86,12 @@ def encode(
         _json(parsed.references),
         _json(parsed.headers),
         format_time(parsed.date) if isinstance(parsed.date, datetime) else None,
+        attachment_spans(raw, parsed),
     )
+
+
+def attachment_spans(raw: bytes, parsed: ParsedMessage) -> tuple[RawSpan | None, ...]:
+    return tuple(find_in_raw(raw, a.content) for a in parsed.attachments)
 
 
 def raw_digest(raw: bytes) -> str:
@@ -187,8 +196,9 @@ class Ingest:
             )
         if self._attachments:
             self.conn.executemany(
-                """INSERT INTO attachments (message_id, filename, content_type, size, content_id, inline, content)
-                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                """INSERT INTO attachments (message_id, filename, content_type, size, content_id,
+                                           inline, content, raw_start, raw_end, raw_encoding)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 self._attachments,
             )
         if self._locations:
@@ -323,9 +333,13 @@ class Ingest:
         self._held_digests[digest] = message_id
         self._held_ids.setdefault(hints.message_id, []).append((message_id, key))
         self._raws.append((message_id, item.raw))
+        spans = encoded.spans
+        if spans is None or len(spans) != len(parsed.attachments):
+            spans = attachment_spans(item.raw, parsed)
         self._attachments += [
-            (message_id, a.filename, a.content_type, a.size, a.content_id, int(a.inline), a.content)
-            for a in parsed.attachments
+            (message_id, a.filename, a.content_type, a.size, a.content_id, int(a.inline))
+            + kept_once(a.content, span)
+            for a, span in zip(parsed.attachments, spans, strict=True)
         ]
         self._locations.append((item.source, item.folder, item.uid, message_id))
         self.touched.add(ticket_id)
