@@ -55,6 +55,29 @@ def _table_mb(db: Path, table: str) -> float:
         conn.close()
 
 
+def _tables_mb(db: Path, tables: tuple[str, ...]) -> dict[str, float]:
+    """MB of each table with its indexes (`dbstat`)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"{db.absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        found = {}
+        for table in tables:
+            size = conn.execute(
+                "SELECT sum(pgsize) FROM dbstat WHERE name = ? OR name IN"
+                " (SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?)",
+                (table, table),
+            ).fetchone()[0]
+            found[table] = round((size or 0) / 2**20, 1)
+        return found
+    finally:
+        conn.close()
+
+
+def _folder_mb(path: Path) -> float:
+    return round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20, 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=100_000)
@@ -120,6 +143,9 @@ def main() -> None:
         "reimport_s": round(reimport_s, 2),
         "reimport_added": again.added,
         "store_mb": round(db.stat().st_size / 2**20, 1),
+        "store_bytes_per_message": round(db.stat().st_size / max(result.added, 1)),
+        "maildir_mb": _folder_mb(maildir),
+        "tables_mb": _tables_mb(db, ("messages", "message_raw", "attachments")),
     }
     if not args.skip_paint:  # the first frame that shows the list, as tui.py measures it
         # imported here: spawned parsing workers import this script again (multiprocessing

@@ -1,6 +1,6 @@
 """Parse speed: the stdlib path against the fast path, in one run, on both corpus mixes.
 
-    .venv/bin/python benchmarks/parse.py [--messages 3000] [--rounds 5]
+    .venv/bin/python benchmarks/parse.py [--messages 3000] [--rounds 5] [--code DIR | --against DIR]
 
 Builds the plain corpus and the attachment-heavy one (one message in six with a 20-80 KB phone
 photo) with corpus.py, in memory, then parses every message with `parse_message` whole by the
@@ -8,6 +8,11 @@ stdlib (`fast_parse.stdlib_only`) and with the fast path, alternating rounds, an
 object: µs per message (best round) for each path and corpus, the ratios, how many messages took
 the fast path, and that every ParsedMessage came out equal. With fast-mail-parser installed
 (not a dependency) its parse of the same messages is timed too, and compared where it can be.
+`--code DIR` parses with another checkout's inbox_tui (e.g. a `git archive` of the commit
+before a change): run it and the current code one after the other, in turn, to compare them.
+`--against DIR` compares inside one process instead: that checkout's inbox_tui is copied under
+another package name, and its `parse_message` and ours run in turn, round by round, on the same
+messages (on a loaded machine the fairer comparison); its ParsedMessages must equal ours.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from importlib import metadata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+if "--code" in sys.argv:  # another checkout's inbox_tui, as benchmarks/import.py does
+    sys.path.insert(0, str(Path(sys.argv[sys.argv.index("--code") + 1]).resolve()))
 
 from benchmarks.corpus import generate  # noqa: E402
 from inbox_tui.mail import fast_parse  # noqa: E402
@@ -128,10 +135,47 @@ def _guarded(parse):
     return call
 
 
+def against(checkout: Path, corpora: dict[str, list[bytes]], rounds: int) -> dict:
+    """Another checkout's parse_message against ours, alternating in this process."""
+    import dataclasses
+    import re
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="parse-against-"))
+    for source in (checkout / "inbox_tui").rglob("*.py"):
+        target = folder / "inbox_tui_against" / source.relative_to(checkout / "inbox_tui")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(re.sub(r"\binbox_tui\b", "inbox_tui_against", source.read_text()))
+    sys.path.insert(0, str(folder))
+    from inbox_tui_against.mail.parse import parse_message as theirs  # type: ignore[import-not-found]
+
+    out: dict = {"against": str(checkout)}
+    for name, mails in corpora.items():
+        best = {"against": float("inf"), "ours": float("inf")}
+        results: dict = {}
+        for _ in range(rounds):
+            for side, parse in (("against", theirs), ("ours", parse_message)):
+                started = time.process_time()
+                results[side] = [parse(raw, now=NOW) for raw in mails]
+                best[side] = min(best[side], time.process_time() - started)
+        out[name] = {
+            "against_us": round(best["against"] / len(mails) * 1e6, 1),
+            "ours_us": round(best["ours"] / len(mails) * 1e6, 1),
+            "speedup": round(best["against"] / best["ours"], 2),
+            "all_equal": [dataclasses.astuple(p) for p in results["against"]]
+            == [dataclasses.astuple(p) for p in results["ours"]],
+        }
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--code", type=Path, help="Import inbox_tui from this checkout instead.")
+    parser.add_argument(
+        "--against", type=Path, help="Compare with this checkout's parser in this process."
+    )
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
     corpora = {
@@ -141,10 +185,14 @@ def main() -> None:
     report = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "code": str(args.code or Path(__file__).resolve().parents[1]),
         "load_before": round(load_before, 2),
     }
-    for name, mails in corpora.items():
-        report[name] = measure(mails, args.rounds)
+    if args.against:
+        report.update(against(args.against.resolve(), corpora, args.rounds))
+    else:
+        for name, mails in corpora.items():
+            report[name] = measure(mails, args.rounds)
     report["load_after"] = round(os.getloadavg()[0], 2)
     print(json.dumps(report))
 

@@ -28,7 +28,9 @@ and must not change the kept store), then measures in fresh processes:
   store and on the 100k store, 10 rounds; exec → the first frame with the list (the header's
   "· 1 of N" read from the terminal's output), after a second's pause `r` → the composer showing
   its templates, Escape, `q` → the process has exited; in the same rounds, as anchors,
-  `python -c pass` and a bare Textual app (one Static; its start and its ctrl+q).
+  `python -c pass` and a bare Textual app (one Static; its start and its ctrl+q); a first
+  round warms up untimed, and `demo_config_uncached` starts the demo with the config's start
+  cache (inbox_tui/config_cache.py) emptied each time.
 
 Prints one JSON object (milliseconds); benchmarks/README.md keeps the last results.
 """
@@ -783,11 +785,18 @@ def in_terminal(
         other = [sys.executable, "-c", code]
         sessions["demo_compared"] = ([*other, "demo", "--db", demo], LIST_SHOWN, b"q")
         sessions["store_100k_compared"] = ([*other, "--db", db], LIST_SHOWN, b"q")
+    # the config's cache (config_cache.py) emptied before each of these: a start as after
+    # an edit of the config, or the first one ever (they validate the file with pydantic)
+    uncached_home = work / "home-uncached"
+    uncached_env = {**_terminal_env(uncached_home), "XDG_CACHE_HOME": str(uncached_home / "cache")}
+    sessions["demo_config_uncached"] = (sessions["demo"][0], LIST_SHOWN, b"q")
     samples: dict[str, dict[str, list[float]]] = {name: {} for name in sessions}
     load = [round(os.getloadavg()[0], 2)]
-    for _ in range(runs):  # round by round, so a busy moment touches every kind alike
+    for round_number in range(runs + 1):  # round by round: a busy moment touches every kind alike
         for name, (argv, ready, quit_keys) in sessions.items():
             argv = [str(part) for part in argv]
+            env = uncached_env if name == "demo_config_uncached" else _terminal_env(home)
+            shutil.rmtree(uncached_home / "cache", ignore_errors=True)
             if ready is None:
                 started = time.perf_counter()
                 subprocess.run(argv, env=env, check=True)
@@ -801,6 +810,8 @@ def in_terminal(
                     quit_keys=quit_keys,
                     composer=composer if name != "bare_textual" else None,
                 )
+            if round_number == 0:  # a round to warm up: the page cache, the config's cache
+                continue
             for key, ms in times.items():
                 samples[name].setdefault(key, []).append(ms)
     load.append(round(os.getloadavg()[0], 2))

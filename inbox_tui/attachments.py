@@ -17,7 +17,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from inbox_tui.store.attachments import StoredAttachment, attachment_content, ticket_attachments
+from inbox_tui.store.attachments import (
+    AttachmentUnreadable,
+    StoredAttachment,
+    attachment_content,
+    ticket_attachments,
+)
 from inbox_tui.store.db import Store
 
 # File systems count a name's bytes (255 on ext4, btrfs, APFS, NTFS…), not its characters:
@@ -108,6 +113,8 @@ def save_attachments(
             report.saved.append(_write(store, attachment, folder, index))
         except OSError as exc:
             report.failed.append((attachment.filename, exc.strerror or str(exc)))
+        except AttachmentUnreadable as exc:  # its message's raw bytes were changed by hand
+            report.failed.append((attachment.filename, str(exc)))
     return report
 
 

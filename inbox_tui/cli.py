@@ -33,21 +33,46 @@ class Context:
         self.db_override = db_path
         self.opened: Path | None = None  # the store a command opened: named in its errors
         self._config: Any = None
+        self._start: Any = None
 
     @property
     def config(self) -> Any:
         if self._config is None:
-            from inbox_tui.config import ConfigError, load_config
+            from inbox_tui.config_yaml import ConfigError
 
             try:
-                self._config = load_config(self.config_path)
+                if self._start is not None:  # the same bytes the TUI started with
+                    self._config = self._start.full()
+                else:
+                    from inbox_tui.config import load_config
+
+                    self._config = load_config(self.config_path)
             except ConfigError as exc:
                 raise CliError("\n".join(exc.problems)) from None
         return self._config
 
     @property
+    def start(self) -> Any:
+        """The config as a start of the TUI reads it: the first frame's settings from the
+        cache when the file, HOME and code are unchanged (config_cache.py), `.full()` for the
+        rest; a bad file is the same one-line error as `config`'s."""
+        if self._start is None:
+            from inbox_tui.config_cache import load_start_config
+
+            try:
+                self._start = load_start_config(self.config_path)
+            except Exception as exc:
+                from inbox_tui.config_yaml import ConfigError  # YAML only for a file read anew
+
+                if not isinstance(exc, ConfigError):
+                    raise
+                raise CliError("\n".join(exc.problems)) from None
+        return self._start
+
+    @property
     def db_path(self) -> Path:
-        return self.db_override or self.config.database_path
+        settings = self._start if self._start is not None and self._config is None else None
+        return self.db_override or (settings or self.config).database_path
 
     def open_store(
         self, path: Path | None = None, *, create: bool = True, read_only: bool = False
@@ -57,9 +82,11 @@ class Context:
         from inbox_tui.store import Store, StoreError
 
         def upgrading(old: int, new: int) -> None:
+            work = ["its search index is rebuilt"] if old < 10 else []
+            work += ["its attachments are matched to their raw mail"] if old < 12 else []
             click.echo(
                 f"inbox-tui: upgrading the inbox database (schema {old} → {new}); a big one takes"
-                " a minute while its search index is rebuilt…",
+                f" a minute while {' and '.join(work) or 'it is rewritten'}…",
                 err=True,
             )
 
@@ -177,6 +204,7 @@ def cli(ctx: click.Context, config_path: Path | None, db_path: Path | None) -> N
     ctx.obj = Context(config_path, db_path)
     if ctx.invoked_subcommand is None:
         state: Context = ctx.obj
+        state.start  # noqa: B018  # the config through its cache: the TUI opens
         store = state.open_store()
         if store.demo:  # never synced into: its customers are made up
             _run_tui(state, store, title="inbox-tui demo", sync=False)
@@ -190,7 +218,7 @@ def _run_tui(state: Context, store: Any, *, title: str, sync: bool = True) -> No
 
     # no sources for the demo: nothing syncs into it, and its made-up customers must never be
     # mailed from the seller's real account
-    config = state.config if sync else state.config.model_copy(update={"sources": []})
+    config = state.start if sync else state.start.without_sources()
     try:
         crashed = run_tui(store, config, title=title)
     except UnknownTheme as exc:  # only Textual knows its themes

@@ -96,6 +96,14 @@ def config_reference() -> str:
         " file means all defaults; a key left empty (`key:`) takes its default. Unknown keys"
         " are errors. `<data dir>` is the platform's data directory"
         " (Linux: `~/.local/share/inbox-tui`). See `config.example.yaml` for a commented example.",
+        "",
+        "Opening the inbox keeps what its first screen reads of the validated file (`ui`,"
+        " `seller`, `sla`, `snooze`, `sync`, `database` and the sources' kinds: never a"
+        " password, token, command or host) in `<cache dir>/config-*.json` (Linux:"
+        " `~/.cache/inbox-tui`), readable by you alone, so that the next start need not"
+        " validate the file before its first frame. It is used only while the file's bytes,"
+        " its path, `HOME` and inbox-tui's code are the same; anything else validates the"
+        " file again as always. Deleting it is always safe.",
     ]
     for title, prefix, model in _sections(Config, "Top level", ""):
         lines += ["", f"## {title}", "", inspect.cleandoc(model.__doc__ or ""), ""]

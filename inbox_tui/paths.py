@@ -33,6 +33,12 @@ def state_dir() -> Path:
     return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
 
 
+def config_cache_dir() -> Path:
+    """What a start of the TUI keeps of the validated config (config_cache.py): nothing secret,
+    and safe to delete at any time."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 def crash_log_path() -> Path:
     return state_dir() / "crash.log"
 

@@ -99,8 +99,23 @@ def clean_line(value: str | None) -> str:
     the invisible characters that disguise text dropped (readable_line).
 
     str.split() splits on exactly the characters the regex \\s matches, at half the cost.
+    Printable ASCII with single inner spaces is already clean: returned as it is, without the
+    searches (most names, subjects and addresses are that; a property test checks the shortcut).
     """
+    if not value:
+        return ""
+    if value.isascii() and value.isprintable() and _is_folded(value):
+        return value
+    return _clean_line(value)
+
+
+def _clean_line(value: str) -> str:
     return " ".join(readable_line(clean_text(value)).split())
+
+
+def _is_folded(value: str) -> bool:
+    """No leading, trailing or double spaces (printable ASCII has no other whitespace)."""
+    return value[0] != " " and value[-1] != " " and "  " not in value
 
 
 def readable_line(value: str | None) -> str:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from inbox_tui.config import Config
+    from inbox_tui.config_cache import StartConfig
 
 __all__ = [
     "CHANNELS",
@@ -183,8 +184,9 @@ class SlaPolicy:
         return ";".join(parts)
 
     @classmethod
-    def from_config(cls, config: Config) -> SlaPolicy:
-        """The policy the config describes: `sla:`, `snooze.wake_on_reply`, `seller.timezone`."""
+    def from_config(cls, config: Config | StartConfig) -> SlaPolicy:
+        """The policy the config describes: `sla:`, `snooze.wake_on_reply`, `seller.timezone`
+        (of the validated config, or of the start's settings from the cache)."""
         sla = config.sla
         hours = sla.business_hours
         return cls(

@@ -10,6 +10,7 @@ import pytest
 
 from inbox_tui import demo
 from inbox_tui.stats import build_report
+from inbox_tui.store.attachments import attachment_content
 from inbox_tui.store.db import Store, format_time
 from inbox_tui.store.orders import orders_for_ticket
 from inbox_tui.templates import shipped_templates
@@ -204,8 +205,8 @@ def test_html_and_attachments_come_through(store: Store) -> None:
     )
     kinds = {c for (c,) in rows(store, "SELECT DISTINCT content_type FROM attachments")}
     assert {"application/pdf", "image/jpeg"} <= kinds
-    pdf = one(
-        store, "SELECT content FROM attachments WHERE content_type = 'application/pdf' LIMIT 1"
+    pdf = attachment_content(
+        store, one(store, "SELECT id FROM attachments WHERE content_type = 'application/pdf'")
     )
     assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
 

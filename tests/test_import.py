@@ -19,6 +19,7 @@ from inbox_tui.mail.parse import parse_message
 from inbox_tui.mail.threading import thread_hints
 from inbox_tui.sla import DEFAULT_POLICY
 from inbox_tui.store import Store
+from inbox_tui.store.attachments import attachment_content
 from inbox_tui.store.ingest import Ingest, encode, raw_digest
 from tests.mailgen import BASE_TIME, make_mail, thread, write_maildir, write_mbox
 from tests.test_threading import conversations
@@ -135,9 +136,9 @@ def test_ten_megabyte_attachment_is_listed_with_its_content(store, tmp_path):
         payload, maintype="application", subtype="octet-stream", filename="damage.bin"
     )
     import_maildir(store, write_maildir(tmp_path / "Mail", [msg.as_bytes()]), seller_emails=SELLER)
-    row = store.conn.execute("SELECT filename, size, content FROM attachments").fetchone()
+    row = store.conn.execute("SELECT id, filename, size FROM attachments").fetchone()
     assert (row["filename"], row["size"]) == ("damage.bin", len(payload))
-    assert bytes(row["content"]) == payload
+    assert attachment_content(store, row["id"]) == payload
 
 
 def test_bad_paths_are_one_line_errors(store, tmp_path):

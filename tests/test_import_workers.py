@@ -24,7 +24,8 @@ TABLES = {
     "from_name, from_addr, to_addrs, cc_addrs, reply_to, subject, date, in_reply_to, refs, "
     "headers, text, snippet, seen, answered, flagged, parse_error, defects",
     "message_raw": "message_id, raw",
-    "attachments": "message_id, filename, content_type, size, content_id, inline, content",
+    "attachments": "message_id, filename, content_type, size, content_id, inline, content, "
+    "raw_start, raw_end, raw_encoding",
     "message_locations": "folder, uid, message_id",
     "tickets": "id, thread_key, channel, status, subject, title, customer_id, order_number, "
     "created_at, last_message_at, last_inbound_at, last_outbound_at, message_count, "

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from inbox_tui.config_cache import load_start_config
 from inbox_tui.demo import ensure_demo
 from inbox_tui.launch import opens_the_tui
 from inbox_tui.templates import shipped_templates
@@ -31,6 +32,11 @@ HEAVY = {
     "sqlite_utils": "Store.db, for scripts and tests",
     "pluggy": "sqlite-utils' plugins",
     "multiprocessing": "the big first sync's workers",
+    "pydantic": "validating the config: from its cache, after the first frame (config_cache.py)",
+    "pydantic_core": "validating the config, after the first frame",
+    "inbox_tui.config": "the config's models, after the first frame",
+    "yaml": "reading the config file anew: only when its cache misses",
+    "importlib.metadata": "pydantic's plugin loader, after the first frame",
 }
 IMPORTED = re.compile(r"import time:\s+\d+ \|\s+\d+ \|\s*(\S+)")
 
@@ -55,6 +61,7 @@ def start(*args: str) -> Terminal:
 def test_the_first_frame_imports_nothing_heavy_and_the_templates_come_after(
     demo_db: Path,
 ) -> None:
+    load_start_config(None)  # as an earlier start left it: the config's cache written
     terminal = start("demo", "--db", str(demo_db))
     try:
         terminal.wait_for(LIST_SHOWN)
@@ -83,6 +90,7 @@ def test_the_first_frame_imports_nothing_heavy_and_the_templates_come_after(
 
 
 def test_a_store_opened_with_db_imports_nothing_heavy_either(demo_db: Path) -> None:
+    load_start_config(None)
     terminal = start("--db", str(demo_db))
     try:
         terminal.wait_for(LIST_SHOWN)
@@ -115,3 +123,25 @@ def test_a_store_opened_with_db_imports_nothing_heavy_either(demo_db: Path) -> N
 )
 def test_the_entry_point_holds_the_collector_only_for_the_tui(args: list[str], tui: bool) -> None:
     assert opens_the_tui(args) is tui
+
+
+def test_the_first_start_with_a_config_validates_it_and_the_next_one_does_not(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("ui:\n  page_size: 40\nseller:\n  timezone: Europe/Berlin\n")
+    for first in (True, False):
+        terminal = start("--config", str(config), "demo", "--db", str(demo_db))
+        try:
+            terminal.wait_for(LIST_SHOWN)
+            first_frame = LIST_SHOWN.search(terminal.text)
+            assert first_frame is not None
+            before = imported(terminal.text[: first_frame.start()])
+            # a miss validates the file with pydantic, as before; a hit reads the cache
+            assert ("pydantic" in before) is first
+            assert {m: why for m, why in HEAVY.items() if m in before and not first} == {}
+            terminal.send(b"q")
+            terminal.wait_exit()
+            assert terminal.process.returncode == 0
+        finally:
+            terminal.close()

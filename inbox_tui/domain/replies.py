@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from email import message_from_bytes
-from email.message import EmailMessage
-from email.policy import default
-from email.utils import getaddresses
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the email package is imported only to read a queued reply (not at start)
+    from email.message import EmailMessage
 
 MISSING_MARK = "[missing: {name}]"
 """What a filled-in template shows where a value is missing; a reply still holding one is refused."""
@@ -95,6 +95,10 @@ def attachment_promised(text: str) -> RuleProblem | None:
 
 
 def _parse(raw: bytes) -> EmailMessage:
+    from email import message_from_bytes
+    from email.message import EmailMessage
+    from email.policy import default
+
     message = message_from_bytes(raw, policy=default)
     assert isinstance(message, EmailMessage)  # the `default` policy makes EmailMessages
     return message
@@ -102,6 +106,8 @@ def _parse(raw: bytes) -> EmailMessage:
 
 def reply_text(raw: bytes) -> str:
     """The text of a queued reply (LF line ends)."""
+    from email.message import EmailMessage
+
     part = _parse(raw).get_body(("plain",))
     if not isinstance(part, EmailMessage):
         return ""
@@ -111,6 +117,8 @@ def reply_text(raw: bytes) -> str:
 
 def reply_recipients(raw: bytes) -> tuple[str, ...]:
     """The addresses a queued reply goes to (To and Cc)."""
+    from email.utils import getaddresses
+
     msg = _parse(raw)
     values = [str(v) for v in (*msg.get_all("To", []), *msg.get_all("Cc", []))]
     return tuple(addr for _, addr in getaddresses(values) if addr)

@@ -100,6 +100,10 @@ def _strict_pairs(value: str) -> list[tuple[str, str]]:
 _STRICT_POLICY = EmailPolicy()
 _MAX_STRICT_CHARS = 2000
 _COMMENT = re.compile(r"\([^()]*\)")
+# Bracketed ids of printable ASCII without spaces, brackets or parentheses (comments), apart by
+# blanks: what message_ids' general path keeps unchanged, so they are taken as they are.
+_ID_CHARS = r"[!-'*-;=?-~]+"
+_SIMPLE_IDS = re.compile(rf"[ \t]*<{_ID_CHARS}>(?:[ \t]+<{_ID_CHARS}>)*[ \t]*")
 _BRACKETED = re.compile(r"<([^<>]*)>")
 
 
@@ -108,6 +112,12 @@ def message_ids(value: str) -> list[str]:
 
     8-bit bytes (the header arrives surrogate-escaped) are read as UTF-8, else kept as `\\xNN`:
     never by the message's charset, so the same bytes in a reply give the same id."""
+    if _SIMPLE_IDS.fullmatch(value):  # `<a@b>` or `<a@b> <c@d>`: the general path keeps them
+        return list(dict.fromkeys(i for i in _BRACKETED.findall(value) if len(i) <= _MAX_ID_LENGTH))
+    return _message_ids(value)
+
+
+def _message_ids(value: str) -> list[str]:
     value = escape_undecodable(value)
     for _ in range(4):  # comments nest; "(Jane's message of <id@x>)" must not count
         value, found = _COMMENT.subn(" ", value)
@@ -137,11 +147,52 @@ def plausible_date(value: str | None, now: datetime) -> datetime | None:
     """A Date-like value as aware UTC, or None when unparseable, before 1990 or in the future."""
     if not value or not value.strip():
         return None
+    date = _rfc5322_date(value.strip()) or _any_date(value.strip())
+    return date if date is not None and _OLDEST_DATE <= date <= now + _FUTURE_SLACK else None
+
+
+def _any_date(value: str) -> datetime | None:
     try:
-        date = parsedate_to_datetime(value.strip())
+        date = parsedate_to_datetime(value)
         if date.tzinfo is None:
             date = date.replace(tzinfo=UTC)  # "-0000": the zone is unknown, the time is UTC
-        date = date.astimezone(UTC)
+        return date.astimezone(UTC)
     except Exception:
         return None
-    return date if _OLDEST_DATE <= date <= now + _FUTURE_SLACK else None
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# `Mon, 1 Dec 2026 10:00:00 +0100`, maybe with a comment after it: what mail software writes.
+_RFC5322_DATE = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?([0-9]{1,2}) ("
+    + "|".join(_MONTHS)
+    + r") ([1-9][0-9]{3}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) ([+-])([0-9]{2})([0-9]{2})(?:[ \t].*)?",
+    re.S,
+)
+
+
+def _rfc5322_date(value: str) -> datetime | None:
+    """What _any_date gives, for the RFC 5322 form only, without the stdlib's general date
+    reader (None for anything else, which is read the general way). A property test checks it."""
+    match = _RFC5322_DATE.fullmatch(value)
+    if match is None:
+        return None
+    day, month, year, hour, minute, second, sign, zone_hours, zone_minutes = match.groups()
+    offset = int(zone_hours) * 3600 + int(zone_minutes) * 60
+    if offset >= 86400:  # no such zone: the general path says so
+        return None
+    try:
+        local = datetime(
+            int(year),
+            _MONTHS.index(month) + 1,
+            int(day),
+            int(hour),
+            int(minute),
+            int(second),
+            tzinfo=UTC,
+        )
+        return (
+            local + timedelta(seconds=offset) if sign == "-" else local - timedelta(seconds=offset)
+        )
+    except (ValueError, OverflowError):
+        return None

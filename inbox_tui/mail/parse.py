@@ -15,11 +15,13 @@ import re
 from datetime import UTC, datetime, timedelta
 from email import errors
 from email.generator import BytesGenerator
-from email.message import Message
+from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.policy import EmailPolicy
 from email.utils import collapse_rfc2231_value
+from functools import lru_cache
 from io import BytesIO
+from typing import Any
 
 from inbox_tui.domain.messages import Address, Attachment, ParsedMessage
 from inbox_tui.mail import boundary, fast_parse
@@ -58,7 +60,18 @@ class _RawHeaderPolicy(EmailPolicy):
         return value.replace("\r", "").replace("\n", "").strip()
 
 
-_POLICY = _RawHeaderPolicy()
+class _Message(EmailMessage):
+    """EmailMessage whose content type is looked up in a cache by the header's value: the
+    feedparser asks for it about five times a part, and each answer re-parses the header."""
+
+    def get_content_type(self) -> str:
+        for name, value in self._headers:  # type: ignore[attr-defined]  # as Message.get finds it
+            if name.lower() == "content-type":
+                return _content_type(value)[0]
+        return self.get_default_type()
+
+
+_POLICY = _RawHeaderPolicy(message_factory=_Message)
 _GENERATOR_POLICY = _POLICY.clone(max_line_length=0)  # attached messages: keep header folding
 _PARSER = BytesParser(policy=_POLICY)
 boundary.install()  # multipart boundaries without a regex compile each
@@ -123,11 +136,18 @@ def _empty(reason: str) -> ParsedMessage:
 def _raw_headers(msg: Message) -> dict[str, list[str]]:
     """Lower-cased name -> unfolded raw values, for the headers this module reads."""
     found: dict[str, list[str]] = {}
-    for name, value in msg.raw_items():
-        key = name.strip().lower()
-        if key in _SINGLE_HEADERS or key in _ADDRESS_HEADERS or key == "received":
+    for name, value in msg._headers:  # type: ignore[attr-defined]  # raw_items() without a copy
+        key = _header_key(name)
+        if key:
             found.setdefault(key, []).append(value.replace("\r", "").replace("\n", ""))
     return found
+
+
+@lru_cache(maxsize=1024)
+def _header_key(name: str) -> str:
+    """The lower-cased name of a header this module reads, "" for any other."""
+    key = name.strip().lower()
+    return key if key in _SINGLE_HEADERS or key in _ADDRESS_HEADERS or key == "received" else ""
 
 
 def _header_fields(headers: dict[str, list[str]], hint: str | None, now: datetime) -> dict:
@@ -187,12 +207,13 @@ class _Part:
 
     def __init__(self, msg: Message) -> None:
         self.msg = msg
-        self.ctype = msg.get_content_type()
-        self.params: dict[str, str] = {}
-        with contextlib.suppress(Exception):  # the stdlib trips on some broken RFC 2231 values
-            for key, value in msg.get_params(failobj=[])[1:]:
-                self.params.setdefault(key.lower(), collapse_rfc2231_value(value))
-        self.disposition = msg.get_content_disposition()
+        content_type, disposition = _first_values(msg)
+        if content_type is None:
+            self.ctype = msg.get_default_type()
+            self.params: dict[str, str] = {}
+        else:
+            self.ctype, self.params = _content_type(content_type)
+        self.disposition = None if disposition is None else _disposition(disposition)
         self._filename: str | None | bool = False  # False: not looked up yet
 
     @property
@@ -213,6 +234,61 @@ class _Part:
 
     def is_body_text(self) -> bool:
         return self.ctype in ("text/plain", "text/html") and self.disposition != "attachment"
+
+
+def _first_values(msg: Message) -> tuple[str | None, str | None]:
+    """The raw first Content-Type and Content-Disposition values, found as Message.get finds
+    them, in one pass over the headers instead of one per lookup."""
+    content_type = disposition = None
+    for name, value in msg._headers:  # type: ignore[attr-defined]
+        key = name.lower()
+        if key == "content-type":
+            if content_type is None:
+                content_type = value
+        elif key == "content-disposition" and disposition is None:
+            disposition = value
+    return content_type, disposition
+
+
+_STDLIB_MESSAGE: Any = Message  # its methods, called on _OneHeader below
+
+
+class _OneHeader:
+    """The stdlib's own Message methods over one header value (what Message.get returns for the
+    header they look up), so that their answers can be cached by value: the same Content-Type
+    line recurs in message after message."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str) -> None:
+        self.value = _POLICY.header_fetch_parse("", value)
+
+    def get(self, name: str, failobj: object = None) -> str:
+        return self.value
+
+    _get_params_preserve = _STDLIB_MESSAGE._get_params_preserve
+    get_params = _STDLIB_MESSAGE.get_params
+    get_content_type = _STDLIB_MESSAGE.get_content_type
+    get_content_disposition = _STDLIB_MESSAGE.get_content_disposition
+
+
+@lru_cache(maxsize=1024)
+def _content_type(raw_value: str) -> tuple[str, dict[str, str]]:
+    """Content type and lower-cased parameters (RFC 2231 collapsed) of a raw Content-Type value.
+
+    Cached: the dict is shared by every part with this value, and is never changed."""
+    header = _OneHeader(raw_value)
+    params: dict[str, str] = {}
+    with contextlib.suppress(Exception):  # the stdlib trips on some broken RFC 2231 values
+        for key, value in header.get_params(failobj=[])[1:]:
+            params.setdefault(key.lower(), collapse_rfc2231_value(value))
+    return header.get_content_type(), params
+
+
+@lru_cache(maxsize=256)
+def _disposition(raw_value: str) -> str:
+    disposition: str = _OneHeader(raw_value).get_content_disposition()
+    return disposition
 
 
 class _Walk:

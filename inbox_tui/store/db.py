@@ -19,7 +19,7 @@ from inbox_tui.store.identity import (
     inspect_store,
     newer_store,
 )
-from inbox_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
+from inbox_tui.store.schema import AFTER_MIGRATION, MIGRATIONS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -154,6 +154,8 @@ class Store:
             with self.transaction():
                 for statement in _split_script(MIGRATIONS[number]):
                     self.conn.execute(statement)
+                if number + 1 in AFTER_MIGRATION:
+                    AFTER_MIGRATION[number + 1](self.conn)
                 self.conn.execute(f"PRAGMA user_version = {number + 1}")
 
     @contextmanager

@@ -26,8 +26,10 @@ from inbox_tui.domain.messages import (
     ThreadHints,
     normalize_subject,
 )
+from inbox_tui.domain.raw_spans import find_in_raw
 from inbox_tui.domain.subjects import customer_subject
 from inbox_tui.domain.tickets import DuePolicy
+from inbox_tui.store.attachments import kept_once
 from inbox_tui.store.db import Store, format_time, utc_now
 from inbox_tui.store.drafts import move_draft
 from inbox_tui.store.due import refresh_due, wake_on_reply
@@ -89,8 +91,9 @@ class Ready(NamedTuple):
     defects: tuple[str, ...]
     parse_error: str | None
     # attachment rows without their message id: filename, content_type, size, content_id,
-    # inline (0/1), content
-    attachments: tuple[tuple[str, str, int, str | None, int, bytes], ...]
+    # inline (0/1), then content, raw_start, raw_end, raw_encoding (store.attachments.kept_once:
+    # the bytes, or where the raw message gives them back exactly)
+    attachments: tuple[tuple[object, ...], ...]
     # fold_for_search of what the search indexes hold (subject, from_name, from_addr, text,
     # to_addrs; None where it is the value itself), made by a worker beside the storing
     # process, whose search_fold() then takes them (Store.known_folds); None: not made.
@@ -136,7 +139,8 @@ def encode(
         tuple(parsed.defects),
         parsed.parse_error,
         tuple(
-            (a.filename, a.content_type, a.size, a.content_id, int(a.inline), a.content)
+            (a.filename, a.content_type, a.size, a.content_id, int(a.inline))
+            + kept_once(a.content, find_in_raw(raw, a.content))
             for a in parsed.attachments
         ),
     )
@@ -280,8 +284,9 @@ class Ingest:
             )
         if self._attachments:
             self.conn.executemany(
-                """INSERT INTO attachments (message_id, filename, content_type, size, content_id, inline, content)
-                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                """INSERT INTO attachments (message_id, filename, content_type, size, content_id,
+                                           inline, content, raw_start, raw_end, raw_encoding)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 self._attachments,
             )
         if self._locations:

@@ -7,6 +7,11 @@ open the file with sqlite-utils or Datasette; tests check the two agree.
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
+
+from inbox_tui.store.attachments import point_attachments_into_raw
+
 # In the SQLite header of every store (`PRAGMA application_id`): "INBX", this file is ours.
 APPLICATION_ID = 0x494E4258
 
@@ -486,6 +491,23 @@ MIGRATIONS: list[str] = [
     CREATE INDEX rule_firings_replies ON rule_firings(replied_to, at) WHERE replied_to IS NOT NULL;
     INSERT INTO store_info (key, value) SELECT 'rules_after', coalesce(max(id), 0) FROM messages;
     """,
+    # --- version 12: an attachment's bytes kept once ---------------------------------------------
+    # A photo sat in the store twice: base64 in message_raw (kept byte for byte) and decoded in
+    # attachments.content. Now a row whose bytes its message's raw gives back exactly points into
+    # it instead (content NULL, domain/raw_spans.py): raw[raw_start:raw_end], decoded by
+    # raw_encoding. After this SQL, in the same transaction, AFTER_MIGRATION[12] does that for
+    # the attachments already stored, each checked against the bytes it replaces; one it cannot
+    # find (quoted-printable, a re-encoded attached message) keeps its content.
+    """
+    ALTER TABLE attachments ADD COLUMN raw_start INTEGER;  -- NULL: the bytes are in content
+    ALTER TABLE attachments ADD COLUMN raw_end INTEGER;
+    ALTER TABLE attachments ADD COLUMN raw_encoding TEXT;  -- 'base64' | 'identity'
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
+
+# What SQL cannot do, run after a version's SQL in its transaction (version -> step).
+AFTER_MIGRATION: dict[int, Callable[[sqlite3.Connection], None]] = {
+    12: point_attachments_into_raw,
+}

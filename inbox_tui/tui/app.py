@@ -15,7 +15,7 @@ from textual.worker import WorkerFailed
 
 from inbox_tui.channels.base import SourceKind
 from inbox_tui.channels.registry import source_kind
-from inbox_tui.config import Config
+from inbox_tui.config_cache import StartConfig
 from inbox_tui.crash import record as record_crash
 from inbox_tui.sla import SlaPolicy
 from inbox_tui.store.db import Store, checkpoint
@@ -51,6 +51,7 @@ from inbox_tui.tui.widgets.status_line import OutboxReport, SyncReport
 if TYPE_CHECKING:
     from textual.theme import Theme
 
+    from inbox_tui.config import Config
     from inbox_tui.marketplaces.orders import OrderRefresher
     from inbox_tui.syncing import SourceOutcome
     from inbox_tui.templates import Template
@@ -83,7 +84,7 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
     def __init__(
         self,
         store: Store,
-        config: Config | None = None,
+        config: Config | StartConfig | None = None,
         *,
         title: str = "inbox-tui",
         now: Callable[[], datetime] = _utc_now,
@@ -98,20 +99,34 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
         sync_every: float | None = None,
         saved_searches: Sequence[Any] | None = None,
     ) -> None:
-        """The inbox over `store`, as `config` says (`InboxApp(store, config)`). `sync`: sync
-        the config's sources at start, every `sync.interval_minutes` and when IMAP announces
-        mail (the CLI's inbox; tests and the demo leave it off: their sources only say how
-        replies go out). The keywords after it stand in for parts of the config in tests."""
+        """The inbox over `store`, as `config` says (`InboxApp(store, config)`): a validated
+        `Config`, or the CLI's `StartConfig` (config_cache.py: what the first frame reads, the
+        whole config built beside the UI after it). `sync`: sync the config's sources at
+        start, every `sync.interval_minutes` and when IMAP announces mail (the CLI's inbox;
+        tests and the demo leave it off: their sources only say how replies go out). The
+        keywords after it stand in for parts of the config in tests."""
         super().__init__()
         self.crashed: str | None = None  # the line saying what stopped the app (crash.py)
-        # the whole config: seller, signature, templates, sources, ui, sla
-        self.config = config = config if config is not None else Config()
+        if config is None:
+            from inbox_tui.config import Config
+
+            config = Config()
+        # the first frame reads ui, seller, sla, snooze and sync, which both kinds have
+        self._settings: Config | StartConfig = config
         theme = theme if theme is not None else config.ui.theme
         page_size = page_size if page_size is not None else config.ui.page_size
         tz = tz if tz is not None else config.seller.tzinfo
         sla = sla if sla is not None else SlaPolicy.from_config(config)
-        if sources is None:
-            sources = config.sources if sync else ()
+        # the sources themselves (hosts, secrets' names) only in the workers, after the frame
+        self._sources = list(sources) if sources is not None else None
+        if sources is not None:
+            self.source_kinds = tuple(getattr(s, "kind", "") for s in sources)
+        elif not sync:
+            self._sources, self.source_kinds = [], ()
+        elif isinstance(config, StartConfig):
+            self.source_kinds = config.source_kinds
+        else:
+            self.source_kinds = tuple(source.kind for source in config.sources)
         if seller_emails is None:
             seller_emails = frozenset(email.lower() for email in config.seller.emails)
         if sync_every is None:
@@ -125,7 +140,6 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
         self._send_lock = threading.Lock()  # held while a send runs: quitting waits for it
         self._quitting = False  # set by end_sending: no send starts any more (start_and_quit.py)
         self.sla = sla  # first-response targets: due times and their colours
-        self.sources = list(sources)  # synced in a worker at start and every `sync_every` s
         self.seller_emails = seller_emails
         self.sync_every = sync_every
         self.sync_report = SyncReport()
@@ -150,7 +164,7 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
         self.theme_memory = ThemeMemory(theme)  # the palette's choice wins at the next start
         self.theme = self.theme_memory.start(self.available_themes)
         # the seller's keys (ui.keys), checked against the table before the terminal is taken
-        self.set_keymap(configure(self.config.ui.keys))
+        self.set_keymap(configure(self._settings.ui.keys))
 
     def _theme_chosen(self, theme: Theme) -> None:
         if (problem := self.theme_memory.chosen(theme.name)) is not None:
@@ -164,7 +178,7 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
             tz=self.tz,
             sla=self.sla,
             saved_searches=self.saved_searches,
-            start_view=self.config.ui.start_view,
+            start_view=self._settings.ui.start_view,
             customer_panel=remembered_panel(),
             sync_report=self.sync_report,
             outbox_report=self.outbox_report,
@@ -182,7 +196,7 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
         # (fileno() is -1), so a big IMAP sync's worker processes (channels/imap/parallel.py)
         # failed inside the app with "ValueError: bad value(s) in fds_to_keep". Started now,
         # the tracker keeps the terminal's stderr and every worker process finds it running.
-        if self.synced_sources and any(getattr(s, "kind", None) == "imap" for s in self.sources):
+        if self.synced_sources and "imap" in self.source_kinds:
             from multiprocessing import resource_tracker
 
             resource_tracker.ensure_running()
@@ -205,7 +219,7 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
             self.sync_now()
             if self.sync_every > 0:
                 self.set_interval(self.sync_every, self.sync_now)
-            self._watch_for_mail()
+            self._watch_for_mail()  # a worker: the sources are read after the first frame
         if self.reaches_out:
             self.set_interval(SEND_EVERY, self.send_waiting)
             self.send_waiting()
@@ -217,6 +231,21 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
         return main if isinstance(main, MainScreen) and main.is_mounted else None
 
     @property
+    def config(self) -> Config:
+        """The whole validated config (seller, signature, templates, sources, rules, orders):
+        from the CLI, built at the first use (StartConfig.full), which the composer's
+        preparation beside the UI makes right after the first frame."""
+        settings = self._settings
+        return settings.full() if isinstance(settings, StartConfig) else settings
+
+    @property
+    def sources(self) -> list[Any]:
+        """The sources the worker syncs (their config sections), read at the first sync."""
+        if self._sources is None:
+            self._sources = list(self.config.sources)
+        return self._sources
+
+    @property
     def reaches_out(self) -> bool:
         """Whether the app syncs and sends: never into or from a store only in memory (a
         test's throwaway inbox, whose config may still name the seller's servers)."""
@@ -225,7 +254,7 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
     @property
     def synced_sources(self) -> int:
         """How many sources the worker syncs (none for a store that lives only in memory)."""
-        return len(self.sources) if self.reaches_out else 0
+        return len(self.source_kinds) if self.reaches_out else 0
 
     def tell(self, fact: Callable[..., Fact], *args: Any) -> None:
         """Post a fact to every screen that is up; each shows what concerns it (messages.py)."""
@@ -286,10 +315,16 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
             self._sync_again = False
             self.sync_now()
 
+    @work(thread=True, group="idle", exit_on_error=False)
     def _watch_for_mail(self) -> None:
         """IMAP folders announce new mail with IDLE: a sync starts within seconds of it,
-        not at the next `sync.interval_minutes`."""
-        for source in self.sources:
+        not at the next `sync.interval_minutes`. (A worker: the sources are read after the
+        first frame, when the config is validated in full.)"""
+        self._after_first_frame()
+        self.call_from_thread(self._watch_folders, self.sources)
+
+    def _watch_folders(self, sources: list[Any]) -> None:
+        for source in sources:
             kind = source_kind(source.kind)
             for folder in kind.watched_folders(source)[:IDLE_FOLDERS] if kind else []:
                 self._idle_worker(kind, source, folder)

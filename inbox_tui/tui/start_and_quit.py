@@ -3,7 +3,9 @@
 Start: the sync, IDLE and send workers exist from mount but wait for the first frame before
 their imports (IMAP, the parser, SMTP, HTTP: ~0.1 s of the one core Python has), and the
 composer's modules and templates load beside the UI once it is up (the first `r` waited
-~100 ms for them). tests/test_startup.py keeps heavy imports away from the first frame.
+~100 ms for them), after the whole config: from the CLI the first frame is built from the
+config's start cache (config_cache.py), and pydantic validates the file only then.
+tests/test_startup.py keeps heavy imports away from the first frame.
 
 Quit: the shell prompt back as soon as nothing is left that must finish.
 
@@ -76,9 +78,19 @@ class StartAndQuit:
     def _prepare_replies(self) -> None:
         """Beside the UI, once it is up: the composer's modules (Jinja2, the suggester) and
         the template library, so that the first `r` does not wait for them (~100 ms of its
-        ~150). A broken library is left for the composer to report when it opens."""
+        ~150). A broken library is left for the composer to report when it opens. Before
+        them, the whole config (config_cache.StartConfig.full: pydantic and the models), and
+        after them the screens the list's keys open (thread, confirm, snooze, tags, views)."""
+        self.config  # noqa: B018  # validated now, not in the first key that needs it
         import inbox_tui.tui.screens.composer  # noqa: F401
         from inbox_tui.templates import TemplateError, load_library
+        from inbox_tui.tui.screens import (  # noqa: F401
+            confirm,
+            snooze,
+            tag_picker,
+            thread,
+            view_picker,
+        )
 
         try:
             library = load_library(self.config.templates)

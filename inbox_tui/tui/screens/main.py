@@ -40,11 +40,6 @@ from inbox_tui.tui.messages import (
     TrendsFound,
     TrendsSeen,
 )
-from inbox_tui.tui.screens.confirm import ConfirmScreen, unsent_drafts_question
-from inbox_tui.tui.screens.snooze import SnoozeScreen
-from inbox_tui.tui.screens.tag_picker import TagPicker
-from inbox_tui.tui.screens.thread import ThreadScreen
-from inbox_tui.tui.screens.view_picker import ViewPicker
 from inbox_tui.tui.ticket_views import (
     SAVED_VIEW,
     VIEW_NAMES,
@@ -568,6 +563,8 @@ class MainScreen(Screen):
 
     def action_close_tickets(self, ids: list[int] | None = None) -> None:
         """Close; a ticket whose reply is still a draft asks first (closing sends nothing)."""
+        from inbox_tui.tui.screens.confirm import ConfirmScreen, unsent_drafts_question
+
         ids = self.targets(ids)
         question = unsent_drafts_question(self.store, ids)
         if question is None:
@@ -591,6 +588,8 @@ class MainScreen(Screen):
         self._set_status("pending", "Marked pending", ids)
 
     def action_snooze_tickets(self, ids: list[int] | None = None) -> None:
+        from inbox_tui.tui.screens.snooze import SnoozeScreen
+
         ids = self.targets(ids)
         if not ids:
             return
@@ -606,6 +605,8 @@ class MainScreen(Screen):
         self.app.push_screen(SnoozeScreen(now=self.now(), tz=self.tz, count=len(ids)), snoozed)
 
     def action_tag_tickets(self, ids: list[int] | None = None) -> None:
+        from inbox_tui.tui.screens.tag_picker import TagPicker
+
         ids = self.targets(ids)
         if not ids:
             return
@@ -723,6 +724,7 @@ class MainScreen(Screen):
 
     def action_pick_view(self) -> None:
         """Every view by name (channels, tags and saved searches past 9 too), fuzzily."""
+        from inbox_tui.tui.screens.view_picker import ViewPicker
 
         def picked(view: str | None) -> None:
             if view is not None:
@@ -763,6 +765,8 @@ class MainScreen(Screen):
         self._show_subtitle()  # the cursor's position
 
     def on_ticket_list_opened(self, event: TicketList.Opened) -> None:
+        from inbox_tui.tui.screens.thread import ThreadScreen
+
         ticket = event.ticket
         if ticket.unread_count:
             # actor "view", not "user": `u` undoes what the seller did, not what reading did

@@ -15,14 +15,13 @@ from textual.widgets import Static
 
 from inbox_tui.sanitize import clean_line, readable_line
 from inbox_tui.store.db import Store
-from inbox_tui.store.orders import Order, order_lookup, orders_for_ticket
 from inbox_tui.store.views import get_ticket, other_tickets
-from inbox_tui.suggest_words import ORDER_STATUSES
 from inbox_tui.times import age_label, day_label
 from inbox_tui.tui.messages import OrdersRefreshed, OrdersRefreshing, OrdersWanted
 
 if TYPE_CHECKING:  # the HTTP side is imported by the worker, not at start-up
     from inbox_tui.marketplaces.orders import RefreshOutcome
+    from inbox_tui.store.orders import Order
 
 SHOWN_ORDERS = 5
 SHOWN_ITEMS = 4
@@ -44,6 +43,8 @@ def order_state_label(order: Order) -> str:
     "refunded"… from the status the shop reports in its own words ("fulfilled", "Completed");
     the shop's word when it is none we know; "shipped" when the shop says nothing but a
     shipping date or tracking number says it left."""
+    from inbox_tui.suggest_words import ORDER_STATUSES  # when the panel shows (not at start)
+
     status = clean_line(order.status)
     state = ORDER_STATUSES.get(" ".join(status.lower().replace("_", " ").split()))
     if state is None and not status and (order.shipped_at or order.tracking_number):
@@ -89,6 +90,8 @@ def customer_text(
     `order_notes` are shown dimly under the Orders heading ("refreshing orders…", errors);
     dates are the seller's days (`tz`)."""
     text = Text(end="")
+    from inbox_tui.store.orders import order_lookup, orders_for_ticket  # not at start
+
     ticket = get_ticket(store, ticket_id)
     if ticket is None:
         return text
