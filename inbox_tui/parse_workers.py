@@ -14,6 +14,7 @@ source runs from a TUI thread. Spawning costs ~0.5 s, so small imports stay in o
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections import deque
@@ -104,7 +105,20 @@ def parsed_in_workers(
             if (yield from _collect(pending.popleft())):
                 broken = True
     finally:
+        if broken:
+            _kill_workers(pool)
         pool.shutdown(wait=not broken, cancel_futures=True)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """End every worker of a broken pool. CPython 3.11 terminates a broken pool's workers and
+    then joins them, but a worker it started while the pool broke can be missed, blocked
+    forever handing back a result no one reads: the join (at the latest at interpreter exit)
+    then never ends. Seen once in the tests that kill a worker on purpose."""
+    processes = getattr(pool, "_processes", None) or {}  # private: no public way to the workers
+    for process in list(processes.values()):
+        with contextlib.suppress(Exception):
+            process.kill()
 
 
 def _collect(
