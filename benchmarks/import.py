@@ -29,7 +29,6 @@ if "--code" in sys.argv:  # another checkout's inbox_tui (e.g. `git archive` of 
     sys.path.insert(0, str(Path(sys.argv[sys.argv.index("--code") + 1]).resolve()))
 
 from benchmarks.corpus import SELLER, generate  # noqa: E402
-from benchmarks.tui import first_paint  # noqa: E402
 from inbox_tui.importer import import_maildir  # noqa: E402
 from inbox_tui.store import Store  # noqa: E402
 
@@ -149,6 +148,10 @@ def main() -> None:
         "tables_mb": _tables_mb(db, ("messages", "message_raw", "attachments")),
     }
     if not args.skip_paint:  # the first frame that shows the list, as tui.py measures it
+        # imported here: spawned parsing workers import this script again (multiprocessing
+        # runs the parent's main module), and Textual would cost each ~0.3 s of CPU
+        from benchmarks.tui import first_paint
+
         report["first_paint"] = first_paint(db, (160, 48), 3)
     print(json.dumps(report))
 

@@ -1,6 +1,7 @@
 """IMAP sync speed against a real Dovecot, beside mbsync and offlineimap.
 
     .venv/bin/python benchmarks/sync.py [--messages 10000] [--keep DIR] [--skip-others]
+        [--skip-offlineimap] [--workers N] [--more-workers N]
 
 Starts an unprivileged Dovecot on loopback (the test harness, tests/dovecot.py), fills one
 mailbox with N generated seller-style messages (threads of 1–6; plain, multipart/alternative
@@ -316,6 +317,11 @@ def main() -> None:
         type=int,
         help="Fetch-and-parse processes for the first sync (default: as inbox-tui decides).",
     )
+    parser.add_argument(
+        "--more-workers",
+        type=int,
+        help="Also time a first sync with this many fetch-and-parse processes (another store).",
+    )
     parser.add_argument("--child-sync", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_sync:
@@ -369,11 +375,15 @@ def main() -> None:
 
         db = work / "inbox.db"
         single_db = work / "single.db"
-        for path in (db, single_db):
+        more_db = work / "more.db"
+        for path in (db, single_db, more_db):
             for suffix in ("", "-wal", "-shm"):
                 Path(str(path) + suffix).unlink(missing_ok=True)
         single = run_inbox_tui(single_db, account, workers=0)  # one connection, one core
         first = run_inbox_tui(db, account, args.profile, workers=args.workers)  # as shipped
+        more = None
+        if args.more_workers:
+            more = run_inbox_tui(more_db, account, workers=args.more_workers)
         again = run_inbox_tui(db, account)
         client = account.client()
         try:
@@ -381,7 +391,7 @@ def main() -> None:
                 client.append("INBOX", raw)
         finally:
             client.logout()
-        more = run_inbox_tui(db, account)
+        after_100 = run_inbox_tui(db, account)
         uid_listing = time_uid_listing(account)
     finally:
         server_gen.close()
@@ -390,8 +400,23 @@ def main() -> None:
         ("inbox-tui first sync", first["seconds"], first["cpu"], first["new"]),
         ("inbox-tui first sync, one connection", single["seconds"], single["cpu"], single["new"]),
         ("inbox-tui no-change re-sync", again["seconds"], again["cpu"], again["new"]),
-        ("inbox-tui re-sync after 100 new", more["seconds"], more["cpu"], more["new"]),
+        (
+            "inbox-tui re-sync after 100 new",
+            after_100["seconds"],
+            after_100["cpu"],
+            after_100["new"],
+        ),
     ]
+    if more is not None:
+        rows.insert(
+            2,
+            (
+                f"inbox-tui first sync, {args.more_workers} workers",
+                more["seconds"],
+                more["cpu"],
+                more["new"],
+            ),
+        )
     mbsync_s = report.get("mbsync_s")
     print(
         f"\n{'':38} {'seconds':>9} {'CPU s':>7} {'messages':>9} {'msg/s':>8} {'× mbsync time':>14}"
@@ -401,7 +426,7 @@ def main() -> None:
         ratio = f"{seconds / mbsync_s:.2f}" if mbsync_s else "-"
         print(f"{name:38} {seconds:9.3f} {cpu:7.2f} {got:9,} {rate:>8} {ratio:>14}")
     print(
-        f"inbox-tui peak RSS {max(first['rss_mb'], again['rss_mb'], more['rss_mb']):.0f} MB;"
+        f"inbox-tui peak RSS {max(first['rss_mb'], again['rss_mb'], after_100['rss_mb']):.0f} MB;"
         f" {first['messages']:,} messages in {first['tickets']:,} tickets;"
         f" process wall of the first sync incl. Python start {first['process_seconds']:.2f}s\n"
     )
@@ -426,13 +451,29 @@ def main() -> None:
         "tickets": first["tickets"],
         "search_hits": first["search_hits"],
         "nochange_resync_ms": round(again["seconds"] * 1000, 1),
-        "resync_100_new_s": round(more["seconds"], 3),
-        "resync_100_new": more["new"],
-        "peak_rss_mb": round(max(first["rss_mb"], again["rss_mb"], more["rss_mb"]), 1),
+        "resync_100_new_s": round(after_100["seconds"], 3),
+        "resync_100_new": after_100["new"],
+        "peak_rss_mb": round(max(first["rss_mb"], again["rss_mb"], after_100["rss_mb"]), 1),
         **report,
     }
+    if more is not None:
+        report["more_workers"] = args.more_workers
+        report["more_workers_first_sync_s"] = round(more["seconds"], 2)
+        report["more_workers_first_sync_cpu_s"] = round(more["cpu"], 2)
+        report["more_workers_first_sync_new"] = more["new"]
     if mbsync_s:
         report["first_sync_vs_mbsync"] = round(first["seconds"] / mbsync_s, 2)
+        report["one_connection_vs_mbsync"] = round(single["seconds"] / mbsync_s, 2)
+        if report.get("mbsync_nofsync_s"):
+            report["first_sync_vs_mbsync_nofsync"] = round(
+                first["seconds"] / report["mbsync_nofsync_s"], 2
+            )
+        if more is not None:
+            report["more_workers_vs_mbsync"] = round(more["seconds"] / mbsync_s, 2)
+            if report.get("mbsync_nofsync_s"):
+                report["more_workers_vs_mbsync_nofsync"] = round(
+                    more["seconds"] / report["mbsync_nofsync_s"], 2
+                )
         report["mbsync_msg_per_s"] = round(report["mbsync_messages"] / mbsync_s)
     if report.get("offlineimap_s"):
         report["offlineimap_vs_first_sync"] = round(report["offlineimap_s"] / first["seconds"], 2)

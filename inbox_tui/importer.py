@@ -13,11 +13,16 @@ from inbox_tui.channels.files.maildir import MaildirReader, NotAMailbox
 from inbox_tui.channels.files.mbox import MboxReader
 from inbox_tui.domain.messages import IncomingMessage
 from inbox_tui.intake import Intake, IntakeResult, Taken
-from inbox_tui.parse_workers import PARALLEL_FROM, Parsed, parsed_in_workers, worker_count
+from inbox_tui.parse_workers import PARALLEL_FROM, parsed_in_workers, worker_count
 from inbox_tui.sanitize import clean_line, escape_undecodable
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy
 from inbox_tui.store.db import Store
-from inbox_tui.store.ingest import compact_search_index, known_uids, stored_message_count
+from inbox_tui.store.ingest import (
+    Ready,
+    compact_search_index,
+    known_uids,
+    stored_message_count,
+)
 
 Progress = Callable[[int], None]  # called with how many more messages were handled
 
@@ -93,7 +98,7 @@ def import_messages(
     added_before = result.added
     if workers is None:
         workers = worker_count() if expected >= PARALLEL_FROM else 0
-    iterator: Iterator[tuple[IncomingMessage, Parsed | None]]
+    iterator: Iterator[tuple[IncomingMessage, Ready | None]]
     if workers > 0:
         iterator = parsed_in_workers(items, seller=seller, workers=workers)
     else:
@@ -113,9 +118,7 @@ def import_messages(
     return result
 
 
-def _store_batch(
-    intake: Intake, batch: list[tuple[IncomingMessage, Parsed | None]]
-) -> ImportResult:
+def _store_batch(intake: Intake, batch: list[tuple[IncomingMessage, Ready | None]]) -> ImportResult:
     """One batch in one transaction, written a few INSERTs at a time. When a message breaks it
     (the whole batch is rolled back), the batch is stored again one message at a time, each in
     a savepoint: the one that fails is left out alone. Only this slow path pays for savepoints."""
@@ -145,14 +148,11 @@ def _store_batch(
     return tally
 
 
-def _take(intake: Intake, item: IncomingMessage, parsed: Parsed | None) -> Taken:
-    if parsed is None:
-        return intake.take(item)
-    message, hints, encoded = parsed
-    return intake.take(item, (message, hints), encoded=encoded)
+def _take(intake: Intake, item: IncomingMessage, parsed: Ready | None) -> Taken:
+    return intake.take(item, ready=parsed)
 
 
-def _store_one(intake: Intake, item: IncomingMessage, parsed: Parsed | None) -> Taken:
+def _store_one(intake: Intake, item: IncomingMessage, parsed: Ready | None) -> Taken:
     taken = _take(intake, item, parsed)
     intake.flush()  # written now: its savepoint covers it
     return taken

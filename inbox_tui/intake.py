@@ -19,7 +19,7 @@ from inbox_tui.mail.parse import parse_message
 from inbox_tui.mail.threading import thread_hints
 from inbox_tui.store.db import Store
 from inbox_tui.store.failed import record_failure, store_alone
-from inbox_tui.store.ingest import Encoded, Ingest, raw_digest
+from inbox_tui.store.ingest import Ingest, Ready, encode, raw_digest
 
 T = TypeVar("T")
 
@@ -119,29 +119,31 @@ class Intake:
         parsed: tuple[ParsedMessage, ThreadHints] | None = None,
         *,
         seller: frozenset[str] | None = None,
-        encoded: Encoded | None = None,
+        ready: Ready | None = None,
     ) -> Taken:
         """Store one message unless its bytes are stored already. `parsed`: parsed and threaded
-        elsewhere (a worker process), `encoded` too (store.ingest.encode); `seller`: this
-        source's own addresses, if others."""
-        digest = encoded.digest if encoded is not None else raw_digest(item.raw)
+        elsewhere; `ready`: parsed, threaded and encoded elsewhere (a worker process,
+        store.ingest.encode); `seller`: this source's own addresses, if others."""
+        digest = ready.digest if ready is not None else raw_digest(item.raw)
         if self.ingest.record_if_known(item, digest):
             return Taken("known")
-        if parsed is None:
-            message = parse_message(item.raw)
-            hints = thread_hints(message, item.raw, self.seller if seller is None else seller)
-        else:
-            message, hints = parsed
-        outcome = self.ingest.add(item, message, hints, digest=digest, encoded=encoded)
+        if ready is None:
+            if parsed is None:
+                message = parse_message(item.raw)
+                hints = thread_hints(message, item.raw, self.seller if seller is None else seller)
+            else:
+                message, hints = parsed
+            ready = encode(item.raw, message, hints, digest)
+        outcome = self.ingest.add(item, ready)
         if outcome.status == "copy" or outcome.ticket_id is None or outcome.message_id is None:
             return Taken("copy", message_id=outcome.message_id)
         inbound = None
-        if hints.direction == "in":
+        if ready.direction == "in":
             inbound = NewMessage(
                 outcome.ticket_id,
                 outcome.message_id,
                 outcome.ticket_created,
-                hints.channel,
+                ready.channel,
                 item.source,
             )
         return Taken(
@@ -150,7 +152,7 @@ class Intake:
             outcome.message_id,
             outcome.ticket_created,
             outcome.merged,
-            message.parse_error is not None,
+            ready.parse_error is not None,
             inbound,
         )
 

@@ -14,6 +14,7 @@ source runs from a TUI thread. Spawning costs ~0.5 s, so small imports stay in o
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections import deque
@@ -22,11 +23,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 
-from inbox_tui.domain.messages import IncomingMessage, ParsedMessage, ThreadHints
-from inbox_tui.store.ingest import Encoded
-
-# A message parsed and threaded, with its row's columns made (store.ingest.encode).
-Parsed = tuple[ParsedMessage, ThreadHints, Encoded]
+from inbox_tui.domain.messages import IncomingMessage
+from inbox_tui.store.ingest import Ready
 
 PARALLEL_FROM = 3000  # messages to import; below this one process is quicker
 MAX_WORKERS = 4
@@ -60,17 +58,17 @@ def _start(seller: frozenset[str]) -> None:
     _seller = seller
 
 
-def _parse_chunk(raws: list[bytes]) -> list[Parsed | None]:
+def _parse_chunk(raws: list[bytes]) -> list[Ready | None]:
     from inbox_tui.mail.parse import parse_message
     from inbox_tui.mail.threading import thread_hints
     from inbox_tui.store.ingest import encode
 
-    done: list[Parsed | None] = []
+    done: list[Ready | None] = []
     for raw in raws:
         try:
             parsed = parse_message(raw)
             hints = thread_hints(parsed, raw, _seller)
-            done.append((parsed, hints, encode(raw, parsed, hints)))
+            done.append(encode(raw, parsed, hints, fold=True))
         except Exception:  # parsed again by the importing process, which reports it
             done.append(None)
     return done
@@ -81,7 +79,7 @@ def _parse_chunk(raws: list[bytes]) -> list[Parsed | None]:
 
 def parsed_in_workers(
     items: Iterable[IncomingMessage], *, seller: frozenset[str], workers: int
-) -> Iterator[tuple[IncomingMessage, Parsed | None]]:
+) -> Iterator[tuple[IncomingMessage, Ready | None]]:
     """Each message with its parse (None: parse it here), in the order given, while `workers`
     processes parse ahead. `seller`: the addresses thread_hints takes as the seller's.
 
@@ -89,7 +87,7 @@ def parsed_in_workers(
     yet taken back is parsed here, so the import goes on one process and loses nothing."""
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(seller,))
-    pending: deque[tuple[list[IncomingMessage], Future[list[Parsed | None]] | None]] = deque()
+    pending: deque[tuple[list[IncomingMessage], Future[list[Ready | None]] | None]] = deque()
     iterator = iter(items)
     broken = False
     try:
@@ -107,12 +105,25 @@ def parsed_in_workers(
             if (yield from _collect(pending.popleft())):
                 broken = True
     finally:
+        if broken:
+            _kill_workers(pool)
         pool.shutdown(wait=not broken, cancel_futures=True)
 
 
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """End every worker of a broken pool. CPython 3.11 terminates a broken pool's workers and
+    then joins them, but a worker it started while the pool broke can be missed, blocked
+    forever handing back a result no one reads: the join (at the latest at interpreter exit)
+    then never ends. Seen once in the tests that kill a worker on purpose."""
+    processes = getattr(pool, "_processes", None) or {}  # private: no public way to the workers
+    for process in list(processes.values()):
+        with contextlib.suppress(Exception):
+            process.kill()
+
+
 def _collect(
-    item: tuple[list[IncomingMessage], Future[list[Parsed | None]] | None],
-) -> Generator[tuple[IncomingMessage, Parsed | None], None, bool]:
+    item: tuple[list[IncomingMessage], Future[list[Ready | None]] | None],
+) -> Generator[tuple[IncomingMessage, Ready | None], None, bool]:
     """Yield a chunk's messages with their parses; return True when the pool broke."""
     chunk, task = item
     try:

@@ -30,6 +30,7 @@ from inbox_tui.importer import import_maildir
 from inbox_tui.mail.parse import parse_message
 from inbox_tui.store import Store
 from inbox_tui.store.attachments import attachment_content
+from inbox_tui.store.schema import SCHEMA_VERSION
 from tests.mailgen import write_maildir
 from tests.test_attachments import mail_with
 from tests.test_fast_parse import FIXTURES
@@ -151,6 +152,14 @@ def test_raw_bytes_changed_by_hand_are_reported_not_saved_wrong(tmp_path: Path) 
 # --- the upgrade of a store from schema 11 ---------------------------------------------------
 
 
+# What schema 13 added, taken away again (a store as schema 11 left it has none of it).
+SCHEMA_13_UNDONE = """
+DROP TRIGGER order_products_insert; DROP TRIGGER order_products_delete;
+DROP TRIGGER order_products_update; DROP TABLE order_products;
+DROP INDEX orders_by_placed; DROP INDEX tickets_unread; DROP INDEX tickets_flagged;
+"""
+
+
 def as_schema_11(store: Store, *, altered: int | None = None) -> dict[int, bytes]:
     """The store as schema 11 kept it: every attachment's bytes in `content`. `altered`: that
     attachment's stored bytes differ from what its raw message gives (as a part the parser put
@@ -163,6 +172,7 @@ def as_schema_11(store: Store, *, altered: int | None = None) -> dict[int, bytes
     )
     for column in ("raw_start", "raw_end", "raw_encoding"):
         store.conn.execute(f"ALTER TABLE attachments DROP COLUMN {column}")
+    store.conn.executescript(SCHEMA_13_UNDONE)
     store.conn.execute("PRAGMA user_version = 11")
     store.close()
     return held
@@ -180,7 +190,7 @@ def test_an_upgraded_store_keeps_every_attachment(
     path = tmp_path / "inbox.db"
     old_size = path.stat().st_size
     upgraded = Store.open(path)
-    assert upgraded.schema_version == 12
+    assert upgraded.schema_version == SCHEMA_VERSION
     assert stored_bytes(upgraded) == held
     kept = {row[0] for row in upgraded.conn.execute(
         "SELECT id FROM attachments WHERE content IS NOT NULL AND length(content) > 0")}  # fmt: skip
@@ -232,7 +242,7 @@ def test_an_upgrade_killed_halfway_loses_nothing_and_runs_again(tmp_path: Path) 
     assert dict(conn.execute("SELECT id, content FROM attachments")) == held
     conn.close()
     upgraded = Store.open(path)
-    assert upgraded.schema_version == 12
+    assert upgraded.schema_version == SCHEMA_VERSION
     assert stored_bytes(upgraded) == held
     assert (
         upgraded.conn.execute(

@@ -20,7 +20,7 @@ from inbox_tui.mail.threading import thread_hints
 from inbox_tui.sla import DEFAULT_POLICY
 from inbox_tui.store import Store
 from inbox_tui.store.attachments import attachment_content
-from inbox_tui.store.ingest import Ingest, raw_digest
+from inbox_tui.store.ingest import Ingest, encode, raw_digest
 from tests.mailgen import BASE_TIME, make_mail, thread, write_maildir, write_mbox
 from tests.test_threading import conversations
 
@@ -335,7 +335,7 @@ def _one_by_one(items: list[IncomingMessage], batch: int) -> Store:
                 if not ingest.record_if_known(item, digest):
                     parsed = parse_message(item.raw)
                     hints = thread_hints(parsed, item.raw, SELLER)
-                    ingest.add(item, parsed, hints, digest=digest)
+                    ingest.add(item, encode(item.raw, parsed, hints, digest))
         ingest.settle(DEFAULT_POLICY)
     return store
 
@@ -398,7 +398,7 @@ def test_two_writers_in_turn_never_reuse_a_message_id(store):
         parsed = parse_message(raw)
         with store.transaction():
             ingest.begin_batch()
-            outcome = ingest.add(item, parsed, thread_hints(parsed, raw, SELLER))
+            outcome = ingest.add(item, encode(raw, parsed, thread_hints(parsed, raw, SELLER)))
         assert outcome.message_id == index + 1
     assert counts(store)[1] == 4
 

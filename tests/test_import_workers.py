@@ -33,6 +33,13 @@ TABLES = {
     "thread_refs": "ref, ticket_id",
     "customers": "id, email, name, channel",
     "events": "ticket_id, kind, old_value, new_value",
+    # the search indexes, as stored: the words of every message, folded (by the workers, when
+    # there are workers: store.ingest.Ready.folds)
+    "messages_fts_data": "id, block",
+    "messages_fts_idx": "segid, term, pgno",
+    "messages_fts_docsize": "id, sz",
+    "messages_fts_to_data": "id, block",
+    "messages_fts_to_idx": "segid, term, pgno",
 }
 
 

@@ -20,7 +20,7 @@ from inbox_tui.mail.threading import thread_hints
 from inbox_tui.outbox.queue import ReplyRefused, check_reply, queue_reply, resend, route_for
 from inbox_tui.sla import DEFAULT_POLICY
 from inbox_tui.store.drafts import get_draft, save_draft
-from inbox_tui.store.ingest import Ingest
+from inbox_tui.store.ingest import Ingest, encode
 from inbox_tui.store.outbox import (
     get_entry,
     mark_failed,
@@ -61,8 +61,7 @@ def deliver(store, raw: bytes, source: str = "imap:shop", uid: str = "1") -> int
         ingest.begin_batch()
         outcome = ingest.add(
             IncomingMessage(raw, source, "INBOX", uid),
-            parsed,
-            thread_hints(parsed, raw, frozenset({SHOP})),
+            encode(raw, parsed, thread_hints(parsed, raw, frozenset({SHOP}))),
         )
     ingest.settle(DEFAULT_POLICY)
     assert outcome.ticket_id is not None

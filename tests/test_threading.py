@@ -17,7 +17,7 @@ from inbox_tui.mail.threading import (
     thread_hints,
 )
 from inbox_tui.store import Store
-from inbox_tui.store.ingest import Ingest, raw_digest
+from inbox_tui.store.ingest import Ingest, encode, raw_digest
 from tests.mailgen import BASE_TIME, make_mail
 
 SELLER = frozenset({"hello@shop.example"})
@@ -110,7 +110,7 @@ def _store_groups(store: Store, raws: list[bytes]) -> dict[str, int]:
             parsed = parse_message(raw)
             item = IncomingMessage(raw=raw, source="test", folder="", uid=str(index))
             if not ingest.record_if_known(item, raw_digest(raw)):
-                ingest.add(item, parsed, thread_hints(parsed, raw, SELLER))
+                ingest.add(item, encode(raw, parsed, thread_hints(parsed, raw, SELLER)))
     rows = store.conn.execute("SELECT message_id, ticket_id FROM messages")
     return {row[0]: row[1] for row in rows}
 

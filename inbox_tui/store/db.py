@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,6 +57,10 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
         self.conn = conn
         self.path = path
+        # Folds already made (value -> fold_for_search(value)), which this connection's
+        # search_fold() takes instead of folding again: a bulk import's parsing workers fold a
+        # message's indexed columns beside the storing process (store/ingest.py, Ready.folds).
+        self.known_folds: dict[str, str] = {}
 
     @cached_property
     def db(self) -> sqlite_utils.Database:
@@ -113,10 +117,13 @@ class Store:
                 timeout=30,
             )
             conn.row_factory = sqlite3.Row
+            known_folds: dict[str, str] = {}
             # tickets.title (schema 8) in SQL too: the migration, and a merge, derive it
             conn.create_function("customer_subject", 2, customer_subject, deterministic=True)
             # the words the search indexes hold (schema 10): their triggers call it
-            conn.create_function("search_fold", 1, _search_fold, deterministic=True)
+            conn.create_function(
+                "search_fold", 1, partial(_fold_known, known_folds), deterministic=True
+            )
             conn.execute("PRAGMA foreign_keys = ON")
             if file_path is not None:
                 conn.execute("PRAGMA journal_mode = WAL")
@@ -124,6 +131,7 @@ class Store:
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute("PRAGMA cache_size = -32000")  # 32 MB page cache
             store = cls(conn, file_path)
+            store.known_folds = known_folds
             store.migrate(on_upgrade)
         except sqlite3.DatabaseError as exc:
             raise explain(exc, file_path) or StoreError(
@@ -217,6 +225,17 @@ def checkpoint(path: Path) -> None:
         conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
     finally:
         conn.close()
+
+
+def _fold_known(
+    known: dict[str, str], value: str | bytes | int | float | None
+) -> str | bytes | int | float | None:
+    """search_fold() for one connection: a fold made already (Store.known_folds), else made."""
+    if isinstance(value, str):
+        folded = known.get(value)
+        if folded is not None:
+            return folded
+    return _search_fold(value)
 
 
 def _search_fold(value: str | bytes | int | float | None) -> str | bytes | int | float | None:

@@ -16,7 +16,9 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import Any, NamedTuple
 
+from inbox_tui.domain.folding import fold_for_search
 from inbox_tui.domain.messages import (
     Address,
     IncomingMessage,
@@ -24,7 +26,7 @@ from inbox_tui.domain.messages import (
     ThreadHints,
     normalize_subject,
 )
-from inbox_tui.domain.raw_spans import RawSpan, find_in_raw
+from inbox_tui.domain.raw_spans import find_in_raw
 from inbox_tui.domain.subjects import customer_subject
 from inbox_tui.domain.tickets import DuePolicy
 from inbox_tui.store.attachments import kept_once
@@ -56,42 +58,99 @@ class Outcome:
     merged: int = 0  # tickets merged into this one
 
 
-@dataclass(frozen=True, slots=True)
-class Encoded:
-    """What `Ingest.add` makes of a message before it looks at the store: digests and the
-    message row's JSON and date columns. Pure, so a parsing worker process computes it
-    (parse_workers.py) and the storing process only writes it."""
+class Ready(NamedTuple):
+    """A message parsed, threaded and encoded: everything `Ingest.add` stores of it, as plain
+    values. Pure, so a parsing worker process makes it (parse_workers.py, channels/imap/
+    parallel.py) and the storing process only writes it; and plain (a tuple of strings, no
+    dataclasses), so handing it back pickled costs a fraction of a ParsedMessage's
+    (per message ~10 µs against ~100: no objects rebuilt in Python)."""
 
     digest: str  # raw_sha256
     content_key: str
-    to_addrs: str
+    message_id: str  # ThreadHints.message_id: its own, or a synthetic one
+    links: tuple[str, ...]  # ThreadHints.links
+    thread_key: str | None
+    subject_key: str | None
+    channel: str
+    direction: str  # "in" | "out"
+    customer_name: str  # ThreadHints.customer; "" with no customer
+    customer_addr: str  # "" with no customer (or one without an address)
+    order_number: str | None
+    from_name: str
+    from_addr: str
+    to_addrs: str  # JSON, as stored
     cc_addrs: str
     reply_to: str
-    refs: str
-    headers: str
+    subject: str
     date: str | None  # the Date header as stored; None: the message has none (see add)
-    # Per attachment, where the raw bytes give it back exactly (None: its bytes are stored).
-    spans: tuple[RawSpan | None, ...] | None = None
+    in_reply_to: str | None
+    refs: str  # JSON
+    headers: str  # JSON
+    text: str
+    snippet: str
+    defects: tuple[str, ...]
+    parse_error: str | None
+    # attachment rows without their message id: filename, content_type, size, content_id,
+    # inline (0/1), then content, raw_start, raw_end, raw_encoding (store.attachments.kept_once:
+    # the bytes, or where the raw message gives them back exactly)
+    attachments: tuple[tuple[object, ...], ...]
+    # fold_for_search of what the search indexes hold (subject, from_name, from_addr, text,
+    # to_addrs; None where it is the value itself), made by a worker beside the storing
+    # process, whose search_fold() then takes them (Store.known_folds); None: not made.
+    folds: tuple[str | None, ...] | None = None
 
 
 def encode(
-    raw: bytes, parsed: ParsedMessage, hints: ThreadHints, digest: str | None = None
-) -> Encoded:
-    return Encoded(
+    raw: bytes,
+    parsed: ParsedMessage,
+    hints: ThreadHints,
+    digest: str | None = None,
+    *,
+    fold: bool = False,
+) -> Ready:
+    """`fold`: make `Ready.folds` too (a worker process does; in the storing process the
+    triggers fold as they write)."""
+    sender = parsed.from_
+    customer = hints.customer
+    ready = Ready(
         digest or raw_digest(raw),
         content_key(hints.message_id, parsed),
+        hints.message_id,
+        hints.links,
+        hints.thread_key,
+        hints.subject_key,
+        hints.channel,
+        hints.direction,
+        customer.name if customer else "",
+        customer.addr if customer else "",
+        hints.order_number,
+        sender.name if sender else "",
+        sender.addr if sender else "",
         _addresses(parsed.to),
         _addresses(parsed.cc),
         _addresses(parsed.reply_to),
+        parsed.subject,
+        format_time(parsed.date) if isinstance(parsed.date, datetime) else None,
+        parsed.in_reply_to,
         _json(parsed.references),
         _json(parsed.headers),
-        format_time(parsed.date) if isinstance(parsed.date, datetime) else None,
-        attachment_spans(raw, parsed),
+        parsed.text,
+        parsed.snippet,
+        tuple(parsed.defects),
+        parsed.parse_error,
+        tuple(
+            (a.filename, a.content_type, a.size, a.content_id, int(a.inline))
+            + kept_once(a.content, find_in_raw(raw, a.content))
+            for a in parsed.attachments
+        ),
     )
-
-
-def attachment_spans(raw: bytes, parsed: ParsedMessage) -> tuple[RawSpan | None, ...]:
-    return tuple(find_in_raw(raw, a.content) for a in parsed.attachments)
+    if not fold:
+        return ready
+    folds = []
+    for value in (ready.subject, ready.from_name, ready.from_addr, ready.text, ready.to_addrs):
+        folded = fold_for_search(value)
+        folds.append(None if folded == value else folded)
+    return ready._replace(folds=tuple(folds))
 
 
 def raw_digest(raw: bytes) -> str:
@@ -119,6 +178,24 @@ def message_for_raw(store: Store, digest: str) -> int | None:
 
 _INSERT_LOCATION = (
     "INSERT OR IGNORE INTO message_locations (source, folder, uid, message_id) VALUES (?, ?, ?, ?)"
+)
+
+
+# A held ticket summary (Ingest._tickets): these columns, in this order, then status, the
+# ticket's id and its status as stored.
+_TICKET_SUMMARY = (
+    "message_count, unread_count, subject, title, created_at, last_message_at, "
+    "last_inbound_at, last_outbound_at, snippet, customer_id, order_number, channel"
+)
+(
+    _MESSAGE_COUNT, _UNREAD_COUNT, _SUBJECT, _TITLE, _CREATED_AT, _LAST_MESSAGE_AT,
+    _LAST_INBOUND_AT, _LAST_OUTBOUND_AT, _SNIPPET, _CUSTOMER_ID, _ORDER_NUMBER, _CHANNEL,
+    _STATUS, _ID, _STORED_STATUS,
+) = range(15)  # fmt: skip
+_UPDATE_TICKET = (
+    "UPDATE tickets SET "
+    + ", ".join(f"{column.strip()} = ?" for column in _TICKET_SUMMARY.split(","))
+    + " WHERE id = ?"
 )
 
 
@@ -170,6 +247,12 @@ class Ingest:
         self._held_digests: dict[str, int] = {}  # raw_sha256 -> id, for the held messages
         self._held_ids: dict[str, list[tuple[int, str]]] = {}  # Message-ID -> [(id, content_key)]
         self._next_id: int | None = None
+        self._folds: dict[str, str] = {}  # value -> fold_for_search(value), from Ready.folds
+        # Buffered: the summary columns of the tickets this batch's messages went into, as
+        # they will be (held, so a ticket is written once a flush, not once a message), and
+        # those that differ from the stored row.
+        self._tickets: dict[int, list[Any]] = {}
+        self._changed_tickets: set[int] = set()
 
     def begin_batch(self) -> None:
         self.forget()
@@ -187,9 +270,14 @@ class Ingest:
         """Write the held messages, then their raw bytes, attachments and locations (which
         refer to them). Unbuffered, every call has done it already: nothing is held."""
         rows = self._rows
-        for start in range(0, len(rows), ROWS_PER_INSERT):
-            chunk = rows[start : start + ROWS_PER_INSERT]
-            self.conn.execute(_insert_messages(len(chunk)), [v for row in chunk for v in row])
+        known = self.store.known_folds  # the triggers' search_fold() takes these as made
+        known.update(self._folds)
+        try:
+            for start in range(0, len(rows), ROWS_PER_INSERT):
+                chunk = rows[start : start + ROWS_PER_INSERT]
+                self.conn.execute(_insert_messages(len(chunk)), [v for row in chunk for v in row])
+        finally:
+            known.clear()
         if self._raws:
             self.conn.executemany(
                 "INSERT INTO message_raw (message_id, raw) VALUES (?, ?)", self._raws
@@ -203,7 +291,20 @@ class Ingest:
             )
         if self._locations:
             self.conn.executemany(_INSERT_LOCATION, self._locations)
+        self._write_tickets()
         self._forget_held()
+
+    def _write_tickets(self) -> None:
+        """The held tickets' summaries into their rows (one UPDATE a ticket, not a message),
+        then forgotten: what else writes tickets (a merge, the server's flags) reads the rows."""
+        changed = [self._tickets[ticket_id] for ticket_id in sorted(self._changed_tickets)]
+        if changed:
+            self.conn.executemany(_UPDATE_TICKET, [[*row[:_STATUS], row[_ID]] for row in changed])
+            reopened = [(row[_ID],) for row in changed if row[_STATUS] != row[_STORED_STATUS]]
+            if reopened:
+                self.conn.executemany("UPDATE tickets SET status = 'open' WHERE id = ?", reopened)
+        self._tickets.clear()
+        self._changed_tickets.clear()
 
     def _forget_held(self) -> None:
         self._rows.clear()
@@ -213,11 +314,14 @@ class Ingest:
         self._held_digests.clear()
         self._held_ids.clear()
         self._next_id = None
+        self._tickets.clear()
+        self._changed_tickets.clear()
+        self._folds.clear()
 
     def settle(self, policy: DuePolicy) -> None:
         """After the batch committed: wake snoozed tickets the customer wrote to (when the
         policy says so) and recompute the due times of every ticket the batch touched."""
-        if self._rows or self._locations:
+        if self._rows or self._locations or self._changed_tickets:
             raise RuntimeError("Ingest.settle() with messages never flushed into the store")
         if policy.wake_on_reply and self.written_to:
             wake_on_reply(self.store, sorted(self.written_to), policy=policy)
@@ -236,29 +340,19 @@ class Ingest:
             self.flush()
         return True
 
-    def add(
-        self,
-        item: IncomingMessage,
-        parsed: ParsedMessage,
-        hints: ThreadHints,
-        *,
-        digest: str | None = None,
-        encoded: Encoded | None = None,
-    ) -> Outcome:
-        """Store one message that is not stored yet (check `record_if_known` first).
-        `encoded`: `encode(item.raw, parsed, hints)`, if it was made elsewhere."""
-        if encoded is None:
-            encoded = encode(item.raw, parsed, hints, digest)
-        digest = encoded.digest
-        key = encoded.content_key
-        defects = list(parsed.defects)
+    def add(self, item: IncomingMessage, ready: Ready) -> Outcome:
+        """Store one message that is not stored yet (check `record_if_known` first), made
+        ready by `encode(item.raw, parsed, hints)` here or in a worker process."""
+        digest = ready.digest
+        key = ready.content_key
+        defects = list(ready.defects)
         same_id = [
             (row[0], row[1])
             for row in self.conn.execute(
-                "SELECT id, content_key FROM messages WHERE message_id = ?", (hints.message_id,)
+                "SELECT id, content_key FROM messages WHERE message_id = ?", (ready.message_id,)
             )
         ]
-        same_id += self._held_ids.get(hints.message_id, ())  # held ones are newer: ids after
+        same_id += self._held_ids.get(ready.message_id, ())  # held ones are newer: ids after
         for stored_id, stored_key in same_id:
             if stored_key == key:
                 self._locations.append((item.source, item.folder, item.uid, stored_id))
@@ -268,21 +362,22 @@ class Ingest:
         if same_id:
             defects.append("DuplicateMessageIdDefect")
 
-        date_text = encoded.date
+        date_text = ready.date
         if date_text is None:
             date = item.received_at
             date_text = format_time(date) if isinstance(date, datetime) else utc_now()
-        customer_id = self._customer_id(hints)
+        customer_id = self._customer_id(ready)
 
-        refs = [hints.message_id, *hints.links]
-        if hints.thread_key:
-            refs.append("key:" + hints.thread_key)
+        refs = [ready.message_id, *ready.links]
+        if ready.thread_key:
+            refs.append("key:" + ready.thread_key)
         ticket_ids = self._tickets_for_refs(refs)
-        if not ticket_ids and hints.subject_key and customer_id is not None:
-            found = self._ticket_by_subject(customer_id, hints.subject_key, date_text)
+        if not ticket_ids and ready.subject_key and customer_id is not None:
+            self._write_tickets()  # the query reads their subjects and times
+            found = self._ticket_by_subject(customer_id, ready.subject_key, date_text)
             ticket_ids = [found] if found else []
 
-        seen = item.seen or hints.direction == "out"
+        seen = item.seen or ready.direction == "out"
         created = False
         merged = 0
         if ticket_ids:
@@ -293,7 +388,7 @@ class Ingest:
                 merge_tickets(self.store, ticket_id, other)
                 merged += 1
         else:
-            ticket_id = self._create_ticket(hints, parsed, date_text, customer_id, seen)
+            ticket_id = self._create_ticket(ready, date_text, customer_id, seen)
             created = True
 
         self.conn.executemany(
@@ -305,48 +400,45 @@ class Ingest:
             (
                 message_id,
                 ticket_id,
-                hints.message_id,
+                ready.message_id,
                 digest,
                 key,
-                hints.direction,
-                hints.channel,
-                parsed.from_.name if parsed.from_ else "",
-                parsed.from_.addr if parsed.from_ else "",
-                encoded.to_addrs,
-                encoded.cc_addrs,
-                encoded.reply_to,
-                parsed.subject,
+                ready.direction,
+                ready.channel,
+                ready.from_name,
+                ready.from_addr,
+                ready.to_addrs,
+                ready.cc_addrs,
+                ready.reply_to,
+                ready.subject,
                 date_text,
-                parsed.in_reply_to,
-                encoded.refs,
-                encoded.headers,
-                parsed.text,
-                parsed.snippet,
+                ready.in_reply_to,
+                ready.refs,
+                ready.headers,
+                ready.text,
+                ready.snippet,
                 int(seen),
                 int(item.answered),
                 int(item.flagged),
-                parsed.parse_error,
+                ready.parse_error,
                 _json(defects),
                 self.now,
             )
         )
         self._held_digests[digest] = message_id
-        self._held_ids.setdefault(hints.message_id, []).append((message_id, key))
+        self._held_ids.setdefault(ready.message_id, []).append((message_id, key))
         self._raws.append((message_id, item.raw))
-        spans = encoded.spans
-        if spans is None or len(spans) != len(parsed.attachments):
-            spans = attachment_spans(item.raw, parsed)
-        self._attachments += [
-            (message_id, a.filename, a.content_type, a.size, a.content_id, int(a.inline))
-            + kept_once(a.content, span)
-            for a, span in zip(parsed.attachments, spans, strict=True)
-        ]
+        if ready.folds is not None:
+            values = (ready.subject, ready.from_name, ready.from_addr, ready.text, ready.to_addrs)
+            for value, folded in zip(values, ready.folds, strict=True):
+                self._folds[value] = value if folded is None else folded
+        self._attachments += [(message_id, *row) for row in ready.attachments]
         self._locations.append((item.source, item.folder, item.uid, message_id))
         self.touched.add(ticket_id)
-        if hints.direction == "in":
+        if ready.direction == "in":
             self.written_to.add(ticket_id)
         if not created:  # a new ticket was written with this message's summary already
-            self._update_ticket(ticket_id, hints, parsed, date_text, customer_id, seen)
+            self._update_ticket(ticket_id, ready, date_text, customer_id, seen)
         if not self.buffered:
             self.flush()
         return Outcome("added", ticket_id, message_id, created, merged)
@@ -363,29 +455,27 @@ class Ingest:
         self._next_id += 1
         return message_id
 
-    def _customer_id(self, hints: ThreadHints) -> int | None:
-        customer = hints.customer
-        if customer is None or not customer.addr:
+    def _customer_id(self, ready: Ready) -> int | None:
+        addr, name = ready.customer_addr, ready.customer_name
+        if not addr:
             return None
-        cached = self._customers.get(customer.addr)
+        cached = self._customers.get(addr)
         if cached is not None:
             return cached
         row = self.conn.execute(
-            "SELECT id, name FROM customers WHERE email = ?", (customer.addr,)
+            "SELECT id, name FROM customers WHERE email = ?", (addr,)
         ).fetchone()
         if row is None:
             customer_id = self.conn.execute(
                 "INSERT INTO customers (email, name, channel, created_at) VALUES (?, ?, ?, ?)",
-                (customer.addr, customer.name, hints.channel, utc_now()),
+                (addr, name, ready.channel, utc_now()),
             ).lastrowid
         else:
             customer_id = row["id"]
-            if not row["name"] and customer.name:
-                self.conn.execute(
-                    "UPDATE customers SET name = ? WHERE id = ?", (customer.name, customer_id)
-                )
+            if not row["name"] and name:
+                self.conn.execute("UPDATE customers SET name = ? WHERE id = ?", (name, customer_id))
         assert customer_id is not None
-        self._customers[customer.addr] = customer_id
+        self._customers[addr] = customer_id
         return customer_id
 
     def _tickets_for_refs(self, refs: list[str]) -> list[int]:
@@ -410,50 +500,60 @@ class Ingest:
         return None
 
     def _create_ticket(
-        self,
-        hints: ThreadHints,
-        parsed: ParsedMessage,
-        date_text: str,
-        customer_id: int | None,
-        seen: bool,
+        self, ready: Ready, date_text: str, customer_id: int | None, seen: bool
     ) -> int:
         """A ticket holding just this message, its summary columns filled in at once (what
         `_update_ticket` would make of a blank row, without a second write of the row)."""
-        inbound = hints.direction == "in"
+        inbound = ready.direction == "in"
         ticket_id = self.conn.execute(
             """INSERT INTO tickets (thread_key, channel, subject, title, customer_id, order_number,
                    created_at, last_message_at, last_inbound_at, last_outbound_at,
                    message_count, unread_count, snippet)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)""",
             (
-                hints.thread_key,
-                hints.channel,
-                parsed.subject,
-                customer_subject(parsed.subject, parsed.text),
+                ready.thread_key,
+                ready.channel,
+                ready.subject,
+                customer_subject(ready.subject, ready.text),
                 customer_id,
-                hints.order_number,
+                ready.order_number,
                 date_text,
                 date_text,
                 date_text if inbound else None,
                 None if inbound else date_text,
                 int(inbound and not seen),
-                parsed.snippet,
+                ready.snippet,
             ),
         ).lastrowid
         assert ticket_id is not None
+        if self.buffered:  # the row as written: later messages of the batch update it here
+            self._tickets[ticket_id] = [
+                1,
+                int(inbound and not seen),
+                ready.subject,
+                customer_subject(ready.subject, ready.text),
+                date_text,
+                date_text,
+                date_text if inbound else None,
+                None if inbound else date_text,
+                ready.snippet,
+                customer_id,
+                ready.order_number,
+                ready.channel,
+                "open",
+                ticket_id,
+                "open",
+            ]
         return ticket_id
 
     def _update_ticket(
-        self,
-        ticket_id: int,
-        hints: ThreadHints,
-        parsed: ParsedMessage,
-        date_text: str,
-        customer_id: int | None,
-        seen: bool,
+        self, ticket_id: int, ready: Ready, date_text: str, customer_id: int | None, seen: bool
     ) -> None:
         """Fold one more message into an existing ticket's summary columns."""
-        inbound = hints.direction == "in"
+        if self.buffered:
+            self._hold_ticket_update(ticket_id, ready, date_text, customer_id, seen)
+            return
+        inbound = ready.direction == "in"
         row = self.conn.execute(
             "SELECT status, last_message_at FROM tickets WHERE id = ?", (ticket_id,)
         ).fetchone()
@@ -479,15 +579,15 @@ class Ingest:
                WHERE id = :id""",
             {
                 "unread": int(inbound and not seen),
-                "subject": parsed.subject,
-                "text": parsed.text,
+                "subject": ready.subject,
+                "text": ready.text,
                 "date": date_text,
                 "inbound": int(inbound),
                 "newest": int(newest),
-                "snippet": parsed.snippet,
+                "snippet": ready.snippet,
                 "customer_id": customer_id,
-                "order_number": hints.order_number,
-                "channel": hints.channel,
+                "order_number": ready.order_number,
+                "channel": ready.channel,
                 "id": ticket_id,
             },
         )
@@ -499,6 +599,48 @@ class Ingest:
                 "VALUES (?, ?, 'status', ?, 'open', 'import')",
                 (ticket_id, utc_now(), row["status"]),
             )
+
+    def _hold_ticket_update(
+        self, ticket_id: int, ready: Ready, date_text: str, customer_id: int | None, seen: bool
+    ) -> None:
+        """`_update_ticket`'s UPDATE, made on the held summary (written at the flush): the
+        same values, column by column, as SQLite computes them from the old row."""
+        state = self._tickets.get(ticket_id)
+        if state is None:
+            row = self.conn.execute(
+                f"SELECT {_TICKET_SUMMARY}, status FROM tickets WHERE id = ?", (ticket_id,)
+            ).fetchone()
+            if row is None:
+                return  # as the UPDATE of a missing row: nothing
+            state = self._tickets[ticket_id] = [*row, ticket_id, row["status"]]
+        inbound = ready.direction == "in"
+        newest = date_text >= state[_LAST_MESSAGE_AT]
+        if state[_MESSAGE_COUNT] == 0 or date_text < state[_CREATED_AT]:
+            state[_SUBJECT] = ready.subject
+            state[_TITLE] = customer_subject(ready.subject, ready.text)
+        state[_MESSAGE_COUNT] += 1
+        state[_UNREAD_COUNT] += int(inbound and not seen)
+        state[_CREATED_AT] = min(state[_CREATED_AT], date_text)
+        state[_LAST_MESSAGE_AT] = max(state[_LAST_MESSAGE_AT], date_text)
+        side = _LAST_INBOUND_AT if inbound else _LAST_OUTBOUND_AT
+        state[side] = max("" if state[side] is None else state[side], date_text)
+        if newest:
+            state[_SNIPPET] = ready.snippet
+        if state[_CUSTOMER_ID] is None:
+            state[_CUSTOMER_ID] = customer_id
+        if state[_ORDER_NUMBER] is None:
+            state[_ORDER_NUMBER] = ready.order_number
+        if state[_CHANNEL] == "email":
+            state[_CHANNEL] = ready.channel
+        # The customer wrote again: a closed or pending ticket needs the seller again.
+        if inbound and newest and state[_STATUS] in ("closed", "pending"):
+            self.conn.execute(
+                "INSERT INTO events (ticket_id, at, kind, old_value, new_value, actor) "
+                "VALUES (?, ?, 'status', ?, 'open', 'import')",
+                (ticket_id, utc_now(), state[_STATUS]),
+            )
+            state[_STATUS] = "open"
+        self._changed_tickets.add(ticket_id)
 
 
 def stored_message_count(store: Store) -> int:

@@ -68,14 +68,14 @@ def remember_topics(
 
 
 def order_lines(store: Store) -> list[tuple[str, str, int]]:
-    """Every product the stored orders name: (key, title, how many order lines name it so)."""
+    """Every product the stored orders name: (key, title, how many order lines name it so).
+    Read from order_products (schema 13), which triggers on orders keep equal to counting
+    every order's items (0.6 s of CPU at 150,000 orders)."""
     return [
         (row[0], row[1] or row[0], row[2])
         for row in store.conn.execute(
-            f"""SELECT {PRODUCT_KEY} AS product, trim(json_extract(j.value, '$.title')), count(*)
-                  FROM orders o, {ORDER_ITEMS}
-                 WHERE product IS NOT NULL
-                 GROUP BY 1, 2"""
+            "SELECT product, title, lines FROM order_products WHERE lines > 0"
+            " ORDER BY product, title"
         )
     ]
 

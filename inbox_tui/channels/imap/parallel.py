@@ -20,17 +20,16 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from imapclient import IMAPClient
 
 from inbox_tui.channels.imap.session import connect, error_text, uid_fetch, uid_set
 from inbox_tui.config import ImapSourceConfig
-from inbox_tui.domain.messages import ParsedMessage, ThreadHints
 from inbox_tui.mail.parse import parse_message
 from inbox_tui.mail.threading import thread_hints
 from inbox_tui.store.failed import failure_text
+from inbox_tui.store.ingest import Ready, encode
 
 PARALLEL_FROM = 3000  # new messages in a folder; below this one connection is quicker
 MAX_WORKERS = 4
@@ -46,14 +45,13 @@ def worker_count() -> int:
     return max(0, min(MAX_WORKERS, (cores or 1) - 1))
 
 
-@dataclass(slots=True)
-class Prepared:
-    """One fetched message, parsed in a worker (or the reason parsing failed)."""
+class Prepared(NamedTuple):
+    """One fetched message, parsed, threaded and encoded in a worker (or the reason parsing
+    failed). A tuple of plain values, as store.ingest.Ready: cheap to hand back pickled."""
 
     uid: int
     data: dict[bytes, Any]  # the FETCH items: BODY[], FLAGS, INTERNALDATE
-    parsed: ParsedMessage | None
-    hints: ThreadHints | None
+    ready: Ready | None  # None: not parsed yet (fetched here) or not parseable (problem)
     problem: str | None = None
 
 
@@ -91,15 +89,17 @@ def _fetch_and_parse(uids: list[int]) -> list[Prepared] | str:
         if data is None:
             continue  # expunged between listing and fetching
         if b"BODY[]" not in data:
-            prepared.append(Prepared(uid, data, None, None, NO_BODY))
+            prepared.append(Prepared(uid, data, None, NO_BODY))
             continue
         raw = bytes(data[b"BODY[]"])
         data[b"BODY[]"] = raw
         try:
             parsed = parse_message(raw)
-            prepared.append(Prepared(uid, data, parsed, thread_hints(parsed, raw, _seller)))
+            ready = encode(raw, parsed, thread_hints(parsed, raw, _seller), fold=True)
         except Exception as exc:  # one broken message never stops a folder
-            prepared.append(Prepared(uid, data, None, None, failure_text(exc)))
+            prepared.append(Prepared(uid, data, None, failure_text(exc)))
+        else:
+            prepared.append(Prepared(uid, data, ready))
     return prepared
 
 

@@ -275,7 +275,7 @@ class FolderSync:
             yield (
                 batch,
                 [
-                    Prepared(uid, data, None, None, None if b"BODY[]" in data else NO_BODY)
+                    Prepared(uid, data, None, None if b"BODY[]" in data else NO_BODY)
                     for uid in batch
                     if (data := fetched.get(uid)) is not None
                 ],
@@ -395,10 +395,8 @@ class FolderSync:
             answered=flags.answered,
             flagged=False,  # set by apply_server_flags, which also flags the ticket
         )
-        done = None  # parsed and threaded by a worker process, or here by intake
-        if prepared.parsed is not None and prepared.hints is not None:
-            done = (prepared.parsed, prepared.hints)
-        return flags, self.intake.take(item, done)
+        # parsed, threaded and encoded by a worker process, or (None) here by intake
+        return flags, self.intake.take(item, ready=prepared.ready)
 
     def _store_message(self, prepared: Prepared) -> tuple[ServerFlags, Taken]:
         """One message alone, written at once (inside its savepoint)."""

@@ -1,0 +1,248 @@
+"""The measuring half of benchmarks/million.py (`million.py measure`): each store copied, each
+figure taken in a fresh process with the other benchmarks' own code (tui.py's first paint and
+j/k, search.py's queries, stats.py's screen, import.py's corpus), then ratios 1M / anchor."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks import million, tui
+
+ROOT = million.ROOT
+SIZE = (160, 48)
+
+SEARCH = """
+import json, sys
+sys.path.insert(0, sys.argv[2])
+from benchmarks import million, search
+search.NOW = million.NOW
+if sys.argv[3] == "compact":
+    from inbox_tui.store import Store
+    from inbox_tui.store.ingest import compact_search_index
+    store = Store.open(sys.argv[1])
+    compact_search_index(store)
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+print(json.dumps(search.run(__import__("pathlib").Path(sys.argv[1]), 3)))
+"""
+
+IMPORT = """
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[2])
+from pathlib import Path
+from benchmarks.corpus import SELLER
+from inbox_tui.importer import import_maildir
+from inbox_tui.store import Store
+from inbox_tui.store.ingest import known_uids
+store = Store.open(sys.argv[1])
+marks = [(time.perf_counter(), 0)]
+def progress(n):
+    marks.append((time.perf_counter(), marks[-1][1] + n))
+cpu = time.process_time()
+result = import_maildir(store, Path(sys.argv[3]), seller_emails=frozenset({SELLER}),
+                        progress=progress)
+cpu = time.process_time() - cpu
+rates = [round((b[1] - a[1]) / (b[0] - a[0])) for a, b in zip(marks, marks[1:]) if b[1] > a[1]]
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# every uid of the store's own (built) Maildir as the importer lists them before an import
+started = time.perf_counter()
+known = known_uids(store, sys.argv[4], "")
+known_s = time.perf_counter() - started
+rss_known = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"added": result.added, "seconds": round(result.seconds, 2),
+                  "msg_per_s": round(result.added / result.seconds), "cpu_s": round(cpu, 2),
+                  "batch_msg_per_s": rates, "peak_rss_mb": round(rss, 1),
+                  "known_uids": len(known), "known_uids_ms": round(known_s * 1000, 1),
+                  "peak_rss_after_known_uids_mb": round(rss_known, 1)}))
+"""
+
+
+def _child(code: str, *args: object) -> dict[str, object]:
+    out = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, cwd=ROOT
+    )
+    if out.returncode:
+        sys.stderr.write(out.stderr)
+        raise RuntimeError(f"child failed ({out.returncode})")
+    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _copy(db: Path, name: str) -> Path:
+    copy = db.parent / name
+    _remove(copy)
+    shutil.copyfile(db, copy)
+    return copy
+
+
+def _remove(db: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+
+
+def store_size(db: Path) -> dict[str, object]:
+    """Bytes a message: the file, and per table with its indexes (dbstat; FTS5 shadow tables
+    under their index's name)."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        messages = conn.execute("SELECT count(*) FROM messages").fetchone()[0]
+        owner = dict(conn.execute("SELECT name, tbl_name FROM sqlite_master"))
+        tables: dict[str, int] = {}
+        for name, size in conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"):
+            table = owner.get(name, name)
+            for fts in ("messages_fts_to", "messages_fts"):
+                if table.startswith(fts + "_"):
+                    table = fts
+                    break
+            tables[table] = tables.get(table, 0) + size
+    finally:
+        conn.close()
+    total = db.stat().st_size
+    return {
+        "messages": messages,
+        "mb": round(total / 2**20, 1),
+        "bytes_per_message": round(total / messages),
+        "per_message_by_table": {
+            name: round(size / messages)
+            for name, size in sorted(tables.items(), key=lambda item: -item[1])
+            if size / messages >= 5
+        },
+    }
+
+
+def corpus_maildir() -> Path:
+    """import.py's 10,000-message corpus (corpus.py), built once; its Message-IDs have a prefix
+    of their own (the built stores' are corpus.py's default `bench-N`: the same IDs would
+    thread the new mail into the store's old tickets)."""
+    from benchmarks.corpus import generate
+
+    path = million.OUT / "Maildir-10k-import"
+    if not (path / "cur").exists() or len(list((path / "cur").iterdir())) != 10_000:
+        shutil.rmtree(path, ignore_errors=True)
+        for sub in ("cur", "new", "tmp"):
+            (path / sub).mkdir(parents=True, exist_ok=True)
+        for index, raw in enumerate(generate(10_000, id_prefix="import10k")):
+            (path / "cur" / f"{index:08d}.bench:2,S").write_bytes(raw)
+    return path
+
+
+def measure_store(db: Path, only: set[str]) -> dict[str, object]:
+    result: dict[str, object] = {}
+    if "size" in only:
+        result["size"] = store_size(db)
+    run = _copy(db, "run.db")
+    try:
+        if "paint" in only:
+            result["first_paint"] = tui.first_paint(run, SIZE, 3)
+        if "jk" in only:
+            out = subprocess.run(
+                [sys.executable, str(ROOT / "benchmarks" / "tui.py"), "--measure", str(run)]
+                + ["--size", "x".join(map(str, SIZE)), "--only", "jk"],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+            )
+            if out.returncode:
+                sys.stderr.write(out.stderr)
+                raise RuntimeError("jk failed")
+            result["jk"] = json.loads(out.stdout.strip().splitlines()[-1])
+        if "search" in only:
+            result["search_as_built"] = _child(SEARCH, run, ROOT, "as-built")
+            result["search_compacted"] = _child(SEARCH, run, ROOT, "compact")
+    finally:
+        _remove(run)
+    if "stats" in only:
+        from benchmarks import stats
+
+        result["stats"] = stats._run(db, "x".join(map(str, SIZE)), 3)
+    if "import" in only:
+        maildir = corpus_maildir()
+        run = _copy(db, "import.db")
+        try:
+            result["import_10k"] = _child(IMPORT, run, ROOT, maildir, million.SOURCE)
+        finally:
+            _remove(run)
+    return result
+
+
+def _ratio(big: float, small: float) -> float:
+    return round(big / max(small, 0.01), 2)
+
+
+def ratios(anchor: dict[str, object], big: dict[str, object]) -> dict[str, object]:
+    """1M / anchor, for the figures the issue sets aims for."""
+
+    def get(result: dict[str, object], *path: str) -> float | None:
+        value: object = result
+        for key in path:
+            if not isinstance(value, dict) or key not in value:
+                return None
+            value = value[key]
+        return value if isinstance(value, int | float) else None
+
+    figures = {
+        "first_paint_p50": ("first_paint", "from_process_start_ms", "p50"),
+        "first_paint_after_imports_p50": ("first_paint", "after_imports_ms", "p50"),
+        "paint_peak_rss": ("first_paint", "peak_rss_mb"),
+        "jk_settled_p95": ("jk", "jk", "settled", "p95"),
+        "jk_cpu_p95": ("jk", "jk", "cpu", "p95"),
+        "jk_peak_rss": ("jk", "peak_rss_mb"),
+        "stats_report_frame_p50": ("stats", "screen", "report_frame_ms", "p50"),
+        "stats_cold_whole_report": ("stats", "screen_cold", "whole_report_frame_ms"),
+        "import_msg_per_s": ("import_10k", "msg_per_s"),
+        "bytes_per_message": ("size", "bytes_per_message"),
+    }
+    for state in ("as_built", "compacted"):
+        for kind in ("typing", "rare", "filter", "mixed", "to"):
+            for what in ("page_p95_ms", "count_p95_ms"):
+                figures[f"search_{state}_{kind}_{what}"] = (f"search_{state}", kind, what)
+    out: dict[str, object] = {}
+    for name, path in figures.items():
+        a, b = get(anchor, *path), get(big, *path)
+        if a is not None and b is not None:
+            out[name] = _ratio(b, a)
+    return out
+
+
+def measure_all(args: argparse.Namespace) -> dict[str, object]:
+    only = {part.strip() for part in args.only.split(",") if part.strip()}
+    report: dict[str, object] = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}",
+        "load_avg_1m_before": round(os.getloadavg()[0], 2),
+    }
+    stores = {}
+    for label, count in (("anchor", args.anchor), ("million", args.messages)):
+        if label not in args.stores.split(","):
+            continue
+        db = million.store_path(count, args.out)
+        if not million.kept(db, count):
+            raise SystemExit(f"error: no built store of {count} messages at {db}; run build")
+        stores[label] = db
+    if "import" in only:  # the same corpus into an empty store, as the anchor of anchors
+        empty = args.out / "empty.db"
+        _remove(empty)
+        started = time.perf_counter()
+        report["import_10k_empty"] = _child(IMPORT, empty, ROOT, corpus_maildir(), million.SOURCE)
+        report["import_10k_empty"]["wall_s"] = round(time.perf_counter() - started, 1)  # type: ignore[index]
+        _remove(empty)
+    for label, db in stores.items():
+        started = time.perf_counter()
+        report[label] = measure_store(db, only)
+        report[label]["measure_wall_s"] = round(time.perf_counter() - started, 1)  # type: ignore[index]
+        print(f"measured {label}", file=sys.stderr)
+    if len(stores) == 2:
+        report["ratios_1m_to_anchor"] = ratios(report["anchor"], report["million"])  # type: ignore[arg-type]
+    report["load_avg_1m_after"] = round(os.getloadavg()[0], 2)
+    return report
