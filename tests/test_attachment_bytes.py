@@ -36,6 +36,7 @@ from tests.test_attachments import mail_with
 from tests.test_fast_parse import FIXTURES
 from tests.test_fast_parse import message as generated_mime
 from tests.test_tui import make_app
+from tests.waiting import workers_settled
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -126,7 +127,7 @@ async def test_s_saves_photos_read_from_their_raw_message(tmp_path: Path) -> Non
     app = make_app(store, config=parse_config(f"ui:\n  attachments_dir: {folder}\n"))
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("s")
-        await app.workers.wait_for_complete()
+        await workers_settled(app)
         await pilot.pause()
         assert [n.message for n in app._notifications] == [f"Saved 4 attachments to {folder}"]
     for name, content, _ in files:

@@ -9,6 +9,7 @@ from inbox_tui.store import Store
 from inbox_tui.store.db import checkpoint
 from inbox_tui.tui.app import InboxApp
 from tests.test_tui import NOW, seed
+from tests.waiting import workers_settled
 
 PAGE = 4096
 
@@ -54,7 +55,7 @@ async def test_the_tui_defers_them_while_it_runs_and_a_worker_does_them(tmp_path
         write_pages(store, 1_200)
         assert db.stat().st_size == before
         app._checkpoint()  # what the timer runs every few seconds
-        await app.workers.wait_for_complete()
+        await workers_settled(app)
         assert db.stat().st_size > before + 1_000 * PAGE
     assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
     store.close()

@@ -41,7 +41,7 @@ from inbox_tui.tui.screens.thread import ThreadScreen
 from inbox_tui.tui.widgets.template_picker import filter_templates
 from tests.mailgen import make_mail, write_maildir
 from tests.test_tui import screen_text
-from tests.waiting import until
+from tests.waiting import until, workers_settled
 
 pytest_plugins = ["tests.smtp_sink"]  # the real SMTP server
 
@@ -599,11 +599,11 @@ async def test_a_reply_waits_offline_then_goes_out_once(
         screen = await open_on(pilot, app, ids["wismo"])
         await pilot.press("1", "ctrl+s")
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_settled(app)
         await pilot.pause()
         clock[0] = NOW + timedelta(seconds=config.outbox.undo_seconds)  # the undo hold is over
         app.send_waiting()
-        await app.workers.wait_for_complete()
+        await workers_settled(app)
         await pilot.pause()
         line = app.screen.status.text(clock[0]).plain
         assert "outbox: 1 queued · offline: replies wait in the outbox" in line
@@ -612,11 +612,11 @@ async def test_a_reply_waits_offline_then_goes_out_once(
         sink = start_sink(port)  # the network is back
         clock[0] = NOW + timedelta(minutes=1)  # past the first retry's wait
         app.send_waiting()
-        await app.workers.wait_for_complete()
+        await workers_settled(app)
         await pilot.pause()
         assert "outbox 0" in app.screen.status.text(clock[0]).plain
         app.send_waiting()  # nothing waits: nothing is sent again
-        await app.workers.wait_for_complete()
+        await workers_settled(app)
 
     assert len(sink.accepted) == 1
     assert sink.accepted[0].recipients == ["ayse@example.com"]

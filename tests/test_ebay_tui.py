@@ -12,6 +12,7 @@ from inbox_tui.tui.app import InboxApp
 from inbox_tui.tui.widgets.status_line import StatusLine
 from tests.servers.ebay import EbayServer
 from tests.test_tui import screen_text
+from tests.waiting import workers_settled
 
 SOURCE = """\
 sources:
@@ -38,7 +39,7 @@ async def test_conversations_arrive_while_the_seller_reads(
     store = Store.open(tmp_path / "inbox.db")
     app = InboxApp(store, sources=config.sources)
     async with app.run_test(size=(120, 30)) as pilot:
-        await app.workers.wait_for_complete()
+        await workers_settled(app)
         await pilot.pause()
         assert "Kilim size?" in screen_text(app)
         assert "1 new" in app.screen.query_one(StatusLine).text(app.now()).plain
@@ -48,7 +49,7 @@ async def test_conversations_arrive_while_the_seller_reads(
         app.sync_now()
         await pilot.press("j", "k")
         assert app.is_running
-        await app.workers.wait_for_complete()
+        await workers_settled(app)
         await pilot.pause()
         assert "Shipping to Berlin" in screen_text(app)
         assert "2 new" in app.screen.query_one(StatusLine).text(app.now()).plain
@@ -63,7 +64,7 @@ async def test_ebay_unreachable_shows_offline(
     store = Store.open(tmp_path / "inbox.db")
     app = InboxApp(store, sources=config.sources)
     async with app.run_test(size=(120, 30)) as pilot:
-        await app.workers.wait_for_complete()
+        await workers_settled(app)
         await pilot.pause()
         line = app.screen.query_one(StatusLine).text(app.now()).plain
         assert line.startswith("offline — cannot reach 127.0.0.1"), line

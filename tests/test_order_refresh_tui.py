@@ -11,6 +11,7 @@ from inbox_tui.tui.screens.thread import ThreadScreen
 from inbox_tui.tui.widgets.customer_panel import CustomerPanel
 from tests.test_order_refresh import NOW, Shops, tickets
 from tests.test_tui import screen_text
+from tests.waiting import workers_settled
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ async def test_opening_a_ticket_shows_the_refreshed_order(store, tmp_path, shops
         assert "refreshing orders…" in screen_text(app)
         assert "none known" in screen_text(app)
         shops.shopify.release()
-        await app.workers.wait_for_complete()
+        await workers_settled(app)
         await pilot.pause()
         text = panel_text(app)
         assert "refreshing orders…" not in text
@@ -58,7 +59,7 @@ async def test_opening_a_ticket_shows_the_refreshed_order(store, tmp_path, shops
         app.pop_screen()  # open it again: the orders are fresh, nobody is asked
         app.push_screen(ThreadScreen(store, email, now=lambda: NOW))
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_settled(app)
         assert "refreshing orders…" not in screen_text(app)
         assert len(shops.shopify.seen) == requests
     refresher.close()
@@ -75,7 +76,7 @@ async def test_a_failing_shop_is_one_dim_line_and_offline_is_quiet(
     async with app.run_test(size=(160, 40)) as pilot:
         app.push_screen(ThreadScreen(store, email, now=lambda: NOW))
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_settled(app)
         await pilot.pause()
         text = panel_text(app)
         assert "offline: showing the orders saved earlier" in text
@@ -101,7 +102,7 @@ async def test_the_apps_config_is_enough_to_refresh_orders(store, tmp_path, shop
     async with app.run_test(size=(140, 40)) as pilot:
         app.push_screen(ThreadScreen(store, email, now=lambda: NOW))
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_settled(app)
         await pilot.pause()
         assert "UPS 1Z999AA10123456784" in panel_text(app)
         app.order_refresher.close()
@@ -134,7 +135,7 @@ async def test_beside_the_list_the_panel_refreshes_the_ticket_the_cursor_rests_o
             if panel_text(app).startswith("Jane Doe") and "#1042" in panel_text(app):
                 break
             await pilot.pause(0.02)
-        await app.workers.wait_for_complete()
+        await workers_settled(app)
         assert len(shops.shopify.seen) == requests  # fresh now: nobody is asked again
     refresher.close()
 
@@ -167,7 +168,7 @@ async def test_beside_the_list_a_ticket_the_cursor_passes_over_asks_no_shop(
             if shops.amazon.seen and "refreshing orders…" not in panel_text(app):
                 break
             await pilot.pause(0.02)
-        await app.workers.wait_for_complete()
+        await workers_settled(app)
         assert shops.amazon.seen
         assert shops.shopify.seen == [] and shops.woo.seen == []  # Jane's shops: never asked
     refresher.close()

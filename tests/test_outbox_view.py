@@ -20,7 +20,7 @@ from inbox_tui.tui.screens.main import MainScreen
 from inbox_tui.tui.screens.outbox import OutboxScreen
 from tests.test_composer import CONFIG, NOW, SIZE, build_inbox, notices, open_on
 from tests.test_tui import screen_text
-from tests.waiting import palette_ready, until
+from tests.waiting import palette_ready, until, workers_settled
 
 HELD = CONFIG + "outbox:\n  undo_seconds: 30\n"
 
@@ -169,7 +169,7 @@ async def test_the_demo_explains_that_the_reply_waits_in_the_outbox(tmp_path: Pa
         assert isinstance(app.screen, ComposerScreen)
         await pilot.press("tab", *"Thank you!", "ctrl+s")  # (suggestion 1 may promise a file)
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_settled(app)
         await pilot.pause()
         assert isinstance(app.screen, MainScreen), notices(app)
         assert (

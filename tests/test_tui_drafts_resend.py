@@ -24,7 +24,7 @@ from inbox_tui.tui.screens.thread import ThreadScreen
 from inbox_tui.tui.widgets.status_line import StatusLine
 from tests.test_composer import CONFIG, NOW, SIZE, build_inbox, open_on
 from tests.test_tui import screen_text
-from tests.waiting import until
+from tests.waiting import until, workers_settled
 
 pytest_plugins = ["tests.smtp_sink"]  # the real SMTP server
 
@@ -75,7 +75,7 @@ def failed_style(line: StatusLine):
 
 async def settle(app: InboxApp, pilot) -> None:
     await pilot.pause()
-    await app.workers.wait_for_complete()
+    await workers_settled(app)
     await pilot.pause()
 
 

@@ -16,6 +16,7 @@ from tests.mailgen import write_maildir
 from tests.test_attachments import mail_with
 from tests.test_cli import run
 from tests.test_tui import NOW, make_app, screen_text, store  # noqa: F401  (fixture)
+from tests.waiting import workers_settled
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -105,7 +106,7 @@ async def test_s_saves_the_tickets_attachments(tmp_path: Path) -> None:
     app = make_app(inbox, config=config)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("s")
-        await app.workers.wait_for_complete()
+        await workers_settled(app)
         await pilot.pause()
         assert [n.message for n in app._notifications] == [f"Saved 1 attachment to {folder}"]
     assert (folder / "damage.jpg").read_bytes() == b"\xff\xd8"
@@ -127,7 +128,7 @@ async def test_s_beside_a_dangling_symlink_saves_and_keys_keep_working(tmp_path:
     app = make_app(inbox, config=parse_config(f"ui:\n  attachments_dir: {folder}\n"))
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("s")
-        await app.workers.wait_for_complete()
+        await workers_settled(app)
         await pilot.pause()
         assert [n.message for n in app._notifications] == [f"Saved 2 attachments to {folder}"]
         await pilot.press("q")
@@ -144,10 +145,10 @@ async def test_stats_of_a_store_on_disk_are_counted_in_a_worker(tmp_path: Path) 
     app = make_app(inbox)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("S")
-        await app.workers.wait_for_complete()
+        await workers_settled(app)
         await pilot.pause()
         assert "First response" in screen_text(app)
         await pilot.press("p", "escape")  # closed while counting: nothing breaks
-        await app.workers.wait_for_complete()
+        await workers_settled(app)
         await pilot.pause()
         assert app.is_running

@@ -18,6 +18,7 @@ from inbox_tui.tui.app import InboxApp
 from inbox_tui.tui.screens.main import MainScreen
 from inbox_tui.tui.screens.stats import StatsScreen
 from tests.trend_history import NOW, build_history
+from tests.waiting import workers_settled
 
 SPIKE = "Damaged item for Linen towel set: 6 this week, usually none"
 QUERY = 'product:LTS-1 topic:"Damaged item" after:7d'
@@ -50,7 +51,7 @@ def text_of(app: InboxApp) -> str:
 
 
 async def settle(app: InboxApp, pilot) -> None:
-    await app.workers.wait_for_complete()
+    await workers_settled(app)
     await pilot.pause()
     await pilot.pause()
 

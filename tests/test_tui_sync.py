@@ -10,7 +10,7 @@ from inbox_tui.tui.app import InboxApp
 from inbox_tui.tui.widgets.status_line import StatusLine
 from tests.mailgen import make_mail, thread, write_maildir
 from tests.test_tui import screen_text
-from tests.waiting import until
+from tests.waiting import until, workers_settled
 
 pytest_plugins = ["tests.dovecot"]  # the real-Dovecot fixtures
 
@@ -34,7 +34,7 @@ async def test_new_mail_arrives_while_the_seller_reads(tmp_path: Path) -> None:
         config=config,
     )
     async with app.run_test(size=(120, 30)) as pilot:
-        await app.workers.wait_for_complete()
+        await workers_settled(app)
         await pilot.pause()
         assert "Where is my order?" in screen_text(app)
         assert "synced just now · 2 new" in app.screen.query_one(StatusLine).text(app.now()).plain
@@ -43,7 +43,7 @@ async def test_new_mail_arrives_while_the_seller_reads(tmp_path: Path) -> None:
         cursor_ticket = app.screen.ticket_list.ticket
         write_maildir(box, [make_mail(subject="Falsche Größe", message_id="<late@x>")])
         app.sync_now()
-        await app.workers.wait_for_complete()
+        await workers_settled(app)
         await pilot.pause()
         assert "Falsche Größe" in screen_text(app)
         assert app.screen.ticket_list.ticket == cursor_ticket  # the cursor stayed on its ticket
@@ -113,7 +113,7 @@ async def test_a_long_sync_error_does_not_hide_the_outbox_at_80_columns(tmp_path
     app = InboxApp(store, sources=config.sources)
     async with app.run_test(size=(80, 24)) as pilot:
         await synced(app, pilot)
-        await app.workers.wait_for_complete()
+        await workers_settled(app)
         await pilot.pause()
         line = app.screen.query_one(StatusLine).text(app.now()).plain
         assert line.index("outbox 0") < line.index("old: ")  # the error is there, after it

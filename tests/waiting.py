@@ -8,6 +8,7 @@ any honest delay, saying what it waited for.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 
@@ -63,3 +64,15 @@ def palette_ready(app) -> bool:
     if any(w.node is palette and not w.is_finished for w in app.workers):
         return False  # still searching for the last key's text
     return palette.query_one(CommandList).highlighted is not None
+
+
+async def workers_settled(app) -> None:
+    """Every worker the app runs has ended. One cancelled meanwhile is no failure: a worker of
+    an exclusive group (the checkpoint, the trends line, a refresh) is cancelled when a timer
+    or a message starts the group again, and its successor does the work, so that one is
+    waited for instead. A worker's error still fails the test (WorkerFailed)."""
+    from textual.worker import WorkerCancelled
+
+    while running := [worker for worker in app.workers if not worker.is_finished]:
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete(running)
