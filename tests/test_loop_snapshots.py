@@ -16,6 +16,13 @@ from tests.test_tui_sidebar import SAVED, tagged_store
 SMALL = (80, 24)
 
 
+def steady_cursor(pilot) -> None:
+    """The cursor blinks every 0.5 s: always drawn, the picture does not depend on the moment
+    it is taken (on a loaded machine it was taken blinked off)."""
+    for field in pilot.app.screen.query("Input, TextArea"):
+        field.cursor_blink = False
+
+
 @pytest.fixture
 def composer_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("SHOP_PASSWORD", "unused")
@@ -36,9 +43,7 @@ def test_snapshot_composer_missing_value_80x24(snap_compare, composer_app) -> No
             if pilot.app.screen.sub_title.endswith("draft saved"):
                 break
             await pilot.pause(0.05)
-        # the cursor blinks every 0.5 s: always drawn, the picture does not depend on the moment
-        for field in pilot.app.screen.query("Input, TextArea"):
-            field.cursor_blink = False
+        steady_cursor(pilot)
         await pilot.pause()
 
     assert snap_compare(composer_app, run_before=pick_refund, terminal_size=SMALL)
@@ -47,7 +52,14 @@ def test_snapshot_composer_missing_value_80x24(snap_compare, composer_app) -> No
 def test_snapshot_view_picker_80x24(snap_compare) -> None:
     # every view (15 here) by name, the first nine with their number keys
     app = make_inbox(tagged_store(), saved_searches=SAVED)
-    assert snap_compare(app, press=["c"], terminal_size=SMALL)
+
+    async def open_picker(pilot) -> None:
+        await pilot.press("c")
+        await pilot.pause()
+        steady_cursor(pilot)  # its filter field has the focus, its cursor drawn
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=open_picker, terminal_size=SMALL)
 
 
 def test_snapshot_channel_view_on_the_view_bar_80x24(snap_compare) -> None:
