@@ -12,6 +12,7 @@ from textual.content import Content
 from inbox_tui.store.db import Store
 from inbox_tui.tui.widgets.thread_view import ThreadView, WrappedText
 from tests.test_tui import at, make_app, message_row, seed, thread, ticket_list
+from tests.waiting import until
 
 LONG_MESSAGES = 12
 HOSTILE_LINE = "[bold]not bold[/bold] [@click=app.quit]quit[/]"
@@ -165,7 +166,10 @@ async def test_moving_on_before_a_long_thread_is_wrapped_shows_the_next_ticket()
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
         view = thread(app)
-        await pilot.press("tab", "G", "tab")  # at the end of the long thread, back to the list
+        await until(pilot, lambda: view.ticket_id == 1, "the first ticket's thread shown")
+        await pilot.press("tab")
+        await until(pilot, lambda: app.focused is view, "the thread to have the focus")
+        await pilot.press("G", "tab")  # at the end of the long thread, back to the list
         await pilot.press("j", "k", "j")  # quicker than a frame: the store is read once
         await pilot.pause()
         assert ticket_list(app).ticket.id == 2 and view.ticket_id == 2
