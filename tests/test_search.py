@@ -604,6 +604,7 @@ def every_plan(demo, monkeypatch: pytest.MonkeyPatch, query: str) -> dict[str, t
     monkeypatch.setattr(store_search, "WALK_MATCHES", 0)
     monkeypatch.setattr(store_search, "WALK_FIRST", 1)  # batches of 1, 2, 4 … tickets
     monkeypatch.setattr(store_search, "WINDOW_GAP", 0)  # a range for each message
+    monkeypatch.setattr(store_search, "WINDOWS_MOST", 10**9)  # however many
     found["ranges, small"] = run()
     words = [t for t in parse_query(query).terms if t.field in ("text", "from", "subject", "to")]
     if words and found["rare"][1]:  # words, and something matches: the walk answered
@@ -611,6 +612,8 @@ def every_plan(demo, monkeypatch: pytest.MonkeyPatch, query: str) -> dict[str, t
     monkeypatch.setattr(store_search, "WALK_FIRST", 64)
     monkeypatch.setattr(store_search, "WINDOW_GAP", 10**9)  # a range for each batch
     found["ranges, wide"] = run()
+    monkeypatch.setattr(store_search, "WINDOWS_MOST", -1)  # gives up at the first range
+    found["ranges given up"] = run()
     monkeypatch.setattr(store_search, "WALK_BUDGET", -(10**9))  # gives up: the SQL plans
     found["walk given up"] = run()
     monkeypatch.setattr(store_search, "EXPAND_WORDS", 0)  # every long prefix merged by FTS5
