@@ -157,18 +157,17 @@ def _page(
     words = _Words.of(store, parsed)
     if _matches(store, parsed, RARE_MATCHES, words.phrase) <= RARE_MATCHES:
         plan = "rare"
-    elif words.walkable(parsed) and _many(store, parsed, words):
-        walked = _walk(store, parsed, words, now, max(0, offset) + max(0, limit))
-        if walked is not None:
-            page = walked[max(0, offset) : max(0, offset) + max(0, limit)]
-            return page_rows(
-                store,
-                "SELECT value AS id FROM json_each(?)",
-                (json.dumps(page),),
-                "t.last_message_at DESC, t.id DESC",
-            )
-        plan = "walk"
     else:
+        if words.walkable(parsed) and _many(store, parsed, words):
+            walked = _walk(store, parsed, words, now, max(0, offset) + max(0, limit))
+            if walked is not None:
+                page = walked[max(0, offset) : max(0, offset) + max(0, limit)]
+                return page_rows(
+                    store,
+                    "SELECT value AS id FROM json_each(?)",
+                    (json.dumps(page),),
+                    "t.last_message_at DESC, t.id DESC",
+                )
         plan = "probe" if _dense(store, parsed, words.phrase) else "walk"
     where, params = to_sql(parsed, now, plan=plan, phrase=words.phrase)
     return page_rows(
