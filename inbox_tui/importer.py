@@ -21,6 +21,7 @@ from inbox_tui.store.ingest import (
     Ready,
     compact_search_index,
     known_uids,
+    not_recorded,
     stored_message_count,
 )
 
@@ -179,10 +180,9 @@ def import_maildir(
     result = ImportResult()
     plan: list[tuple[str, list[tuple[str, str]]]] = []
     for folder in reader.folders():
-        known = known_uids(store, reader.source, folder)
         listing = reader.listing(folder)
         result.total += len(listing)
-        todo = [(uid, file) for uid, file in listing if uid not in known]
+        todo = not_recorded(store, reader.source, folder, listing)
         result.known += len(listing) - len(todo)
         plan.append((folder, todo))
     expected = sum(len(todo) for _, todo in plan)
