@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -37,7 +37,7 @@ from inbox_tui.store.due import refresh_due, wake_on_reply
 
 SUBJECT_FALLBACK_DAYS = 60
 
-Listed = TypeVar("Listed", bound=tuple[str, Any])  # a mailbox listing's entry: (uid, …)
+Listed = TypeVar("Listed")  # an entry of a mailbox's listing
 
 # A buffered Ingest writes messages this many rows to an INSERT. Each statement that writes to
 # messages flushes the FTS5 indexes' pending terms (the triggers make it open a savepoint, and
@@ -174,10 +174,12 @@ def known_uids(store: Store, source: str, folder: str) -> set[str]:
     return {row[0] for row in rows}
 
 
-def not_recorded(store: Store, source: str, folder: str, listing: list[Listed]) -> list[Listed]:
-    """The entries of `listing` (uid first, sorted by it) whose uid is not recorded for this
-    folder of a source, in the listing's order: what `known_uids` filters, without a set of
-    every recorded uid (+101 MB and 4.7 s for a folder of a million files; benchmarks/README).
+def not_recorded(
+    store: Store, source: str, folder: str, listing: list[Listed], uid_of: Callable[[Listed], str]
+) -> list[Listed]:
+    """The entries of `listing` (sorted by their uid, `uid_of`) whose uid is not recorded for
+    this folder of a source, in the listing's order: what `known_uids` filters, without a set
+    of every recorded uid (+101 MB and 4.7 s for a folder of a million files; benchmarks/README).
 
     One walk along the folder's uids in the primary key's order beside the listing. SQLite
     orders TEXT by its UTF-8 bytes, which is Python's order of the str it can hold (code
@@ -190,16 +192,18 @@ def not_recorded(store: Store, source: str, folder: str, listing: list[Listed]) 
             "SELECT uid FROM message_locations WHERE source = ? AND folder = ? ORDER BY uid",
             (source, folder),
         )
-        todo = _walk_beside(listing, rows)
+        todo = _walk_beside(listing, uid_of, rows)
     finally:
         cursor.close()
     if todo is None:
         known = known_uids(store, source, folder)
-        todo = [entry for entry in listing if entry[0] not in known]
+        todo = [entry for entry in listing if uid_of(entry) not in known]
     return todo
 
 
-def _walk_beside(listing: list[Listed], rows: Iterable[tuple[object]]) -> list[Listed] | None:
+def _walk_beside(
+    listing: list[Listed], uid_of: Callable[[Listed], str], rows: Iterable[tuple[object]]
+) -> list[Listed] | None:
     """`not_recorded`'s merge of two sorted sequences; None when one is out of order."""
     todo: list[Listed] = []
     stored = iter(rows)
@@ -207,7 +211,7 @@ def _walk_beside(listing: list[Listed], rows: Iterable[tuple[object]]) -> list[L
     exhausted = False
     previous: str | None = None
     for entry in listing:
-        uid = entry[0]
+        uid = uid_of(entry)
         if previous is not None and uid < previous:
             return None
         previous = uid
