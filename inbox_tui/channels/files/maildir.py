@@ -78,11 +78,11 @@ class MaildirReader:
     @staticmethod
     def uid_of(listed: str) -> str:
         """The uid of an entry of `listing`."""
-        return listed[: listed.index("\0")]
+        return listed.partition("\0")[0]
 
     def path_of(self, folder: str, listed: str) -> str:
         """The file of an entry of `listing`, as os.scandir gives its path."""
-        return os.path.join(self._base(folder), listed[listed.index("\0") + 1 :])
+        return os.path.join(self._base(folder), listed.partition("\0")[2])
 
     def _base(self, folder: str) -> Path:
         return self._folder_paths.get(folder) or self.path / folder
