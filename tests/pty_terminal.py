@@ -136,12 +136,20 @@ class Terminal:
             raise TimeoutError(f"still running after {timeout} s: {self.text[-400:]!r}")
         return self.exited_at
 
+    def hang_up(self) -> None:
+        """Close the master side, as a terminal window that closes or an SSH connection that
+        drops does: the program reads end-of-file, its writes fail. (No SIGHUP: the pty is not
+        the program's controlling terminal.)"""
+        os.close(self.master)
+        self.master = -1
+
     def close(self) -> None:
         if self.exited_at is None:
             with suppress(ProcessLookupError):
                 self.process.kill()
             self._waiter.join(10)
-        os.close(self.master)
+        if self.master >= 0:
+            os.close(self.master)
 
 
 # The header's "All · 1 of 300": set when the list has its rows, so the frame that shows it is

@@ -138,6 +138,7 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
         self._send_again = False  # a send was asked for while one ran: run once more after it
         self._held_timer: Timer | None = None  # sends a reply when its undo hold ends
         self._send_lock = threading.Lock()  # held while a send runs: quitting waits for it
+        self.hung_up = False  # set by hang_up: the terminal went away (start_and_quit.py)
         self._quitting = False  # set by end_sending: no send starts any more (start_and_quit.py)
         self.sla = sla  # first-response targets: due times and their colours
         self.seller_emails = seller_emails

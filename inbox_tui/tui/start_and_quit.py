@@ -9,6 +9,11 @@ tests/test_startup.py keeps heavy imports away from the first frame.
 
 Quit: the shell prompt back as soon as nothing is left that must finish.
 
+Hang-up: the terminal gone (an SSH connection dropped, the window closed) ends the app as `q`
+does, with exit code 129 (128 + SIGHUP, as a shell reports it): on SIGHUP, and when reading the
+terminal gives end-of-file (driver.py; a process the terminal does not control gets no SIGHUP).
+Left running, it spun a core and held the store, the IMAP connections and the sync.
+
 `q` used to take 0.35-2 s: Textual's input thread (0.2 s, see driver.py), Python tearing down
 ~100k objects (0.1-0.3 s), and asyncio.run waiting for every worker thread: the IMAP IDLE
 watchers logging out (up to a second), a sync to its end (minutes on a first sync, a minute on
@@ -28,8 +33,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
 from collections.abc import Callable
+from contextlib import suppress
 from threading import Event, Lock
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -44,6 +51,7 @@ if TYPE_CHECKING:
 
 PREPARE_AFTER = 0.3  # seconds after the first frame: the composer's modules and templates load
 FIRST_FRAME_WAIT = 5.0  # seconds a worker waits at most for the first frame before it starts
+HUNG_UP = 128 + signal.SIGHUP  # the exit code when the terminal went away: 129, as shells say
 
 
 class StartAndQuit:
@@ -53,9 +61,18 @@ class StartAndQuit:
     _send_lock: Lock  # held by the send worker while a send runs
     _quitting: bool
     _templates: list[Template] | None
+    hung_up: bool  # the terminal went away: the app ended without a quit (exit code HUNG_UP)
     config: Any
     set_timer: Any
     call_from_thread: Any
+    exit: Any
+
+    def hang_up(self) -> None:
+        """The terminal is gone (SIGHUP, or end-of-file on it: driver.py): end as a quit does,
+        the screens unmounting (the composer saves its draft)."""
+        if not self.hung_up:
+            self.hung_up = True
+            self.exit()
 
     def get_driver_class(self) -> type[Driver]:
         driver = super().get_driver_class()  # type: ignore[misc]
@@ -117,18 +134,43 @@ def run_on_own_loop(app: InboxApp) -> None:
     end waits for every worker thread."""
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    loop.run_until_complete(app.run_async())
+    loop.add_signal_handler(signal.SIGHUP, app.hang_up)  # the terminal closed: end, cleanly
+    try:
+        loop.run_until_complete(app.run_async())
+    finally:
+        loop.remove_signal_handler(signal.SIGHUP)
 
 
 def exit_now(app: InboxApp, store: Store) -> NoReturn:
-    """After a quit: wait for a reply being sent, close the store, end the process (code 0).
-    (After a crash the process ends the usual way instead, waiting for every worker.)"""
+    """After a quit: wait for a reply being sent, close the store, end the process (code 0;
+    HUNG_UP after the terminal went away). (After a crash the process ends the usual way
+    instead, waiting for every worker.)"""
     app.end_sending(waiting=_say_waiting)
     store.close()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
+    _end_worker_processes()
+    with suppress(OSError, ValueError):  # the terminal may be gone (a hang-up)
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(HUNG_UP if app.hung_up else 0)
+
+
+def _end_worker_processes() -> None:
+    """The parsing and IMAP worker processes of a big sync (parse_workers.py,
+    channels/imap/parallel.py): killed, not left behind. They only parse and fetch (this process
+    stores), and spawned workers outlive an os._exit of their parent, waiting on queues whose
+    other end they hold themselves (multiprocessing's resource tracker with them)."""
+    multiprocessing = sys.modules.get("multiprocessing")  # imported only if a sync used them
+    if multiprocessing is None:
+        return
+    for child in multiprocessing.active_children():
+        with suppress(OSError):
+            child.kill()
 
 
 def _say_waiting() -> None:
-    print("inbox-tui: a reply is being sent; quitting when it is out…", file=sys.stderr, flush=True)
+    with suppress(OSError, ValueError):  # a terminal that is gone shows nothing
+        print(
+            "inbox-tui: a reply is being sent; quitting when it is out…",
+            file=sys.stderr,
+            flush=True,
+        )
