@@ -30,7 +30,14 @@ ESCAPES = re.compile(
 class Terminal:
     """`argv` running on the slave side of a new pty of `size` (columns, rows)."""
 
-    def __init__(self, argv: Sequence[str], env: dict[str, str], size: tuple[int, int]) -> None:
+    def __init__(
+        self,
+        argv: Sequence[str],
+        env: dict[str, str],
+        size: tuple[int, int],
+        *,
+        stdin: int | None = None,  # a file descriptor for its input instead of the pty
+    ) -> None:
         master, slave = pty.openpty()
         columns, rows = size
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
@@ -44,7 +51,7 @@ class Terminal:
         self.spawned = time.perf_counter()
         self.process = subprocess.Popen(
             list(argv),
-            stdin=slave,
+            stdin=slave if stdin is None else stdin,
             stdout=slave,
             stderr=slave,
             env=env,

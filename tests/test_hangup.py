@@ -120,3 +120,19 @@ def test_the_terminal_going_away_ends_the_app_and_keeps_the_draft(
         assert_ended_cleanly(terminal, config)
     finally:
         terminal.close()
+
+
+def test_input_that_ends_at_the_start_ends_the_app_without_a_crash(config: Path) -> None:
+    """End-of-file before the first frame (`inbox-tui < /dev/null`): the app ends once its
+    screens are up (an exit while they mount crashed), the terminal given back."""
+    with open(os.devnull, "rb") as nothing:
+        terminal = Terminal(
+            [str(BIN), "--config", str(config)], terminal_env(), SIZE, stdin=nothing.fileno()
+        )
+    try:
+        terminal.wait_exit(GONE_WITHIN)
+        assert terminal.process.returncode == 129
+        assert not paths.crash_log_path().exists(), paths.crash_log_path().read_text()
+        assert b"\x1b[?1049l" in terminal.raw  # the main screen back
+    finally:
+        terminal.close()

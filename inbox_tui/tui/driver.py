@@ -99,8 +99,6 @@ class QuickExitDriver(LinuxDriver):
 
     def _terminal_gone(self) -> None:
         """From the input thread: the terminal gave end-of-file or a read error."""
-        if isinstance(self._file, TerminalOutput):
-            self._file.gone = True  # nothing can be shown any more: the shutdown writes nothing
         hang_up = getattr(self._app, "hang_up", None)
         if hang_up is not None:
             with suppress(RuntimeError):  # the loop has closed: the app has ended already

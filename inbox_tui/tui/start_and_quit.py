@@ -70,9 +70,13 @@ class StartAndQuit:
     def hang_up(self) -> None:
         """The terminal is gone (SIGHUP, or end-of-file on it: driver.py): end as a quit does,
         the screens unmounting (the composer saves its draft)."""
-        if not self.hung_up:
-            self.hung_up = True
+        if self.hung_up:
+            return
+        self.hung_up = True
+        if self._shown.is_set():
             self.exit()
+        # else at the first frame: an exit while the screens mount fails in their on_mount (a
+        # terminal at end-of-file from the start: `inbox-tui < /dev/null`)
 
     def get_driver_class(self) -> type[Driver]:
         driver = super().get_driver_class()  # type: ignore[misc]
@@ -84,6 +88,9 @@ class StartAndQuit:
 
     def _first_frame_shown(self) -> None:
         self._shown.set()
+        if self.hung_up:  # the terminal went away during the start
+            self.exit()
+            return
         self.set_timer(PREPARE_AFTER, self._prepare_replies)
 
     def _after_first_frame(self) -> None:
