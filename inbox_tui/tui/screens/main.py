@@ -126,6 +126,7 @@ class MainScreen(Screen):
         self._search_timer: Timer | None = None
         self.search_label = ""  # what a search opened from the stats is about
         self.kept: set[str] = set()  # the saved searches kept with `v` (in the store)
+        self._resumed = False  # shown once: later resumes restyle (another screen was over it)
 
     def compose(self) -> ComposeResult:
         width = self.app.size.width
@@ -180,6 +181,14 @@ class MainScreen(Screen):
         self.show_status()
         # the key hints in the first frame, with the list (Textual's Footer makes them after it)
         await self.query_one(KeyFooter).compose_now()
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first resume restyles nothing: every widget was styled as it mounted, a moment
+        before (Textual restyles the whole screen at every resume: a second style pass over
+        it on the way to the first frame). Runs before Textual's own handler."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     @property
     def customer_panel(self) -> CustomerPanel:
