@@ -3,6 +3,7 @@ against a year of the same seller's mail (100,000 messages) in the same run.
 
     .venv/bin/python benchmarks/million.py build [--messages 1000000] [--years 10] [--out DIR]
     .venv/bin/python benchmarks/million.py measure [--only paint,jk,search,stats,size,import]
+        [--code DIR --code DIR2] [--work DIR]
 
 `build` writes a store straight into the real schema (`Store.open`: the real migrations,
 triggers and connection functions) under `benchmarks/out/million/` (git-ignored), once; a
@@ -451,6 +452,16 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--only", default="size,paint,jk,search,stats,import")
     parser.add_argument("--stores", default="anchor,million", help="measure these (or one)")
+    parser.add_argument(
+        "--code",
+        action="append",
+        type=Path,
+        help="measure the search with this checkout's code (repeat: each on the same copy,"
+        " e.g. a `git archive` of main as the before); default: this one",
+    )
+    parser.add_argument(
+        "--work", type=Path, help="put the measured copies here (default: next to the stores)"
+    )
     args = parser.parse_args()
     if args.what == "build":
         load = os.getloadavg()[0]

@@ -36,6 +36,37 @@ if sys.argv[3] == "compact":
 print(json.dumps(search.run(__import__("pathlib").Path(sys.argv[1]), 3)))
 """
 
+# Brings a copy to the checkout's schema (Store.open migrates), timed, with the size of the
+# search indexes (dbstat) before and after: what a seller's first open after an upgrade costs.
+MIGRATE = """
+import json, os, sqlite3, sys, time
+sys.path.insert(0, sys.argv[2])
+from inbox_tui.store import Store
+TABLES = [f"{index}_{shadow}" for index in ("messages_fts", "messages_fts_to")
+          for shadow in ("data", "idx", "docsize", "config")]
+def sizes(path):
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        mb = {}
+        for table in TABLES:
+            pages = conn.execute("SELECT sum(pgsize) FROM dbstat WHERE name = ?", (table,))
+            index = table.rsplit("_", 1)[0]
+            mb[index] = mb.get(index, 0) + (pages.fetchone()[0] or 0) / 2**20
+        return version, {index: round(size, 1) for index, size in mb.items()}
+    finally:
+        conn.close()
+before, before_mb = sizes(sys.argv[1])
+started, cpu = time.perf_counter(), time.process_time()
+Store.open(sys.argv[1]).close()
+seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+after, after_mb = sizes(sys.argv[1])
+print(json.dumps({"schema": [before, after], "wall_s": round(seconds, 1), "cpu_s": round(cpu, 1),
+                  "index_mb_before": before_mb, "index_mb_after": after_mb,
+                  "file_mb_after": round(os.path.getsize(sys.argv[1]) / 2**20, 1),
+                  "load_avg_1m": round(os.getloadavg()[0], 2)}))
+"""
+
 IMPORT = """
 import json, resource, sys, time
 sys.path.insert(0, sys.argv[2])
@@ -78,8 +109,13 @@ def _child(code: str, *args: object) -> dict[str, object]:
     return result
 
 
+WORK: Path | None = None
+"""Where the measured copies go (`--work`); None: next to the stores. Nothing is ever written
+into a built store itself."""
+
+
 def _copy(db: Path, name: str) -> Path:
-    copy = db.parent / name
+    copy = (WORK or db.parent) / name
     _remove(copy)
     shutil.copyfile(db, copy)
     return copy
@@ -136,11 +172,32 @@ def corpus_maildir() -> Path:
     return path
 
 
-def measure_store(db: Path, only: set[str]) -> dict[str, object]:
+def measure_search(db: Path, codes: tuple[Path, ...]) -> dict[str, object]:
+    """The search with each checkout's code (`--code`; default this one): each on a fresh copy,
+    brought to that code's schema first (MIGRATE), then as built, then compacted. The first
+    code's figures are the ones the ratios use."""
+    result: dict[str, object] = {}
+    for index, code in enumerate(codes):
+        run = _copy(db, "search.db")
+        try:
+            measured = {
+                "migrate": _child(MIGRATE, run, code),
+                "search_as_built": _child(SEARCH, run, code, "as-built"),
+                "search_compacted": _child(SEARCH, run, code, "compact"),
+            }
+        finally:
+            _remove(run)
+        if index == 0:
+            result.update(measured)
+        result.setdefault("search_by_code", {})[str(code)] = measured  # type: ignore[index]
+    return result
+
+
+def measure_store(db: Path, only: set[str], codes: tuple[Path, ...] = (ROOT,)) -> dict[str, object]:
     result: dict[str, object] = {}
     if "size" in only:
         result["size"] = store_size(db)
-    run = _copy(db, "run.db")
+    run = _copy(db, "run.db") if only & {"paint", "jk"} else db
     try:
         if "paint" in only:
             result["first_paint"] = tui.first_paint(run, SIZE, 3)
@@ -156,15 +213,15 @@ def measure_store(db: Path, only: set[str]) -> dict[str, object]:
                 sys.stderr.write(out.stderr)
                 raise RuntimeError("jk failed")
             result["jk"] = json.loads(out.stdout.strip().splitlines()[-1])
-        if "search" in only:
-            result["search_as_built"] = _child(SEARCH, run, ROOT, "as-built")
-            result["search_compacted"] = _child(SEARCH, run, ROOT, "compact")
     finally:
-        _remove(run)
+        if run != db:
+            _remove(run)
+    if "search" in only:
+        result.update(measure_search(db, codes))
     if "stats" in only:
         from benchmarks import stats
 
-        result["stats"] = stats._run(db, "x".join(map(str, SIZE)), 3)
+        result["stats"] = stats._run(db, "x".join(map(str, SIZE)), 3, WORK)
     if "import" in only:
         maildir = corpus_maildir()
         run = _copy(db, "import.db")
@@ -215,12 +272,16 @@ def ratios(anchor: dict[str, object], big: dict[str, object]) -> dict[str, objec
 
 
 def measure_all(args: argparse.Namespace) -> dict[str, object]:
+    global WORK
     only = {part.strip() for part in args.only.split(",") if part.strip()}
+    codes = tuple(Path(code).resolve() for code in (args.code or [ROOT]))
+    WORK = args.work
     report: dict[str, object] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}",
         "load_avg_1m_before": round(os.getloadavg()[0], 2),
+        "search_codes": [str(code) for code in codes],
     }
     stores = {}
     for label, count in (("anchor", args.anchor), ("million", args.messages)):
@@ -239,7 +300,7 @@ def measure_all(args: argparse.Namespace) -> dict[str, object]:
         _remove(empty)
     for label, db in stores.items():
         started = time.perf_counter()
-        report[label] = measure_store(db, only)
+        report[label] = measure_store(db, only, codes)
         report[label]["measure_wall_s"] = round(time.perf_counter() - started, 1)  # type: ignore[index]
         print(f"measured {label}", file=sys.stderr)
     if len(stores) == 2:

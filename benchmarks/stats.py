@@ -227,8 +227,9 @@ def measure(db: Path, size: tuple[int, int], runs: int) -> dict[str, object]:
     return results
 
 
-def _run(db: Path, size: str, runs: int) -> dict[str, object]:
-    copy = db.parent / "stats-run.db"
+def _run(db: Path, size: str, runs: int, work: Path | None = None) -> dict[str, object]:
+    """Measured on a copy in `work` (default: next to `db`)."""
+    copy = (work or db.parent) / "stats-run.db"
     for suffix in ("", "-wal", "-shm"):
         Path(str(copy) + suffix).unlink(missing_ok=True)
     shutil.copyfile(db, copy)

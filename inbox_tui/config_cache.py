@@ -70,11 +70,17 @@ class SellerSettings:
 
     @property
     def tzinfo(self) -> tzinfo:
-        if self.timezone == "UTC":
-            return UTC
-        from zoneinfo import ZoneInfo
+        return time_zone(self.timezone)
 
-        return ZoneInfo(self.timezone)
+
+def time_zone(name: str) -> tzinfo:
+    """The seller's time zone by its (validated) name; `UTC` even without a zone database.
+    Here, not in the config models: the first frame needs it without pydantic."""
+    if name == "UTC":
+        return UTC
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from inbox_tui.store.ingest import (
     Ready,
     compact_search_index,
     known_uids,
+    not_recorded,
     stored_message_count,
 )
 
@@ -177,12 +178,11 @@ def import_maildir(
     `workers`: parsing processes (import_messages)."""
     reader = MaildirReader(Path(path))
     result = ImportResult()
-    plan: list[tuple[str, list[tuple[str, str]]]] = []
+    plan: list[tuple[str, list[str]]] = []
     for folder in reader.folders():
-        known = known_uids(store, reader.source, folder)
         listing = reader.listing(folder)
         result.total += len(listing)
-        todo = [(uid, file) for uid, file in listing if uid not in known]
+        todo = not_recorded(store, reader.source, folder, listing, reader.uid_of)
         result.known += len(listing) - len(todo)
         plan.append((folder, todo))
     expected = sum(len(todo) for _, todo in plan)
@@ -191,7 +191,8 @@ def import_maildir(
 
     def items() -> Iterable[IncomingMessage]:
         for folder, todo in plan:
-            for uid, file in todo:
+            for listed in todo:
+                uid, file = reader.uid_of(listed), reader.path_of(folder, listed)
                 try:
                     yield reader.read(folder, uid, file)
                 except OSError as exc:

@@ -76,6 +76,12 @@ def _parse_chunk(raws: list[bytes]) -> list[Ready | None]:
 
 # --- in the importing process --------------------------------------------------------------
 
+# A pool whose worker died is torn down by CPython's own manager thread; a submit or a result
+# that races that teardown can meet one of its pipes closed (OSError "handle is closed")
+# instead of BrokenProcessPool. Seen twice in the kill test under load (test files on parallel
+# workers; not in twelve runs of it alone): either way the chunk is parsed here.
+POOL_BROKEN = (BrokenProcessPool, OSError)
+
 
 def parsed_in_workers(
     items: Iterable[IncomingMessage], *, seller: frozenset[str], workers: int
@@ -96,7 +102,7 @@ def parsed_in_workers(
             if not broken:
                 try:
                     task = pool.submit(_parse_chunk, [item.raw for item in chunk])
-                except BrokenProcessPool:
+                except POOL_BROKEN:
                     broken = True
             pending.append((chunk, task))
             if len(pending) * CHUNK >= AHEAD and (yield from _collect(pending.popleft())):
@@ -128,7 +134,7 @@ def _collect(
     chunk, task = item
     try:
         done = task.result() if task is not None else None
-    except BrokenProcessPool:
+    except POOL_BROKEN:
         done = None
     if done is None:
         yield from ((message, None) for message in chunk)

@@ -173,12 +173,12 @@ def footer_hints(app) -> tuple[list[FooterKey], str]:
 async def footer_drawn(pilot) -> None:
     """Until the footer's hints are laid out (it composes them again when the focus lands:
     on a busy machine that is a frame or more after the first pause), never a fixed time."""
-    for _ in range(200):
-        await pilot.pause()
-        shown, _ = footer_hints(pilot.app)
-        if any(key.has_class("-command-palette") for key in shown):
-            return
-        await pilot.pause(0.02)
+    await until(
+        pilot,
+        lambda: any(key.has_class("-command-palette") for key in footer_hints(pilot.app)[0]),
+        "the footer's hints",
+        report=lambda: footer_hints(pilot.app)[1],
+    )
 
 
 def assert_whole(app) -> None:

@@ -12,6 +12,7 @@ from inbox_tui.config import parse_config
 from tests.test_composer import CONFIG, build_inbox, make_app
 from tests.test_tui import make_app as make_inbox
 from tests.test_tui_sidebar import SAVED, tagged_store
+from tests.waiting import until
 
 SMALL = (80, 24)
 
@@ -39,10 +40,7 @@ def test_snapshot_composer_missing_value_80x24(snap_compare, composer_app) -> No
         await pilot.pause()
         await pilot.press(*"refund", "enter")
         # past the draft's save (a timer: slower on a loaded machine): the header says "draft saved"
-        for _ in range(200):
-            if pilot.app.screen.sub_title.endswith("draft saved"):
-                break
-            await pilot.pause(0.05)
+        await until(pilot, lambda: pilot.app.screen.sub_title.endswith("draft saved"), "the save")
         steady_cursor(pilot)
         await pilot.pause()
 

@@ -11,7 +11,7 @@ from inbox_tui.tui.screens.thread import ThreadScreen
 from inbox_tui.tui.widgets.customer_panel import CustomerPanel
 from tests.test_order_refresh import NOW, Shops, tickets
 from tests.test_tui import screen_text
-from tests.waiting import workers_settled
+from tests.waiting import until, workers_settled
 
 
 @pytest.fixture
@@ -120,10 +120,10 @@ async def test_beside_the_list_the_panel_refreshes_the_ticket_the_cursor_rests_o
             await pilot.press("j")
         assert tickets_list.ticket.id == email
         await pilot.press("i")  # the panel beside the list: the saved orders (none), then the shops
-        for _ in range(500):
-            if "#1042 · 18 Nov 2026 · shipped · 59.80 EUR" in panel_text(app):
-                break
-            await pilot.pause(0.02)
+        await until(
+            pilot, lambda: "#1042 · 18 Nov 2026 · shipped · 59.80 EUR" in panel_text(app),
+            "the shop's order in the panel",
+        )  # fmt: skip
         text = panel_text(app)
         assert "#1042 · 18 Nov 2026 · shipped · 59.80 EUR" in text, text
         assert "refreshing orders…" not in text
@@ -131,10 +131,10 @@ async def test_beside_the_list_the_panel_refreshes_the_ticket_the_cursor_rests_o
         assert requests
         await pilot.press("j" if tickets_list.cursor == 0 else "k")  # away, and back
         await pilot.press("k" if tickets_list.cursor == 1 else "j")
-        for _ in range(500):
-            if panel_text(app).startswith("Jane Doe") and "#1042" in panel_text(app):
-                break
-            await pilot.pause(0.02)
+        await until(
+            pilot, lambda: panel_text(app).startswith("Jane Doe") and "#1042" in panel_text(app),
+            "Jane's panel again",
+        )  # fmt: skip
         await workers_settled(app)
         assert len(shops.shopify.seen) == requests  # fresh now: nobody is asked again
     refresher.close()
@@ -157,17 +157,15 @@ async def test_beside_the_list_a_ticket_the_cursor_passes_over_asks_no_shop(
         over = "k" if tickets_list.cursor == 1 else "j"
         back = "j" if over == "k" else "k"
         await pilot.press("i", over)
-        for _ in range(500):  # Jane's e-mail ticket is read and shown (FOLLOW_DELAY) …
-            if "via email" in panel_text(app):
-                break
-            await pilot.pause(0.02)
+        # Jane's e-mail ticket is read and shown (FOLLOW_DELAY) …
+        await until(pilot, lambda: "via email" in panel_text(app), "Jane's e-mail ticket")
         assert "via email" in panel_text(app)
         await pilot.press(back)  # … and left before SHOPS_DELAY
         assert tickets_list.ticket.id == amazon
-        for _ in range(500):  # until the Amazon buyer's order is asked for and answered
-            if shops.amazon.seen and "refreshing orders…" not in panel_text(app):
-                break
-            await pilot.pause(0.02)
+        await until(  # until the Amazon buyer's order is asked for and answered
+            pilot, lambda: shops.amazon.seen and "refreshing orders…" not in panel_text(app),
+            "the Amazon order asked for and shown",
+        )  # fmt: skip
         await workers_settled(app)
         assert shops.amazon.seen
         assert shops.shopify.seen == [] and shops.woo.seen == []  # Jane's shops: never asked

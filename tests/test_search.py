@@ -558,33 +558,152 @@ PLAN_QUERIES = [
     "is:flagged -damaged",
     "after:14d order",
     "-order",
+    # prefixes longer than the index keeps (spelled out as the words they begin), negations
+    "orde",
+    "ship -order",
+    "thank -you",
+    "to:amaz",
+    "-to:amazon order",
+    "status:open thank you",
+    "tag:shipping orde",
+    "from:amaz wher",
 ]
 
 
-@pytest.mark.parametrize("query", PLAN_QUERIES)
-def test_every_plan_finds_the_same_tickets(
-    demo, monkeypatch: pytest.MonkeyPatch, query: str
-) -> None:
-    """The small stores take the "rare" plan; force the walk and scan plans and compare."""
+def every_plan(demo, monkeypatch: pytest.MonkeyPatch, query: str) -> dict[str, tuple]:
+    """What `query` finds (a page, a count, a capped count) under each plan, forced in turn."""
     from inbox_tui.store import search as store_search
 
     def run() -> tuple[list[int], int, int]:
         rows = search_tickets(demo, query, now=DEMO_NOW, limit=1000)
+        page = [row.id for row in search_tickets(demo, query, now=DEMO_NOW, offset=2, limit=3)]
+        assert page == [row.id for row in rows][2:5]
         return (
             [row.id for row in rows],
             count_search(demo, query, now=DEMO_NOW, cap=0),
             count_search(demo, query, now=DEMO_NOW, cap=5),
         )
 
-    rare = run()
+    walks: list[int] = []
+    walk = store_search._walk
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        walked = walk(*args, **kwargs)
+        walks.append(0 if walked is None else 1)
+        return walked
+
+    monkeypatch.setattr(store_search, "_walk", counted)
+    found = {"rare": run()}
     monkeypatch.setattr(store_search, "RARE_MATCHES", 0)
-    walk_or_scan = run()  # counts: scan below cap × DENSE_FACTOR matching messages
+    found["walk or scan"] = run()  # counts: scan below cap × DENSE_FACTOR matching messages
     monkeypatch.setattr(store_search, "DENSE_FACTOR", 0)
-    walk = run()  # counts: walk
+    found["walk"] = run()  # counts: walk
     monkeypatch.setattr(store_search, "PROBE_SHARE", 10**9)
-    probe = run()  # a short word or prefix: asks the index message by message
-    assert rare == walk_or_scan == walk == probe
+    found["probe"] = run()  # a short word or prefix: asks the index message by message
+    # by ranges of rowids: every search with a word walks the tickets in batches
+    monkeypatch.setattr(store_search, "WALK_MATCHES", 0)
+    monkeypatch.setattr(store_search, "WALK_FIRST", 1)  # batches of 1, 2, 4 … tickets
+    monkeypatch.setattr(store_search, "WINDOW_GAP", 0)  # a range for each message
+    monkeypatch.setattr(store_search, "WINDOWS_MOST", 10**9)  # however many
+    found["ranges, small"] = run()
+    words = [t for t in parse_query(query).terms if t.field in ("text", "from", "subject", "to")]
+    if words and found["rare"][1]:  # words, and something matches: the walk answered
+        assert walks and all(walks)
+    monkeypatch.setattr(store_search, "WALK_FIRST", 64)
+    monkeypatch.setattr(store_search, "WINDOW_GAP", 10**9)  # a range for each batch
+    found["ranges, wide"] = run()
+    monkeypatch.setattr(store_search, "WINDOWS_MOST", -1)  # gives up at the first range
+    found["ranges given up"] = run()
+    monkeypatch.setattr(store_search, "WALK_BUDGET", -(10**9))  # gives up: the SQL plans
+    found["walk given up"] = run()
+    monkeypatch.setattr(store_search, "EXPAND_WORDS", 0)  # every long prefix merged by FTS5
+    found["prefixes merged"] = run()
+    return found
+
+
+@pytest.mark.parametrize("query", PLAN_QUERIES)
+def test_every_plan_finds_the_same_tickets(
+    demo, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    """The small stores take the "rare" plan; force the others in turn and compare."""
+    found = every_plan(demo, monkeypatch, query)
+    assert all(result == found["rare"] for result in found.values()), found
+    rare = found["rare"]
     assert rare[2] == min(rare[1], 5)
+
+
+PIECES = [
+    "orde",
+    "order",
+    "-order",
+    "thank",
+    "-thank",
+    "ship",
+    "shipp",
+    "-ship",
+    "to:amaz",
+    "-to:amazon",
+    "from:amaz",
+    "wher",
+    "status:open",
+    "-status:closed",
+    "is:unread",
+    "tag:shipping",
+    "after:14d",
+    "channel:ebay",
+]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=4))
+def test_any_mix_finds_the_same_tickets_by_every_plan(
+    demo, monkeypatch: pytest.MonkeyPatch, pieces: list[str]
+) -> None:
+    """Words, prefixes being typed, exclusions, recipients and filters in any mix: every plan
+    (the SQL ones, the walk by ranges, prefixes spelled out or merged) finds the same."""
+    with monkeypatch.context() as patched:
+        found = every_plan(demo, patched, " ".join(pieces))
+    assert all(result == found["rare"] for result in found.values()), found
+
+
+def test_a_long_prefix_spelled_out_matches_what_fts5_matches(demo) -> None:
+    """Every prefix of 4-7 letters of the demo's words (and a few no word begins), spelled out
+    as the index's words it begins, matches exactly the messages FTS5's own prefix query does:
+    in the words' index, a column of it, and the recipients' index."""
+    from inbox_tui.search import Term
+    from inbox_tui.store import search as store_search
+
+    conn = demo.conn
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.all_words USING fts5vocab(main, messages_fts, row)"
+    )
+    words = [row[0] for row in conn.execute("SELECT term FROM temp.all_words")]
+    prefixes = sorted({word[:n] for word in words for n in range(4, 8) if len(word) >= n})
+    prefixes += ["zzzz", "qxqx", "0000", prefixes[-1] + "z"]
+    checked = 0
+    for prefix in prefixes:
+        for field, table in (
+            ("text", "messages_fts"),
+            ("from", "messages_fts"),
+            ("to", "messages_fts_to"),
+        ):
+            term = Term(field, prefix, prefix=True)
+            spelled, complete = store_search._spelled_out(demo, term, table)
+            merged = store_search._fts_phrase(term)
+            matched = [
+                {
+                    row[0]
+                    for row in conn.execute(
+                        f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (e,)
+                    )
+                }
+                for e in (spelled, merged)
+            ]
+            assert matched[0] == matched[1], (prefix, field, spelled)
+            checked += complete
+    assert checked > 1000  # most were spelled out, not left to FTS5
 
 
 def test_benchmark_runs_on_a_small_store(demo) -> None:
@@ -660,3 +779,59 @@ def test_the_cli_says_when_it_upgrades_an_older_store(tmp_path: Path) -> None:
     assert again.returncode == 0 and "upgrading" not in again.stderr
     fresh = run("--db", str(tmp_path / "new.db"), "export", "--format", "csv")
     assert "upgrading" not in fresh.stderr  # a new store is created, not upgraded
+
+
+def test_a_schema_13_store_keeps_its_recipients_searchable(tmp_path: Path) -> None:
+    """Schema 14 makes the recipients' index anew (prefixes of 2-8 letters) and refills it:
+    mail stored before is found by to: as it is typed, and the index follows later changes."""
+    from inbox_tui.domain.folding import fold_for_search
+    from inbox_tui.domain.subjects import customer_subject
+    from inbox_tui.store.db import _split_script
+    from inbox_tui.store.schema import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.create_function("search_fold", 1, fold_for_search, deterministic=True)
+    conn.create_function("customer_subject", 2, customer_subject, deterministic=True)
+    for script in MIGRATIONS[:13]:
+        for statement in _split_script(script):
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 13")
+    conn.execute(
+        "INSERT INTO tickets (id, channel, subject, created_at, last_message_at)"
+        " VALUES (1, 'email', 'Wrong size', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z')"
+    )
+    for message_id, to in (
+        (1, ["Zeynep Kaya", "customer4711@example.com"]),
+        (2, ["Jo", "jo@x.de"]),
+    ):
+        conn.execute(
+            "INSERT INTO messages (id, ticket_id, message_id, raw_sha256, content_key, direction,"
+            " channel, from_addr, to_addrs, subject, date, text, imported_at) VALUES (?, 1, ?,"
+            " ?, ?, 'out', 'email', 'hello@shop.example', ?, 'Wrong size',"
+            " '2026-11-01T00:00:00Z', 'We will exchange the bathrobe.', '2026-11-01T00:00:00Z')",
+            (message_id, f"m{message_id}", f"s{message_id}", f"c{message_id}", json.dumps([to])),
+        )
+    conn.close()
+
+    store = Store.open(path)
+    try:
+        assert store.schema_version >= 14
+        for typed in (
+            "to:cust",
+            "to:custom",
+            "to:customer4",
+            "to:customer4711",
+            "to:zeyn",
+            "to:jo",
+        ):
+            assert [row.id for row in search_tickets(store, typed)] == [1], typed
+        assert count_search(store, "to:customer47") == 1
+        assert search_tickets(store, "to:customers") == []
+        store.conn.execute("UPDATE messages SET to_addrs = '[]' WHERE id = 1")  # kept current
+        assert search_tickets(store, "to:custo") == []
+        assert [row.id for row in search_tickets(store, "to:jo")] == [1]
+        store.conn.execute("DELETE FROM messages WHERE id = 2")
+        assert search_tickets(store, "to:jo") == []
+    finally:
+        store.close()

@@ -403,9 +403,11 @@ async def test_the_search_bar_finds_groesse_and_refuses_a_star(shop) -> None:
         )
         assert ticket_list(app).count == 3
         assert "Rücksendung" not in screen_text(app)
-        await pilot.press("slash", "ctrl+u", "asterisk", "enter")
+        # (not ctrl+u first: the empty field would show every ticket while `*` is typed, on a
+        # slow machine before the error)
+        await pilot.press("slash", "end", "space", "asterisk", "enter")
         await settled(pilot, lambda: "must end a word" in screen_text(app), "the error")
-        assert "'*' at 0 must end a word" in screen_text(app)
+        assert "'*' at 8 must end a word" in screen_text(app)
         assert ticket_list(app).count == 3  # the list keeps what it showed, not every ticket
 
 

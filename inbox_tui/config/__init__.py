@@ -14,10 +14,9 @@ reading the file and turning a validation error into one line.
 from __future__ import annotations
 
 import types
-from datetime import UTC, tzinfo
+from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
-from zoneinfo import ZoneInfo
 
 from pydantic import (
     BaseModel,
@@ -67,6 +66,7 @@ from inbox_tui.config.sources import (
     SmtpConfig,
     SourceConfig,
 )
+from inbox_tui.config_cache import time_zone
 from inbox_tui.config_yaml import ConfigError, KeyPath, Position, dotted, load_yaml
 from inbox_tui.sla import (
     DEFAULT_BUSINESS_HOURS_CHANNELS,
@@ -124,7 +124,7 @@ class SellerConfig(_Section):
 
     @property
     def tzinfo(self) -> tzinfo:
-        return UTC if self.timezone == "UTC" else ZoneInfo(self.timezone)
+        return time_zone(self.timezone)
 
 
 class SavedSearchConfig(_Section):

@@ -16,8 +16,8 @@ or more: in shorter ones it would merge English words with others (toe → to, d
 
 # ı (Turkish dotless i) is a letter of its own to the tokenizer, not an accented i: customers
 # write Yılmaz, YILMAZ and Yilmaz. casefold() already turns ß and ẞ into ss, and İ into i + a
-# combining dot the tokenizer removes.
-_LETTERS = str.maketrans({"ı": "i"})
+# combining dot the tokenizer removes. (str.replace, not translate: a translation table is
+# looked up character by character in Python, 110 µs on a 1.7 KB Turkish body against 0.6.)
 
 # A German digraph: ae or oe, or ue after a consonant (not in queue, Bauer, neue, Feuer: as
 # Lucene's German normalisation has it); e repeated is one.
@@ -33,7 +33,7 @@ def fold_for_search(text: str | None, *, short_words: bool = False) -> str | Non
         return None
     folded = text.casefold()
     if "ı" in folded:
-        folded = folded.translate(_LETTERS)
+        folded = folded.replace("ı", "i")
     if short_words:
         return _DIGRAPH.sub(_keep_vowel, folded)
     spots = _digraph_spots(folded)

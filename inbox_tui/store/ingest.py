@@ -13,10 +13,11 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from inbox_tui.domain.folding import fold_for_search
 from inbox_tui.domain.messages import (
@@ -35,6 +36,8 @@ from inbox_tui.store.drafts import move_draft
 from inbox_tui.store.due import refresh_due, wake_on_reply
 
 SUBJECT_FALLBACK_DAYS = 60
+
+Listed = TypeVar("Listed")  # an entry of a mailbox's listing
 
 # A buffered Ingest writes messages this many rows to an INSERT. Each statement that writes to
 # messages flushes the FTS5 indexes' pending terms (the triggers make it open a savepoint, and
@@ -169,6 +172,60 @@ def known_uids(store: Store, source: str, folder: str) -> set[str]:
         "SELECT uid FROM message_locations WHERE source = ? AND folder = ?", (source, folder)
     )
     return {row[0] for row in rows}
+
+
+def not_recorded(
+    store: Store, source: str, folder: str, listing: list[Listed], uid_of: Callable[[Listed], str]
+) -> list[Listed]:
+    """The entries of `listing` (sorted by their uid, `uid_of`) whose uid is not recorded for
+    this folder of a source, in the listing's order: what `known_uids` filters, without a set
+    of every recorded uid (+101 MB and 4.7 s for a folder of a million files; benchmarks/README).
+
+    One walk along the folder's uids in the primary key's order beside the listing. SQLite
+    orders TEXT by its UTF-8 bytes, which is Python's order of the str it can hold (code
+    points); should either side not be in order after all (a listing not sorted, a uid that is
+    not text), the set decides as before."""
+    cursor = store.conn.cursor()
+    cursor.row_factory = None  # plain tuples: a Row a uid costs more than the walk
+    try:
+        rows = cursor.execute(
+            "SELECT uid FROM message_locations WHERE source = ? AND folder = ? ORDER BY uid",
+            (source, folder),
+        )
+        todo = _walk_beside(listing, uid_of, rows)
+    finally:
+        cursor.close()
+    if todo is None:
+        known = known_uids(store, source, folder)
+        todo = [entry for entry in listing if uid_of(entry) not in known]
+    return todo
+
+
+def _walk_beside(
+    listing: list[Listed], uid_of: Callable[[Listed], str], rows: Iterable[tuple[object]]
+) -> list[Listed] | None:
+    """`not_recorded`'s merge of two sorted sequences; None when one is out of order."""
+    todo: list[Listed] = []
+    stored = iter(rows)
+    at: str | None = None  # the last recorded uid read: the first not below the listing's
+    exhausted = False
+    previous: str | None = None
+    for entry in listing:
+        uid = uid_of(entry)
+        if previous is not None and uid < previous:
+            return None
+        previous = uid
+        while not exhausted and (at is None or at < uid):
+            row = next(stored, None)
+            if row is None:
+                exhausted = True
+            elif not isinstance(row[0], str) or (at is not None and row[0] <= at):
+                return None
+            else:
+                at = row[0]
+        if at != uid:
+            todo.append(entry)
+    return todo
 
 
 def message_for_raw(store: Store, digest: str) -> int | None:

@@ -7,14 +7,16 @@ docs/search.md explains the language.
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from inbox_tui.domain.folding import fold_for_search
-from inbox_tui.search import Query, SearchError, Term, parse_query, time_bound
+from inbox_tui.search import Query, SearchError, Term, has_words, parse_query, time_bound
 from inbox_tui.store.db import Store, format_time
 from inbox_tui.store.trends import ORDER_ITEMS, PRODUCT_KEY
 from inbox_tui.store.views import TicketRow, page_rows
@@ -88,6 +90,52 @@ PROBE_PREFIX = 3
 """The longest prefix the index keeps (`prefix='2 3'` in the schema): a probe reads it in one
 lookup."""
 
+PREFIX_INDEXES = {"messages_fts": (2, 3), "messages_fts_to": (2, 3, 4, 5, 6, 7, 8)}
+"""The prefix lengths each index keeps (its `prefix=` in the schema): a prefix of one of these
+lengths is one lookup FTS5 reads lazily."""
+
+EXPAND_WORDS = 64
+"""A longer prefix (`sipa`, `refun`) is asked as the words it begins (`"siparis" OR
+"siparisim" …`, listed from the index's vocabulary) when it begins no more than this many:
+FTS5 merges the doclists of every word a prefix begins before its first row, on every query
+(~100 ms for a common word at 1M messages), where an OR of words reads lazily and seeks."""
+
+WALK_MATCHES = 20_000
+"""From this many matching messages on, a page (and a capped count with filters) walks the
+tickets newest first in batches and asks the index only about the batch's messages, by
+ranges of rowids (`_walk`): it reads what the page needs, where building the set of every
+match costs ~1 µs a match (0.1-0.5 s at 1M messages). Below, the set is cheap and a walk
+might read many tickets before it finds a page."""
+
+WALK_SAMPLE = 10_000
+"""How many of the newest messages (by rowid) `_many` counts the words' matches in, to
+estimate whether more than WALK_MATCHES match in all: ~1 ms, where counting up to 20,000
+matches read a word's whole doclist (5-10 ms at 100k messages)."""
+
+WALK_FIRST = 200
+"""Tickets in the walk's first batch; each next one doubles, up to WALK_MOST."""
+WALK_MOST = 3_200
+
+WALK_BUDGET = 10_000
+"""A walk gives up after this many tickets (plus 20 for each one wanted) and the SQL plan
+runs instead: words common in the store but rare among the filtered tickets."""
+
+WINDOW_GAP = 256
+"""Message ids closer than this are asked in one range (`rowid BETWEEN`): one query reads
+the matches between them, where a query per id would seek every word again."""
+
+WINDOWS_MOST = 40
+"""After this many ranges for one condition (the walked tickets' messages scattered over the
+years: tickets of long ago still open, or unread), the walk gives up for the SQL plan, which
+builds the match set once: a query per range would cost more (0.3-0.7 s for a capped count of
+`is:unread where is` at 1M messages)."""
+
+_PLAIN = re.compile(r"[a-z0-9]+(?:[\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]+[a-z0-9]+)*")
+"""A folded prefix whose words the tokenizer keeps as they are (ASCII letters and digits,
+nothing to lower-case or strip), between ASCII spaces and punctuation (which it drops):
+`hello@shop.exam`. The index's vocabulary can be read for the words its last word begins."""
+_LAST_WORD = re.compile(r"[a-z0-9]+$")
+
 
 def search_tickets(
     store: Store,
@@ -106,11 +154,22 @@ def search_tickets(
 def _page(
     store: Store, parsed: Query, offset: int, limit: int, now: datetime | None
 ) -> list[TicketRow]:
-    if _matches(store, parsed, RARE_MATCHES) <= RARE_MATCHES:
+    words = _Words.of(store, parsed)
+    if _matches(store, parsed, RARE_MATCHES, words.phrase) <= RARE_MATCHES:
         plan = "rare"
     else:
-        plan = "probe" if _dense(store, parsed) else "walk"
-    where, params = to_sql(parsed, now, plan=plan)
+        if words.walkable(parsed) and _many(store, parsed, words):
+            walked = _walk(store, parsed, words, now, max(0, offset) + max(0, limit))
+            if walked is not None:
+                page = walked[max(0, offset) : max(0, offset) + max(0, limit)]
+                return page_rows(
+                    store,
+                    "SELECT value AS id FROM json_each(?)",
+                    (json.dumps(page),),
+                    "t.last_message_at DESC, t.id DESC",
+                )
+        plan = "probe" if _dense(store, parsed, words.phrase) else "walk"
+    where, params = to_sql(parsed, now, plan=plan, phrase=words.phrase)
     return page_rows(
         store,
         f"""SELECT t.id FROM {_tickets(parsed)} {where}
@@ -131,17 +190,22 @@ def count_search(
 
 
 def _count(store: Store, parsed: Query, now: datetime | None, cap: int) -> int:
+    words = _Words.of(store, parsed)
     dense = max(RARE_MATCHES, DENSE_FACTOR * cap)
-    matches = _matches(store, parsed, dense)
+    matches = _matches(store, parsed, dense, words.phrase)
+    words_only = all(_in_fts(term) and not term.negated for term in parsed.terms)
     if matches <= RARE_MATCHES:
         plan = "rare"
     elif matches > dense and cap > 0:
-        plan = "probe" if _dense(store, parsed) else "walk"
+        if not words_only and words.walkable(parsed) and _many(store, parsed, words):
+            walked = _walk(store, parsed, words, now, cap)
+            if walked is not None:
+                return min(len(walked), cap)
+        plan = "probe" if _dense(store, parsed, words.phrase) else "walk"
     else:
         plan = "scan"
-    where, params = to_sql(parsed, now, plan=plan)
+    where, params = to_sql(parsed, now, plan=plan, phrase=words.phrase)
     sql = f"SELECT t.id FROM {_tickets(parsed)} {where}"
-    words_only = all(_in_fts(term) and not term.negated for term in parsed.terms)
     if plan != "rare" and words_only and params:
         # the matching messages' tickets, no need to join tickets; a capped count stops early
         sql = _MATCHED_TICKETS if cap > 0 else _WORDS_ONLY_TICKETS
@@ -174,26 +238,33 @@ def _refused_as_search_error() -> Iterator[None]:
 
 
 def to_sql(
-    query: Query, now: datetime | None = None, *, plan: str = "walk"
+    query: Query,
+    now: datetime | None = None,
+    *,
+    plan: str = "walk",
+    phrase: Callable[[Term], str] | None = None,
 ) -> tuple[str, list[object]]:
     """The WHERE clause (alias `t` for tickets) and its parameters selecting `query`'s tickets.
 
-    `plan` picks how the words are matched (a key of _PLANS); the tickets are the same."""
+    `plan` picks how the words are matched (a key of _PLANS); the tickets are the same.
+    `phrase` gives a word's FTS5 expression (default `_fts_phrase`; a search passes one with
+    long prefixes spelled out as the words they begin, which matches the same messages)."""
     now = now or datetime.now(UTC)
+    phrase = phrase or _fts_phrase
     clauses: list[str] = []
     params: list[object] = []
-    expression = _fts_expression(query)
+    expression = _fts_expression(query, phrase)
     if expression:
         clauses.append(_PLANS[plan])
         params.append(expression)
-    excluded = [_fts_phrase(term) for term in query.terms if _in_fts(term) and term.negated]
+    excluded = _excluded(query, phrase)
     if excluded:  # a ticket with a message matching any excluded word: one match set for all
         clauses.append(f"NOT {_PLANS['walk']}")
-        params.append(" OR ".join(f"({phrase})" for phrase in excluded))
+        params.append(excluded)
     for term in query.terms:
         if _in_fts(term):
             continue
-        clause, values = _filter(term, now, plan)
+        clause, values = _filter(term, now, plan, phrase)
         clauses.append(f"NOT ({clause})" if term.negated else clause)
         params.extend(values)
     return ("WHERE " + "\n AND ".join(clauses) if clauses else ""), params
@@ -215,22 +286,31 @@ def _tickets(query: Query) -> str:
     return "tickets t"
 
 
-def _fts_expression(query: Query) -> str:
+def _fts_expression(query: Query, phrase: Callable[[Term], str] | None = None) -> str:
     """The FTS5 expression a matching message must satisfy: every positive word term, ANDed."""
-    return " AND ".join(
-        _fts_phrase(term) for term in query.terms if _in_fts(term) and not term.negated
+    phrase = phrase or _fts_phrase
+    return " AND ".join(phrase(term) for term in query.terms if _in_fts(term) and not term.negated)
+
+
+def _excluded(query: Query, phrase: Callable[[Term], str]) -> str:
+    """One FTS5 expression for every excluded word (`-towel -damaged`): any of them."""
+    return " OR ".join(
+        f"({phrase(term)})" for term in query.terms if _in_fts(term) and term.negated
     )
 
 
-def _matches(store: Store, query: Query, limit: int) -> int:
+def _matches(
+    store: Store, query: Query, limit: int, phrase: Callable[[Term], str] | None = None
+) -> int:
     """How many messages the query's words match, counting no further than limit + 1 (cheap:
     FTS5 reads doclists only). A query without words counts as matching more than limit."""
-    expression = _fts_expression(query)
+    phrase = phrase or _fts_phrase
+    expression = _fts_expression(query, phrase)
     if not expression:
         recipients = [term for term in query.terms if term.field == "to" and not term.negated]
         if recipients:  # to: alone: as rare as its rarest recipient
             return min(
-                _count_matches(store, _fts_phrase(term), limit, table="messages_fts_to")
+                _count_matches(store, phrase(term), limit, table="messages_fts_to")
                 for term in recipients
             )
         return limit + 1
@@ -245,7 +325,7 @@ def _matches(store: Store, query: Query, limit: int) -> int:
     return _count_matches(store, expression, limit)
 
 
-def _dense(store: Store, query: Query) -> bool:
+def _dense(store: Store, query: Query, phrase: Callable[[Term], str] | None = None) -> bool:
     """Whether the query's words are one short word or prefix that most messages match, so
     that probing the index message by message beats building the set of matches."""
     words = [term for term in query.terms if _in_fts(term) and not term.negated]
@@ -257,9 +337,203 @@ def _dense(store: Store, query: Query) -> bool:
     newest = store.conn.execute("SELECT max(id) FROM messages").fetchone()[0] or 0
     sampled = store.conn.execute(
         "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ? AND rowid > ?",
-        (_fts_expression(query), newest - PROBE_SAMPLE),
+        (_fts_expression(query, phrase), newest - PROBE_SAMPLE),
     ).fetchone()[0]
     return bool(sampled * PROBE_SHARE > min(PROBE_SAMPLE, newest))
+
+
+def _many(store: Store, query: Query, words: _Words) -> bool:
+    """Whether more than WALK_MATCHES messages match the query's words (estimated from the
+    newest WALK_SAMPLE messages), or its rarest recipient (counted); a query of filters and
+    excluded words alone: yes."""
+    expression = _fts_expression(query, words.phrase)
+    if not expression:
+        recipients = [term for term in query.terms if term.field == "to" and not term.negated]
+        return (
+            not recipients
+            or min(
+                _count_matches(store, words.phrase(term), WALK_MATCHES, table="messages_fts_to")
+                for term in recipients
+            )
+            > WALK_MATCHES
+        )
+    newest = store.conn.execute("SELECT max(id) FROM messages").fetchone()[0] or 0
+    sampled = store.conn.execute(
+        "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ? AND rowid > ?",
+        (expression, newest - WALK_SAMPLE),
+    ).fetchone()[0]
+    return bool(sampled * newest > WALK_MATCHES * min(WALK_SAMPLE, newest))
+
+
+@dataclass
+class _Words:
+    """A query's word terms as FTS5 expressions, long prefixes spelled out as the words they
+    begin (EXPAND_WORDS), read from the index's vocabulary once per search."""
+
+    expressions: dict[Term, str]
+    lazy: bool  # no prefix is left for FTS5 to merge: every expression reads lazily and seeks
+
+    @classmethod
+    def of(cls, store: Store, query: Query) -> _Words:
+        expressions: dict[Term, str] = {}
+        lazy = True
+        for term in query.terms:
+            if not (_in_fts(term) or term.field == "to") or term in expressions:
+                continue
+            table = "messages_fts_to" if term.field == "to" else "messages_fts"
+            expression, spelled = _spelled_out(store, term, table)
+            expressions[term] = expression
+            lazy = lazy and spelled
+        return cls(expressions, lazy)
+
+    def phrase(self, term: Term) -> str:
+        return self.expressions.get(term) or _fts_phrase(term)
+
+    def walkable(self, query: Query) -> bool:
+        """Whether `_walk` can answer: it asks the index range by range, which a prefix FTS5
+        merges whole on every query would make dearer than the set."""
+        return self.lazy and any(_in_fts(term) or term.field == "to" for term in query.terms)
+
+
+def _spelled_out(store: Store, term: Term, table: str) -> tuple[str, bool]:
+    """`_fts_phrase(term)` with each prefix spelling longer than the index's prefixes written
+    as the words of the index it begins; and whether every prefix was (or was short)."""
+    if not term.prefix:
+        return _fts_phrase(term), True
+    parts: list[str] = []
+    spelled = True
+    for spelling in _spellings(term):
+        last = _LAST_WORD.search(spelling) if _PLAIN.fullmatch(spelling) else None
+        indexed = len(last.group() if last else spelling) in PREFIX_INDEXES[table]
+        if indexed and (last or all(has_words(char) for char in spelling)):
+            parts.append(_quoted(spelling) + "*")  # read from a prefix index
+            continue
+        words = _words_beginning(store, table, last.group()) if last else None
+        if last is None or words is None:
+            parts.append(_quoted(spelling) + "*")
+            spelled = False
+        elif words:  # the phrase's words before the last, then each word the last begins
+            parts.extend(_quoted(spelling[: last.start()] + word) for word in words)
+        else:  # no word begins so: the whole word is not in the index either
+            parts.append(_quoted(spelling))
+    expression = parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+    return _COLUMNS.get(term.field, "") + expression, spelled
+
+
+def _words_beginning(store: Store, table: str, prefix: str) -> list[str] | None:
+    """The index's words that begin with `prefix` (ASCII letters and digits), or None when
+    more than EXPAND_WORDS do. Read from an `fts5vocab` table of kind 'instance' (a temporary
+    one of this connection), one word a query: a seek to the first word at or after the last
+    one found, where its kind 'row' would read every word's whole doclist to count it."""
+    assert table in ("messages_fts", "messages_fts_to")  # a name, never a value from a query
+    vocabulary = f"{table}_words"
+    store.conn.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{vocabulary}"
+        f" USING fts5vocab(main, {table}, instance)"
+    )
+    # Every word beginning with prefix sorts between these (byte order, as FTS5 keeps its
+    # terms): no word holds U+10FFFF (not a letter) nor \x01 (a word is letters and digits).
+    sql = f"SELECT term FROM temp.{vocabulary} WHERE term >= ? AND term <= ? LIMIT 1"
+    last = prefix + "\U0010ffff"
+    words: list[str] = []
+    start = prefix
+    while (row := store.conn.execute(sql, (start, last)).fetchone()) is not None:
+        if len(words) == EXPAND_WORDS:
+            return None
+        words.append(row[0])
+        start = row[0] + "\x01"
+    return words
+
+
+def _walk(
+    store: Store, query: Query, words: _Words, now: datetime | None, wanted: int
+) -> list[int] | None:
+    """The first `wanted` tickets matching `query`, newest first (fewer when fewer match), or
+    None when the walk read more than its budget of tickets (or asked too many ranges).
+
+    The tickets the filters select come newest first from one statement, in batches; each
+    batch's messages (`messages_by_ticket`) are asked against each word condition only in the
+    ranges of rowids they fall in (`_hits`), so the index reads the matches near the page,
+    never the whole set. The same tickets as the SQL plans, in the same order."""
+    conn = store.conn
+    filters = Query(
+        tuple(term for term in query.terms if not (_in_fts(term) or term.field == "to")),
+        query.text,
+    )
+    where, params = to_sql(filters, now)
+    checks: list[tuple[str, str, bool]] = []  # (index, expression, whether it must match)
+    expression = _fts_expression(query, words.phrase)
+    if expression:
+        checks.append(("messages_fts", expression, True))
+    for term in query.terms:
+        if term.field == "to" and not term.negated:
+            checks.append(("messages_fts_to", words.phrase(term), True))
+    excluded = _excluded(query, words.phrase)
+    if excluded:
+        checks.append(("messages_fts", excluded, False))
+    for term in query.terms:
+        if term.field == "to" and term.negated:
+            checks.append(("messages_fts_to", words.phrase(term), False))
+    budget = WALK_BUDGET + 20 * wanted
+    cursor = conn.execute(
+        f"SELECT t.id FROM {_tickets(query)} {where} ORDER BY t.last_message_at DESC, t.id DESC",
+        params,
+    )
+    found: list[int] = []
+    walked = 0
+    size = WALK_FIRST
+    asked: dict[int, int] = {}  # ranges asked per condition
+    try:
+        while len(found) < wanted:
+            batch = [row[0] for row in cursor.fetchmany(size)]
+            if not batch:
+                break
+            walked += len(batch)
+            if walked > budget:
+                return None
+            size = min(2 * size, WALK_MOST)
+            messages = conn.execute(
+                "SELECT ticket_id, id FROM messages WHERE ticket_id IN"
+                " (SELECT value FROM json_each(?))",
+                (json.dumps(batch),),
+            ).fetchall()
+            kept = batch
+            for index, (table, check, wanted_match) in enumerate(checks):
+                ranges = _ranges([message[1] for message in messages])
+                asked[index] = asked.get(index, 0) + len(ranges)
+                if asked[index] > WINDOWS_MOST:
+                    return None
+                hits = _hits(store, table, check, ranges)
+                matched = {ticket_id for ticket_id, message_id in messages if message_id in hits}
+                kept = [ticket_id for ticket_id in kept if (ticket_id in matched) == wanted_match]
+                if len(kept) < len(batch):
+                    still = set(kept)
+                    messages = [message for message in messages if message[0] in still]
+            found.extend(kept)
+    finally:
+        cursor.close()
+    return found[:wanted]
+
+
+def _ranges(ids: list[int]) -> list[tuple[int, int]]:
+    """The ranges of rowids that cover `ids`, ids closer than WINDOW_GAP in one."""
+    ranges: list[tuple[int, int]] = []
+    for message_id in sorted(set(ids)):
+        if ranges and message_id - ranges[-1][1] <= WINDOW_GAP:
+            ranges[-1] = (ranges[-1][0], message_id)
+        else:
+            ranges.append((message_id, message_id))
+    return ranges
+
+
+def _hits(store: Store, table: str, expression: str, ranges: list[tuple[int, int]]) -> set[int]:
+    """The message ids in `ranges` that match `expression` in `table`, a query a range."""
+    assert table in ("messages_fts", "messages_fts_to")  # a name, never a value from a query
+    sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? AND rowid BETWEEN ? AND ?"
+    hits: set[int] = set()
+    for start, end in ranges:
+        hits.update(row[0] for row in store.conn.execute(sql, (expression, start, end)))
+    return hits
 
 
 def _count_matches(
@@ -287,17 +561,25 @@ def _fts_phrase(term: Term) -> str:
 
     The index holds folded words (domain/folding.py), so the term is folded the same way: a
     word being typed also as if it will grow past the digraph limit (`groe` → `gro`)."""
+    star = "*" if term.prefix else ""
+    phrases = [_quoted(spelling) + star for spelling in _spellings(term)]
+    expression = phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")"
+    return _COLUMNS.get(term.field, "") + expression
+
+
+def _spellings(term: Term) -> list[str]:
+    """The term folded as the index is, and a prefix also as if it grows past the digraph
+    limit; each once."""
     spellings = [fold_for_search(term.value) or ""]
     if term.prefix:
         spellings.append(fold_for_search(term.value, short_words=True) or "")
-    star = "*" if term.prefix else ""
-    # FTS5 reads its query as a C string: a NUL would end it mid-quote.
-    phrases = [
-        f'"{spelling.replace(chr(0), " ").replace(chr(34), chr(34) * 2)}"{star}'
-        for spelling in dict.fromkeys(spellings)
-    ]
-    expression = phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")"
-    return _COLUMNS.get(term.field, "") + expression
+    return list(dict.fromkeys(spellings))
+
+
+def _quoted(text: str) -> str:
+    """An FTS5 string: quotes doubled; a NUL (FTS5 reads its query as a C string: it would end
+    it mid-quote) a space."""
+    return '"' + text.replace(chr(0), " ").replace(chr(34), chr(34) * 2) + '"'
 
 
 # A ticket's products: those of its linked orders (or the order its number names); a ticket
@@ -312,7 +594,9 @@ _PRODUCT = f"""(t.id IN (SELECT x.ticket_id FROM {_ORDER_LINES}
         AND NOT EXISTS (SELECT 1 FROM {_ORDER_LINES} WHERE x.ticket_id = m.ticket_id)))"""
 
 
-def _filter(term: Term, now: datetime, plan: str) -> tuple[str, list[object]]:
+def _filter(
+    term: Term, now: datetime, plan: str, phrase: Callable[[Term], str] = _fts_phrase
+) -> tuple[str, list[object]]:
     """SQL for one ticket-level filter (never negated here; the caller wraps NOT). `plan` says
     whether to: starts from its matching messages ("rare") or tests each ticket's messages."""
     field, value = term.field, term.value
@@ -335,7 +619,7 @@ def _filter(term: Term, now: datetime, plan: str) -> tuple[str, list[object]]:
             sql = f"t.id IN (SELECT m.ticket_id FROM messages m WHERE m.id IN ({recipients}))"
         else:
             sql = f"EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = t.id AND m.id IN ({recipients}))"
-        return sql, [_fts_phrase(term)]
+        return sql, [phrase(term)]
     if field == "order":
         return (
             "(t.order_number = ? OR t.id IN (SELECT tor.ticket_id FROM ticket_orders tor"

@@ -38,11 +38,13 @@ NO_BODY = "the server sent no message body"  # a message it lists but cannot rea
 
 
 def worker_count() -> int:
-    """Worker processes for a big first sync: one per core but the one that stores (SQLite and
-    its full-text index), at most MAX_WORKERS; none on one core. On two cores one worker took
-    a 10,000-message first sync from 7.2 s to 4.6 s (benchmarks/README.md)."""
+    """Worker processes for a big first sync: one per core, at most MAX_WORKERS; none on one
+    core. The syncing process mostly waits on them (and they on the server), so a worker per
+    core pays even with the storing done beside them: on two idle cores a 10,000-message first
+    sync took 8.7-8.9 s with two workers against 11.2-11.9 s with one (benchmarks/README.md)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(0, min(MAX_WORKERS, (cores or 1) - 1))
+    cores = cores or 1
+    return 0 if cores < 2 else min(MAX_WORKERS, cores)
 
 
 class Prepared(NamedTuple):
