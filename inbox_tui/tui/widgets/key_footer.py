@@ -84,36 +84,21 @@ class KeyFooter(Footer):
         ):
             if binding.key == palette:
                 continue  # docked on the right by Footer
-            classes = "-help" if binding.id == HELP_ID else ""
-            display = self.app.get_key_display(binding)
             hints.append(
-                Hint(
-                    binding.key,
-                    display,
-                    binding.description,
-                    binding.action,
-                    not enabled,
-                    tooltip,
-                    classes,
-                )
+                self._hint(binding, enabled, tooltip, "-help" if binding.id == HELP_ID else "")
             )
         entry = active.get(palette)
         if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE and entry is not None:
             _, binding, enabled, _ = entry
-            display = self.app.get_key_display(binding)
             tooltip = binding.tooltip or binding.description
-            hints.append(
-                Hint(
-                    binding.key,
-                    display,
-                    binding.description,
-                    binding.action,
-                    not enabled,
-                    tooltip,
-                    "-command-palette",
-                )
-            )
+            hints.append(self._hint(binding, enabled, tooltip, "-command-palette"))
         return tuple(hints)
+
+    def _hint(self, binding: Binding, enabled: bool, tooltip: str, classes: str) -> Hint:
+        display = self.app.get_key_display(binding)
+        return Hint(
+            binding.key, display, binding.description, binding.action, not enabled, tooltip, classes
+        )
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
