@@ -30,7 +30,8 @@ and must not change the kept store), then measures in fresh processes:
   its templates, Escape, `q` → the process has exited; in the same rounds, as anchors,
   `python -c pass` and a bare Textual app (one Static; its start and its ctrl+q); a first
   round warms up untimed, and `demo_config_uncached` starts the demo with the config's start
-  cache (inbox_tui/config_cache.py) emptied each time.
+  cache (inbox_tui/config_cache.py) emptied each time; `hints`: exec → the footer's key
+  hints drawn as well (the whole first screen).
 
 Prints one JSON object (milliseconds); benchmarks/README.md keeps the last results.
 """
@@ -682,6 +683,10 @@ def _orders_for_panel(store) -> None:
 
 # --- start, composer and quit in a real terminal ---------------------------------------------
 
+# the footer's last hint: drawn, the first screen is whole (Textual's Footer drew its hints
+# ~0.4 s of CPU after the list until issue 12's branch startfirst)
+HINTS = re.compile(r"\? Help")
+
 BARE_APP = """
 from textual.app import App
 from textual.widgets import Static
@@ -714,6 +719,7 @@ def time_session(
     ready: str | re.Pattern[str],
     quit_keys: bytes,
     composer: re.Pattern[str] | None = None,
+    hints: re.Pattern[str] | None = None,
     idle: float = 1.0,
 ) -> dict[str, float]:
     """One start of `argv` in a terminal: exec → `ready` shown, then (after `idle` s of quiet,
@@ -727,6 +733,9 @@ def time_session(
     try:
         times = {"start": (terminal.wait_for(ready) - terminal.spawned) * 1000}
         times["start_cpu"] = terminal.cpu_ms() or 0.0
+        if hints is not None:  # the whole first screen: the footer's key hints drawn too
+            times["hints"] = (terminal.wait_for(hints) - terminal.spawned) * 1000
+            times["hints_cpu"] = terminal.cpu_ms() or 0.0
         terminal.quiet(idle)
         if composer is not None:
             shown, cpu = len(terminal.text), terminal.cpu_ms() or 0.0
@@ -809,6 +818,7 @@ def in_terminal(
                     ready=ready,
                     quit_keys=quit_keys,
                     composer=composer if name != "bare_textual" else None,
+                    hints=HINTS if name != "bare_textual" else None,
                 )
             if round_number == 0:  # a round to warm up: the page cache, the config's cache
                 continue
@@ -819,16 +829,18 @@ def in_terminal(
         name: {key: _stats(values) for key, values in measures.items()}
         for name, measures in samples.items()
     }
-    # each inbox-tui figure over the bare Textual app's in the same rounds (wall and CPU)
+    # each inbox-tui figure over the bare Textual app's in the same rounds (wall and CPU; the
+    # whole first screen, hints, over the bare app's start: it has no footer)
     results["ratios_p50_to_bare_textual"] = {
         f"{name}_{key}": round(
             statistics.median(samples[name][key])
-            / max(1.0, statistics.median(samples["bare_textual"][key])),
+            / max(1.0, statistics.median(samples["bare_textual"][key.replace("hints", "start")])),
             2,
         )
         for name in sessions
         if name not in ("python_pass", "bare_textual")
-        for key in ("start", "start_cpu", "quit", "quit_cpu")
+        for key in ("start", "start_cpu", "hints", "hints_cpu", "quit", "quit_cpu")
+        if key in samples[name]
     }
     results["load_avg_1m_before_after"] = load
     return results

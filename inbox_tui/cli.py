@@ -4,128 +4,23 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 from inbox_tui import __version__, paths
-
-USAGE_ERROR = 2
-
-
-class CliError(click.ClickException):
-    """A one-line error for the user; exit code 2 (usage, config or input problems) by default."""
-
-    def __init__(self, message: str, *, exit_code: int = USAGE_ERROR) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code  # type: ignore[misc]  # click declares a class default
-
-    def show(self, file: Any = None) -> None:
-        for line in self.format_message().splitlines():  # one line per problem
-            click.echo(f"inbox-tui: error: {line}", err=True)
-
-
-class Context:
-    """What every sub-command needs: the config (loaded once, lazily) and the database path."""
-
-    def __init__(self, config_path: Path | None, db_path: Path | None) -> None:
-        self.config_path = config_path
-        self.db_override = db_path
-        self.opened: Path | None = None  # the store a command opened: named in its errors
-        self._config: Any = None
-        self._start: Any = None
-
-    @property
-    def config(self) -> Any:
-        if self._config is None:
-            from inbox_tui.config_yaml import ConfigError
-
-            try:
-                if self._start is not None:  # the same bytes the TUI started with
-                    self._config = self._start.full()
-                else:
-                    from inbox_tui.config import load_config
-
-                    self._config = load_config(self.config_path)
-            except ConfigError as exc:
-                raise CliError("\n".join(exc.problems)) from None
-        return self._config
-
-    @property
-    def start(self) -> Any:
-        """The config as a start of the TUI reads it: the first frame's settings from the
-        cache when the file, HOME and code are unchanged (config_cache.py), `.full()` for the
-        rest; a bad file is the same one-line error as `config`'s."""
-        if self._start is None:
-            from inbox_tui.config_cache import load_start_config
-
-            try:
-                self._start = load_start_config(self.config_path)
-            except Exception as exc:
-                from inbox_tui.config_yaml import ConfigError  # YAML only for a file read anew
-
-                if not isinstance(exc, ConfigError):
-                    raise
-                raise CliError("\n".join(exc.problems)) from None
-        return self._start
-
-    @property
-    def db_path(self) -> Path:
-        settings = self._start if self._start is not None and self._config is None else None
-        return self.db_override or (settings or self.config).database_path
-
-    def open_store(
-        self, path: Path | None = None, *, create: bool = True, read_only: bool = False
-    ) -> Any:
-        """The store; `create=False` when there must be one already (export, stats, reply,
-        send), `read_only=True` when the command only reads it (export, stats)."""
-        from inbox_tui.store import Store, StoreError
-
-        def upgrading(old: int, new: int) -> None:
-            work = ["its search index is rebuilt"] if old < 10 else []
-            work += ["its attachments are matched to their raw mail"] if old < 12 else []
-            click.echo(
-                f"inbox-tui: upgrading the inbox database (schema {old} → {new}); a big one takes"
-                f" a minute while {' and '.join(work) or 'it is rewritten'}…",
-                err=True,
-            )
-
-        self.opened = path or self.db_path
-        try:
-            return Store.open(self.opened, create=create, read_only=read_only, on_upgrade=upgrading)
-        except StoreError as exc:
-            raise _store_error(exc) from None
-
-    def refuse_demo(self, store: Any, doing: str) -> None:
-        """Refuse to import into, sync into or send from the demo: real mail in it would be
-        lost to `demo --rebuild`, and its customers are made up."""
-        if store.demo:
-            store.close()
-            raise CliError(
-                f"{store.path} is the demo inbox (made-up customers, replaced by"
-                f" `demo --rebuild`): inbox-tui does not {doing} it; use your own store"
-                " (--db, or `database:` in the config)"
-            )
-
-    @property
-    def sla(self) -> Any:
-        """The first-response policy from the config (targets, business hours, time zone)."""
-        from inbox_tui.sla import SlaPolicy
-
-        return SlaPolicy.from_config(self.config)
-
-    @property
-    def seller_emails(self) -> frozenset[str]:
-        return frozenset(email.lower() for email in self.config.seller.emails)
-
+from inbox_tui.cli_base import (  # the TUI's part, without click (launch.py opens it so)
+    USAGE_ERROR,
+    CliError,
+    Context,
+    demo_store,
+    explained,
+    open_inbox,
+)
+from inbox_tui.cli_base import crash as _crash
+from inbox_tui.cli_base import run_tui as _run_tui
 
 pass_context = click.make_pass_decorator(Context)
-
-
-def _store_error(exc: Exception) -> CliError:
-    from inbox_tui.store.identity import StoreBusy
-
-    return CliError(str(exc), exit_code=1 if isinstance(exc, StoreBusy) else USAGE_ERROR)
 
 
 def _global_options(*, after_name: bool = False) -> list[click.Option]:
@@ -174,17 +69,10 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except Exception as exc:
-            import sqlite3
-
-            state = ctx.find_object(Context)
-            if not isinstance(exc, sqlite3.Error) or state is None or state.opened is None:
-                raise
-            from inbox_tui.store.identity import explain
-
-            problem = explain(exc, state.opened)
+            problem = explained(exc, ctx.find_object(Context))
             if problem is None:
                 raise
-            raise _store_error(problem) from None
+            raise problem from None
 
 
 @click.group(
@@ -203,33 +91,7 @@ def cli(ctx: click.Context, config_path: Path | None, db_path: Path | None) -> N
     """
     ctx.obj = Context(config_path, db_path)
     if ctx.invoked_subcommand is None:
-        state: Context = ctx.obj
-        state.start  # noqa: B018  # the config through its cache: the TUI opens
-        store = state.open_store()
-        if store.demo:  # never synced into: its customers are made up
-            _run_tui(state, store, title="inbox-tui demo", sync=False)
-        else:
-            _run_tui(state, store, title="inbox-tui")
-
-
-def _run_tui(state: Context, store: Any, *, title: str, sync: bool = True) -> None:
-    from inbox_tui.tui.app import UnknownTheme, run_tui
-    from inbox_tui.tui.keymap import UnknownKeyAction
-
-    # no sources for the demo: nothing syncs into it, and its made-up customers must never be
-    # mailed from the seller's real account
-    config = state.start if sync else state.start.without_sources()
-    try:
-        crashed = run_tui(store, config, title=title)
-    except UnknownTheme as exc:  # only Textual knows its themes
-        raise CliError(f"config: ui.theme: {exc}") from None
-    except UnknownKeyAction as exc:  # only the TUI's table knows its actions
-        raise CliError(f"config: {exc}") from None
-    finally:
-        store.close()
-    if crashed:  # the app stopped on an error: its traceback is in crash.log (inbox_tui.crash)
-        click.echo(crashed, err=True)
-        sys.exit(1)
+        open_inbox(ctx.obj)
 
 
 @cli.command()
@@ -244,20 +106,10 @@ def demo(state: Context, rebuild: bool, no_tui: bool) -> None:
     --db says where to keep it. A file there that is not the demo (your inbox, another
     program's file) is refused, never replaced.
     """
-    from inbox_tui.demo import ensure_demo
-    from inbox_tui.store import StoreError
-
-    path = state.db_override or paths.demo_db_path()
-    state.opened = path
-    try:
-        store = ensure_demo(path, rebuild=rebuild)
-    except StoreError as exc:
-        raise _store_error(exc) from None
-    except OSError as exc:
-        raise CliError(f"cannot build the demo at {path}: {exc.strerror or exc}") from None
+    store = demo_store(state, rebuild=rebuild)
     if no_tui:
         count = store.conn.execute("SELECT count(*) FROM tickets").fetchone()[0]
-        click.echo(f"demo inbox ready at {path} ({count} tickets)")
+        click.echo(f"demo inbox ready at {state.opened} ({count} tickets)")
         store.close()
         return
     _run_tui(state, store, title="inbox-tui demo", sync=False)  # the demo is not the seller's mail
@@ -913,13 +765,6 @@ def _replay(state: Context, days: int, *, apply: bool) -> None:
         sys.exit(1)
 
 
-def _crash(exc: BaseException) -> NoReturn:
-    from inbox_tui.crash import record
-
-    click.echo(record(exc), err=True)
-    sys.exit(1)
-
-
 def main(argv: list[str] | None = None) -> None:
     try:
         code = cli.main(args=argv, prog_name="inbox-tui", standalone_mode=False)
@@ -927,7 +772,7 @@ def main(argv: list[str] | None = None) -> None:
         where = exc.ctx.command_path if exc.ctx else "inbox-tui"
         click.echo(f"inbox-tui: error: {exc.format_message()} (see '{where} --help')", err=True)
         sys.exit(USAGE_ERROR)
-    except click.ClickException as exc:
+    except (CliError, click.ClickException) as exc:
         exc.show()
         sys.exit(exc.exit_code)
     except (click.Abort, KeyboardInterrupt):

@@ -6,6 +6,10 @@ measured with `gc.callbacks`). For the commands that open it (`inbox-tui`, `inbo
 the collector is off from here until the app's pacer takes it over after the first frame
 (tui/gc_pacing.py); every other command runs as it always did. Telling them apart needs only
 the words before the command's name: the global options, whose values are skipped.
+
+Those plain forms (`inbox-tui`, `inbox-tui demo`, with --config and --db) open the TUI
+without importing click or building the command tree (cli_base.quick_start: ~40-60 ms of the
+start); everything else goes through click (cli.py).
 """
 
 from __future__ import annotations
@@ -32,6 +36,9 @@ def main() -> None:
         from inbox_tui.tui.gc_pacing import hold_collections
 
         hold_collections()
+        from inbox_tui.cli_base import quick_start
+
+        quick_start(sys.argv[1:])  # the plain forms open the TUI without click, and exit
     from inbox_tui.cli import main as run
 
     run()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from inbox_tui.cli_base import tui_words
 from inbox_tui.config_cache import load_start_config
 from inbox_tui.launch import opens_the_tui
 from inbox_tui.templates import shipped_templates
@@ -37,6 +38,8 @@ HEAVY = {
     "inbox_tui.config": "the config's models, after the first frame",
     "yaml": "reading the config file anew: only when its cache misses",
     "importlib.metadata": "pydantic's plugin loader, after the first frame",
+    "click": "the other commands: `inbox-tui` and `demo` open the TUI without it (cli_base.py)",
+    "inbox_tui.cli": "the other commands' click tree (cli_base.quick_start opens the TUI)",
 }
 IMPORTED = re.compile(r"import time:\s+\d+ \|\s+\d+ \|\s*(\S+)")
 
@@ -121,6 +124,31 @@ def test_a_store_opened_with_db_imports_nothing_heavy_either(demo_db: Path) -> N
 )
 def test_the_entry_point_holds_the_collector_only_for_the_tui(args: list[str], tui: bool) -> None:
     assert opens_the_tui(args) is tui
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        ([], ({}, False)),
+        (["demo"], ({}, True)),
+        (["--db", "x.db"], ({"db_path": Path("x.db")}, False)),
+        (["--db=a.db", "demo", "--db", "b.db"], ({"db_path": Path("b.db")}, True)),  # the last
+        (["--config", "c.yaml", "demo"], ({"config_path": Path("c.yaml")}, True)),
+        # click reads these (or refuses them): its errors, its help
+        (["demo", "--rebuild"], None),
+        (["demo", "demo"], None),
+        (["--db"], None),
+        (["--db", "--config", "c.yaml"], None),
+        (["--db="], None),
+        (["--db", "."], None),  # a folder: click's "is a directory"
+        (["stats"], None),
+        (["--help"], None),
+    ],
+)
+def test_the_tui_opens_without_click_only_for_its_plain_forms(
+    args: list[str], words: tuple[dict[str, Path], bool] | None
+) -> None:
+    assert tui_words(args) == words
 
 
 def test_the_first_start_with_a_config_validates_it_and_the_next_one_does_not(

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 
 from inbox_tui.importer import import_maildir
 from inbox_tui.stats import build_report, percentile, render_report
 from inbox_tui.store import Store
 from inbox_tui.store.actions import add_tag
+from inbox_tui.store.trends import first_ticket_at
 from inbox_tui.templates import shipped_templates
 from tests.mailgen import make_mail, write_maildir
 
@@ -116,3 +119,30 @@ def test_the_stats_command_prints_the_report(tmp_path: Path) -> None:
     assert "First response" in result.stdout and "Where is my order" in result.stdout
     bad = run("--db", str(tmp_path / "inbox.db"), "stats", "--days", "0")
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    ages=st.lists(st.integers(0, 4000), min_size=0, max_size=6),  # hours before NOW, per ticket
+    back=st.integers(0, 4000),
+)
+def test_the_history_start_looked_back_to_a_moment_is_the_later_of_both(
+    tmp_path_factory, ages: list[int], back: int
+) -> None:
+    """The report asks how far history goes back only as far as it looks (its unusual-week
+    baseline): one older ticket settles it, where min() read every ticket at a decade of mail."""
+    tmp_path = tmp_path_factory.mktemp("history")
+    mails = [
+        message
+        for n, age in enumerate(ages)
+        for message in conversation(n, NOW - timedelta(hours=age), "Hello?", answer_after=None)
+    ]
+    store = Store.open(tmp_path / "inbox.db")
+    if mails:
+        import_maildir(store, write_maildir(tmp_path / "Mail", mails))
+    cutoff = NOW - timedelta(hours=back)
+    oldest = first_ticket_at(store)
+    assert first_ticket_at(store, not_before=cutoff) == (
+        None if oldest is None else max(oldest, cutoff)
+    )
+    store.close()

@@ -289,7 +289,7 @@ def _series(
     ]
     recent = [f for f in facts.values() if f.created >= now - WEEK - BASELINE]
     report.unusual = find_unusual(
-        recent, now=now, history_start=first_ticket_at(store), product_names=names
+        recent, now=now, history_start=_history_start(store, now), product_names=names
     )
 
 
@@ -332,9 +332,15 @@ def unusual_now(
     return find_unusual(
         facts.values(),
         now=now,
-        history_start=first_ticket_at(store),
+        history_start=_history_start(store, now),
         product_names={p.key: p.name for p in products},
     )
+
+
+def _history_start(store: Store, now: datetime) -> datetime | None:
+    """The oldest ticket's start as find_unusual needs it: history older than its baseline
+    changes nothing there (it looks back WEEK + BASELINE at most)."""
+    return first_ticket_at(store, not_before=now - WEEK - BASELINE)
 
 
 def _named(about: tuple[str, str | None] | None) -> tuple[str, ...]:

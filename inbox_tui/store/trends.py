@@ -129,10 +129,21 @@ def ticket_tags(store: Store, ticket_ids: list[int]) -> dict[int, list[str]]:
     return found
 
 
-def first_ticket_at(store: Store) -> datetime | None:
-    """When the oldest ticket began (how much history the store has)."""
+def first_ticket_at(store: Store, *, not_before: datetime | None = None) -> datetime | None:
+    """When the oldest ticket began (how much history the store has); with `not_before`, the
+    later of that and `not_before` (None still for an empty store), which is all a caller
+    that looks back no further needs: then one ticket older than `not_before` settles it,
+    found among the first rows read (mail comes in oldest first), where min() reads every
+    ticket (~130 ms of the stats' report at a decade of mail)."""
+    if not_before is not None:
+        older = store.conn.execute(
+            "SELECT 1 FROM tickets WHERE created_at < ? LIMIT 1", (format_time(not_before),)
+        ).fetchone()
+        if older is not None:
+            return not_before
     value = store.conn.execute("SELECT min(created_at) FROM tickets").fetchone()[0]
-    return parse_time(value) if value else None
+    oldest = parse_time(value) if value else None
+    return oldest if oldest is None or not_before is None else max(oldest, not_before)
 
 
 def newest_message_at(store: Store) -> datetime | None:

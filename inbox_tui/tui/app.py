@@ -38,9 +38,7 @@ from inbox_tui.tui.messages import (
     TriageRequested,
 )
 from inbox_tui.tui.order_refresh import OrderRefresh
-from inbox_tui.tui.screens.help import HelpScreen
 from inbox_tui.tui.screens.main import MainScreen
-from inbox_tui.tui.screens.outbox import OutboxScreen
 from inbox_tui.tui.start_and_quit import StartAndQuit
 from inbox_tui.tui.theme_memory import ThemeMemory
 from inbox_tui.tui.ticket_views import SavedSearch, due_settled, settle_due, wake_snoozed
@@ -454,6 +452,8 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
 
     def action_outbox(self) -> None:
         """The outbox view: waiting, failed and recently sent replies."""
+        from inbox_tui.tui.screens.outbox import OutboxScreen  # after the first frame
+
         if not isinstance(self.screen, OutboxScreen):
             self.push_screen(OutboxScreen(self.store, now=self.now, tz=self.tz))
 
@@ -578,6 +578,8 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
         self.notify(line, severity=severity, timeout=5, markup=False)  # names: not markup
 
     def action_help(self) -> None:
+        from inbox_tui.tui.screens.help import HelpScreen  # after the first frame
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 

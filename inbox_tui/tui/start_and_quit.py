@@ -104,12 +104,15 @@ class StartAndQuit:
         the template library, so that the first `r` does not wait for them (~100 ms of its
         ~150). A broken library is left for the composer to report when it opens. Before
         them, the whole config (config_cache.StartConfig.full: pydantic and the models), and
-        after them the screens the list's keys open (thread, confirm, snooze, tags, views)."""
+        after them the screens the list's keys open (thread, confirm, snooze, tags, views, outbox,
+        help)."""
         self.config  # noqa: B018  # validated now, not in the first key that needs it
         import inbox_tui.tui.screens.composer  # noqa: F401
         from inbox_tui.templates import TemplateError, load_library
         from inbox_tui.tui.screens import (  # noqa: F401
             confirm,
+            help,
+            outbox,
             snooze,
             tag_picker,
             thread,

@@ -87,6 +87,9 @@ class MainScreen(Screen):
 
     BINDINGS = bindings("main")
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
+    # the list has the focus from the start (Textual's "*" gave it to the sidebar first, and
+    # each focus change restyles the widget)
+    AUTO_FOCUS = "#tickets"
 
     def __init__(
         self,
@@ -123,6 +126,7 @@ class MainScreen(Screen):
         self._search_timer: Timer | None = None
         self.search_label = ""  # what a search opened from the stats is about
         self.kept: set[str] = set()  # the saved searches kept with `v` (in the store)
+        self._resumed = False  # shown once: later resumes restyle (another screen was over it)
 
     def compose(self) -> ComposeResult:
         width = self.app.size.width
@@ -166,14 +170,25 @@ class MainScreen(Screen):
     def sidebar(self) -> Sidebar:
         return self.query_one("#sidebar", Sidebar)
 
-    def on_mount(self) -> None:
-        self.ticket_list.focus()
+    async def on_mount(self) -> None:
+        # the focus now, not after the next refresh: the footer's hints follow from it
+        self.set_focus(self.ticket_list)
         for name, query in kept_searches(self.store):  # the config's win a clash of names
             if name not in self.saved_searches:
                 self.saved_searches[name] = SavedSearch(name, query)
                 self.kept.add(name)
-        self.reload()
+        self.reload(sidebar_now=True)
         self.show_status()
+        # the key hints in the first frame, with the list (Textual's Footer makes them after it)
+        await self.query_one(KeyFooter).compose_now()
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first resume restyles nothing: every widget was styled as it mounted, a moment
+        before (Textual restyles the whole screen at every resume: a second style pass over
+        it on the way to the first frame). Runs before Textual's own handler."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     @property
     def customer_panel(self) -> CustomerPanel:
@@ -286,9 +301,15 @@ class MainScreen(Screen):
         self.show_status()
 
     def reload(
-        self, *, keep_ticket: int | None = None, fallback_index: int = 0, recount: bool = True
+        self,
+        *,
+        keep_ticket: int | None = None,
+        fallback_index: int = 0,
+        recount: bool = True,
+        sidebar_now: bool = False,
     ) -> None:
-        """Re-read the current view (and, with `recount`, every view's count) from the store."""
+        """Re-read the current view (and, with `recount`, every view's count) from the store;
+        the sidebar follows in the next frame, or in this one with `sidebar_now` (the first)."""
         if recount or not self.entries:
             saved = list(self.saved_searches.values())
             self.entries = view_entries(self.store, saved, self.now())
@@ -314,8 +335,10 @@ class MainScreen(Screen):
             self._note_count(self.view, self.ticket_list.count)
         self.query_one(ViewBar).show(self.counts, self.view, self.view_label)
         self._show_subtitle()
-        # the list is what the key was for: its frame goes first, the sidebar's follows
-        self.call_after_refresh(self.sidebar.show, self.entries, self.view)
+        if sidebar_now:
+            self.sidebar.show(self.entries, self.view)
+        else:  # the list is what the key was for: its frame goes first, the sidebar's follows
+            self.call_after_refresh(self.sidebar.show, self.entries, self.view)
 
     def _note_count(self, view: str, count: int) -> None:
         self.counts[view] = count
