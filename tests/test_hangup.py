@@ -21,8 +21,9 @@ from inbox_tui.store.db import Store
 from inbox_tui.store.drafts import save_draft
 from tests.demo_cache import demo_copy
 from tests.mailgen import thread, write_maildir
-from tests.pty_terminal import LIST_SHOWN, Terminal, terminal_env
+from tests.pty_terminal import Terminal, terminal_env
 from tests.test_cli import BIN
+from tests.test_quit import type_in_the_composer
 from tests.waiting import wait_until
 
 SIZE = (120, 35)
@@ -74,15 +75,7 @@ def typing_in_the_composer(config: Path) -> Terminal:
     """inbox-tui on `config`, the composer open on the first ticket's draft, words just typed
     (before the composer's own save, 0.5 s after the last key)."""
     terminal = Terminal([str(BIN), "--config", str(config)], terminal_env(), SIZE)
-    terminal.wait_for(LIST_SHOWN)
-    terminal.quiet(0.3)
-    opened = len(terminal.text)
-    terminal.send(b"r")
-    terminal.wait_for("Started earlier.", after=opened)
-    terminal.quiet(0.3)
-    typed = len(terminal.text)
-    terminal.send(b"Kept on hang-up. ")
-    terminal.wait_for("Kept on hang-up.", after=typed)
+    type_in_the_composer(terminal, "Kept on hang-up. ")
     return terminal
 
 

@@ -56,6 +56,20 @@ def inbox_tui(*args: str, env: dict[str, str] | None = None) -> Terminal:
     return Terminal([str(BIN), *args], terminal_env(**(env or {})), SIZE)
 
 
+def type_in_the_composer(terminal: Terminal, words: str) -> None:
+    """Once the list is up: `r` on the first ticket (its draft "Started earlier." opens), then
+    `words` typed and shown, before the composer's own save (0.5 s after the last key)."""
+    terminal.wait_for(LIST_SHOWN)
+    terminal.quiet(0.3)
+    opened = len(terminal.text)
+    terminal.send(b"r")
+    terminal.wait_for("Started earlier.", after=opened)
+    terminal.quiet(0.3)
+    typed = len(terminal.text)
+    terminal.send(words.encode())
+    terminal.wait_for(words.strip(), after=typed)
+
+
 def test_quitting_from_the_composer_keeps_the_draft(demo_db: Path) -> None:
     store = Store.open(demo_db)  # every ticket has a draft: the composer opens on its text
     tickets = [row[0] for row in store.conn.execute("SELECT id FROM tickets")]
@@ -64,15 +78,7 @@ def test_quitting_from_the_composer_keeps_the_draft(demo_db: Path) -> None:
     store.close()
     terminal = inbox_tui("demo", "--db", str(demo_db))
     try:
-        terminal.wait_for(LIST_SHOWN)
-        terminal.quiet(0.3)
-        opened = len(terminal.text)
-        terminal.send(b"r")
-        terminal.wait_for("Started earlier.", after=opened)
-        terminal.quiet(0.3)
-        typed = len(terminal.text)
-        terminal.send(b"Kept on quit. ")
-        terminal.wait_for("Kept on quit.", after=typed)
+        type_in_the_composer(terminal, "Kept on quit. ")
         # at once (the composer saves by itself 0.5 s after the last key): ctrl+q quits from
         # anywhere, the composer unmounts and saves
         terminal.send(b"\x11")
