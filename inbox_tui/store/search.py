@@ -306,14 +306,9 @@ def _matches(
     FTS5 reads doclists only). A query without words counts as matching more than limit."""
     phrase = phrase or _fts_phrase
     expression = _fts_expression(query, phrase)
-    if not expression:
-        recipients = [term for term in query.terms if term.field == "to" and not term.negated]
-        if recipients:  # to: alone: as rare as its rarest recipient
-            return min(
-                _count_matches(store, phrase(term), limit, table="messages_fts_to")
-                for term in recipients
-            )
-        return limit + 1
+    if not expression:  # to: alone: as rare as its rarest recipient
+        rarest = _rarest_recipient(store, query, phrase, limit)
+        return limit + 1 if rarest is None else rarest
     if any(term.prefix for term in query.terms):
         # A prefix merges the doclists of every word it begins before the first row (~20 ms for
         # a common one at 300k messages); the whole word alone matches no more, and often
@@ -334,11 +329,7 @@ def _dense(store: Store, query: Query, phrase: Callable[[Term], str] | None = No
     (term,) = words
     if (term.prefix and len(term.value) > PROBE_PREFIX) or " " in term.value.strip():
         return False
-    newest = store.conn.execute("SELECT max(id) FROM messages").fetchone()[0] or 0
-    sampled = store.conn.execute(
-        "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ? AND rowid > ?",
-        (_fts_expression(query, phrase), newest - PROBE_SAMPLE),
-    ).fetchone()[0]
+    sampled, newest = _among_newest(store, _fts_expression(query, phrase), PROBE_SAMPLE)
     return bool(sampled * PROBE_SHARE > min(PROBE_SAMPLE, newest))
 
 
@@ -348,21 +339,33 @@ def _many(store: Store, query: Query, words: _Words) -> bool:
     excluded words alone: yes."""
     expression = _fts_expression(query, words.phrase)
     if not expression:
-        recipients = [term for term in query.terms if term.field == "to" and not term.negated]
-        return (
-            not recipients
-            or min(
-                _count_matches(store, words.phrase(term), WALK_MATCHES, table="messages_fts_to")
-                for term in recipients
-            )
-            > WALK_MATCHES
-        )
+        rarest = _rarest_recipient(store, query, words.phrase, WALK_MATCHES)
+        return rarest is None or rarest > WALK_MATCHES
+    sampled, newest = _among_newest(store, expression, WALK_SAMPLE)
+    return bool(sampled * newest > WALK_MATCHES * min(WALK_SAMPLE, newest))
+
+
+def _rarest_recipient(
+    store: Store, query: Query, phrase: Callable[[Term], str], limit: int
+) -> int | None:
+    """The messages its rarest `to:` term matches, counting no further than limit + 1; None
+    for a query without one."""
+    recipients = [term for term in query.terms if term.field == "to" and not term.negated]
+    if not recipients:
+        return None
+    return min(
+        _count_matches(store, phrase(term), limit, table="messages_fts_to") for term in recipients
+    )
+
+
+def _among_newest(store: Store, expression: str, sample: int) -> tuple[int, int]:
+    """How many of the newest `sample` messages (by id) match `expression`, and the newest id."""
     newest = store.conn.execute("SELECT max(id) FROM messages").fetchone()[0] or 0
     sampled = store.conn.execute(
         "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ? AND rowid > ?",
-        (expression, newest - WALK_SAMPLE),
+        (expression, newest - sample),
     ).fetchone()[0]
-    return bool(sampled * newest > WALK_MATCHES * min(WALK_SAMPLE, newest))
+    return sampled, newest
 
 
 @dataclass
