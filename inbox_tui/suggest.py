@@ -24,6 +24,7 @@ __all__ = [
     "Suggester",
     "detect_language",
     "order_state",
+    "read_templates",
     "stems",
     "suggest",
     "suggest_for_thread",
@@ -430,6 +431,27 @@ def _phrase_terms(text: str, weight: float) -> dict[str, float]:
     }
 
 
+@lru_cache(maxsize=1024)
+def _template_words(template: Template) -> dict[str, float]:
+    """One template's words (keywords, name, examples), once per template: an index is built
+    per channel and per order of the library (the composer lists the customer's language
+    first), from these (shared: never change them)."""
+    doc: dict[str, float] = {}
+    parts = [(w, KEYWORD) for w in template.keywords] + [(template.name, NAME)]
+    parts += [(example, EXAMPLE) for example in template.examples]
+    for text, weight in parts:
+        for term, value in _phrase_terms(text, weight).items():
+            doc[term] = max(doc.get(term, 0.0), value)
+    return doc
+
+
+def read_templates(templates: Iterable[Template]) -> None:
+    """Read the templates' words ahead (the app does it beside the UI after its first frame),
+    so that the first ranking only puts its index together: ~25 ms less on the first `r`."""
+    for template in templates:
+        _template_words(template)
+
+
 def _postings(docs: list[dict[str, float]]) -> dict[str, list[tuple[int, float]]]:
     """Each term's (document number, weight), document numbers rising."""
     postings: dict[str, list[tuple[int, float]]] = {}
@@ -497,11 +519,8 @@ class _Index:
     def _words(versions: list[Template]) -> dict[str, float]:
         doc: dict[str, float] = {}
         for template in versions:
-            parts = [(w, KEYWORD) for w in template.keywords] + [(template.name, NAME)]
-            parts += [(example, EXAMPLE) for example in template.examples]
-            for text, weight in parts:
-                for term, value in _phrase_terms(text, weight).items():
-                    doc[term] = max(doc.get(term, 0.0), value)
+            for term, value in _template_words(template).items():
+                doc[term] = max(doc.get(term, 0.0), value)
         return doc
 
     def evidence(self, terms: dict[str, float]) -> list[float]:

@@ -123,6 +123,9 @@ class StartAndQuit:
             library = load_library(self.config.templates)
         except TemplateError:
             return
+        from inbox_tui.suggest import read_templates
+
+        read_templates(library)  # the suggestions' index: put together at `r` from these
         self.call_from_thread(self._prepared, library)
 
     def _prepared(self, library: list[Template]) -> None:
