@@ -21,6 +21,7 @@ from inbox_tui.sla import SlaPolicy
 from inbox_tui.store.db import Store, checkpoint
 from inbox_tui.store.outbox import outbox_counts
 from inbox_tui.tui.commands import KeymapCommands
+from inbox_tui.tui.composer_ahead import AHEAD_AFTER, ComposerAhead
 from inbox_tui.tui.gc_pacing import GcPacer
 from inbox_tui.tui.keymap import bindings, configure, key_hint
 from inbox_tui.tui.messages import (
@@ -132,6 +133,7 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
         if saved_searches is None:
             saved_searches = config.ui.saved_searches
         self._templates: list[Template] | None = None  # loaded at the first reply
+        self.composer_ahead = ComposerAhead(self)  # the next `r`'s composer, built beside the list
         self.outbox_report = OutboxReport()
         self._send_again = False  # a send was asked for while one ran: run once more after it
         self._held_timer: Timer | None = None  # sends a reply when its undo hold ends
@@ -392,6 +394,11 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
                 self._templates = shipped_templates()
         return self._templates
 
+    @property
+    def loaded_templates(self) -> list[Template] | None:
+        """The templates if they are loaded (else None: nothing is loaded now)."""
+        return self._templates
+
     # --- intents: what the screens ask for ----------------------------------------------------
 
     @on(ReplyRequested)
@@ -417,7 +424,14 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
             self.screen.post_message(TicketsChanged(intent.ticket_ids))
 
     def open_composer(self, ticket_id: int) -> None:
-        """Reply to a ticket: the composer opens under its thread."""
+        """Reply to a ticket: the composer opens under its thread (the one made ahead when it
+        is ready: composer_ahead.py)."""
+        made_ahead = self.composer_ahead.take(ticket_id)
+        if made_ahead is not None:
+            # filled in first: its widgets take their focus and title before its first frame
+            made_ahead.open(ticket_id)
+            self.push_screen(made_ahead, self._composer_closed)
+            return
         from inbox_tui.tui.screens.composer import ComposerScreen
 
         composer = ComposerScreen(
@@ -426,6 +440,7 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
         self.push_screen(composer, self._composer_closed)
 
     def _composer_closed(self, outbox_id: int | None) -> None:
+        self.set_timer(AHEAD_AFTER, self.composer_ahead.make)  # the next reply's
         self.tell(TicketsChanged)  # the row's draft or outbox mark, its status and tags
         if outbox_id is None:
             return

@@ -85,11 +85,12 @@ class ComposerScreen(Screen[int | None]):
 
     BINDINGS = bindings("composer")
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    AUTO_FOCUS = ""  # `open` sets the focus (Textual's "*" focused the subject first: a restyle)
 
     def __init__(
         self,
         store: Store,
-        ticket_id: int,
+        ticket_id: int | None,
         *,
         config: Any,
         templates: Sequence[Template],
@@ -97,7 +98,10 @@ class ComposerScreen(Screen[int | None]):
     ) -> None:
         super().__init__()
         self.store = store
-        self.ticket_id = ticket_id
+        # None: made ahead, before the seller asks for it (tui/composer_ahead.py); `open` says
+        # which ticket once it is shown
+        self.ticket_id: int = 0 if ticket_id is None else ticket_id
+        self.made_ahead = ticket_id is None
         self.config = config
         self.now = now
         self.ticket: TicketRow | None = None
@@ -167,6 +171,18 @@ class ComposerScreen(Screen[int | None]):
     # --- opening -------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        if self.made_ahead:
+            # focused now as `_restore` focuses a reply without a draft (the only ones a
+            # composer made ahead opens): its Focus is handled before the first frame, not
+            # after it (the filter's cursor was missing from it)
+            self.set_focus(self.picker.filter)
+        else:
+            self.open(self.ticket_id)
+
+    def open(self, ticket_id: int) -> None:
+        """Fill the composer in for `ticket_id`: as it mounts, or (made ahead) just before it
+        is pushed (tui/composer_ahead.py)."""
+        self.ticket_id = ticket_id
         ticket = get_ticket(self.store, self.ticket_id)
         if ticket is None:
             self._finished = True
@@ -192,6 +208,8 @@ class ComposerScreen(Screen[int | None]):
         self._show_thread()
         self._show_recipients()
         self.picker.show(self.templates, suggested)
+        if self.picking:  # made ahead: the preview follows the list now, not after its frame
+            self._preview_template(self.picker.shown[0] if self.picker.shown else None)
         self._restore()
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:

@@ -1,0 +1,102 @@
+"""The composer made ahead (tui/composer_ahead.py): `r` after a pause shows a composer built
+while the seller read the list, and the seller sees what a composer built at `r` shows, to the
+character, and can do the same with it. Real store and import path, Textual's Pilot."""
+
+from __future__ import annotations
+
+from inbox_tui.store.drafts import get_draft, save_draft
+from inbox_tui.store.outbox import outbox_for_ticket
+from inbox_tui.tui.app import InboxApp
+from inbox_tui.tui.screens.main import MainScreen
+from tests.test_composer import (  # noqa: F401  (config, inbox: fixtures)
+    NOW,
+    SIZE,
+    composer,
+    config,
+    inbox,
+    make_app,
+    open_on,
+)
+from tests.test_tui import screen_text
+from tests.waiting import until
+
+
+def made_ahead(app: InboxApp) -> bool:
+    """A composer is composed and mounted off screen, ready for `r`."""
+    ready = app.composer_ahead._composer
+    return ready is not None and ready.is_mounted
+
+
+async def settled_text(pilot, app: InboxApp) -> str:
+    """The screen once the composer's later frames (its footer's hints) are drawn."""
+    await until(pilot, lambda: "Send" in screen_text(app), "the composer's key hints")
+    await pilot.pause(0.2)
+    return screen_text(app)
+
+
+async def test_r_after_a_pause_shows_what_r_builds_on_the_spot(inbox, config) -> None:  # noqa: F811
+    store, ids = inbox
+    app = make_app(store, config)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: made_ahead(app), "the composer made ahead")
+        screen = await open_on(pilot, app, ids["wismo"])
+        assert screen.made_ahead  # the one made ahead, not one built now
+        assert screen.focused is screen.picker.filter
+        ahead = await settled_text(pilot, app)
+        assert "suggested  1 Where is my order" in ahead
+        await pilot.press("escape")
+        await pilot.pause()
+
+        app.composer_ahead.take(ids["wismo"])  # none ready: `r` builds one, as before
+        screen = await open_on(pilot, app, ids["wismo"])
+        assert not screen.made_ahead
+        assert await settled_text(pilot, app) == ahead
+
+
+async def test_the_next_reply_is_made_ahead_too_and_sends(inbox, config) -> None:  # noqa: F811
+    store, ids = inbox
+    app = make_app(store, config)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: made_ahead(app), "the composer made ahead")
+        first = await open_on(pilot, app, ids["wismo"])
+        await pilot.press("escape")
+        await pilot.pause()
+        await until(pilot, lambda: made_ahead(app), "another composer made ahead")
+
+        screen = await open_on(pilot, app, ids["wismo"])
+        assert screen.made_ahead and screen is not first  # each is used once
+        await pilot.press("1")  # the suggested template, filled in for this ticket
+        assert "Your order 1042 is on its way" in screen.body.text
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+    (entry,) = outbox_for_ticket(store, ids["wismo"])
+    assert entry.status == "queued" and "Your order 1042 is on its way" in entry.text
+
+
+async def test_a_draft_opens_in_its_text_as_before(inbox, config) -> None:  # noqa: F811
+    store, ids = inbox
+    save_draft(store, ids["wismo"], "Hello again, half written", at=NOW)
+    app = make_app(store, config)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: made_ahead(app), "the composer made ahead")
+        screen = await open_on(pilot, app, ids["wismo"])
+        assert not screen.made_ahead  # its filter has the focus: a draft opens in its text
+        assert screen.focused is screen.body
+        assert screen.body.text == "Hello again, half written"
+        await pilot.press("escape")
+    draft = get_draft(store, ids["wismo"])
+    assert draft is not None and draft.body == "Hello again, half written"
+
+
+async def test_a_resized_terminal_gets_a_composer_of_its_width(inbox, config) -> None:  # noqa: F811
+    store, ids = inbox
+    app = make_app(store, config)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: made_ahead(app), "the composer made ahead")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        screen = await open_on(pilot, app, ids["wismo"])
+        assert not screen.made_ahead  # made at 120 columns: built again at 80
+        assert screen.has_class("-narrow") and not screen.has_class("-wide")
+        assert composer(app) is screen
