@@ -24,7 +24,7 @@ from tests.waiting import until
 def made_ahead(app: InboxApp) -> bool:
     """A composer is composed and mounted off screen, ready for `r`."""
     ready = app.composer_ahead._composer
-    return ready is not None and ready.is_mounted
+    return ready is not None and ready.ready
 
 
 async def settled_text(pilot, app: InboxApp) -> str:
@@ -47,7 +47,10 @@ async def test_r_after_a_pause_shows_what_r_builds_on_the_spot(inbox, config) ->
         await pilot.press("escape")
         await pilot.pause()
 
-        app.composer_ahead.take(ids["wismo"])  # none ready: `r` builds one, as before
+        await until(pilot, lambda: made_ahead(app), "the next composer made ahead")
+        spare = app.composer_ahead.take(ids["wismo"])  # none ready: `r` builds one, as before
+        assert spare is not None
+        await spare.remove()
         screen = await open_on(pilot, app, ids["wismo"])
         assert not screen.made_ahead
         assert await settled_text(pilot, app) == ahead
@@ -100,3 +103,25 @@ async def test_a_resized_terminal_gets_a_composer_of_its_width(inbox, config) ->
         assert not screen.made_ahead  # made at 120 columns: built again at 80
         assert screen.has_class("-narrow") and not screen.has_class("-wide")
         assert composer(app) is screen
+
+
+async def test_r_while_it_is_still_composing_opens_it_as_it_mounts(inbox, config) -> None:  # noqa: F811
+    store, ids = inbox
+    app = make_app(store, config)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: made_ahead(app), "the composer made ahead")
+        spare = app.composer_ahead.take(ids["wismo"])
+        assert spare is not None
+        await spare.remove()
+        tickets = app.screen.ticket_list
+        while tickets.ticket is None or tickets.ticket.id != ids["wismo"]:
+            await pilot.press("j")
+        app.composer_ahead.make()  # registered, not mounted yet when `r` comes
+        app.open_composer(ids["wismo"])
+        await pilot.pause()
+        screen = composer(app)
+        assert not screen.made_ahead  # opened as it mounted, as one built at `r`
+        text = await settled_text(pilot, app)
+        assert "suggested  1 Where is my order" in text
+        assert "Subject Re: Where is my order?" in text
+        assert screen.focused is screen.picker.filter

@@ -426,21 +426,28 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
     def open_composer(self, ticket_id: int) -> None:
         """Reply to a ticket: the composer opens under its thread (the one made ahead when it
         is ready: composer_ahead.py)."""
-        made_ahead = self.composer_ahead.take(ticket_id)
-        if made_ahead is not None:
-            # filled in first: its widgets take their focus and title before its first frame
-            made_ahead.open(ticket_id)
-            self.push_screen(made_ahead, self._composer_closed)
-            return
-        from inbox_tui.tui.screens.composer import ComposerScreen
+        composer = self.composer_ahead.take(ticket_id)
+        if composer is None:
+            from inbox_tui.tui.screens.composer import ComposerScreen
 
-        composer = ComposerScreen(
-            self.store, ticket_id, config=self.config, templates=self.templates, now=self.now
-        )
+            composer = ComposerScreen(
+                self.store, ticket_id, config=self.config, templates=self.templates, now=self.now
+            )
+        elif composer.ready:  # filled in first: its title and focus are in its first frame
+            composer.open(ticket_id)
         self.push_screen(composer, self._composer_closed)
 
+    def make_composer_ahead(self) -> None:
+        """Build the next `r`'s composer beside the list (composer_ahead.py), unless one is
+        open: its closing asks again (built now, it would take the CPU from that composer's
+        first frame)."""
+        from inbox_tui.tui.screens.composer import ComposerScreen
+
+        if not any(isinstance(screen, ComposerScreen) for screen in self.screen_stack):
+            self.composer_ahead.make()
+
     def _composer_closed(self, outbox_id: int | None) -> None:
-        self.set_timer(AHEAD_AFTER, self.composer_ahead.make)  # the next reply's
+        self.set_timer(AHEAD_AFTER, self.make_composer_ahead)  # the next reply's
         self.tell(TicketsChanged)  # the row's draft or outbox mark, its status and tags
         if outbox_id is None:
             return

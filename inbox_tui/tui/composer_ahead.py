@@ -6,7 +6,7 @@ Building the composer's ~30 widgets (compose, mount, styles) was ~45-60 ms of CP
 made once the templates are loaded (start_and_quit.py) and again after each composer closes;
 it is used once. A composer made for another terminal width (its width classes are set as it
 composes: breakpoints.py) is dropped and `r` builds one as before, as it does when none is
-ready yet.
+ready yet; one still composing opens for the ticket as it mounts.
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ class ComposerAhead:
         self._size = Size(0, 0)  # the app's size when it was composed
 
     def make(self) -> None:
-        """Compose and mount a composer off screen, unless one is there (or the app ends, or
-        the templates are not loaded yet: the composer reads them as it composes)."""
+        """Compose and mount a composer off screen, unless one is there, the app ends, or the
+        templates are not loaded yet (the composer reads them as it composes). The app does
+        not ask while a composer is open (its closing asks)."""
         app = self.app
         templates = app.loaded_templates
         if self._composer is not None or templates is None or not app.is_running:
@@ -51,20 +52,22 @@ class ComposerAhead:
         app._register(app, composer)
 
     def take(self, ticket_id: int) -> ComposerScreen | None:
-        """The composer made ahead, if it is ready for this terminal and this ticket; never
-        the same twice."""
+        """The composer made ahead for this terminal's width, never the same twice: mounted
+        (`ready`: the caller `open`s it), or still composing (it opens for the ticket as it
+        mounts, as one built at `r`). None for a mounted one whose ticket is gone or has a
+        draft (a composer built at `r` says so, or opens in the draft's text instead of the
+        template filter the one made ahead has focused)."""
         composer, self._composer = self._composer, None
         if composer is None:
             return None
-        store = self.app.store
-        if (
-            composer.is_mounted
-            and self._size == self.app.size
-            and get_ticket(store, ticket_id) is not None
-            and get_draft(store, ticket_id) is None
-        ):
+        if self._size != self.app.size:  # its width classes were set as it composed
+            composer.remove()
+            return None
+        if not composer.ready:
+            composer.open_on_mount(ticket_id)
             return composer
-        # half-built, for another width, the ticket is gone, or a draft is opened (in the text
-        # instead of the template filter, which the composer made ahead has focused)
-        composer.remove()
-        return None
+        store = self.app.store
+        if get_ticket(store, ticket_id) is None or get_draft(store, ticket_id) is not None:
+            composer.remove()
+            return None
+        return composer

@@ -48,7 +48,6 @@ if TYPE_CHECKING:
     from inbox_tui.store.db import Store
     from inbox_tui.templates import Template
     from inbox_tui.tui.app import InboxApp
-    from inbox_tui.tui.composer_ahead import ComposerAhead
 
 PREPARE_AFTER = 0.3  # seconds after the first frame: the composer's modules and templates load
 FIRST_FRAME_WAIT = 5.0  # seconds a worker waits at most for the first frame before it starts
@@ -62,7 +61,7 @@ class StartAndQuit:
     _send_lock: Lock  # held by the send worker while a send runs
     _quitting: bool
     _templates: list[Template] | None
-    composer_ahead: ComposerAhead
+    make_composer_ahead: Callable[[], None]
     hung_up: bool  # the terminal went away: the app ended without a quit (exit code HUNG_UP)
     config: Any
     set_timer: Any
@@ -133,7 +132,7 @@ class StartAndQuit:
     def _prepared(self, library: list[Template]) -> None:
         if self._templates is None:
             self._templates = library
-        self.composer_ahead.make()  # the first `r`'s composer, built now beside the list
+        self.make_composer_ahead()  # the first `r`'s composer, built now beside the list
 
     def end_sending(self, waiting: Callable[[], None]) -> None:
         """After the app has ended: wait for a reply being sent (calling `waiting` first when

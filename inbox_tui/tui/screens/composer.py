@@ -102,6 +102,7 @@ class ComposerScreen(Screen[int | None]):
         # which ticket once it is shown
         self.ticket_id: int = 0 if ticket_id is None else ticket_id
         self.made_ahead = ticket_id is None
+        self.ready = False  # made ahead and mounted, its filter focused: `open` fills it in
         self.config = config
         self.now = now
         self.ticket: TicketRow | None = None
@@ -176,8 +177,15 @@ class ComposerScreen(Screen[int | None]):
             # composer made ahead opens): its Focus is handled before the first frame, not
             # after it (the filter's cursor was missing from it)
             self.set_focus(self.picker.filter)
+            self.ready = True
         else:
             self.open(self.ticket_id)
+
+    def open_on_mount(self, ticket_id: int) -> None:
+        """Made ahead but still composing: it opens for `ticket_id` as it mounts, as a
+        composer built at `r` does."""
+        self.ticket_id = ticket_id
+        self.made_ahead = False
 
     def open(self, ticket_id: int) -> None:
         """Fill the composer in for `ticket_id`: as it mounts, or (made ahead) just before it
