@@ -375,6 +375,8 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
             self.gc_pacer.key_pressed()  # no collection until the keys pause
+        if isinstance(event, events.Key | events.MouseEvent):
+            self.composer_ahead.acted(event)  # the next composer is made in a quiet moment
         await super().on_event(event)
 
     # --- replies: the composer and the sender worker --------------------------------------------

@@ -11,8 +11,10 @@ ready yet; one still composing opens for the ticket as it mounts.
 
 from __future__ import annotations
 
+from time import monotonic
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.geometry import Size
 
 from inbox_tui.store.drafts import get_draft
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from inbox_tui.tui.screens.composer import ComposerScreen
 
 AHEAD_AFTER = 0.5  # seconds after a composer closed before the next one is made
+QUIET = 0.3  # seconds without a key or a mouse event before one is made (else it waits)
 
 
 class ComposerAhead:
@@ -32,6 +35,17 @@ class ComposerAhead:
         self.app = app
         self._composer: ComposerScreen | None = None
         self._size = Size(0, 0)  # the app's size when it was composed
+        self._acted_at = 0.0  # monotonic time of the seller's last key or mouse event
+        self._button_down = False
+
+    def acted(self, event: events.Event) -> None:
+        """A key or mouse event: the next composer waits for a quiet moment (built during a
+        mouse drag over the thread, it ended the drag's text selection)."""
+        self._acted_at = monotonic()
+        if isinstance(event, events.MouseDown):
+            self._button_down = True
+        elif isinstance(event, events.MouseUp):
+            self._button_down = False
 
     def make(self) -> None:
         """Compose and mount a composer off screen, unless one is there, the app ends, or the
@@ -40,6 +54,9 @@ class ComposerAhead:
         app = self.app
         templates = app.loaded_templates
         if self._composer is not None or templates is None or not app.is_running:
+            return
+        if self._button_down or monotonic() - self._acted_at < QUIET:
+            app.set_timer(QUIET, app.make_composer_ahead)  # the seller is busy: a bit later
             return
         from inbox_tui.tui.screens.composer import ComposerScreen
 
