@@ -62,6 +62,7 @@ class StartAndQuit:
     _quitting: bool
     _templates: list[Template] | None
     hung_up: bool  # the terminal went away: the app ended without a quit (exit code HUNG_UP)
+    _quit_asked: bool = False  # a quit typed before the first frame: done at the first frame
     config: Any
     set_timer: Any
     call_from_thread: Any
@@ -78,6 +79,15 @@ class StartAndQuit:
         # else at the first frame: an exit while the screens mount fails in their on_mount (a
         # terminal at end-of-file from the start: `inbox-tui < /dev/null`)
 
+    async def action_quit(self) -> None:
+        """`q`, ctrl+q: the app ends (the screens unmount: the composer saves its draft). Typed
+        before the first frame (keys typed ahead, while the screens mount), at the first frame:
+        an exit while they mount failed in their on_mount (NoMatches), as a hang-up did."""
+        if not self._shown.is_set():
+            self._quit_asked = True
+            return
+        self.exit()
+
     def get_driver_class(self) -> type[Driver]:
         driver = super().get_driver_class()  # type: ignore[misc]
         if driver.__name__ == "LinuxDriver":  # Linux, macOS: quitting without its 0.2 s wait
@@ -88,7 +98,7 @@ class StartAndQuit:
 
     def _first_frame_shown(self) -> None:
         self._shown.set()
-        if self.hung_up:  # the terminal went away during the start
+        if self.hung_up or self._quit_asked:  # the terminal went away, or a quit, at the start
             self.exit()
             return
         self.set_timer(PREPARE_AFTER, self._prepare_replies)
