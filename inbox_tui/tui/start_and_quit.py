@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from inbox_tui.store.db import Store
     from inbox_tui.templates import Template
     from inbox_tui.tui.app import InboxApp
+    from inbox_tui.tui.css_cache import CssCache
 
 PREPARE_AFTER = 0.3  # seconds after the first frame: the composer's modules and templates load
 FIRST_FRAME_WAIT = 5.0  # seconds a worker waits at most for the first frame before it starts
@@ -61,6 +62,7 @@ class StartAndQuit:
     _send_lock: Lock  # held by the send worker while a send runs
     _quitting: bool
     _templates: list[Template] | None
+    css_cache: CssCache | None
     hung_up: bool  # the terminal went away: the app ended without a quit (exit code HUNG_UP)
     _quit_asked: bool = False  # a quit typed before the first frame: done at the first frame
     config: Any
@@ -116,6 +118,8 @@ class StartAndQuit:
         them, the whole config (config_cache.StartConfig.full: pydantic and the models), and
         after them the screens the list's keys open (thread, confirm, snooze, tags, views, outbox,
         help)."""
+        if (css := self.css_cache) is not None:  # the first screen's CSS, for the next start
+            css.keep()
         self.config  # noqa: B018  # validated now, not in the first key that needs it
         import inbox_tui.tui.screens.composer  # noqa: F401
         from inbox_tui.templates import TemplateError, load_library
