@@ -182,10 +182,6 @@ def demo_store(state: Context, *, rebuild: bool) -> Any:
 
 
 def run_tui(state: Context, store: Any, *, title: str, sync: bool = True) -> None:
-    from inbox_tui.tui.first_counts import FirstCounts
-
-    # the sidebar's counts, read on the other core while Textual is imported (first_counts.py)
-    counts = FirstCounts(store)
     from inbox_tui.tui.app import UnknownTheme, run_tui
     from inbox_tui.tui.keymap import UnknownKeyAction
 
@@ -193,7 +189,7 @@ def run_tui(state: Context, store: Any, *, title: str, sync: bool = True) -> Non
     # mailed from the seller's real account
     config = state.start if sync else state.start.without_sources()
     try:
-        crashed = run_tui(store, config, title=title, first_counts=counts)
+        crashed = run_tui(store, config, title=title)
     except UnknownTheme as exc:  # only Textual knows its themes
         raise CliError(f"config: ui.theme: {exc}") from None
     except UnknownKeyAction as exc:  # only the TUI's table knows its actions

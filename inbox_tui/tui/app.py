@@ -54,7 +54,6 @@ if TYPE_CHECKING:
     from inbox_tui.syncing import SourceOutcome
     from inbox_tui.templates import Template
     from inbox_tui.tui.css_cache import CssCache
-    from inbox_tui.tui.first_counts import FirstCounts
 
 WAKE_EVERY = 60.0  # seconds between looks for snoozed tickets whose time has come
 STATUS_EVERY = 30.0  # seconds between redraws of the status line ("synced 3m ago")
@@ -98,7 +97,6 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
         seller_emails: frozenset[str] | None = None,
         sync_every: float | None = None,
         saved_searches: Sequence[Any] | None = None,
-        first_counts: FirstCounts | None = None,
     ) -> None:
         """The inbox over `store`, as `config` says (`InboxApp(store, config)`): a validated
         `Config`, or the CLI's `StartConfig` (config_cache.py: what the first frame reads, the
@@ -108,7 +106,6 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
         keywords after it stand in for parts of the config in tests."""
         super().__init__()
         self.crashed: str | None = None  # the line saying what stopped the app (crash.py)
-        self._first_counts = first_counts  # the sidebar's counts, begun as the store opened
         self.css_cache: CssCache | None = None  # Textual's parsed CSS across starts (the CLI's)
         if config is None:
             from inbox_tui.config import Config
@@ -187,7 +184,6 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
             sync_report=self.sync_report,
             outbox_report=self.outbox_report,
             synced_sources=self.synced_sources,
-            first_counts=self._first_counts,
         )
 
     @on(CustomerPanelToggled)
@@ -590,16 +586,14 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
             self.push_screen(HelpScreen())
 
 
-def run_tui(
-    store: Store, config: Config, *, title: str, first_counts: FirstCounts | None = None
-) -> str | None:
+def run_tui(store: Store, config: Config, *, title: str) -> str | None:
     """Run the inbox on the terminal until the user quits, syncing the config's sources; the
     line to print if it crashed. A quit ends the process at once (what it waits for, and what
     it need not: start_and_quit.py)."""
     from inbox_tui.tui.css_cache import CssCache
     from inbox_tui.tui.start_and_quit import exit_now, run_on_own_loop
 
-    app = InboxApp(store, config, title=title, sync=True, first_counts=first_counts)
+    app = InboxApp(store, config, title=title, sync=True)
     app.css_cache = CssCache(app.stylesheet)  # the CSS parsed at the last start, read back
     run_on_own_loop(app)
     if app.crashed:

@@ -21,13 +21,13 @@ from inbox_tui.store.views import (
     TAG_VIEW,
     VIEWS,
     TicketRow,
+    count_by_channel,
     count_by_view,
     count_tickets,
     list_tickets,
     ticket_position,
+    top_tags,
 )
-from inbox_tui.tui import first_counts
-from inbox_tui.tui.first_counts import Counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +76,7 @@ def count_views(store: Store) -> dict[str, int]:
 SAVED_VIEW = "saved:"
 """Prefix of a saved search's view: "saved:" and the search's name from the config."""
 
-MAX_TAG_VIEWS = first_counts.MAX_TAG_VIEWS  # the sidebar's tags, the most used first
+MAX_TAG_VIEWS = 10  # the sidebar lists the tags on most tickets, no more than this many
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,27 +100,24 @@ class ViewEntry:
 
 
 def view_entries(
-    store: Store,
-    saved: Sequence[SavedSearch] = (),
-    now: datetime | None = None,
-    counted: Counts | None = None,
+    store: Store, saved: Sequence[SavedSearch] = (), now: datetime | None = None
 ) -> list[ViewEntry]:
     """Every view in sidebar order, with its ticket count: the numbers 1–9 and `[`/`]` follow
-    this order. Channels and tags with no tickets are left out; every count is indexed.
-    `counted`: the counts of the views, channels and tags, already read (first_counts.py)."""
-    if counted is None:
-        counted = first_counts.count(store, MAX_TAG_VIEWS)
-    by_view = {**counted.by_view, "due": counted.due}
+    this order. Channels and tags with no tickets are left out; every count is indexed."""
     entries = [
-        ViewEntry(view, view.capitalize(), "views", by_view.get(view, 0)) for view in VIEW_NAMES
+        ViewEntry(view, view.capitalize(), "views", count)
+        for view, count in count_views(store).items()
     ]
-    counts = counted.by_channel  # the sidebar lists channels in the registry's order
+    counts = count_by_channel(store)  # the sidebar lists channels in the registry's order
     entries += [
         ViewEntry(CHANNEL_VIEW + channel.name, channel.label, "channels", counts[channel.name])
         for channel in registry.channels()
         if counts.get(channel.name)
     ]
-    entries += [ViewEntry(TAG_VIEW + name, name, "tags", count) for name, count in counted.tags]
+    entries += [
+        ViewEntry(TAG_VIEW + name, name, "tags", count)
+        for name, count in top_tags(store, MAX_TAG_VIEWS)
+    ]
     for search in saved:
         count, problem = 0, ""
         try:

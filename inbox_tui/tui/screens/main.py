@@ -64,7 +64,6 @@ from inbox_tui.tui.widgets.view_bar import ViewBar
 
 if TYPE_CHECKING:
     from inbox_tui.stats.unusual import Unusual
-    from inbox_tui.tui.first_counts import FirstCounts
 
 SEARCH_DELAY = 0.15  # seconds of quiet typing before a search runs
 SEARCH_HINT = 'search: words, "a phrase", from: tag: channel: status: order: is: before: after:'
@@ -106,10 +105,8 @@ class MainScreen(Screen):
         sync_report: SyncReport | None = None,
         outbox_report: OutboxReport | None = None,
         synced_sources: int = 0,
-        first_counts: FirstCounts | None = None,
     ) -> None:
         super().__init__()
-        self._first_counts = first_counts  # the sidebar's counts read beside the start
         self.customer_shown = customer_panel  # the panel beside list+preview (remembered)
         # the app's reports, which its workers keep up to date: the status line reads them
         self.sync_report = sync_report
@@ -315,11 +312,7 @@ class MainScreen(Screen):
         the sidebar follows in the next frame, or in this one with `sidebar_now` (the first)."""
         if recount or not self.entries:
             saved = list(self.saved_searches.values())
-            counted = None
-            if sidebar_now and (first := self._first_counts) is not None:
-                self._first_counts = None  # the first frame's only: later reloads count
-                counted = first.take(self.store)
-            self.entries = view_entries(self.store, saved, self.now(), counted)
+            self.entries = view_entries(self.store, saved, self.now())
             self.counts = {entry.view: entry.count for entry in self.entries}
         empty_store = self.counts["all"] == 0
         self.set_class(empty_store, "-empty")
