@@ -44,6 +44,8 @@ HEAVY = {
     "inbox_tui.domain.replies": "sending, and a channel's rules for a reply's text",
     "inbox_tui.domain.subjects": "a ticket's title, in SQL: a migration or a merge",
     "inbox_tui.store.attachments": "attachments: opening one, or schema 12's migration",
+    "inbox_tui.search": "the search's parser: the first search, or a saved one's count",
+    "inbox_tui.store.search": "the search's SQL: the first search, or a rule's run",
 }
 IMPORTED = re.compile(r"import time:\s+\d+ \|\s+\d+ \|\s*(\S+)")
 
