@@ -616,6 +616,7 @@ def every_plan(demo, monkeypatch: pytest.MonkeyPatch, query: str) -> dict[str, t
     monkeypatch.setattr(store_search, "WALK_FIRST", 1)  # batches of 1, 2, 4 … tickets
     monkeypatch.setattr(store_search, "WINDOW_GAP", 0)  # a range for each message
     monkeypatch.setattr(store_search, "WINDOWS_MOST", 10**9)  # however many
+    monkeypatch.setattr(store_search, "KEPT_CHUNK", 1)  # a batch's messages a ticket at a time
     found["ranges, small"] = run()
     words = [t for t in parse_query(query).terms if t.field in ("text", "from", "subject", "to")]
     if words and found["rare"][1]:  # words, and something matches: the walk answered
