@@ -12,8 +12,8 @@ Each store is copied and measured in a fresh process, with "now" its newest mess
 - unusual: the inbox's "unusual now" worker (`unusual_now`, warm);
 - screen: S pressed as a terminal would send it (`driver.send_message`), to the first frame
   of the stats screen ("counting…") and to the frame that shows the report (wall, and the
-  process's CPU meanwhile); then a key (j)
-  pressed while a report is being counted, to its frame (the worker must not block keys);
+  process's CPU meanwhile); then a key (j) pressed while a report is being counted, to its
+  frame (the worker must not block keys);
   once cold first (no topic matched): to the first report (shown without topics when many
   are to be matched) and to the whole one.
 
