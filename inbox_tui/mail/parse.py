@@ -24,7 +24,7 @@ from io import BytesIO
 from typing import Any
 
 from inbox_tui.domain.messages import Address, Attachment, ParsedMessage
-from inbox_tui.mail import boundary, fast_parse
+from inbox_tui.mail import boundary, fast_parse, mime_split
 from inbox_tui.mail.charsets import b64decode, codecs_for, decode_bytes, decode_header, decode_raw
 from inbox_tui.mail.headers import first_message_id, message_ids, parse_addresses, plausible_date
 from inbox_tui.mail.html import html_to_text
@@ -98,7 +98,9 @@ def _parse(raw: bytes, now: datetime) -> ParsedMessage:
     if not raw.strip():
         return _empty("empty message")
     problems: list[str] = []
-    msg = fast_parse.parse_tree(raw, _PARSER)
+    msg = mime_split.parse_tree(raw, _Message, _POLICY)
+    if msg is None:
+        msg = fast_parse.parse_tree(raw, _PARSER)
     if msg is None:
         msg = _PARSER.parsebytes(raw)
     walk = _Walk(msg, problems)
