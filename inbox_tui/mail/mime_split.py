@@ -77,7 +77,7 @@ class _Splitter:
         if found is None or found[1] != len(seps) - 1:
             raise _NotSure  # no boundary after it, or an outer one: a close boundary is missing
         end = found[0]
-        msg._payload = _without_eol(self.text[body:end])  # type: ignore[attr-defined]
+        msg._payload = self.text[body : _cut_eol(self.text, body, end)]  # type: ignore[attr-defined]
         return end
 
     def headers(self, msg: Message, pos: int, seps: tuple[str, ...]) -> int:
@@ -169,20 +169,17 @@ class _Splitter:
         """The first boundary line of `seps` at or after the line start `pos`: (its start, which
         separator, whether it closes, where the next line starts); None if there is none."""
         text = self.text
-        if text.startswith("--", pos):
-            start = pos
-        else:
-            start = text.find("\n--", pos) + 1
-            if not start:
-                return None
-        while True:
-            line_end = _line_end(text, start)
-            matched = _boundary_line(text[start:line_end], seps)
-            if matched is not None:
-                return start, matched[0], matched[1], line_end
-            start = text.find("\n--", line_end - 1) + 1
-            if not start:
-                return None
+        start = text.find("-", pos)  # one character: a memchr, which base64 never stops
+        while start >= 0:
+            if text.startswith("--", start) and (start == pos or text[start - 1] == "\n"):
+                line_end = _line_end(text, start)
+                matched = _boundary_line(text[start:line_end], seps)
+                if matched is not None:
+                    return start, matched[0], matched[1], line_end
+                start = text.find("-", line_end)
+            else:
+                start = text.find("-", start + 1)
+        return None
 
 
 def _line_end(text: str, pos: int) -> int:
@@ -208,6 +205,16 @@ def _boundary_line(line: str, seps: tuple[str, ...]) -> tuple[int, bool] | None:
 def _value(source: str) -> str:
     """A header's value from the text after its colon, as `header_source_parse` makes it."""
     return source.lstrip(" \t").rstrip("\r\n")
+
+
+def _cut_eol(text: str, start: int, end: int) -> int:
+    """`end`, less the line end just before it within text[start:end] (`_without_eol` of that
+    slice, without copying it twice)."""
+    if end - start >= 2 and text[end - 2] == "\r" and text[end - 1] == "\n":
+        return end - 2
+    if end > start and text[end - 1] in "\r\n":
+        return end - 1
+    return end
 
 
 def _without_eol(value: str) -> str:
