@@ -6,7 +6,8 @@ Builds the plain corpus and the attachment-heavy one (one message in six with a 
 photo) with corpus.py, in memory, then parses every message with `parse_message` whole by the
 stdlib (`fast_parse.stdlib_only`) and with the fast path, alternating rounds, and prints one JSON
 object: µs per message (best round) for each path and corpus, the ratios, how many messages took
-the fast path, and that every ParsedMessage came out equal. With fast-mail-parser installed
+a fast path (and how many of those `mail/mime_split.py` split), and that every ParsedMessage came
+out equal. With fast-mail-parser installed
 (not a dependency) its parse of the same messages is timed too, and compared where it can be.
 `--code DIR` parses with another checkout's inbox_tui (e.g. a `git archive` of the commit
 before a change): run it and the current code one after the other, in turn, to compare them.

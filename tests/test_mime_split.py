@@ -5,7 +5,8 @@ part (raw headers, payload, preamble, epilogue, defects, default type, class, po
 ParsedMessage must equal the stdlib path's. Checked on the benchmark corpora, the parser tests'
 fixtures (CPython's test messages, the hostile message, mailgen threads), generated seller mail
 with every boundary, header and line-end oddity the splitter must leave to the feedparser, and
-byte mutations of all of those.
+byte mutations of all of those. Last, parse._clean_base64 (a base64 body decoded without the
+stdlib's line copies) against the stdlib's get_payload on generated, damaged bodies.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from hypothesis import strategies as st
 
 from benchmarks.corpus import generate
 from inbox_tui.mail import mime_split
-from inbox_tui.mail.parse import _PARSER, _POLICY, _Message
+from inbox_tui.mail import parse as parse_module
+from inbox_tui.mail.parse import _PARSER, _POLICY, _clean_base64, _Message, _payload_bytes
 from tests.test_fast_parse import FIXTURES, assert_same, message, with_photo
 
 
@@ -309,3 +311,67 @@ def test_mutated_mail_is_split_the_same_or_left_to_the_feedparser(
         at = line_start if insert != b"\n" and where < 0.7 else at
         raw = raw[:at] + insert + raw[at + deleted :]
     event("split" if check(raw) else "feedparser")
+
+
+# ---------------------------------------------------------------------------------------------
+# Base64 bodies decoded without the stdlib's copies line by line (parse._clean_base64)
+
+BASE64_DAMAGE = [
+    None,
+    None,
+    "bad padding",
+    "junk",
+    "8-bit",
+    "= inside",
+    "space",
+    "lone CR",
+    "empty",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.binary(max_size=2000),
+    st.sampled_from([40, 57, 76, 100]),
+    st.sampled_from(EOLS),
+    st.sampled_from(BASE64_DAMAGE),
+    st.sampled_from(["base64", "BASE64", " base64 ", "base64x", "quoted-printable"]),
+    st.floats(0, 1),
+)
+def test_a_base64_body_decodes_as_the_stdlib_decodes_it(
+    data: bytes, width: int, eol: bytes, damage: str | None, cte: str, where: float
+) -> None:
+    encoded = base64.b64encode(data)
+    lines = [encoded[i : i + width] for i in range(0, len(encoded), width)]
+    body = eol.join(lines) + eol
+    at = int(where * len(body))
+    replaced = at % 2  # a character put in its place (the length stays whole quads), or added
+    body = {
+        "bad padding": body.rstrip(b"=\r\n") + eol,
+        "junk": body[:at] + b"!" + body[at + replaced :],
+        "8-bit": body[:at] + b"\xe7" + body[at + replaced :],
+        "= inside": body[:at] + b"=" + body[at + replaced :],
+        "space": body[:at] + b" " + body[at + replaced :],
+        "lone CR": body[:at] + b"\r" + body[at + replaced :],
+        "empty": b"",
+    }.get(damage or "", body)
+    event(f"damage: {damage}")
+    raw = b"Content-Type: image/jpeg\nContent-Transfer-Encoding: " + cte.encode() + b"\n\n" + body
+    ours, stdlib = _PARSER.parsebytes(raw), _PARSER.parsebytes(raw)
+    mine = _clean_base64(ours)
+    event("shortcut" if mine is not None else "stdlib")
+    problems: list[str] = []
+    assert _payload_bytes(ours, problems) == stdlib_payload_bytes(stdlib)
+    assert [type(d) for d in ours.defects] == [type(d) for d in stdlib.defects]
+    if mine is not None:
+        assert mine == stdlib.get_payload(decode=True)
+
+
+def stdlib_payload_bytes(part) -> bytes:
+    """parse._payload_bytes as it was: the stdlib's get_payload first."""
+    original = parse_module._clean_base64
+    parse_module._clean_base64 = lambda part: None
+    try:
+        return parse_module._payload_bytes(part, [])
+    finally:
+        parse_module._clean_base64 = original
