@@ -82,7 +82,13 @@ def test_the_parser_fixtures_mostly_take_the_splitter() -> None:
 # Generated seller mail: the shapes the splitter takes, and their near misses
 
 EOLS = [b"\n", b"\r\n"]
-BOUNDARIES = [b"b1", b"=_Part_0_1.2", b"Apple-Mail=_A", b"----=_NextPart"]
+BOUNDARIES = [
+    b"b1",
+    b"=_Part_0_1.2",
+    b"Apple-Mail=_A",
+    b"----=_NextPart",
+    b"x:y=",
+]  # RFC 2046 allows ":"
 BREAKAGES = [
     None,
     None,

@@ -18,6 +18,7 @@ in a row, nesting deeper than `_MAX_DEPTH`, a boundary that one around it could 
 
 from __future__ import annotations
 
+import re
 from email.message import Message
 from typing import Any
 
@@ -85,33 +86,22 @@ class _Splitter:
         `policy.header_source_parse` do; returns where the body starts."""
         text = self.text
         raw_headers: list[tuple[str, str]] = msg._headers  # type: ignore[attr-defined]
-        name: str | None = None
-        value_start = 0
+        field = _FIELD.match
         while True:
-            eol = text.find("\n", pos)
-            if eol < 0:
-                raise _NotSure  # the section runs to the end: no blank line
-            first = text[pos]
-            if first == "\n" or first == "\r":  # a blank line (no lone CRs here)
-                if name is not None:
-                    raw_headers.append((name, _value(text[value_start:pos])))
-                return eol + 1
-            if first == " " or first == "\t":
-                if name is None:
-                    raise _NotSure  # FirstHeaderLineIsContinuationDefect
-                pos = eol + 1
-                continue
-            if first == "-" and seps and _boundary_line(text[pos : eol + 1], seps) is not None:
+            found = field(text, pos)
+            if found is None:
+                if text.startswith("\n", pos):
+                    return pos + 1
+                if text.startswith("\r\n", pos):
+                    return pos + 2
+                # No blank line: a body line (a defect), a line without a name, a first-line
+                # continuation, an envelope line, or the end of the text.
+                raise _NotSure
+            if text[pos] == "-" and seps and _boundary_line(_line(text, pos), seps) is not None:
                 raise _NotSure  # a boundary ends the part inside its header section
-            colon = text.find(":", pos, eol)
-            if colon <= pos:
-                raise _NotSure  # no colon (a body line: a defect), or no name
-            field = text[pos:colon]
-            if not (field.isascii() and field.isprintable()) or " " in field:
-                raise _NotSure  # not a header line to the feedparser, or an envelope line
-            if name is not None:
-                raw_headers.append((name, _value(text[value_start:pos])))
-            name, value_start, pos = field, colon + 1, eol + 1
+            name, value = found.groups()
+            raw_headers.append((name, value.lstrip(" \t").rstrip("\r\n")))
+            pos = found.end()
 
     def multipart(
         self, msg: Message, ctype: str, body: int, seps: tuple[str, ...], depth: int
@@ -182,6 +172,15 @@ class _Splitter:
         return None
 
 
+# A header field as the feedparser reads one: a name of printable ASCII but colon and space,
+# a colon, the rest of its line, and its continuation lines (starting with a space or tab).
+_FIELD = re.compile(r"([!-9;-~]+):([^\n]*\n(?:[ \t][^\n]*\n)*)")
+
+
+def _line(text: str, pos: int) -> str:
+    return text[pos : _line_end(text, pos)]
+
+
 def _line_end(text: str, pos: int) -> int:
     eol = text.find("\n", pos)
     return len(text) if eol < 0 else eol + 1
@@ -200,11 +199,6 @@ def _boundary_line(line: str, seps: tuple[str, ...]) -> tuple[int, bool] | None:
             if rest.lstrip(" \t") in ("", "\n", "\r\n"):
                 return index, closes
     return None
-
-
-def _value(source: str) -> str:
-    """A header's value from the text after its colon, as `header_source_parse` makes it."""
-    return source.lstrip(" \t").rstrip("\r\n")
 
 
 def _cut_eol(text: str, start: int, end: int) -> int:
