@@ -42,6 +42,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from textual import work
 
+from inbox_tui.tui.typed_first import after_typed_keys
+
 if TYPE_CHECKING:
     from textual.driver import Driver
 
@@ -77,6 +79,12 @@ class StartAndQuit:
             self.exit()
         # else at the first frame: an exit while the screens mount fails in their on_mount (a
         # terminal at end-of-file from the start: `inbox-tui < /dev/null`)
+
+    @after_typed_keys
+    async def action_quit(self) -> None:
+        """q, ctrl+q: as Textual's, once the keys typed before it are in (the composer's draft
+        keeps them: typed_first.py)."""
+        self.exit()
 
     def get_driver_class(self) -> type[Driver]:
         driver = super().get_driver_class()  # type: ignore[misc]
