@@ -42,6 +42,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from textual import work
 
+from inbox_tui.tui.typed_first import after_typed_keys
+
 if TYPE_CHECKING:
     from textual.driver import Driver
 
@@ -81,10 +83,12 @@ class StartAndQuit:
         # else at the first frame: an exit while the screens mount fails in their on_mount (a
         # terminal at end-of-file from the start: `inbox-tui < /dev/null`)
 
+    @after_typed_keys
     async def action_quit(self) -> None:
-        """`q`, ctrl+q: the app ends (the screens unmount: the composer saves its draft). Typed
-        before the first frame (keys typed ahead, while the screens mount), at the first frame:
-        an exit while they mount failed in their on_mount (NoMatches), as a hang-up did."""
+        """`q`, ctrl+q: the app ends (the screens unmount: the composer saves its draft), once
+        the keys typed before it are in (the draft keeps them: typed_first.py). Typed before the
+        first frame (keys typed ahead, while the screens mount), at the first frame: an exit
+        while they mount failed in their on_mount (NoMatches), as a hang-up did."""
         if not self._shown.is_set():
             self._quit_asked = True
             return
