@@ -6,13 +6,16 @@ Builds the plain corpus and the attachment-heavy one (one message in six with a 
 photo) with corpus.py, in memory, then parses every message with `parse_message` whole by the
 stdlib (`fast_parse.stdlib_only`) and with the fast path, alternating rounds, and prints one JSON
 object: µs per message (best round) for each path and corpus, the ratios, how many messages took
-the fast path, and that every ParsedMessage came out equal. With fast-mail-parser installed
+a fast path (and how many of those `mail/mime_split.py` split), and that every ParsedMessage came
+out equal. With fast-mail-parser installed
 (not a dependency) its parse of the same messages is timed too, and compared where it can be.
 `--code DIR` parses with another checkout's inbox_tui (e.g. a `git archive` of the commit
 before a change): run it and the current code one after the other, in turn, to compare them.
 `--against DIR` compares inside one process instead: that checkout's inbox_tui is copied under
 another package name, and its `parse_message` and ours run in turn, round by round, on the same
-messages (on a loaded machine the fairer comparison); its ParsedMessages must equal ours.
+messages (on a loaded machine the fairer comparison); its ParsedMessages must equal ours. A
+parsing worker's whole job (`parse_workers._parse_chunk`: parse, thread hints, encode) is timed
+the same way.
 """
 
 from __future__ import annotations
@@ -34,6 +37,18 @@ if "--code" in sys.argv:  # another checkout's inbox_tui, as benchmarks/import.p
 from benchmarks.corpus import generate  # noqa: E402
 from inbox_tui.mail import fast_parse  # noqa: E402
 from inbox_tui.mail.parse import _PARSER, parse_message  # noqa: E402
+
+try:  # older checkouts (--code) have no MIME splitter of their own
+    from inbox_tui.mail import mime_split  # noqa: E402
+    from inbox_tui.mail.parse import _POLICY, _Message  # noqa: E402
+
+    def split_tree(raw: bytes):
+        return mime_split.parse_tree(raw, _Message, _POLICY)
+except ImportError:
+
+    def split_tree(raw: bytes):
+        return None
+
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
@@ -64,7 +79,8 @@ def mime_tree(raw: bytes) -> None:
 
 def measure(mails: list[bytes], rounds: int) -> dict:
     """Each variant once per round, in turn, so load from elsewhere hits all alike; best round."""
-    taken = [raw for raw in mails if fast_parse.parse_tree(raw, _PARSER) is not None]
+    split = [raw for raw in mails if split_tree(raw) is not None]
+    taken = [raw for raw in mails if split_tree(raw) or fast_parse.parse_tree(raw, _PARSER)]
     variants = {
         "stdlib": (mails, stdlib_parse),
         "fast": (mails, fast_parse_message),
@@ -88,6 +104,7 @@ def measure(mails: list[bytes], rounds: int) -> dict:
         "speedup": round(best["stdlib"] / best["fast"], 2),
         "all_equal": results["stdlib"] == results["fast"],
         "took_fast_path": len(taken),
+        "split_by_mime_split": len(split),
         # What any parser could take away: the stdlib's share, and the speed-up if it were free.
         "stdlib_tree_and_decoding_us": round(best["tree"], 1),
         "ceiling_with_a_free_parser": round(best["stdlib"] / (best["stdlib"] - best["tree"]), 2),
@@ -148,22 +165,36 @@ def against(checkout: Path, corpora: dict[str, list[bytes]], rounds: int) -> dic
         target.write_text(re.sub(r"\binbox_tui\b", "inbox_tui_against", source.read_text()))
     sys.path.insert(0, str(folder))
     from inbox_tui_against.mail.parse import parse_message as theirs  # type: ignore[import-not-found]
+    from inbox_tui_against.parse_workers import (  # type: ignore[import-not-found]
+        _parse_chunk as their_worker,
+    )
+
+    from inbox_tui.parse_workers import _parse_chunk as our_worker
 
     out: dict = {"against": str(checkout)}
     for name, mails in corpora.items():
         best = {"against": float("inf"), "ours": float("inf")}
+        worker = {"against": float("inf"), "ours": float("inf")}
         results: dict = {}
         for _ in range(rounds):
             for side, parse in (("against", theirs), ("ours", parse_message)):
                 started = time.process_time()
                 results[side] = [parse(raw, now=NOW) for raw in mails]
                 best[side] = min(best[side], time.process_time() - started)
+            # A parsing worker's whole job a message: parse, thread hints, encode for the store.
+            for side, chunk in (("against", their_worker), ("ours", our_worker)):
+                started = time.process_time()
+                chunk(mails)
+                worker[side] = min(worker[side], time.process_time() - started)
         out[name] = {
             "against_us": round(best["against"] / len(mails) * 1e6, 1),
             "ours_us": round(best["ours"] / len(mails) * 1e6, 1),
             "speedup": round(best["against"] / best["ours"], 2),
             "all_equal": [dataclasses.astuple(p) for p in results["against"]]
             == [dataclasses.astuple(p) for p in results["ours"]],
+            "worker_against_us": round(worker["against"] / len(mails) * 1e6, 1),
+            "worker_ours_us": round(worker["ours"] / len(mails) * 1e6, 1),
+            "worker_speedup": round(worker["against"] / worker["ours"], 2),
         }
     return out
 

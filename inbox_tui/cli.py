@@ -410,6 +410,38 @@ def sync(state: Context) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@pass_context
+def compact(state: Context) -> None:
+    """Give the store's free pages back to the disk (after an upgrade or a big delete): the
+    store rewritten in place, safely, beside an open inbox-tui."""
+    from inbox_tui.store.compact import compact as rewrite
+    from inbox_tui.store.compact import pages, space_short
+    from inbox_tui.tui.display import size_label as _size
+
+    store = state.open_store(create=False)
+    try:
+        found = pages(store)
+        if found.free == 0:
+            click.echo(f"{state.opened} has no free pages: nothing to give back")
+            return
+        short = space_short(store, found.used_bytes)
+        if short is not None:
+            raise CliError(
+                f"compacting {state.opened} needs {_size(short.needed)} free on the disk of"
+                f" {short.where}, which has {_size(short.free)}: free some space and run it again",
+                exit_code=1,
+            )
+        done = rewrite(store)
+    finally:
+        store.close()
+    log = " (more when the inbox-tui that has it open closes)" if done.log_left else ""
+    click.echo(
+        f"compacted {state.opened}: {_size(done.before)} → {_size(done.after)}"
+        f", {_size(max(0, done.before - done.after))} given back{log}"
+    )
+
+
 def _rules_after_intake(state: Context, store: Any) -> Any:
     """The rules on what came in, and the timed ones (docs/rules.md)."""
     from datetime import UTC, datetime

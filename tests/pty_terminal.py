@@ -125,6 +125,15 @@ class Terminal:
             if self._read(seconds) is None:
                 return
 
+    def drain(self, seconds: float) -> None:
+        """Read what arrives within `seconds`: a program whose output nobody reads blocks once
+        the pty's buffer is full (a repaint after $EDITOR is bigger than the buffer)."""
+        if self.master < 0:  # hung up: nothing to read
+            time.sleep(seconds)
+            return
+        with suppress(EOFError):
+            self._read(seconds)
+
     def send(self, keys: bytes) -> float:
         """Type `keys`; the moment they were written."""
         typed = time.perf_counter()

@@ -44,7 +44,7 @@ def test_version_and_help():
     version = run("--version")
     assert version.returncode == 0 and "inbox-tui" in version.stdout
     help_text = run("--help").stdout
-    for command in ("demo", "import", "export", "sync", "send"):
+    for command in ("demo", "import", "export", "sync", "send", "compact"):
         assert command in help_text
 
 

@@ -23,7 +23,7 @@ from inbox_tui.tui.screens.thread import ThreadScreen
 from inbox_tui.tui.widgets.thread_view import ThreadView
 from inbox_tui.tui.widgets.ticket_list import TicketList
 from tests.mailgen import make_mail, write_maildir
-from tests.waiting import workers_settled
+from tests.waiting import until, workers_settled
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 30, 15, 0, tzinfo=BERLIN)  # Monday
@@ -131,11 +131,14 @@ async def test_changing_the_sla_settings_moves_the_due_times(tmp_path: Path) -> 
     assert settle_due(store, POLICY) == 0  # the import made them under this one
     app = InboxApp(store, now=lambda: NOW, tz=istanbul, sla=policy)
     async with app.run_test(size=(120, 24)) as pilot:
-        await workers_settled(app)  # they are made anew beside the UI
-        await pilot.pause()
-        # all three e-mails now: Monday's (12:00 in Istanbul) was due at 16:00 there, 14:00 here
-        late = [subject for subject, row in rows(app).items() if "late " in row]
-        assert sorted(late) == ["Colour", "Größe?", "Hello? I wrote 4 days ago"]
+        # they are made anew beside the UI, and the list shown again after them: all three
+        # e-mails late now (Monday's, 12:00 in Istanbul, was due at 16:00 there, 14:00 here)
+        def late() -> list[str]:
+            return sorted(subject for subject, row in rows(app).items() if "late " in row)
+
+        want = ["Colour", "Größe?", "Hello? I wrote 4 days ago"]
+        await until(pilot, lambda: late() == want, "three late rows", report=lambda: str(late()))
+        await workers_settled(app)
     report = build_report(store, now=NOW, sla=policy)
     assert report.backlog is not None and report.backlog.overdue == 3
     assert settle_due(store, policy) == 0  # once

@@ -98,6 +98,24 @@ def test_a_pause_collects_the_cycles(pacer) -> None:
     assert gone() is None
 
 
+def test_no_full_collection_while_the_seller_waits_for_a_worker(pacer) -> None:
+    """A pause while a report is counted is the seller waiting, not idle: the full collection
+    waits for the work's end (then the next quiet tick runs it); the hard limit still holds."""
+    pacer, clock = pacer
+    pacer.key_pressed()
+    with pacer.waiting():
+        make_garbage(FULL_AFTER)
+        clock.now += 1.0  # no key: the seller looks at "counting…"
+        assert full_collections_during(pacer.tick) == 0
+        make_garbage(HARD_LIMIT - FULL_AFTER)
+        assert full_collections_during(pacer.tick) == 1
+        make_garbage(FULL_AFTER)
+        assert full_collections_during(pacer.tick) == 0
+    assert full_collections_during(pacer.tick) == 0  # its result is being drawn
+    clock.now += 1.0
+    assert full_collections_during(pacer.tick) == 1
+
+
 def test_endless_keys_still_get_a_full_collection(pacer) -> None:
     pacer, clock = pacer
 

@@ -82,7 +82,7 @@ def typing_in_the_composer(config: Path) -> Terminal:
 def assert_ended_cleanly(terminal: Terminal, config: Path) -> None:
     session = terminal.process.pid
     wait_until(
-        lambda: terminal.exited_at is not None,
+        lambda: terminal.drain(0.05) or terminal.exited_at is not None,
         "inbox-tui to end once its terminal is gone",
         timeout=GONE_WITHIN,
         report=lambda: f"CPU used so far: {terminal.cpu_ms()} ms",
@@ -127,5 +127,24 @@ def test_input_that_ends_at_the_start_ends_the_app_without_a_crash(config: Path)
         assert terminal.process.returncode == 129
         assert not paths.crash_log_path().exists(), paths.crash_log_path().read_text()
         assert b"\x1b[?1049l" in terminal.raw  # the main screen back
+    finally:
+        terminal.close()
+
+
+def test_a_hang_up_while_the_editor_has_the_terminal_ends_the_app_and_keeps_the_draft(
+    config: Path, tmp_path: Path
+) -> None:
+    """ctrl+e handed the terminal to $EDITOR (App.suspend) when the connection dropped: the
+    kernel's SIGHUP reaches the editor and the app alike; the app ends as on any hang-up, the
+    draft it saved before the hand-over kept."""
+    opened = tmp_path / "editor-opened"
+    editor = f"sh -c 'touch {opened}; sleep 60' sh"  # an editor the seller is still in
+    terminal = Terminal([str(BIN), "--config", str(config)], terminal_env(EDITOR=editor), SIZE)
+    try:
+        type_in_the_composer(terminal, "Kept on hang-up. ")
+        terminal.send(b"\x05")  # ctrl+e
+        wait_until(lambda: terminal.drain(0.05) or opened.exists(), "the editor to start")
+        os.killpg(terminal.process.pid, signal.SIGHUP)
+        assert_ended_cleanly(terminal, config)
     finally:
         terminal.close()

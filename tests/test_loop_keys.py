@@ -17,7 +17,7 @@ from inbox_tui.tui.keymap import KEYMAP, key_label
 from inbox_tui.tui.screens.main import MainScreen
 from inbox_tui.tui.screens.view_picker import ViewPicker, filter_views
 from inbox_tui.tui.ticket_views import VIEW_NAMES, view_entries
-from inbox_tui.tui.widgets.key_footer import KeyFooter, fit_hints
+from inbox_tui.tui.widgets.key_footer import HintLine, KeyFooter, fit_hints
 from inbox_tui.tui.widgets.view_bar import ViewBar, bar_items, item_width
 from tests.test_tui import NOW, key, make_app, screen_text, seed, seed_many, ticket_list
 from tests.test_tui_sidebar import HOSTILE_TAG, SAVED, tagged_store
@@ -163,10 +163,19 @@ async def test_c_shows_a_view_past_nine_by_its_name() -> None:
 # --- 80 columns -----------------------------------------------------------------------------
 
 
-def footer_hints(app) -> tuple[list[FooterKey], str]:
-    """The hints the footer shows, and its line on screen."""
+def footer_hints(app) -> tuple[list[tuple[str, str, int, int]], str]:
+    """The hints the footer shows, each (key, description, first column, after the last) on
+    screen, the palette's last, and the footer's line on screen."""
     footer = app.screen.query_one(KeyFooter)
-    shown = [k for k in footer.query(FooterKey) if k.display and k.region.width]
+    line = footer.query_one(HintLine)
+    left = line.region.x
+    shown = [
+        (hint.key_display, hint.description, left + a, left + b)
+        for hint, (a, b) in zip(line.hints, line.spans(), strict=True)
+        if line.region.width
+    ]
+    palettes = [k for k in footer.query(FooterKey) if k.display and k.region.width]
+    shown += [(k.key_display, k.description, k.region.x, k.region.right) for k in palettes]
     return shown, screen_text(app).splitlines()[-1]
 
 
@@ -175,7 +184,7 @@ async def footer_drawn(pilot) -> None:
     on a busy machine that is a frame or more after the first pause), never a fixed time."""
     await until(
         pilot,
-        lambda: any(key.has_class("-command-palette") for key in footer_hints(pilot.app)[0]),
+        lambda: any(d == "palette" for _, d, _, _ in footer_hints(pilot.app)[0]),
         "the footer's hints",
         report=lambda: footer_hints(pilot.app)[1],
     )
@@ -183,12 +192,13 @@ async def footer_drawn(pilot) -> None:
 
 def assert_whole(app) -> None:
     shown, line = footer_hints(app)
-    palette = next(k for k in shown if k.has_class("-command-palette"))
-    assert any(k.description == "Help" for k in shown), line  # ? lists every key
-    for hint in shown:
-        assert f"{hint.key_display} {hint.description}" in line, (hint.description, line)
-        if hint is not palette:
-            assert hint.region.right <= palette.region.x, (hint.description, line)
+    *hints, palette = shown
+    assert palette[1] == "palette", line
+    assert any(description == "Help" for _, description, _, _ in hints), line  # ? lists every key
+    for display, description, first, after in shown:
+        assert f"{display} {description}" in line[first:after], (description, line)
+        if (display, description) != palette[:2]:
+            assert after <= palette[2], (description, line)
 
 
 def test_hints_fit_whole_and_the_pinned_stay() -> None:
@@ -214,6 +224,35 @@ async def test_a_long_configured_key_still_leaves_whole_hints(store) -> None:
     async with app.run_test(size=SMALL) as pilot:
         await footer_drawn(pilot)
         assert_whole(app)
+
+
+@pytest.mark.parametrize("size", [SMALL, (160, 48)])
+async def test_clicking_a_hint_does_what_its_key_does(store, size) -> None:
+    """The hints are one widget: a click finds the hint under the mouse and types its key."""
+    from inbox_tui.tui.screens.help import HelpScreen
+
+    app = make_app(store)
+    async with app.run_test(size=size) as pilot:
+        await footer_drawn(pilot)
+        line = app.screen.query_one(HintLine)
+
+        def column(description: str) -> int:
+            hints, _ = footer_hints(app)
+            first = next(first for _, d, first, _ in hints if d == description)
+            return first - line.region.x + 1
+
+        await pilot.click(HintLine, offset=(column("Views"), 0))  # c: the view picker
+        await until(pilot, lambda: isinstance(app.screen, ViewPicker), "the view picker")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, MainScreen), "the list again")
+        await pilot.click(HintLine, offset=(column("Help"), 0))
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, MainScreen), "the list again")
+        if size == (160, 48):  # room after the last hint: a click there does nothing
+            await pilot.click(HintLine, offset=(line.region.width - 1, 0))
+            await pilot.pause()
+            assert isinstance(app.screen, MainScreen)
 
 
 def test_the_view_bar_drops_counts_before_it_cuts_a_view() -> None:

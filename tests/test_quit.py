@@ -4,6 +4,7 @@ Real processes in a real pty; a real Dovecot and SMTP server for the send."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import socket
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from inbox_tui import paths
 from inbox_tui.store.db import Store
 from inbox_tui.store.drafts import save_draft
 from tests.demo_cache import demo_copy
@@ -89,6 +91,35 @@ def test_quitting_from_the_composer_keeps_the_draft(demo_db: Path) -> None:
     with sqlite3.connect(demo_db) as db:
         bodies = [body for (body,) in db.execute("SELECT body FROM drafts")]
     assert sum("Kept on quit." in body for body in bodies) == 1, bodies
+
+
+# written by Textual once the terminal is in raw mode (a key typed now reaches the app, not
+# the terminal's line discipline, which takes ctrl+q for flow control), before any screen mounts
+RAW_MODE = b"\x1b[?1004h"
+
+
+def test_ctrl_q_pressed_as_the_app_starts_quits_it_cleanly(demo_db: Path) -> None:
+    """ctrl+q typed while the first screen is still mounting (a quick second thought, or keys
+    typed ahead): the app quits once its screens are up (an exit while they mounted crashed:
+    NoMatches in their on_mount), code 0, the terminal given back, nothing in the crash log.
+    ctrl+q again every 20 ms until it has ended, so that one falls inside the mounting."""
+    terminal = inbox_tui("demo", "--db", str(demo_db))
+    try:
+        deadline = time.monotonic() + 30
+        while RAW_MODE not in terminal.raw:
+            assert time.monotonic() < deadline, terminal.text[-400:]
+            terminal.quiet(0.005, timeout=0.005)
+        with contextlib.suppress(EOFError, OSError):  # it has ended: the pty is closed
+            while terminal.exited_at is None and time.monotonic() < deadline:
+                terminal.send(b"\x11")
+                terminal.quiet(0.02, timeout=0.02)
+        terminal.wait_exit(10)
+        assert not paths.crash_log_path().exists(), paths.crash_log_path().read_text()
+        assert "unexpected error" not in terminal.text, terminal.text[-400:]
+        assert terminal.process.returncode == 0
+        assert b"\x1b[?1049l" in terminal.raw  # the main screen given back
+    finally:
+        terminal.close()
 
 
 @pytest.fixture

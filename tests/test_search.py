@@ -567,6 +567,9 @@ PLAN_QUERIES = [
     "status:open thank you",
     "tag:shipping orde",
     "from:amaz wher",
+    # a capped count from the words' matches, tested against negated filters and recipients
+    "-tag:shipping order",
+    "to:amazon -status:closed thank",
 ]
 
 
@@ -586,13 +589,21 @@ def every_plan(demo, monkeypatch: pytest.MonkeyPatch, query: str) -> dict[str, t
 
     walks: list[int] = []
     walk = store_search._walk
+    gathers: list[int] = []
+    gather = store_search._gather
 
     def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
         walked = walk(*args, **kwargs)
         walks.append(0 if walked is None else 1)
         return walked
 
+    def gathered(*args, **kwargs):  # type: ignore[no-untyped-def]
+        count = gather(*args, **kwargs)
+        gathers.append(0 if count is None else 1)
+        return count
+
     monkeypatch.setattr(store_search, "_walk", counted)
+    monkeypatch.setattr(store_search, "_gather", gathered)
     found = {"rare": run()}
     monkeypatch.setattr(store_search, "RARE_MATCHES", 0)
     found["walk or scan"] = run()  # counts: scan below cap × DENSE_FACTOR matching messages
@@ -605,10 +616,22 @@ def every_plan(demo, monkeypatch: pytest.MonkeyPatch, query: str) -> dict[str, t
     monkeypatch.setattr(store_search, "WALK_FIRST", 1)  # batches of 1, 2, 4 … tickets
     monkeypatch.setattr(store_search, "WINDOW_GAP", 0)  # a range for each message
     monkeypatch.setattr(store_search, "WINDOWS_MOST", 10**9)  # however many
+    monkeypatch.setattr(store_search, "KEPT_CHUNK", 1)  # a batch's messages a ticket at a time
     found["ranges, small"] = run()
     words = [t for t in parse_query(query).terms if t.field in ("text", "from", "subject", "to")]
     if words and found["rare"][1]:  # words, and something matches: the walk answered
         assert walks and all(walks)
+    # a capped count with words and filters, exclusions or recipients: from the words' matches
+    monkeypatch.setattr(store_search, "GATHER_FIRST", 1)  # batches of 1, 2, 4 … messages
+    monkeypatch.setattr(store_search, "GATHER_JUDGED", 10**9)  # never gives up for the walk
+    gathers.clear()
+    found["gathered"] = run()
+    positive = [t for t in words if t.field != "to" and not t.negated]
+    if positive and len(positive) < len(parse_query(query).terms) and found["rare"][1]:
+        assert gathers and all(gathers)  # the capped count was gathered (not given up)
+    monkeypatch.setattr(store_search, "GATHER_JUDGED", 0)
+    monkeypatch.setattr(store_search, "GATHER_SHARE", 0)  # gives up at once: the walk counts
+    found["gather given up"] = run()
     monkeypatch.setattr(store_search, "WALK_FIRST", 64)
     monkeypatch.setattr(store_search, "WINDOW_GAP", 10**9)  # a range for each batch
     found["ranges, wide"] = run()

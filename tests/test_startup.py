@@ -40,6 +40,12 @@ HEAVY = {
     "importlib.metadata": "pydantic's plugin loader, after the first frame",
     "click": "the other commands: `inbox-tui` and `demo` open the TUI without it (cli_base.py)",
     "inbox_tui.cli": "the other commands' click tree (cli_base.quick_start opens the TUI)",
+    "inbox_tui.domain.orders": "the customer panel's orders, and the order providers",
+    "inbox_tui.domain.replies": "sending, and a channel's rules for a reply's text",
+    "inbox_tui.domain.subjects": "a ticket's title, in SQL: a migration or a merge",
+    "inbox_tui.store.attachments": "attachments: opening one, or schema 12's migration",
+    "inbox_tui.search": "the search's parser: the first search, or a saved one's count",
+    "inbox_tui.store.search": "the search's SQL: the first search, or a rule's run",
 }
 IMPORTED = re.compile(r"import time:\s+\d+ \|\s+\d+ \|\s*(\S+)")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -9,10 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
+from inbox_tui.domain.tickets import TICKET_STATUSES
 from inbox_tui.importer import import_maildir
 from inbox_tui.stats import build_report, percentile, render_report
 from inbox_tui.store import Store
 from inbox_tui.store.actions import add_tag
+from inbox_tui.store.stats import backlog
 from inbox_tui.store.trends import first_ticket_at
 from inbox_tui.templates import shipped_templates
 from tests.mailgen import make_mail, write_maildir
@@ -144,5 +147,27 @@ def test_the_history_start_looked_back_to_a_moment_is_the_later_of_both(
     oldest = first_ticket_at(store)
     assert first_ticket_at(store, not_before=cutoff) == (
         None if oldest is None else max(oldest, cutoff)
+    )
+    store.close()
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(statuses=st.lists(st.sampled_from(TICKET_STATUSES), min_size=6, max_size=6))
+def test_the_backlog_counts_each_status_as_every_ticket_does(
+    tmp_path_factory, statuses: list[str]
+) -> None:
+    """The backlog reads only the open, pending and snoozed tickets' part of the index (at a
+    decade of mail nearly every ticket is closed): the same numbers as counting every ticket."""
+    store = build(tmp_path_factory.mktemp("backlog"))
+    ids = [row[0] for row in store.conn.execute("SELECT id FROM tickets ORDER BY id")]
+    assert len(ids) == len(statuses)
+    for ticket, status in zip(ids, statuses, strict=True):
+        store.conn.execute("UPDATE tickets SET status = ? WHERE id = ?", (status, ticket))
+    found = backlog(store, NOW)
+    counted = Counter(statuses)
+    assert (found.open, found.pending, found.snoozed) == (
+        counted["open"],
+        counted["pending"],
+        counted["snoozed"],
     )
     store.close()

@@ -6,11 +6,16 @@ import re
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from inbox_tui.store import Store, StoreError
+from inbox_tui.store.db import format_time, parse_time
 from inbox_tui.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,3 +95,42 @@ def test_docs_schema_describes_every_table_and_column(store):
         section = doc.split(f"## `{table}`", 1)[1].split("\n## ", 1)[0]
         for column in store.conn.execute(f"SELECT name FROM pragma_table_info('{table}')"):
             assert f"`{column[0]}`" in section, f"docs/schema.md misses {table}.{column[0]}"
+
+
+def _parse_time_before(value: str) -> datetime:
+    """parse_time as it was before the Z was left to fromisoformat (the reference)."""
+    if len(value) == 20 and value[10] == "T" and value[19] == "Z":
+        try:
+            return datetime.fromisoformat(value[:19]).replace(tzinfo=UTC)
+        except ValueError:
+            pass
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def _outcome(parse: Callable[[str], datetime], value: str) -> tuple[object, ...]:
+    try:
+        moment = parse(value)
+    except ValueError:
+        return ("ValueError",)
+    return (moment, moment.utcoffset(), moment.tzinfo is UTC)
+
+
+STORED_LOOKING = st.builds(
+    lambda head, tail: head[:10] + "T" + tail[:8] + "Z",
+    st.text("0123456789-:.+ T", min_size=10, max_size=10),
+    st.text("0123456789-:.+ Z,", min_size=8, max_size=8),
+)
+
+
+@settings(max_examples=500)
+@given(
+    value=st.one_of(
+        st.datetimes(timezones=st.just(UTC)).map(format_time),
+        STORED_LOOKING,
+        st.text(max_size=24),
+    )
+)
+def test_a_stored_time_parses_as_it_did(value: str) -> None:
+    """Every stored time, and whatever else looks like one, reads as before (or fails as
+    before): the same moment in UTC."""
+    assert _outcome(parse_time, value) == _outcome(_parse_time_before, value)

@@ -93,6 +93,10 @@ class Terminal:
             self.run("send-keys", "-t", self.session, key)
             time.sleep(0.15)
 
+    def burst(self, *keys: str) -> None:
+        """`keys` in one write to the terminal, as a fast typist's or a paste's arrive."""
+        self.run("send-keys", "-t", self.session, *keys)
+
     def pane(self, field: str) -> str:
         return self.run("display-message", "-p", "-t", self.session, f"#{{{field}}}").stdout.strip()
 

@@ -21,12 +21,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
-from inbox_tui.domain.orders import FetchedOrder, OrderQuery
-from inbox_tui.domain.replies import OutgoingReply, RuleProblem, SentCopy
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the domain's orders and replies: not on the first frame's way (types here)
     from pydantic import BaseModel
 
+    from inbox_tui.domain.orders import FetchedOrder, OrderQuery
+    from inbox_tui.domain.replies import OutgoingReply, RuleProblem, SentCopy
     from inbox_tui.sla import SlaPolicy
     from inbox_tui.store.db import Store
     from inbox_tui.store.orders import OrderLookup
@@ -151,6 +150,7 @@ class OrderSource(ABC):
         """What it can be asked about this ticket, and the key its answer is cached under; None
         when it cannot answer. A shop: by the customer's e-mail, unless that is a relay's."""
         from inbox_tui.channels.registry import channel
+        from inbox_tui.domain.orders import OrderQuery
 
         known = channel(ticket.channel)
         if (known is not None and known.relay) or not ticket.email:

@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from functools import cache
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from inbox_tui.channels import amazon, ebay, email, etsy, files, imap, shopify, walmart, woocommerce
 from inbox_tui.channels.base import Channel, OrderSource, SourceKind
-from inbox_tui.domain.replies import RuleProblem
+
+if TYPE_CHECKING:
+    from inbox_tui.domain.replies import RuleProblem
 
 PACKAGES: list[ModuleType] = [
     files,

@@ -19,7 +19,7 @@ from email.message import Message
 from email.parser import BytesParser
 from typing import Any
 
-__all__ = ["MIN_RUN", "base64_runs", "parse_tree", "stdlib_only"]
+__all__ = ["MIN_RUN", "base64_runs", "enabled", "parse_tree", "stdlib_only"]
 
 MIN_RUN = 2048  # bytes: shorter runs cost the feedparser less than cutting them out
 _TOKEN = "InboxTuiElidedRun"  # base64 characters only, like the lines it stands for
@@ -30,6 +30,11 @@ _PROBE = 1024  # bytes between probes for runs; MIN_RUN needs at least one in a 
 
 
 _switch = {"on": True}
+
+
+def enabled() -> bool:
+    """False inside `stdlib_only()`: every fast path (this module's, mime_split's) stands aside."""
+    return _switch["on"]
 
 
 def parse_tree(raw: bytes, parser: BytesParser) -> Message | None:

@@ -1,6 +1,8 @@
 """Raw RFC 5322 bytes to a `ParsedMessage`: headers, readable body, attachments. Never raises.
 
-The MIME structure comes from the stdlib feedparser under `email.policy.default` settings. Header
+The MIME structure is the stdlib feedparser's under `email.policy.default` settings: built by
+mime_split.py for the common shapes of mail, by the feedparser itself (fast_parse.py keeping long
+base64 runs out of its line loop) for everything else; the tree is the same either way. Header
 values are read as raw strings and decoded by charsets.py and headers.py (RFC 2047, 8-bit
 fallbacks, addresses, dates): policy.default's structured header objects cost 5-10x the rest of
 the parse (the feedparser alone re-parses Content-Type a dozen times per message), and the
@@ -24,7 +26,7 @@ from io import BytesIO
 from typing import Any
 
 from inbox_tui.domain.messages import Address, Attachment, ParsedMessage
-from inbox_tui.mail import boundary, fast_parse
+from inbox_tui.mail import boundary, fast_parse, mime_split
 from inbox_tui.mail.charsets import b64decode, codecs_for, decode_bytes, decode_header, decode_raw
 from inbox_tui.mail.headers import first_message_id, message_ids, parse_addresses, plausible_date
 from inbox_tui.mail.html import html_to_text
@@ -98,7 +100,9 @@ def _parse(raw: bytes, now: datetime) -> ParsedMessage:
     if not raw.strip():
         return _empty("empty message")
     problems: list[str] = []
-    msg = fast_parse.parse_tree(raw, _PARSER)
+    msg = mime_split.parse_tree(raw, _Message, _POLICY)
+    if msg is None:
+        msg = fast_parse.parse_tree(raw, _PARSER)
     if msg is None:
         msg = _PARSER.parsebytes(raw)
     walk = _Walk(msg, problems)
@@ -446,7 +450,8 @@ _META_CHARSET = re.compile(
 
 def _payload_bytes(part: Message, problems: list[str]) -> bytes:
     """The decoded content of a leaf part; undecodable encodings give the raw bytes."""
-    data = part.get_payload(decode=True)
+    clean = _clean_base64(part)
+    data = part.get_payload(decode=True) if clean is None else clean
     if not isinstance(data, bytes):
         return b""
     seen = str(part.get("content-transfer-encoding", "")).lower()  # as the stdlib matched it
@@ -458,6 +463,25 @@ def _payload_bytes(part: Message, problems: list[str]) -> bytes:
     if cte not in _KNOWN_CTE:
         problems.append(f"unknown Content-Transfer-Encoding {clean_line(cte)[:40]!r}; shown raw")
     return data
+
+
+def _clean_base64(part: Message) -> bytes | None:
+    """`part.get_payload(decode=True)` for a base64 body of whole quads of base64 characters and
+    line ends (what mail clients write), without the stdlib's copies of it line by line (a photo
+    is ~1,000 lines); None for any other body, which get_payload decodes. The stdlib's steps for
+    such a body: line ends removed, then strict decoding, no defects."""
+    payload = part._payload  # type: ignore[attr-defined]
+    if not isinstance(payload, str) or not payload.isascii():
+        return None  # a multipart's list, or surrogates (8-bit bytes): the stdlib's own ways
+    if str(part.get("content-transfer-encoding", "")).lower() != "base64":
+        return None
+    encoded = payload.encode("ascii").translate(None, b"\r\n")
+    if len(encoded) % 4:
+        return None  # the stdlib pads it and notes a defect
+    try:
+        return binascii.a2b_base64(encoded, strict_mode=True)
+    except binascii.Error:
+        return None  # the stdlib's lenient decoding, with its defects
 
 
 def _has(part: Message, defect: type) -> bool:

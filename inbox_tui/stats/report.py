@@ -225,18 +225,24 @@ def _series(
     names = {product.key: product.name for product in products}
     facts = ticket_facts(store, everything, templates, products, match_at_most)
     index = {day: n for n, day in enumerate(report.dates)}
+    # each ticket's facts and day once, for the five kinds of series below
+    current_facts = [facts[ticket.id] for ticket in current]
+    current_days = [index[_local_day(fact.created, tz)] for fact in current_facts]
+    previous_facts = [facts[ticket.id] for ticket in previous]
 
     def trends(kind: str, values_of, labels: dict[str, str] | None = None) -> list[Trend]:  # noqa: ANN001
         now_count: Counter[str] = Counter()
         before: Counter[str] = Counter()
         daily: dict[str, list[int]] = {}
-        for ticket in current:
-            for value in values_of(facts[ticket.id]):
+        for fact, day in zip(current_facts, current_days, strict=True):
+            for value in values_of(fact):
                 now_count[value] += 1
-                row = daily.setdefault(value, [0] * len(report.dates))
-                row[index[_local_day(facts[ticket.id].created, tz)]] += 1
-        for ticket in previous:
-            for value in values_of(facts[ticket.id]):
+                row = daily.get(value)
+                if row is None:
+                    row = daily[value] = [0] * len(report.dates)
+                row[day] += 1
+        for fact in previous_facts:
+            for value in values_of(fact):
                 before[value] += 1
         chosen = sorted(set(now_count) | set(before), key=lambda n: (-now_count[n], -before[n], n))
         return [

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from inbox_tui.domain.folding import fold_for_search
-from inbox_tui.domain.subjects import customer_subject
 from inbox_tui.store.identity import (
     StoreError,
     check_writable,
@@ -42,9 +41,15 @@ def format_time(moment: datetime) -> str:
 def parse_time(value: str) -> datetime:
     """A stored time ("2026-11-30T09:00:00Z") as an aware UTC datetime; ValueError if it is
     not one. `fromisoformat` is 10x faster than `strptime` (the list parses one per row
-    drawn); `strptime` checks what does not look like ours, and says what is wrong."""
+    drawn), and reads the Z itself as UTC (Python 3.11): `.replace(tzinfo=UTC)` cost 4 of
+    this function's 5 µs, and the stats report parses ~30,000 times; `strptime` checks what
+    does not look like ours, and says what is wrong."""
     if len(value) == 20 and value[10] == "T" and value[19] == "Z":
         try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        try:  # what fromisoformat reads only without the Z (none of ours): as before
             return datetime.fromisoformat(value[:19]).replace(tzinfo=UTC)
         except ValueError:
             pass
@@ -119,7 +124,7 @@ class Store:
             conn.row_factory = sqlite3.Row
             known_folds: dict[str, str] = {}
             # tickets.title (schema 8) in SQL too: the migration, and a merge, derive it
-            conn.create_function("customer_subject", 2, customer_subject, deterministic=True)
+            conn.create_function("customer_subject", 2, _customer_subject, deterministic=True)
             # the words the search indexes hold (schema 10): their triggers call it
             conn.create_function(
                 "search_fold", 1, partial(_fold_known, known_folds), deterministic=True
@@ -225,6 +230,14 @@ def checkpoint(path: Path) -> None:
         conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
     finally:
         conn.close()
+
+
+def _customer_subject(subject: str, text: str) -> str | None:
+    """domain.subjects.customer_subject, for SQL (a migration, a merge): its eleven patterns
+    are compiled at its first use, not on the way to the TUI's first frame."""
+    from inbox_tui.domain.subjects import customer_subject
+
+    return customer_subject(subject, text)
 
 
 def _fold_known(

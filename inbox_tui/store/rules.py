@@ -8,10 +8,12 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from inbox_tui.search import Query
 from inbox_tui.store.db import Store, format_time, parse_time
-from inbox_tui.store.search import to_sql
+
+if TYPE_CHECKING:  # the search's parser and SQL: a rule's run, not the preview's rule notes
+    from inbox_tui.search import Query
 
 _CHUNK = 500  # ids per IN (...) list
 
@@ -154,6 +156,8 @@ def _time(value: str | None) -> datetime | None:
 
 def matching(store: Store, query: Query, ticket_ids: Sequence[int], now: datetime) -> set[int]:
     """Which of these tickets a search matches (its words tested ticket by ticket)."""
+    from inbox_tui.store.search import to_sql
+
     where, params = to_sql(query, now, plan="walk")
     found: set[int] = set()
     for chunk in _chunks(sorted(set(ticket_ids))):

@@ -10,8 +10,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from inbox_tui.store.attachments import point_attachments_into_raw
-
 # In the SQLite header of every store (`PRAGMA application_id`): "INBX", this file is ours.
 APPLICATION_ID = 0x494E4258
 
@@ -600,7 +598,16 @@ MIGRATIONS: list[str] = [
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
+
 # What SQL cannot do, run after a version's SQL in its transaction (version -> step).
+def _point_attachments_into_raw(conn: sqlite3.Connection) -> None:
+    """store.attachments' step (imported here, when an old store is upgraded: not on the way
+    to the TUI's first frame)."""
+    from inbox_tui.store.attachments import point_attachments_into_raw
+
+    point_attachments_into_raw(conn)
+
+
 AFTER_MIGRATION: dict[int, Callable[[sqlite3.Connection], None]] = {
-    12: point_attachments_into_raw,
+    12: _point_attachments_into_raw,
 }

@@ -97,9 +97,16 @@ class Backlog:
 
 def backlog(store: Store, now: datetime) -> Backlog:
     """The tickets open, pending and snoozed now, and how many open ones are overdue; counted
-    from indexes (tickets_by_status_time, tickets_due) without reading a ticket's row."""
+    from indexes (tickets_by_status_time, tickets_due) without reading a ticket's row. Only
+    those statuses' ranges of the index are read: the closed tickets (all but a few thousand
+    of a decade's 333,000) were counted too, 40-50 ms at a million messages, for nothing."""
     conn = store.conn
-    counts = dict(conn.execute("SELECT status, count(*) FROM tickets GROUP BY status").fetchall())
+    counts = dict(
+        conn.execute(
+            """SELECT status, count(*) FROM tickets
+                WHERE status IN ('open', 'pending', 'snoozed') GROUP BY status"""
+        ).fetchall()
+    )
     overdue = conn.execute(  # late as sla.is_late says: now after the due time
         """SELECT count(*) FROM tickets INDEXED BY tickets_due
             WHERE status = 'open' AND due_at IS NOT NULL AND due_at < ?""",

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from inbox_tui.marketplaces.orders import OrderRefresher
     from inbox_tui.syncing import SourceOutcome
     from inbox_tui.templates import Template
+    from inbox_tui.tui.css_cache import CssCache
 
 WAKE_EVERY = 60.0  # seconds between looks for snoozed tickets whose time has come
 STATUS_EVERY = 30.0  # seconds between redraws of the status line ("synced 3m ago")
@@ -106,6 +107,7 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
         keywords after it stand in for parts of the config in tests."""
         super().__init__()
         self.crashed: str | None = None  # the line saying what stopped the app (crash.py)
+        self.css_cache: CssCache | None = None  # Textual's parsed CSS across starts (the CLI's)
         if config is None:
             from inbox_tui.config import Config
 
@@ -612,9 +614,11 @@ def run_tui(store: Store, config: Config, *, title: str) -> str | None:
     """Run the inbox on the terminal until the user quits, syncing the config's sources; the
     line to print if it crashed. A quit ends the process at once (what it waits for, and what
     it need not: start_and_quit.py)."""
+    from inbox_tui.tui.css_cache import CssCache
     from inbox_tui.tui.start_and_quit import exit_now, run_on_own_loop
 
     app = InboxApp(store, config, title=title, sync=True)
+    app.css_cache = CssCache(app.stylesheet)  # the CSS parsed at the last start, read back
     run_on_own_loop(app)
     if app.crashed:
         return app.crashed

@@ -12,6 +12,13 @@ every 20, 16 full collections ran inside key presses, 1.1 s in all, up to 94 ms 
 inside a key, 9 in the pauses (max 51 ms). If keys never pause, one runs anyway after 30
 young collections (20–100 ms, as Python's own would), so memory stays bounded.
 
+A pause in the keys is not always idle time: after S the seller waits for the stats report,
+counted in a worker thread for half a second or more. A full collection then (60-120 ms at a
+decade of mail, the GIL held) delayed the report by as much; so while a worker says the
+seller waits for it (`waiting()`), a pause does not count as quiet (the hard limit still
+holds), and the quiet moment counts from the work's end, as from a key: not between the
+report's arrival and its frame.
+
 Before that, on the way to the first frame, the collector is held off altogether
 (`hold_collections`, from tui/start.py): the imports and the first screen allocate ~150k
 objects that live as long as the app, and Python walked them in ~200 collections before the
@@ -21,8 +28,10 @@ first frame (60–250 ms of a 0.5 s start, measured with `gc.callbacks`).
 from __future__ import annotations
 
 import gc
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 QUIET = 0.3  # seconds without a key before a full collection may run
 FULL_AFTER = 10  # young (generation 1) collections before a full one is due: Python's own
@@ -54,6 +63,8 @@ class GcPacer:
         self.stopped = False
         self.full_collections = 0
         self._thresholds = gc.get_threshold()
+        self._waited_for = 0  # workers the seller is waiting for (`waiting`)
+        self._lock = threading.Lock()
 
     def start(self) -> None:
         """Take over full collections (`tick` calls it once the app has been up a second)."""
@@ -82,9 +93,21 @@ class GcPacer:
     def key_pressed(self) -> None:
         self.last_key = self.clock()
 
+    @contextmanager
+    def waiting(self) -> Iterator[None]:
+        """Around work the seller waits to see (from any thread): no pause is quiet meanwhile."""
+        with self._lock:
+            self._waited_for += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._waited_for -= 1
+            self.last_key = self.clock()  # what it made is about to be drawn: a quiet moment after
+
     def tick(self) -> None:
         now = self.clock()
-        quiet = now - self.last_key >= QUIET
+        quiet = now - self.last_key >= QUIET and not self._waited_for
         if not self.active:
             up = now - self.started_at
             if (quiet and up >= START_AFTER) or up >= 2 * START_AFTER:

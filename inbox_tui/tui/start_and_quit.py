@@ -42,12 +42,15 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from textual import work
 
+from inbox_tui.tui.typed_first import after_typed_keys
+
 if TYPE_CHECKING:
     from textual.driver import Driver
 
     from inbox_tui.store.db import Store
     from inbox_tui.templates import Template
     from inbox_tui.tui.app import InboxApp
+    from inbox_tui.tui.css_cache import CssCache
 
 PREPARE_AFTER = 0.3  # seconds after the first frame: the composer's modules and templates load
 FIRST_FRAME_WAIT = 5.0  # seconds a worker waits at most for the first frame before it starts
@@ -62,7 +65,9 @@ class StartAndQuit:
     _quitting: bool
     _templates: list[Template] | None
     make_composer_ahead: Callable[[], None]
+    css_cache: CssCache | None
     hung_up: bool  # the terminal went away: the app ended without a quit (exit code HUNG_UP)
+    _quit_asked: bool = False  # a quit typed before the first frame: done at the first frame
     config: Any
     set_timer: Any
     call_from_thread: Any
@@ -79,6 +84,17 @@ class StartAndQuit:
         # else at the first frame: an exit while the screens mount fails in their on_mount (a
         # terminal at end-of-file from the start: `inbox-tui < /dev/null`)
 
+    @after_typed_keys
+    async def action_quit(self) -> None:
+        """`q`, ctrl+q: the app ends (the screens unmount: the composer saves its draft), once
+        the keys typed before it are in (the draft keeps them: typed_first.py). Typed before the
+        first frame (keys typed ahead, while the screens mount), at the first frame: an exit
+        while they mount failed in their on_mount (NoMatches), as a hang-up did."""
+        if not self._shown.is_set():
+            self._quit_asked = True
+            return
+        self.exit()
+
     def get_driver_class(self) -> type[Driver]:
         driver = super().get_driver_class()  # type: ignore[misc]
         if driver.__name__ == "LinuxDriver":  # Linux, macOS: quitting without its 0.2 s wait
@@ -89,7 +105,7 @@ class StartAndQuit:
 
     def _first_frame_shown(self) -> None:
         self._shown.set()
-        if self.hung_up:  # the terminal went away during the start
+        if self.hung_up or self._quit_asked:  # the terminal went away, or a quit, at the start
             self.exit()
             return
         self.set_timer(PREPARE_AFTER, self._prepare_replies)
@@ -107,6 +123,8 @@ class StartAndQuit:
         them, the whole config (config_cache.StartConfig.full: pydantic and the models), and
         after them the screens the list's keys open (thread, confirm, snooze, tags, views, outbox,
         help)."""
+        if (css := self.css_cache) is not None:  # the first screen's CSS, for the next start
+            css.keep()
         self.config  # noqa: B018  # validated now, not in the first key that needs it
         import inbox_tui.tui.screens.composer  # noqa: F401
         from inbox_tui.templates import TemplateError, load_library

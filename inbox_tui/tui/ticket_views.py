@@ -14,7 +14,6 @@ from datetime import datetime
 from inbox_tui.channels import registry
 from inbox_tui.sla import SlaPolicy
 from inbox_tui.store import due as _due
-from inbox_tui.store import search as _search
 from inbox_tui.store.db import Store
 from inbox_tui.store.views import (
     CHANNEL_VIEW,
@@ -51,6 +50,8 @@ class SearchFailed(ValueError):
 
 def check_search(store: Store, search: Search) -> int:
     """How many tickets match (capped, see store.search.COUNT_CAP); SearchFailed when malformed."""
+    from inbox_tui.store import search as _search  # the first search's: not the first frame's
+
     try:
         return _search.count_search(store, search.query, search.now)
     except _search.SearchError as error:
@@ -59,6 +60,8 @@ def check_search(store: Store, search: Search) -> int:
 
 def search_cap() -> int:
     """The most results the count goes to (the TUI shows "N+" there)."""
+    from inbox_tui.store import search as _search
+
     return _search.COUNT_CAP
 
 
@@ -143,6 +146,8 @@ def count_view(store: Store, view: str | Search) -> int:
 
 def view_page(store: Store, view: str | Search, offset: int, limit: int) -> list[TicketRow]:
     if isinstance(view, Search):
+        from inbox_tui.store import search as _search
+
         try:
             return _search.search_tickets(
                 store, view.query, offset=offset, limit=limit, now=view.now

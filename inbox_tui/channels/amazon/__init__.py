@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from inbox_tui.channels.amazon.rules import no_links
 from inbox_tui.channels.base import Channel, OrderProvider, OrderSource
-from inbox_tui.domain.orders import OrderQuery
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from inbox_tui.domain.orders import OrderQuery
     from inbox_tui.store.orders import OrderLookup
 
 AMAZON = Channel(
@@ -42,6 +42,8 @@ class AmazonOrders(OrderSource):
         return Provider(config, **options)
 
     def lookup(self, ticket: OrderLookup) -> tuple[str, OrderQuery] | None:
+        from inbox_tui.domain.orders import OrderQuery
+
         if ticket.channel != self.channel or not ticket.order_number:
             return None
         return f"order:{ticket.order_number}", OrderQuery(order_numbers=(ticket.order_number,))

@@ -8,8 +8,10 @@ point at it.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from inbox_tui.domain.replies import RuleProblem
+if TYPE_CHECKING:  # made only when a reply has a problem: not on the first frame's way
+    from inbox_tui.domain.replies import RuleProblem
 
 _URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"']+|\bwww\.[^\s<>\"']+", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -26,6 +28,8 @@ _TRAILING = ".,;:!?)]}'\""
 
 def no_links(text: str) -> list[RuleProblem]:
     """Every link or e-mail address in `text`, in text order."""
+    from inbox_tui.domain.replies import RuleProblem
+
     spans: list[tuple[int, int, str]] = []
     for pattern, what in ((_EMAIL, "an e-mail address"), (_URL, "a link"), (_DOMAIN, "a link")):
         for match in pattern.finditer(text):

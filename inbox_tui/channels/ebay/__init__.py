@@ -7,12 +7,12 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from inbox_tui.channels.base import Channel, OrderProvider, OrderSource, SourceKind, Transport
-from inbox_tui.domain.orders import OrderQuery
-from inbox_tui.domain.replies import RuleProblem
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the domain's orders and replies: not on the first frame's way
     from pydantic import BaseModel
 
+    from inbox_tui.domain.orders import OrderQuery
+    from inbox_tui.domain.replies import RuleProblem
     from inbox_tui.sla import SlaPolicy
     from inbox_tui.store.db import Store
     from inbox_tui.store.orders import OrderLookup
@@ -24,6 +24,8 @@ MAX_TEXT = 2000  # send_message's limit on messageText
 def at_most_2000(text: str) -> list[RuleProblem]:
     if len(text) <= MAX_TEXT:
         return []
+    from inbox_tui.domain.replies import RuleProblem
+
     return [
         RuleProblem(
             f"eBay messages take at most {MAX_TEXT:,} characters; this reply has"
@@ -112,6 +114,8 @@ class EbayOrders(OrderSource):
         return Provider(config, **options)
 
     def lookup(self, ticket: OrderLookup) -> tuple[str, OrderQuery] | None:
+        from inbox_tui.domain.orders import OrderQuery
+
         if ticket.channel != self.channel:
             return None
         if ticket.username:

@@ -14,6 +14,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 from inbox_tui.tui.keymap import bindings
+from inbox_tui.tui.typed_first import after_typed_keys
 
 
 def complete_path(value: str) -> str | None:
@@ -69,6 +70,7 @@ class AttachScreen(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
+    @after_typed_keys
     def action_complete(self) -> None:
         field = self.query_one(Input)
         found = complete_path(field.value)

@@ -49,6 +49,7 @@ from inbox_tui.tui.reply_checks import (
     template_preview,
 )
 from inbox_tui.tui.screens.attach import AttachScreen
+from inbox_tui.tui.typed_first import after_typed_keys
 from inbox_tui.tui.widgets.header import InboxHeader
 from inbox_tui.tui.widgets.key_footer import KeyFooter
 from inbox_tui.tui.widgets.reply_text import ReplyText
@@ -337,6 +338,7 @@ class ComposerScreen(Screen[int | None]):
     def _chosen(self, event: TemplatePicker.Chosen) -> None:
         self.use_template(event.template)
 
+    @after_typed_keys
     def action_use_suggestion(self, number: int) -> None:
         """1/2/3 in the template filter (keymap's "picker"): while it is empty, the suggestion;
         else the digit is typed into it."""
@@ -348,11 +350,13 @@ class ComposerScreen(Screen[int | None]):
         else:
             self.use_template(template)
 
+    @after_typed_keys
     def action_write_own(self) -> None:
         """Tab in the filter: on to the text (Textual's next focus would skip it while the
         list takes its room at narrow widths)."""
         self.set_focus(self.body)
 
+    @after_typed_keys
     def action_pick_template(self) -> None:
         self.set_focus(self.picker.filter)
 
@@ -551,6 +555,7 @@ class ComposerScreen(Screen[int | None]):
 
     # --- the editor ----------------------------------------------------------------------------
 
+    @after_typed_keys
     def action_edit_externally(self) -> None:
         """Hand the text to $EDITOR with the terminal, then show what it saved."""
         self.save_draft()
@@ -576,6 +581,7 @@ class ComposerScreen(Screen[int | None]):
 
     # --- sending -------------------------------------------------------------------------------
 
+    @after_typed_keys
     def action_send(self, status: str | None = None) -> None:
         """Queue the reply (then closed / pending when asked, else as the template says)."""
         text = self.body.text
@@ -616,6 +622,7 @@ class ComposerScreen(Screen[int | None]):
             return bool(self._missing())  # hidden from the footer when nothing is missing
         return True
 
+    @after_typed_keys
     def action_next_missing(self) -> None:
         """Select the next missing value after the cursor, the subject's before the body's,
         round to the first again: typing replaces it."""

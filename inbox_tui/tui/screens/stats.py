@@ -105,6 +105,12 @@ class StatsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
     def _count(self) -> None:
+        # the seller waits for it: no full garbage collection meanwhile (gc_pacing.py)
+        pacer = getattr(self.app, "gc_pacer", None)
+        with pacer.waiting() if pacer else contextlib.nullcontext():
+            self._count_report()
+
+    def _count_report(self) -> None:
         with self.store.for_thread() as store:
             try:
                 report = self._build(store, match_at_most=QUICK_MATCH)

@@ -7,6 +7,13 @@ main screen's footer was composed five times over, each a dozen widgets removed,
 styled (~0.4 s of CPU after the list's frame, before the hints showed). Here the hints are
 made again only when what they say changes, and the main screen has them composed before its
 first frame (`compose_now`), so they show with the list.
+
+The hints are drawn by one widget (`HintLine`), not one FooterKey each: a dozen widgets were a
+third of the first screen's, each registered, styled, laid out and drawn on the way to the first
+frame (~8 % of a start's CPU). It draws them as FooterKeys do, from the same CSS (the same
+colours, padding, margins, bold, dim and hover), and acts as they do: a click types the hint's
+key (a bell when it is disabled), the pointer and the tooltip follow the mouse. The command
+palette's hint, docked on the right with its border, stays a FooterKey.
 """
 
 from __future__ import annotations
@@ -14,10 +21,14 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -59,6 +70,128 @@ class Hint(NamedTuple):
     disabled: bool
     tooltip: str
     classes: str
+
+
+class HintLine(Widget):
+    """The footer's hints in one line, drawn as Textual's FooterKeys draw them (their CSS is
+    repeated here: FooterKey's own, and Footer's margin between compact keys)."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {
+        "footer-key--key",
+        "footer-key--description",
+        "footer-key--hover",
+    }
+    DEFAULT_CSS = """
+    HintLine {
+        width: 1fr;
+        height: 1;
+        background: $footer-item-background;
+        .footer-key--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        .footer-key--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        .footer-key--hover {
+            color: $footer-key-foreground;
+            background: $block-hover-background;
+        }
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hints: tuple[Hint, ...] = ()  # those shown, in order
+        self.compact = False
+        self._hovered: int | None = None  # the index of the hint under the mouse
+
+    def show(self, hints: tuple[Hint, ...], *, compact: bool) -> None:
+        if (hints, compact) != (self.hints, self.compact):
+            self.hints, self.compact = hints, compact
+            self._hover(None)
+            self.refresh()
+
+    def pieces(self, hint: Hint) -> tuple[str, str]:
+        """The key's cells and the description's, padded as FooterKey pads them (key `0 1`
+        and description `0 1 0 0`; compact: key `0`, description `0 0 0 1`)."""
+        if not hint.description:
+            return hint.key_display, ""
+        if self.compact:
+            return hint.key_display, " " + hint.description
+        return f" {hint.key_display} ", hint.description + " "
+
+    def spans(self) -> list[tuple[int, int]]:
+        """Each shown hint's cells on this line: (first, after the last); compact hints are
+        one cell apart (Footer's `margin-right: 1`)."""
+        spans, x = [], 0
+        for hint in self.hints:
+            width = sum(map(cell_len, self.pieces(hint)))
+            spans.append((x, x + width))
+            x += width + (1 if self.compact else 0)
+        return spans
+
+    def hint_at(self, x: int) -> int | None:
+        return next((i for i, (a, b) in enumerate(self.spans()) if a <= x < b), None)
+
+    def _style(self, component: str, hovered: bool) -> Style:
+        style = self.get_component_rich_style(component)
+        if not hovered:
+            return style
+        # as FooterKey:hover draws it: its background over the footer's, the component's over it
+        parts = self.get_component_styles(component)
+        background = (
+            self.background_colors[0]
+            + self.get_component_styles("footer-key--hover").background
+            + parts.background
+        )
+        return style + Style.from_color(
+            (background + parts.color).rich_color, background.rich_color
+        )
+
+    def render_line(self, y: int) -> Strip:
+        base = self.rich_style
+        margin = Style.from_color(None, base.bgcolor)  # the footer's background, as a margin
+        segments: list[Segment] = []
+        for index, hint in enumerate(self.hints):
+            hovered = index == self._hovered
+            dim = Style(dim=True) if hint.disabled else Style()
+            key, description = self.pieces(hint)
+            segments.append(Segment(key, base + self._style("footer-key--key", hovered) + dim))
+            if description:
+                style = self._style("footer-key--description", hovered)
+                segments.append(Segment(description, base + style + dim))
+            if self.compact:
+                segments.append(Segment(" ", margin))
+        strip = Strip(segments)
+        return strip.crop(0, self.size.width) if self.size.width else strip
+
+    def _hover(self, index: int | None) -> None:
+        if index == self._hovered:
+            return
+        self._hovered = index
+        hint = self.hints[index] if index is not None else None
+        self.tooltip = hint.tooltip if hint is not None and hint.tooltip else None
+        self.styles.pointer = "pointer" if hint is not None else "default"
+        self.refresh()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self._hover(self.hint_at(event.x))
+
+    def on_leave(self, event: events.Leave) -> None:
+        self._hover(None)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        index = self.hint_at(event.x)
+        if index is None:
+            return
+        if self.hints[index].disabled:
+            self.app.bell()
+        else:
+            self.app.simulate_key(self.hints[index].key)
 
 
 class KeyFooter(Footer):
@@ -104,32 +237,30 @@ class KeyFooter(Footer):
         if not self._bindings_ready:
             return
         self._composed = self.hints()
-        keys = [
-            FooterKey(
-                hint.key,
-                hint.key_display,
-                hint.description,
-                hint.action,
-                disabled=hint.disabled,
-                tooltip=hint.tooltip,
-                classes=hint.classes,
-            )
-            for hint in self._composed
-        ]
+        line = HintLine()
+        palette = None
+        for hint in self._composed:
+            if "-command-palette" in hint.classes:
+                palette = FooterKey(
+                    hint.key,
+                    hint.key_display,
+                    hint.description,
+                    hint.action,
+                    disabled=hint.disabled,
+                    tooltip=hint.tooltip,
+                    classes=hint.classes,
+                )
         # fitted now, before they are mounted and styled: fitted after, each change of
-        # `compact` would restyle every key once more (and the footer's class, all of them)
-        compact, shown = self._fitting(keys)
+        # `compact` would restyle the palette's key once more (and the footer's class)
+        compact, shown = self._fitting(palette)
         self.set_reactive(Footer.compact, compact)
         self.set_class(compact, "-compact", update=False)
-        for key in keys:
-            palette = key.has_class("-command-palette")  # not bound: compact as Textual's
-            key.set_reactive(FooterKey.compact, compact or palette)
-            key.set_class(compact or palette, "-compact", update=False)
-            if palette:
-                yield key
-                continue
-            key.display = key in shown
-            yield key.data_bind(compact=Footer.compact)
+        line.show(shown, compact=compact)
+        yield line
+        if palette is not None:  # not bound: compact as Textual's
+            palette.set_reactive(FooterKey.compact, True)
+            palette.set_class(True, "-compact", update=False)
+            yield palette
 
     def bindings_changed(self, screen: Screen) -> None:
         """Textual's Footer composes itself again after every such call (five at start): here
@@ -161,30 +292,28 @@ class KeyFooter(Footer):
     def on_resize(self, event: events.Resize) -> None:
         self._fit()
 
-    def _fitting(self, keys: list[FooterKey]) -> tuple[bool, set[FooterKey]]:
-        """Whether `keys` go compact (when they do not fit wide), and those that fit."""
-        hints = [key for key in keys if not key.has_class("-command-palette")]
+    def _fitting(self, palette: FooterKey | None) -> tuple[bool, tuple[Hint, ...]]:
+        """Whether the hints go compact (when they do not fit wide), and those that fit."""
+        hints = [h for h in self._composed or () if "-command-palette" not in h.classes]
         # before the first layout: the screen's, or before that the app's (the footer spans it)
         room = self.size.width or self.screen.size.width or self.app.size.width
-        for palette in keys:
-            if palette.has_class("-command-palette"):
-                room -= hint_width(palette.key_display, palette.description, compact=False)
-        pinned = {i for i, key in enumerate(hints) if key.has_class("-help")}
+        if palette is not None:
+            room -= hint_width(palette.key_display, palette.description, compact=False)
+        pinned = {i for i, hint in enumerate(hints) if "-help" in hint.classes}
         for compact in (False, True):
-            widths = [hint_width(k.key_display, k.description, compact=compact) for k in hints]
+            widths = [hint_width(h.key_display, h.description, compact=compact) for h in hints]
             if compact or sum(widths) <= room:
                 break
         # the last hint's margin may fall under the palette's line
         shown = fit_hints(widths, pinned, room + (1 if compact else 0))
-        return compact, {key for index, key in enumerate(hints) if index in shown}
+        return compact, tuple(hint for index, hint in enumerate(hints) if index in shown)
 
     def _fit(self) -> None:
         """Compact when the hints do not fit wide, and then only those that fit."""
         if not self.is_attached:  # its screen closed while the hints were made again
             return
-        keys = list(self.query(FooterKey))
-        compact, shown = self._fitting(keys)
+        palettes = list(self.query(FooterKey))
+        compact, shown = self._fitting(palettes[0] if palettes else None)
         self.compact = compact
-        for key in keys:
-            if not key.has_class("-command-palette"):
-                key.display = key in shown
+        for line in self.query(HintLine):
+            line.show(shown, compact=compact)
