@@ -578,7 +578,12 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
 
         if not isinstance(self.screen, StatsScreen):
             screen = StatsScreen(
-                self.store, now=self.now(), sla=self.sla, templates=self.templates, tz=self.tz
+                self.store,
+                now=self.now(),
+                sla=self.sla,
+                templates=self.templates,
+                tz=self.tz,
+                waited_for=self.gc_pacer.waiting,
             )
             self.push_screen(screen)
 

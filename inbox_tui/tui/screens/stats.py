@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime, tzinfo
 
 from rich.text import Text
@@ -62,10 +63,14 @@ class StatsScreen(Screen):
         templates: Sequence[Template],
         tz: tzinfo,
         days: int = 30,
+        waited_for: Callable[[], AbstractContextManager[None]] = contextlib.nullcontext,
     ) -> None:
+        """`waited_for`: around the counting, which the seller waits to see (the app's
+        GcPacer.waiting: no full garbage collection meanwhile, gc_pacing.py)."""
         super().__init__()
         self.store, self.now, self.sla, self.templates = store, now, sla, list(templates)
         self.tz, self.days = tz, days
+        self.waited_for = waited_for
         self.report: Report | None = None
         self.lines: list[Line] = []
 
@@ -105,9 +110,7 @@ class StatsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
     def _count(self) -> None:
-        # the seller waits for it: no full garbage collection meanwhile (gc_pacing.py)
-        pacer = getattr(self.app, "gc_pacer", None)
-        with pacer.waiting() if pacer else contextlib.nullcontext():
+        with self.waited_for():
             self._count_report()
 
     def _count_report(self) -> None:
