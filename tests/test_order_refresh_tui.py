@@ -8,6 +8,7 @@ import pytest
 from inbox_tui.marketplaces.orders import OrderRefresher
 from inbox_tui.tui.app import InboxApp
 from inbox_tui.tui.screens.thread import ThreadScreen
+from inbox_tui.tui.widgets import customer_panel
 from inbox_tui.tui.widgets.customer_panel import CustomerPanel
 from tests.test_order_refresh import NOW, Shops, tickets
 from tests.test_tui import screen_text
@@ -141,11 +142,13 @@ async def test_beside_the_list_the_panel_refreshes_the_ticket_the_cursor_rests_o
 
 
 async def test_beside_the_list_a_ticket_the_cursor_passes_over_asks_no_shop(
-    store, tmp_path, shops
+    store, tmp_path, shops, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # the panel shows a ticket once the cursor rests on it (FOLLOW_DELAY) but asks for its
     # orders (OrdersWanted) only after a longer rest (SHOPS_DELAY, 1 s): j/k over a ticket is
-    # not a request to every shop
+    # not a request to every shop. The longer rest is made 5 s here: on a loaded machine the
+    # panel took over a second to show the passed-over ticket, and the test then rested too long
+    monkeypatch.setattr(customer_panel, "SHOPS_DELAY", 5.0)
     email, amazon = tickets(store, tmp_path)
     refresher = OrderRefresher(shops.config())
     app = inbox(store, refresher)
