@@ -125,3 +125,30 @@ async def test_r_while_it_is_still_composing_opens_it_as_it_mounts(inbox, config
         assert "suggested  1 Where is my order" in text
         assert "Subject Re: Where is my order?" in text
         assert screen.focused is screen.picker.filter
+
+
+async def test_text_selected_with_the_mouse_stays_selected_as_it_mounts(inbox, config) -> None:  # noqa: F811
+    """Textual's inputs clear the app's selection as they mount, wherever they are: the
+    composer made ahead, mounting off screen in the next quiet moment, unselected what the
+    seller had just selected in the thread (test_dragging_the_mouse_selects_the_thread_text
+    failed in CI, on a loaded machine, when it mounted during the drag)."""
+    store, ids = inbox
+    app = make_app(store, config)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: made_ahead(app), "the composer made ahead")
+        spare = app.composer_ahead.take(ids["wismo"])
+        assert spare is not None
+        await spare.remove()
+        view = app.screen.thread
+        await until(pilot, lambda: view.ticket_id is not None, "a thread shown")
+        left = view.content_region.x - view.region.x
+        top = view.content_region.y - view.region.y
+        await pilot.mouse_down(view, offset=(left, top))
+        await pilot.hover(view, offset=(left + 5, top))
+        await pilot.mouse_up(view, offset=(left + 5, top))
+        selected = app.screen.get_selected_text()
+        assert selected == view.plain[:6]
+        app.make_composer_ahead()  # as after a composer closes: made once the mouse rests
+        await until(pilot, lambda: made_ahead(app), "the next composer made ahead")
+        await pilot.pause()
+        assert app.screen.get_selected_text() == selected

@@ -441,6 +441,14 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
             composer.open(ticket_id)
         self.push_screen(composer, self._composer_closed)
 
+    def clear_selection(self) -> None:
+        """Clear the text selected on the shown screen, except while a composer made ahead
+        mounts: Textual's Input and TextArea clear the app's selection as they mount, wherever
+        they are, and the composer's, mounting off screen, ended a mouse drag over the thread
+        that began just after it was made."""
+        if not self.composer_ahead.mounting:
+            super().clear_selection()
+
     def make_composer_ahead(self) -> None:
         """Build the next `r`'s composer beside the list (composer_ahead.py), unless one is
         open: its closing asks again (built now, it would take the CPU from that composer's

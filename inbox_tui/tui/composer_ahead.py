@@ -6,7 +6,9 @@ Building the composer's ~30 widgets (compose, mount, styles) was ~45-60 ms of CP
 made once the templates are loaded (start_and_quit.py) and again after each composer closes;
 it is used once. A composer made for another terminal width (its width classes are set as it
 composes: breakpoints.py) is dropped and `r` builds one as before, as it does when none is
-ready yet; one still composing opens for the ticket as it mounts.
+ready yet; one still composing opens for the ticket as it mounts. While it mounts, the app
+keeps the text the seller selected with the mouse (Textual's inputs clear it as they mount,
+even off screen: InboxApp.clear_selection).
 """
 
 from __future__ import annotations
@@ -46,6 +48,11 @@ class ComposerAhead:
             self._button_down = True
         elif isinstance(event, events.MouseUp):
             self._button_down = False
+
+    @property
+    def mounting(self) -> bool:
+        """A composer made ahead is composing or mounting off screen."""
+        return self._composer is not None and not self._composer.ready
 
     def make(self) -> None:
         """Compose and mount a composer off screen, unless one is there, the app ends, or the
