@@ -128,6 +128,7 @@ def _store_batch(intake: Intake, batch: list[tuple[IncomingMessage, Ready | None
     try:
         with store.transaction():
             intake.begin_batch()
+            intake.look_ahead(parsed for _, parsed in batch if parsed is not None)
             for item, parsed in batch:
                 tally.count(_take(intake, item, parsed))
             intake.flush()

@@ -9,7 +9,7 @@ store/ingest.py, which does the SQL.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -109,6 +109,11 @@ class Intake:
 
     def flush(self) -> None:
         self.ingest.flush()
+
+    def look_ahead(self, readys: Iterable[Ready]) -> None:
+        """The batch's messages made ready elsewhere, before they are taken: the store is asked
+        about them all at once (Ingest.look_ahead)."""
+        self.ingest.look_ahead(readys)
 
     def settle(self, policy: DuePolicy) -> None:
         self.ingest.settle(policy)

@@ -388,6 +388,40 @@ def test_buffered_import_stores_exactly_what_one_by_one_writing_does(
     assert _snapshot(buffered) == _snapshot(_one_by_one(items, batch))
 
 
+@settings(max_examples=50, deadline=None)
+@given(mailboxes(), st.integers(1, 6), st.integers(1, 3), st.booleans(), st.data())
+def test_a_batch_asked_about_at_once_stores_exactly_what_one_by_one_writing_does(
+    mails, batch, rows_per_insert, seen, data
+):
+    """Messages made ready by parsing workers: the store is asked about a whole batch at once
+    (Ingest.look_ahead), new tickets and thread references are held to the flush. Merges,
+    the subject fallback, duplicates within a batch and a worker's failures (None: parsed by
+    the importing process, its keys asked about alone) store what the reference stores."""
+    items = [
+        IncomingMessage(raw=raw, source="test", folder="", uid=str(index), seen=seen)
+        for index, raw in enumerate(mails)
+    ]
+    failed = data.draw(st.sets(st.integers(0, len(items) - 1)))
+
+    def from_workers(items, *, seller, workers):
+        for index, item in enumerate(items):
+            if index in failed:
+                yield item, None
+                continue
+            parsed = parse_message(item.raw)
+            yield item, encode(item.raw, parsed, thread_hints(parsed, item.raw, seller), fold=True)
+
+    buffered = Store.open(":memory:")
+    with (
+        patch.object(importer, "BATCH_SIZE", batch),
+        patch.object(ingest_module, "ROWS_PER_INSERT", rows_per_insert),
+        patch.object(importer, "parsed_in_workers", from_workers),
+    ):
+        result = import_messages(buffered, items, seller_emails=SELLER, workers=1)
+    assert result.added + result.known + result.copies == len(items)
+    assert _snapshot(buffered) == _snapshot(_one_by_one(items, batch))
+
+
 def test_two_writers_in_turn_never_reuse_a_message_id(store):
     """Message ids are given before the row is written (so held rows can be referred to); a
     second writer in between (IMAP sync and the outbox share a store) must not be collided with."""

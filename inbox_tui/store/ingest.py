@@ -34,6 +34,7 @@ from inbox_tui.store.attachments import kept_once
 from inbox_tui.store.db import Store, format_time, utc_now
 from inbox_tui.store.drafts import move_draft
 from inbox_tui.store.due import refresh_due, wake_on_reply
+from inbox_tui.store.look_ahead import LookAhead
 
 SUBJECT_FALLBACK_DAYS = 60
 
@@ -233,6 +234,7 @@ def message_for_raw(store: Store, digest: str) -> int | None:
     return row[0] if row else None
 
 
+_INSERT_REF = "INSERT OR IGNORE INTO thread_refs (ref, ticket_id) VALUES (?, ?)"
 _INSERT_LOCATION = (
     "INSERT OR IGNORE INTO message_locations (source, folder, uid, message_id) VALUES (?, ?, ?, ?)"
 )
@@ -249,6 +251,13 @@ _TICKET_SUMMARY = (
     _LAST_INBOUND_AT, _LAST_OUTBOUND_AT, _SNIPPET, _CUSTOMER_ID, _ORDER_NUMBER, _CHANNEL,
     _STATUS, _ID, _STORED_STATUS,
 ) = range(15)  # fmt: skip
+_INSERT_TICKET = (
+    "INSERT INTO tickets (id, thread_key, "
+    + _TICKET_SUMMARY
+    + ") VALUES ("
+    + ", ".join("?" * (_TICKET_SUMMARY.count(",") + 3))
+    + ")"
+)
 _UPDATE_TICKET = (
     "UPDATE tickets SET "
     + ", ".join(f"{column.strip()} = ?" for column in _TICKET_SUMMARY.split(","))
@@ -260,6 +269,15 @@ _UPDATE_TICKET = (
 def _insert_messages(rows: int) -> str:
     marks = "(" + ", ".join("?" * _MESSAGE_COLUMNS.count(",")) + ", ?)"
     return f"INSERT INTO messages ({_MESSAGE_COLUMNS}) VALUES " + ", ".join([marks] * rows)
+
+
+def _thread_refs(ready: Ready) -> list[str]:
+    """The references a message joins tickets by, and gives its ticket: its Message-ID, the
+    ids it links to, its marketplace thread key."""
+    refs = [ready.message_id, *ready.links]
+    if ready.thread_key:
+        refs.append("key:" + ready.thread_key)
+    return refs
 
 
 def _addresses(addresses: tuple[Address, ...]) -> str:
@@ -286,6 +304,10 @@ class Ingest:
     before the commit. Tickets and thread references are still written at once, so threading
     sees every message of the batch; the lookups of stored messages (same bytes, same
     Message-ID) consult the held ones too, and a merge of tickets flushes them first.
+
+    `look_ahead(readys)` after `begin_batch()` (buffered): the store is asked about all of
+    the batch's messages at once (store/look_ahead.py), not once a message; new tickets and
+    thread references are then held until the flush as well.
     """
 
     def __init__(self, store: Store, *, buffered: bool = False) -> None:
@@ -310,6 +332,13 @@ class Ingest:
         # those that differ from the stored row.
         self._tickets: dict[int, list[Any]] = {}
         self._changed_tickets: set[int] = set()
+        # With a look-ahead (look_ahead()): what the store holds of the batch's keys, and held
+        # until flush() as well, the new tickets (id -> thread_key; their summaries in
+        # _tickets) and the thread references.
+        self._ahead: LookAhead | None = None
+        self._new_tickets: dict[int, str | None] = {}
+        self._next_ticket: int | None = None
+        self._refs: list[tuple[str, int]] = []
 
     def begin_batch(self) -> None:
         self.forget()
@@ -318,14 +347,30 @@ class Ingest:
         self.now = utc_now()
 
     def forget(self) -> None:
-        """After a rollback (of one message or a batch): drop the customer cache and the held
-        messages, which may name rows the store no longer has."""
+        """After a rollback (of one message or a batch): drop the customer cache, the
+        look-ahead and the held messages, which may name rows the store no longer has."""
         self._customers.clear()
+        self._ahead = None
         self._forget_held()
+
+    def look_ahead(self, readys: Iterable[Ready]) -> None:
+        """The batch's messages that are coming (buffered, after `begin_batch()`): ask the
+        store about all their keys now. Messages not named here are asked about alone."""
+        if not self.buffered:
+            return
+        readys = list(readys)
+        self._ahead = ahead = LookAhead(self.conn)
+        ahead.load(
+            (ready.digest for ready in readys),
+            (ready.message_id for ready in readys),
+            (ref for ready in readys for ref in _thread_refs(ready)),
+            (ready.customer_addr for ready in readys if ready.customer_addr),
+        )
 
     def flush(self) -> None:
         """Write the held messages, then their raw bytes, attachments and locations (which
         refer to them). Unbuffered, every call has done it already: nothing is held."""
+        self._write_new_tickets()  # before the messages that refer to them
         rows = self._rows
         known = self.store.known_folds  # the triggers' search_fold() takes these as made
         known.update(self._folds)
@@ -348,12 +393,16 @@ class Ingest:
             )
         if self._locations:
             self.conn.executemany(_INSERT_LOCATION, self._locations)
+        if self._refs:  # in key order: the B-tree's pages one after the other
+            self._refs.sort()
+            self.conn.executemany(_INSERT_REF, self._refs)
         self._write_tickets()
         self._forget_held()
 
     def _write_tickets(self) -> None:
         """The held tickets' summaries into their rows (one UPDATE a ticket, not a message),
         then forgotten: what else writes tickets (a merge, the server's flags) reads the rows."""
+        self._write_new_tickets()
         changed = [self._tickets[ticket_id] for ticket_id in sorted(self._changed_tickets)]
         if changed:
             self.conn.executemany(_UPDATE_TICKET, [[*row[:_STATUS], row[_ID]] for row in changed])
@@ -362,6 +411,21 @@ class Ingest:
                 self.conn.executemany("UPDATE tickets SET status = 'open' WHERE id = ?", reopened)
         self._tickets.clear()
         self._changed_tickets.clear()
+
+    def _write_new_tickets(self) -> None:
+        """The held new tickets, each one INSERT with its summary as the batch made it."""
+        if self._new_tickets:
+            self.conn.executemany(
+                _INSERT_TICKET,
+                [
+                    (ticket_id, thread_key, *self._tickets[ticket_id][:_STATUS])
+                    for ticket_id, thread_key in self._new_tickets.items()
+                ],
+            )
+            for ticket_id in self._new_tickets:  # stored now, as the batch made them
+                self._tickets[ticket_id][_STORED_STATUS] = "open"
+                self._changed_tickets.discard(ticket_id)
+            self._new_tickets.clear()
 
     def _forget_held(self) -> None:
         self._rows.clear()
@@ -374,11 +438,14 @@ class Ingest:
         self._tickets.clear()
         self._changed_tickets.clear()
         self._folds.clear()
+        self._new_tickets.clear()
+        self._next_ticket = None  # a merge may have deleted the newest ticket: SQLite's next id
+        self._refs.clear()
 
     def settle(self, policy: DuePolicy) -> None:
         """After the batch committed: wake snoozed tickets the customer wrote to (when the
         policy says so) and recompute the due times of every ticket the batch touched."""
-        if self._rows or self._locations or self._changed_tickets:
+        if self._rows or self._locations or self._changed_tickets or self._new_tickets:
             raise RuntimeError("Ingest.settle() with messages never flushed into the store")
         if policy.wake_on_reply and self.written_to:
             wake_on_reply(self.store, sorted(self.written_to), policy=policy)
@@ -387,9 +454,12 @@ class Ingest:
 
     def record_if_known(self, item: IncomingMessage, digest: str) -> bool:
         """True (and the location recorded) when these exact bytes are stored already."""
-        existing = self._held_digests.get(digest)
-        if existing is None:
-            existing = message_for_raw(self.store, digest)
+        if self._ahead is not None:
+            existing = self._ahead.digest(digest)
+        else:
+            existing = self._held_digests.get(digest)
+            if existing is None:
+                existing = message_for_raw(self.store, digest)
         if existing is None:
             return False
         self._locations.append((item.source, item.folder, item.uid, existing))
@@ -403,13 +473,18 @@ class Ingest:
         digest = ready.digest
         key = ready.content_key
         defects = list(ready.defects)
-        same_id = [
-            (row[0], row[1])
-            for row in self.conn.execute(
-                "SELECT id, content_key FROM messages WHERE message_id = ?", (ready.message_id,)
-            )
-        ]
-        same_id += self._held_ids.get(ready.message_id, ())  # held ones are newer: ids after
+        ahead = self._ahead
+        if ahead is not None:
+            same_id = ahead.same_id(ready.message_id)
+        else:
+            same_id = [
+                (row[0], row[1])
+                for row in self.conn.execute(
+                    "SELECT id, content_key FROM messages WHERE message_id = ?",
+                    (ready.message_id,),
+                )
+            ]
+            same_id += self._held_ids.get(ready.message_id, ())  # held ones are newer: ids after
         for stored_id, stored_key in same_id:
             if stored_key == key:
                 self._locations.append((item.source, item.folder, item.uid, stored_id))
@@ -425,9 +500,7 @@ class Ingest:
             date_text = format_time(date) if isinstance(date, datetime) else utc_now()
         customer_id = self._customer_id(ready)
 
-        refs = [ready.message_id, *ready.links]
-        if ready.thread_key:
-            refs.append("key:" + ready.thread_key)
+        refs = _thread_refs(ready)
         ticket_ids = self._tickets_for_refs(refs)
         if not ticket_ids and ready.subject_key and customer_id is not None:
             self._write_tickets()  # the query reads their subjects and times
@@ -443,15 +516,17 @@ class Ingest:
                 self.flush()  # a merge moves and recounts messages: the held ones too
             for other in ticket_ids[1:]:
                 merge_tickets(self.store, ticket_id, other)
+                if ahead is not None:
+                    ahead.merged(ticket_id, other)
                 merged += 1
         else:
             ticket_id = self._create_ticket(ready, date_text, customer_id, seen)
             created = True
 
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO thread_refs (ref, ticket_id) VALUES (?, ?)",
-            [(ref, ticket_id) for ref in refs],
-        )
+        if ahead is not None:  # held: the look-ahead answers for them until the flush
+            self._refs += ahead.referred(refs, ticket_id)
+        else:
+            self.conn.executemany(_INSERT_REF, [(ref, ticket_id) for ref in refs])
         message_id = self._new_message_id()
         self._rows.append(
             (
@@ -482,8 +557,11 @@ class Ingest:
                 self.now,
             )
         )
-        self._held_digests[digest] = message_id
-        self._held_ids.setdefault(ready.message_id, []).append((message_id, key))
+        if ahead is not None:
+            ahead.added(digest, ready.message_id, message_id, key)
+        else:
+            self._held_digests[digest] = message_id
+            self._held_ids.setdefault(ready.message_id, []).append((message_id, key))
         self._raws.append((message_id, item.raw))
         if ready.folds is not None:
             values = (ready.subject, ready.from_name, ready.from_addr, ready.text, ready.to_addrs)
@@ -519,23 +597,28 @@ class Ingest:
         cached = self._customers.get(addr)
         if cached is not None:
             return cached
-        row = self.conn.execute(
-            "SELECT id, name FROM customers WHERE email = ?", (addr,)
-        ).fetchone()
+        if self._ahead is not None:
+            row = self._ahead.customer(addr)
+        else:
+            row = self.conn.execute(
+                "SELECT id, name FROM customers WHERE email = ?", (addr,)
+            ).fetchone()
         if row is None:
             customer_id = self.conn.execute(
                 "INSERT INTO customers (email, name, channel, created_at) VALUES (?, ?, ?, ?)",
                 (addr, name, ready.channel, utc_now()),
             ).lastrowid
         else:
-            customer_id = row["id"]
-            if not row["name"] and name:
+            customer_id, stored_name = row[0], row[1]
+            if not stored_name and name:
                 self.conn.execute("UPDATE customers SET name = ? WHERE id = ?", (name, customer_id))
         assert customer_id is not None
         self._customers[addr] = customer_id
         return customer_id
 
     def _tickets_for_refs(self, refs: list[str]) -> list[int]:
+        if self._ahead is not None:
+            return self._ahead.tickets(refs)
         marks = ",".join("?" * len(refs))
         rows = self.conn.execute(
             f"SELECT DISTINCT ticket_id FROM thread_refs WHERE ref IN ({marks}) ORDER BY ticket_id",
@@ -560,8 +643,34 @@ class Ingest:
         self, ready: Ready, date_text: str, customer_id: int | None, seen: bool
     ) -> int:
         """A ticket holding just this message, its summary columns filled in at once (what
-        `_update_ticket` would make of a blank row, without a second write of the row)."""
+        `_update_ticket` would make of a blank row, without a second write of the row).
+        With a look-ahead it is held, written at the flush with its summary as the batch
+        made it, under the id SQLite would give it (the largest + 1)."""
         inbound = ready.direction == "in"
+        summary = [
+            1,
+            int(inbound and not seen),
+            ready.subject,
+            customer_subject(ready.subject, ready.text),
+            date_text,
+            date_text,
+            date_text if inbound else None,
+            None if inbound else date_text,
+            ready.snippet,
+            customer_id,
+            ready.order_number,
+            ready.channel,
+        ]
+        if self._ahead is not None:
+            if self._next_ticket is None:
+                self._next_ticket = self.conn.execute(
+                    "SELECT coalesce(max(id), 0) + 1 FROM tickets"
+                ).fetchone()[0]
+            ticket_id = self._next_ticket
+            self._next_ticket += 1
+            self._new_tickets[ticket_id] = ready.thread_key
+            self._tickets[ticket_id] = [*summary, "open", ticket_id, None]  # None: not stored
+            return ticket_id
         ticket_id = self.conn.execute(
             """INSERT INTO tickets (thread_key, channel, subject, title, customer_id, order_number,
                    created_at, last_message_at, last_inbound_at, last_outbound_at,
@@ -571,36 +680,20 @@ class Ingest:
                 ready.thread_key,
                 ready.channel,
                 ready.subject,
-                customer_subject(ready.subject, ready.text),
+                summary[_TITLE],
                 customer_id,
                 ready.order_number,
                 date_text,
                 date_text,
-                date_text if inbound else None,
-                None if inbound else date_text,
-                int(inbound and not seen),
+                summary[_LAST_INBOUND_AT],
+                summary[_LAST_OUTBOUND_AT],
+                summary[_UNREAD_COUNT],
                 ready.snippet,
             ),
         ).lastrowid
         assert ticket_id is not None
         if self.buffered:  # the row as written: later messages of the batch update it here
-            self._tickets[ticket_id] = [
-                1,
-                int(inbound and not seen),
-                ready.subject,
-                customer_subject(ready.subject, ready.text),
-                date_text,
-                date_text,
-                date_text if inbound else None,
-                None if inbound else date_text,
-                ready.snippet,
-                customer_id,
-                ready.order_number,
-                ready.channel,
-                "open",
-                ticket_id,
-                "open",
-            ]
+            self._tickets[ticket_id] = [*summary, "open", ticket_id, "open"]
         return ticket_id
 
     def _update_ticket(
