@@ -339,6 +339,8 @@ class Ingest:
         self._new_tickets: dict[int, str | None] = {}
         self._next_ticket: int | None = None
         self._refs: list[tuple[str, int]] = []
+        self._new_customers: list[tuple[int, str, str, str, str]] = []
+        self._next_customer: int | None = None
 
     def begin_batch(self) -> None:
         self.forget()
@@ -413,7 +415,14 @@ class Ingest:
         self._changed_tickets.clear()
 
     def _write_new_tickets(self) -> None:
-        """The held new tickets, each one INSERT with its summary as the batch made it."""
+        """The held new customers and tickets, each ticket one INSERT with its summary as the
+        batch made it."""
+        if self._new_customers:
+            self.conn.executemany(
+                "INSERT INTO customers (id, email, name, channel, created_at) VALUES (?, ?, ?, ?, ?)",
+                self._new_customers,
+            )
+            self._new_customers.clear()
         if self._new_tickets:
             self.conn.executemany(
                 _INSERT_TICKET,
@@ -441,11 +450,19 @@ class Ingest:
         self._new_tickets.clear()
         self._next_ticket = None  # a merge may have deleted the newest ticket: SQLite's next id
         self._refs.clear()
+        self._new_customers.clear()
+        self._next_customer = None
 
     def settle(self, policy: DuePolicy) -> None:
         """After the batch committed: wake snoozed tickets the customer wrote to (when the
         policy says so) and recompute the due times of every ticket the batch touched."""
-        if self._rows or self._locations or self._changed_tickets or self._new_tickets:
+        if (
+            self._rows
+            or self._locations
+            or self._changed_tickets
+            or self._new_tickets
+            or self._new_customers
+        ):
             raise RuntimeError("Ingest.settle() with messages never flushed into the store")
         if policy.wake_on_reply and self.written_to:
             wake_on_reply(self.store, sorted(self.written_to), policy=policy)
@@ -603,7 +620,15 @@ class Ingest:
             row = self.conn.execute(
                 "SELECT id, name FROM customers WHERE email = ?", (addr,)
             ).fetchone()
-        if row is None:
+        if row is None and self._ahead is not None:  # held, as tickets are (_create_ticket)
+            if self._next_customer is None:
+                self._next_customer = self.conn.execute(
+                    "SELECT coalesce(max(id), 0) + 1 FROM customers"
+                ).fetchone()[0]
+            customer_id = self._next_customer
+            self._next_customer += 1
+            self._new_customers.append((customer_id, addr, name, ready.channel, utc_now()))
+        elif row is None:
             customer_id = self.conn.execute(
                 "INSERT INTO customers (email, name, channel, created_at) VALUES (?, ?, ?, ?)",
                 (addr, name, ready.channel, utc_now()),
