@@ -306,6 +306,8 @@ class FolderSync:
         found_again: list[int] = []
         with self.store.transaction():
             self.intake.begin_batch()
+            # what workers parsed: the store asked about them all at once (Ingest.look_ahead)
+            self.intake.look_ahead(item.ready for item in prepared if item.ready is not None)
             flags: dict[int, ServerFlags] = {}
             for item in prepared:
                 if item.problem is not None:
