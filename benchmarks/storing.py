@@ -10,7 +10,8 @@ replaced by those ready values: listing, reading the files, duplicate checks, th
 buffered writes, commits, due times and the index compaction at the end, all of it, but the
 workers' hand-over (pickling to and from the pool). Each round is a fresh store; CPU time is
 `process_time`. `--statements` times each SQL statement kind (the connection wrapped, which adds
-a little Python per statement); `--profile N` prints cProfile's top N functions of one more round.
+a little Python per statement); `--profile N` prints cProfile's top N functions of one more
+round (sorted by the environment's SORT, default tottime).
 `--code`: import inbox_tui from another checkout (e.g. `git archive` of main), for a before/after
 in one run. Prints one JSON object.
 """
@@ -179,7 +180,9 @@ def main() -> None:
         store_once(args.maildir, ready, work)
         profile.disable()
         out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(args.profile)
+        pstats.Stats(profile, stream=out).sort_stats(os.environ.get("SORT", "tottime")).print_stats(
+            args.profile
+        )
         print(out.getvalue(), file=sys.stderr)
     report["load_after"] = [round(x, 2) for x in os.getloadavg()]
     for path in work.iterdir():

@@ -98,12 +98,15 @@ class LookAhead:
 
     def tickets(self, refs: list[str]) -> list[int]:
         known = self._refs
-        self._load_refs(_unknown(refs, known))
-        if len(refs) == 1:
-            return sorted(known[refs[0]])
-        found: set[int] = set()
-        for ref in refs:
-            found |= known[ref]
+        try:
+            if len(refs) == 1:
+                return sorted(known[refs[0]])
+            found: set[int] = set()
+            for ref in refs:
+                found |= known[ref]
+        except KeyError:  # a ref the batch did not announce
+            self._load_refs(_unknown(refs, known))
+            return self.tickets(refs)
         return sorted(found)
 
     def customer(self, email: str) -> tuple[int, str] | None:
@@ -121,7 +124,7 @@ class LookAhead:
     def referred(self, refs: list[str], ticket_id: int) -> list[tuple[str, int]]:
         """`INSERT OR IGNORE INTO thread_refs` of these refs for a ticket: the rows it adds."""
         known = self._refs
-        self._load_refs(_unknown(refs, known))
+        self._load_refs(_unknown(refs, known))  # asked already by tickets(), as a rule
         new = []
         for ref in refs:
             tickets = known[ref]
