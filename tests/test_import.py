@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 import inbox_tui.importer as importer
 import inbox_tui.store.ingest as ingest_module
+from inbox_tui.channels.files.maildir import _read_file
 from inbox_tui.domain.messages import IncomingMessage
 from inbox_tui.importer import NotAMailbox, import_maildir, import_mbox, import_messages
 from inbox_tui.intake import Intake
@@ -501,3 +503,22 @@ def test_a_bulk_import_leaves_the_search_index_in_one_piece(store, tmp_path, mon
     import_maildir(store, write_maildir(tmp_path / "Later", later), seller_emails=SELLER)
     assert segments() == 2
     assert (found("kargo"), found("geldi")) == (33, 3)
+
+
+def test_maildir_files_are_stored_byte_for_byte_whatever_their_size(store, tmp_path):
+    """The reader asks for a file's size and one byte more (store the bytes, not a prefix):
+    empty files, big ones, and one whose size said nothing (a pipe: 0) are read whole."""
+    big = make_mail(message_id="<big@x>", body="line of a long message\n" * 120_000)
+    mails = [b"", big, make_mail(message_id="<small@x>")]
+    box = write_maildir(tmp_path / "Mail", mails)
+    import_maildir(store, box, seller_emails=SELLER)
+    stored = {row[0] for row in store.conn.execute("SELECT raw FROM message_raw")}
+    assert stored == set(mails) and len(big) > 2**21
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=fifo.write_bytes, args=(big,))
+    writer.start()
+    raw, _mtime = _read_file(str(fifo))
+    writer.join()
+    assert raw == big
