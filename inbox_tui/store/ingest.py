@@ -462,6 +462,7 @@ class Ingest:
             or self._changed_tickets
             or self._new_tickets
             or self._new_customers
+            or self._refs
         ):
             raise RuntimeError("Ingest.settle() with messages never flushed into the store")
         if policy.wake_on_reply and self.written_to:
