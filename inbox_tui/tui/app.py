@@ -135,6 +135,7 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
         if saved_searches is None:
             saved_searches = config.ui.saved_searches
         self._templates: list[Template] | None = None  # loaded at the first reply
+        self._templates_lock = threading.Lock()  # held while they load (start_and_quit.py)
         self.composer_ahead = ComposerAhead(self)  # the next `r`'s composer, built beside the list
         self.outbox_report = OutboxReport()
         self._send_again = False  # a send was asked for while one ran: run once more after it
@@ -232,6 +233,12 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
     def main_screen(self) -> MainScreen | None:
         main = self.screen_stack[0] if self.screen_stack else None
         return main if isinstance(main, MainScreen) and main.is_mounted else None
+
+    @property
+    def settings(self) -> Config | StartConfig:
+        """The config as the first frame reads it: from the CLI, the start cache's settings
+        (no pydantic; `whole` or `config` validates the rest), else the whole `Config`."""
+        return self._settings
 
     @property
     def config(self) -> Config:
@@ -388,10 +395,10 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
         """The reply templates (shipped plus the seller's), loaded once; a broken file of the
         seller's is reported in one line and the shipped library used meanwhile."""
         if self._templates is None:
-            from inbox_tui.templates import TemplateError, load_library, shipped_templates
+            from inbox_tui.templates import TemplateError, shipped_templates
 
             try:
-                self._templates = load_library(self.config.templates)
+                self._templates = self.load_template_library()
             except TemplateError as exc:
                 message = f"templates: {exc}; using the shipped ones"
                 self.notify(message, severity="error", markup=False)  # a file's text: not markup
@@ -434,8 +441,9 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
         if composer is None:
             from inbox_tui.tui.screens.composer import ComposerScreen
 
+            # the start's settings: the whole config is validated when the reply needs it
             composer = ComposerScreen(
-                self.store, ticket_id, config=self.config, templates=self.templates, now=self.now
+                self.store, ticket_id, config=self.settings, templates=self.templates, now=self.now
             )
         elif composer.ready:  # filled in first: its title and focus are in its first frame
             composer.open(ticket_id)
