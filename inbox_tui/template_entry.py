@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from inbox_tui.channels.registry import channel_names
 
@@ -30,7 +30,7 @@ FIELDS = frozenset((*REQUIRED, *TEXTS, *LISTS, "language", "status"))
 SURROGATE = re.compile("[\ud800-\udfff]")  # YAML's "\ud800" makes one; pydantic refuses it
 
 
-def _text(value: Any) -> bool:
+def _text(value: Any) -> TypeGuard[str]:
     """A str as pydantic takes it unchanged: exactly str, no lone surrogate."""
     return type(value) is str and (value.isascii() or not SURROGATE.search(value))
 
