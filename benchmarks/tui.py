@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/tui.py [--keep DIR] [--size 160x48] [--rebuild] [--only views,jk]
         [--terminal-runs 10] [--compare DIR] [--demo-only]
+        [--sessions a,b] [--at-once-delay S]
 
 Builds (or reuses) a store of 100,000 tickets and 300,000 messages under `benchmarks/out/`
 by inserting rows straight into the real schema (`Store.open`; the FTS index is filled by its
@@ -729,6 +730,7 @@ def time_session(
     hints: re.Pattern[str] | None = None,
     idle: float = 1.0,
     at_once: bool = False,
+    at_once_delay: float = 0.0,
 ) -> dict[str, float]:
     """One start of `argv` in a terminal: exec → `ready` shown, then (after `idle` s of quiet,
     as a person reads) `r` → `composer` shown and Escape back, then `quit_keys` → exit.
@@ -745,6 +747,8 @@ def time_session(
             # `r` typed as soon as the list shows (a seller who opens the app to answer the
             # first ticket): the composer then waits for whatever the app still prepares
             cpu, shown = times["start_cpu"], len(terminal.text)
+            if at_once_delay:  # a person's reaction to the list, rather than at once
+                time.sleep(at_once_delay)
             typed = terminal.send(b"r")
             # the rest of the list's frame may still be arriving, with subjects that name a
             # template: a name counts once the composer's title is out
@@ -800,6 +804,9 @@ def in_terminal(
     runs: int,
     work: Path,
     compare: Path | None = None,
+    *,
+    only_sessions: Sequence[str] = (),
+    at_once_delay: float = 0.0,
 ) -> dict[str, object]:
     """exec → painted list, `r` → composer with its templates, `q` → exit, in a real pty, on the
     demo store and on `db` (100k; None: the demo alone), beside two anchors timed in the same rounds: `python -c
@@ -845,6 +852,9 @@ def in_terminal(
     sessions["demo_r_at_once"] = (sessions["demo"][0], LIST_SHOWN, b"q")
     if compare is not None:
         sessions["demo_r_at_once_compared"] = (sessions["demo_compared"][0], LIST_SHOWN, b"q")
+    if only_sessions:  # the anchors always
+        keep = {"python_pass", "bare_textual", *only_sessions}
+        sessions = {name: s for name, s in sessions.items() if name in keep}
     samples: dict[str, dict[str, list[float]]] = {name: {} for name in sessions}
     load = [round(os.getloadavg()[0], 2)]
     for round_number in range(runs + 1):  # round by round: a busy moment touches every kind alike
@@ -866,6 +876,7 @@ def in_terminal(
                     composer=composer if name != "bare_textual" else None,
                     hints=HINTS if name not in ("bare_textual", *AT_ONCE) else None,
                     at_once=name in AT_ONCE,
+                    at_once_delay=at_once_delay,
                 )
             if round_number == 0:  # a round to warm up: the page cache, the config's cache
                 continue
@@ -947,6 +958,18 @@ def main() -> None:
         action="store_true",
         help="terminal: the demo store alone (no 100k store built, copied or timed)",
     )
+    parser.add_argument(
+        "--sessions",
+        default="",
+        help="terminal: only these sessions (comma-separated, e.g. demo_r_at_once,"
+        "demo_r_at_once_compared; the two anchors always)",
+    )
+    parser.add_argument(
+        "--at-once-delay",
+        type=float,
+        default=0.0,
+        help="terminal: seconds between the list shown and the `r` of demo_r_at_once",
+    )
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args()
     size = tuple(int(n) for n in args.size.lower().split("x"))
@@ -964,7 +987,16 @@ def main() -> None:
             parser.error("--demo-only: only with --only terminal")
         work = args.keep.parent / "terminal"
         work.mkdir(parents=True, exist_ok=True)
-        terminal = in_terminal(None, size, args.terminal_runs, work, args.compare)
+        terminal = in_terminal(
+            None,
+            size,
+            args.terminal_runs,
+            work,
+            args.compare,
+            only_sessions=[name for name in args.sessions.split(",") if name],
+            at_once_delay=args.at_once_delay,
+        )
+        terminal["at_once_delay_s"] = args.at_once_delay
         print(json.dumps(_report(args.size, {"demo_only": True}, {}, terminal, {})))
         return
     db = args.keep / "bench.db"
