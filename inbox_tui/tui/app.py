@@ -243,8 +243,8 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
     @property
     def config(self) -> Config:
         """The whole validated config (seller, signature, templates, sources, rules, orders):
-        from the CLI, built at the first use (StartConfig.full), which the composer's
-        preparation beside the UI makes right after the first frame."""
+        from the CLI, built at the first use (StartConfig.full), which the preparation beside
+        the UI makes once the composer is prepared (start_and_quit.py), or a sync before it."""
         settings = self._settings
         return settings.full() if isinstance(settings, StartConfig) else settings
 
