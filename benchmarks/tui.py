@@ -804,8 +804,15 @@ def in_terminal(
         code = f"import sys; sys.path.insert(0, {str(compare)!r}); "
         code += f"from inbox_tui.{entry} import main; main()"
         other = [sys.executable, "-c", code]
-        sessions["demo_compared"] = ([*other, "demo", "--db", demo], LIST_SHOWN, b"q")
-        sessions["store_100k_compared"] = ([*other, "--db", db], LIST_SHOWN, b"q")
+        # a copy of each store of its own: what one checkout keeps in a store (topics matched
+        # by the trends worker, due times) must not make the other's sessions cheaper
+        other_demo, other_db = work / "demo-compared.db", db.with_name(f"{db.stem}-compared.db")
+        for source, copy in ((demo, other_demo), (db, other_db)):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{copy}{suffix}").unlink(missing_ok=True)
+            shutil.copyfile(source, copy)
+        sessions["demo_compared"] = ([*other, "demo", "--db", other_demo], LIST_SHOWN, b"q")
+        sessions["store_100k_compared"] = ([*other, "--db", other_db], LIST_SHOWN, b"q")
     # the config's cache (config_cache.py) emptied before each of these: a start as after
     # an edit of the config, or the first one ever (they validate the file with pydantic)
     uncached_home = work / "home-uncached"
@@ -952,6 +959,7 @@ def main() -> None:
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(str(run_db) + suffix).unlink(missing_ok=True)
+            Path(f"{run_db.with_name('run-compared.db')}{suffix}").unlink(missing_ok=True)
 
     report = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
