@@ -43,6 +43,7 @@ from inbox_tui.templates import Template
 from inbox_tui.times import short_day
 
 TOP = 8  # topics, tags and products shown
+READ_STEPS = (WEEK + BASELINE) // WEEK  # the nine weeks' tickets are read a week at a time
 PACE_FACTS = 1000  # tickets between two calls of a `pace` where each costs a few µs
 
 
@@ -346,7 +347,15 @@ def unusual_now(
     only the nine weeks it needs, and not the first answers it does not look at. `pace` is
     called between steps of a few milliseconds each: the inbox's worker waits there while
     the seller types (trend_watch.py), and may stop the work there by raising."""
-    tickets = _tickets_started(store, now - WEEK - BASELINE, now, text=0, answers=False)
+    start = now - WEEK - BASELINE
+    tickets: list[PeriodTicket] = []
+    for week in range(READ_STEPS):  # by their last message (tickets_by_time): each read once
+        last_from = start + week * WEEK
+        last_before = last_from + WEEK if week < READ_STEPS - 1 else None
+        pace()
+        tickets += _tickets_started(
+            store, start, now, text=0, answers=False, last_from=last_from, last_before=last_before
+        )
     pace()
     products = catalogue(order_lines(store))
     facts = ticket_facts(store, tickets, templates, products, pace=pace)
