@@ -79,9 +79,9 @@ def match_tickets(
     kept otherwise. TopicsPending when more than `at_most` need matching (~1-2 ms each).
 
     Kept REMEMBER_EVERY tickets at a time, so that work cut short (the app ends while its
-    trends worker matches a store's first 17,000 tickets: ~10 s) is not done again; `pace` is
-    called between steps of PACE_EVERY tickets (the inbox's worker waits there while the
-    seller types, or stops)."""
+    trends worker matches a store's first 17,000 tickets: ~12 s of CPU) is not done again;
+    `pace` is called between steps of PACE_EVERY tickets (the inbox's worker waits there
+    while the seller types, or stops)."""
     matched_with = library_fingerprint(templates) + products_fingerprint(products)
     asked = [(t, first) for t in tickets if (first := t.first_message) is not None]
     known = known_topics(store, [first for _, first in asked], matched_with)

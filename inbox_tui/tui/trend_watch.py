@@ -3,12 +3,12 @@ after start and after a sync with new mail and shown as one line in the inbox; a
 screen's requests (its messages), answered by the app that owns the screens.
 
 The worker gives way to the seller (TrendPace): it works only once no key or mouse event came
-for QUIET seconds, and looks again between steps (20 tickets matched, ~15 ms; the longest, the
-tickets' read, ~0.15 s at 100k), waiting there while keys come. At 100,000 tickets its work is
-~0.3 s of CPU (~12 s the first time, when the topics of nine weeks' tickets are matched), in a
-thread that shares the one GIL with the UI: run straight through, it made an `r` or a `q` that
-came meanwhile take about twice as long (benchmarks/README.md, Run L). The app's end stops it
-at its next step.
+for QUIET seconds, and looks again between steps (20 tickets matched, ~15 ms; the longest, a
+week's tickets read, ~35-50 ms at 100k), waiting there while keys come. At 100,000 tickets
+its work is ~0.3 s of CPU (~12 s the first time, when the topics of nine weeks' tickets are
+matched), in a thread that shares the one GIL with the UI: run straight through, it made an
+`r` or a `q` that came meanwhile take about twice as long (benchmarks/README.md, Run L). The
+app's end stops it at its next step.
 """
 
 from __future__ import annotations
