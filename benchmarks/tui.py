@@ -839,8 +839,18 @@ def in_terminal(
         code = f"import sys; sys.path.insert(0, {str(compare)!r}); "
         code += f"from inbox_tui.{entry} import main; main()"
         other = [sys.executable, "-c", code]
-        sessions["demo_compared"] = ([*other, "demo", "--db", demo], LIST_SHOWN, b"q")
-        sessions["store_100k_compared"] = ([*other, "--db", db], LIST_SHOWN, b"q")
+        # a copy of each store of its own: what one checkout keeps in a store (topics matched
+        # by the trends worker, due times) must not make the other's sessions cheaper
+        other_demo = work / "demo-compared.db"
+        other_db = db.with_name(f"{db.stem}-compared.db") if db is not None else None
+        for source, copy in ((demo, other_demo), (db, other_db)):
+            if source is None or copy is None:
+                continue
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{copy}{suffix}").unlink(missing_ok=True)
+            shutil.copyfile(source, copy)
+        sessions["demo_compared"] = ([*other, "demo", "--db", other_demo], LIST_SHOWN, b"q")
+        sessions["store_100k_compared"] = ([*other, "--db", other_db], LIST_SHOWN, b"q")
     if db is None:
         sessions = {name: s for name, s in sessions.items() if not name.startswith("store_")}
     # the config's cache (config_cache.py) emptied before each of these: a start as after
@@ -1032,6 +1042,7 @@ def main() -> None:
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(str(run_db) + suffix).unlink(missing_ok=True)
+            Path(f"{run_db.with_name('run-compared.db')}{suffix}").unlink(missing_ok=True)
 
     store = {**built, "mb": round(db.stat().st_size / 2**20, 1)}
     print(json.dumps(_report(args.size, store, paint, terminal, interaction), ensure_ascii=False))

@@ -43,7 +43,7 @@ from inbox_tui.tui.screens.main import MainScreen
 from inbox_tui.tui.start_and_quit import StartAndQuit
 from inbox_tui.tui.theme_memory import ThemeMemory
 from inbox_tui.tui.ticket_views import SavedSearch, due_settled, settle_due, wake_snoozed
-from inbox_tui.tui.trend_watch import TrendWatch
+from inbox_tui.tui.trend_watch import TrendPace, TrendWatch
 from inbox_tui.tui.ui_state import remember_panel, remembered_panel
 from inbox_tui.tui.widgets.status_line import OutboxReport, SyncReport
 
@@ -137,6 +137,7 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
         self._templates: list[Template] | None = None  # loaded at the first reply
         self._templates_lock = threading.Lock()  # held while they load (start_and_quit.py)
         self.composer_ahead = ComposerAhead(self)  # the next `r`'s composer, built beside the list
+        self.trend_pace = TrendPace()  # the trends worker waits while the seller types
         self.outbox_report = OutboxReport()
         self._send_again = False  # a send was asked for while one ran: run once more after it
         self._held_timer: Timer | None = None  # sends a reply when its undo hold ends
@@ -351,6 +352,7 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
 
     def on_unmount(self) -> None:
         self._shown.set()  # workers still waiting for a first frame need not
+        self.trend_pace.stop()  # the trends worker stops at its next step
         self._stop_watching.set()  # the watchers notice within a second (inbox-tui itself ends
         # sooner: start_and_quit.py)
         self.gc_pacer.stop()
@@ -386,6 +388,7 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
             self.gc_pacer.key_pressed()  # no collection until the keys pause
         if isinstance(event, events.Key | events.MouseEvent):
             self.composer_ahead.acted(event)  # the next composer is made in a quiet moment
+            self.trend_pace.acted(event)  # the trends worker waits meanwhile
         await super().on_event(event)
 
     # --- replies: the composer and the sender worker --------------------------------------------
