@@ -75,6 +75,7 @@ class TrendWatch:
     trend_pace: TrendPace  # InboxApp's: fed its keys and mouse events, stopped at its end
     store: Store
     _templates: list[Template] | None
+    load_template_library: Callable[[], list[Template]]  # StartAndQuit's: loaded once
     now: Any
     config: Any
 
@@ -113,23 +114,17 @@ class TrendWatch:
             pace()  # a quiet moment first
             if templates is None:  # read here, not in a frame of the UI (~40 ms of YAML)
                 # (and imported here: Jinja2 is not for the first frame, tests/test_startup.py)
-                from inbox_tui.templates import TemplateError, load_library, shipped_templates
+                from inbox_tui.templates import TemplateError, shipped_templates
 
-                try:
-                    templates = load_library(self.config.templates)
+                try:  # kept for the replies, or the one the preparation loads
+                    templates = self.load_template_library()
                 except TemplateError:  # said in one line when a reply or the stats load them
                     templates = shipped_templates()
-                else:
-                    self.call_from_thread(self._keep_templates, templates)
             with self.store.for_thread() as store:
                 trends = unseen_trends(store, self.now(), templates, pace)
         except TrendsStopped:
             return
         self.call_from_thread(self._show_trends, trends)
-
-    def _keep_templates(self, templates: list[Template]) -> None:
-        if self._templates is None:
-            self._templates = templates
 
     def _show_trends(self, trends: list[Unusual]) -> None:
         self.tell(TrendsFound, trends)
