@@ -1,7 +1,8 @@
 """TUI speed at 100,000 tickets / 300,000 messages, headless.
 
     .venv/bin/python benchmarks/tui.py [--keep DIR] [--size 160x48] [--rebuild] [--only views,jk]
-        [--terminal-runs 10] [--compare DIR]
+        [--terminal-runs 10] [--compare DIR] [--demo-only]
+        [--sessions a,b] [--at-once-delay S]
 
 Builds (or reuses) a store of 100,000 tickets and 300,000 messages under `benchmarks/out/`
 by inserting rows straight into the real schema (`Store.open`; the FTS index is filled by its
@@ -31,7 +32,8 @@ and must not change the kept store), then measures in fresh processes:
   `python -c pass` and a bare Textual app (one Static; its start and its ctrl+q); a first
   round warms up untimed, and `demo_config_uncached` starts the demo with the config's start
   cache (inbox_tui/config_cache.py) emptied each time; `hints`: exec → the footer's key
-  hints drawn as well (the whole first screen).
+  hints drawn as well (the whole first screen); `demo_r_at_once`: `r` typed the moment the
+  list shows (`composer_at_once`: the composer then waits for what the app still prepares).
 
 Prints one JSON object (milliseconds); benchmarks/README.md keeps the last results.
 """
@@ -689,6 +691,9 @@ HINTS = re.compile(r"\? Help")
 # the composer's key hints ("^o Send+close"): drawn, the composer is whole (on main at 39ce8ab
 # a frame or more after its first, which already names the suggested templates)
 COMPOSER_HINTS = re.compile(r"Send\+close")
+COMPOSER_TITLE = re.compile(r"Reply to ticket #\d+")  # the composer's header
+
+AT_ONCE = ("demo_r_at_once", "demo_r_at_once_compared")  # sessions whose `r` comes at once
 
 BARE_APP = """
 from textual.app import App
@@ -724,6 +729,8 @@ def time_session(
     composer: re.Pattern[str] | None = None,
     hints: re.Pattern[str] | None = None,
     idle: float = 1.0,
+    at_once: bool = False,
+    at_once_delay: float = 0.0,
 ) -> dict[str, float]:
     """One start of `argv` in a terminal: exec → `ready` shown, then (after `idle` s of quiet,
     as a person reads) `r` → `composer` shown and Escape back, then `quit_keys` → exit.
@@ -736,6 +743,27 @@ def time_session(
     try:
         times = {"start": (terminal.wait_for(ready) - terminal.spawned) * 1000}
         times["start_cpu"] = terminal.cpu_ms() or 0.0
+        if at_once and composer is not None:
+            # `r` typed as soon as the list shows (a seller who opens the app to answer the
+            # first ticket): the composer then waits for whatever the app still prepares
+            cpu, shown = times["start_cpu"], len(terminal.text)
+            if at_once_delay:  # a person's reaction to the list, rather than at once
+                time.sleep(at_once_delay)
+            typed = terminal.send(b"r")
+            # the rest of the list's frame may still be arriving, with subjects that name a
+            # template: a name counts once the composer's title is out
+            titled = re.compile(COMPOSER_TITLE.pattern + "[\\s\\S]*(?:" + composer.pattern + ")")
+            times["composer_at_once"] = (terminal.wait_for(titled, after=shown) - typed) * 1000
+            times["composer_at_once_cpu"] = (terminal.cpu_ms() or 0.0) - cpu
+            whole_at = terminal.wait_for(COMPOSER_HINTS, after=shown)
+            times["composer_whole_at_once"] = (whole_at - typed) * 1000
+            times["composer_whole_at_once_cpu"] = (terminal.cpu_ms() or 0.0) - cpu
+            terminal.quiet(idle / 2)
+            back = len(terminal.text)
+            terminal.send(b"\x1b")
+            terminal.wait_for(ready, after=back)
+            terminal.quiet(idle / 2)
+            composer = None  # the later `r`s are the other sessions'
         if hints is not None:  # the whole first screen: the footer's key hints drawn too
             times["hints"] = (terminal.wait_for(hints) - terminal.spawned) * 1000
             times["hints_cpu"] = terminal.cpu_ms() or 0.0
@@ -771,10 +799,17 @@ def time_session(
 
 
 def in_terminal(
-    db: Path, size: tuple[int, int], runs: int, work: Path, compare: Path | None = None
+    db: Path | None,
+    size: tuple[int, int],
+    runs: int,
+    work: Path,
+    compare: Path | None = None,
+    *,
+    only_sessions: Sequence[str] = (),
+    at_once_delay: float = 0.0,
 ) -> dict[str, object]:
     """exec → painted list, `r` → composer with its templates, `q` → exit, in a real pty, on the
-    demo store and on `db` (100k), beside two anchors timed in the same rounds: `python -c
+    demo store and on `db` (100k; None: the demo alone), beside two anchors timed in the same rounds: `python -c
     pass` and a bare Textual app (one Static; ctrl+q quits it). With `compare`, a checkout of
     another inbox-tui (e.g. `git archive main`), that one is timed in the same rounds too."""
     from inbox_tui.templates import shipped_templates
@@ -804,13 +839,32 @@ def in_terminal(
         code = f"import sys; sys.path.insert(0, {str(compare)!r}); "
         code += f"from inbox_tui.{entry} import main; main()"
         other = [sys.executable, "-c", code]
-        sessions["demo_compared"] = ([*other, "demo", "--db", demo], LIST_SHOWN, b"q")
-        sessions["store_100k_compared"] = ([*other, "--db", db], LIST_SHOWN, b"q")
+        # a copy of each store of its own: what one checkout keeps in a store (topics matched
+        # by the trends worker, due times) must not make the other's sessions cheaper
+        other_demo = work / "demo-compared.db"
+        other_db = db.with_name(f"{db.stem}-compared.db") if db is not None else None
+        for source, copy in ((demo, other_demo), (db, other_db)):
+            if source is None or copy is None:
+                continue
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{copy}{suffix}").unlink(missing_ok=True)
+            shutil.copyfile(source, copy)
+        sessions["demo_compared"] = ([*other, "demo", "--db", other_demo], LIST_SHOWN, b"q")
+        sessions["store_100k_compared"] = ([*other, "--db", other_db], LIST_SHOWN, b"q")
+    if db is None:
+        sessions = {name: s for name, s in sessions.items() if not name.startswith("store_")}
     # the config's cache (config_cache.py) emptied before each of these: a start as after
     # an edit of the config, or the first one ever (they validate the file with pydantic)
     uncached_home = work / "home-uncached"
     uncached_env = {**_terminal_env(uncached_home), "XDG_CACHE_HOME": str(uncached_home / "cache")}
     sessions["demo_config_uncached"] = (sessions["demo"][0], LIST_SHOWN, b"q")
+    # `r` typed the moment the list shows (the seller opens the app to answer at once)
+    sessions["demo_r_at_once"] = (sessions["demo"][0], LIST_SHOWN, b"q")
+    if compare is not None:
+        sessions["demo_r_at_once_compared"] = (sessions["demo_compared"][0], LIST_SHOWN, b"q")
+    if only_sessions:  # the anchors always
+        keep = {"python_pass", "bare_textual", *only_sessions}
+        sessions = {name: s for name, s in sessions.items() if name in keep}
     samples: dict[str, dict[str, list[float]]] = {name: {} for name in sessions}
     load = [round(os.getloadavg()[0], 2)]
     for round_number in range(runs + 1):  # round by round: a busy moment touches every kind alike
@@ -830,7 +884,9 @@ def in_terminal(
                     ready=ready,
                     quit_keys=quit_keys,
                     composer=composer if name != "bare_textual" else None,
-                    hints=HINTS if name != "bare_textual" else None,
+                    hints=HINTS if name not in ("bare_textual", *AT_ONCE) else None,
+                    at_once=name in AT_ONCE,
+                    at_once_delay=at_once_delay,
                 )
             if round_number == 0:  # a round to warm up: the page cache, the config's cache
                 continue
@@ -907,6 +963,23 @@ def main() -> None:
         + ", ".join(PARTS)
         + " (default: all)",
     )
+    parser.add_argument(
+        "--demo-only",
+        action="store_true",
+        help="terminal: the demo store alone (no 100k store built, copied or timed)",
+    )
+    parser.add_argument(
+        "--sessions",
+        default="",
+        help="terminal: only these sessions (comma-separated, e.g. demo_r_at_once,"
+        "demo_r_at_once_compared; the two anchors always)",
+    )
+    parser.add_argument(
+        "--at-once-delay",
+        type=float,
+        default=0.0,
+        help="terminal: seconds between the list shown and the `r` of demo_r_at_once",
+    )
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args()
     size = tuple(int(n) for n in args.size.lower().split("x"))
@@ -919,6 +992,23 @@ def main() -> None:
         return
 
     args.keep.mkdir(parents=True, exist_ok=True)
+    if args.demo_only:
+        if set(only) != {"terminal"}:
+            parser.error("--demo-only: only with --only terminal")
+        work = args.keep.parent / "terminal"
+        work.mkdir(parents=True, exist_ok=True)
+        terminal = in_terminal(
+            None,
+            size,
+            args.terminal_runs,
+            work,
+            args.compare,
+            only_sessions=[name for name in args.sessions.split(",") if name],
+            at_once_delay=args.at_once_delay,
+        )
+        terminal["at_once_delay_s"] = args.at_once_delay
+        print(json.dumps(_report(args.size, {"demo_only": True}, {}, terminal, {})))
+        return
     db = args.keep / "bench.db"
     built: dict[str, object] = {"reused": True}
     if args.rebuild or not _store_ok(db):
@@ -952,19 +1042,30 @@ def main() -> None:
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(str(run_db) + suffix).unlink(missing_ok=True)
+            Path(f"{run_db.with_name('run-compared.db')}{suffix}").unlink(missing_ok=True)
 
-    report = {
+    store = {**built, "mb": round(db.stat().st_size / 2**20, 1)}
+    print(json.dumps(_report(args.size, store, paint, terminal, interaction), ensure_ascii=False))
+
+
+def _report(
+    size: str,
+    store: dict[str, object],
+    paint: dict[str, object],
+    terminal: dict[str, object],
+    interaction: dict[str, object],
+) -> dict[str, object]:
+    return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}",
         "load_avg_1m": round(os.getloadavg()[0], 2),
-        "size": args.size,
-        "store": {**built, "mb": round(db.stat().st_size / 2**20, 1)},
+        "size": size,
+        "store": store,
         "first_paint": paint,
         "terminal": terminal,
         **interaction,
     }
-    print(json.dumps(report, ensure_ascii=False))
 
 
 if __name__ == "__main__":

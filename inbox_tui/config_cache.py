@@ -11,9 +11,12 @@ PyYAML that the validation ran. A start whose key and stamps all match builds th
 frame's settings from it; anything else (a new file, another HOME, changed code) validates
 the file in full as before, with the same one-line errors, and writes the cache again.
 
-The whole validated `Config` is still built, from the very bytes read at start, the first
-time anything asks for it (`StartConfig.full`): the app does so beside the UI right after the
-first frame. Passwords, tokens, commands and everything else of `sources`, `orders`, `rules`
+The composer opens from these settings too (the seller's name, signature and time zone, and
+`templates`, the path of the seller's own templates, kept for it): a reply begun right at the
+start does not wait for pydantic. The whole validated `Config` is still built, from the very
+bytes read at start, the first time anything asks for it (`StartConfig.full`, `whole`): the
+app does so beside the UI once the composer is prepared, and sending or attaching a file
+needs it. Passwords, tokens, commands and everything else of `sources`, `orders`, `rules`
 and `templates` never reach the cache: only the sources' kinds do.
 """
 
@@ -37,8 +40,10 @@ from inbox_tui import paths
 if TYPE_CHECKING:
     from inbox_tui.config import Config
 
-FORMAT = 1  # the cache entry's layout; a new one is a miss
+FORMAT = 2  # the cache entry's layout; a new one is a miss (2: `templates` kept)
 SECTIONS = ("seller", "ui", "sla", "snooze", "sync")  # besides `database` and the sources' kinds
+# besides the first frame's: where the seller's reply templates are (the composer reads them)
+PATHS = ("database", "templates")
 STAMPED_PACKAGES = ("inbox_tui", "pydantic", "pydantic_core", "yaml", "_yaml")
 
 
@@ -124,6 +129,7 @@ class StartConfig:
     ) -> None:
         self.values = values
         self.database: Path | None = Path(values["database"]) if values["database"] else None
+        self.templates: Path | None = Path(values["templates"]) if values["templates"] else None
         seller, ui, sla = values["seller"], values["ui"], values["sla"]
         self.seller = SellerSettings(
             name=seller["name"],
@@ -188,12 +194,17 @@ class StartConfig:
 def start_values(config: Config) -> dict[str, Any]:
     """What the cache keeps of a validated config: the first frame's sections, the database,
     and the sources' kinds (nothing else of a source: names, hosts, passwords stay out)."""
-    values = config.model_dump(mode="json", include={"database", *SECTIONS})
+    values = config.model_dump(mode="json", include={*PATHS, *SECTIONS})
     values["sources"] = [source.kind for source in config.sources]
     return values
 
 
 # --- reading the config, through the cache ------------------------------------------------------
+
+
+def whole(config: Config | StartConfig) -> Config:
+    """The whole validated config, from either kind (StartConfig.full validates it once)."""
+    return config.full() if isinstance(config, StartConfig) else config
 
 
 def load_start_config(path: Path | None = None) -> StartConfig:
@@ -314,4 +325,4 @@ def _write_entry(entry_path: Path, key: str, values: dict[str, Any]) -> None:
             temporary.unlink(missing_ok=True)
 
 
-__all__ = ["StartConfig", "load_start_config", "start_values"]
+__all__ = ["StartConfig", "load_start_config", "start_values", "whole"]

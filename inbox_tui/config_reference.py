@@ -98,8 +98,8 @@ def config_reference() -> str:
         " (Linux: `~/.local/share/inbox-tui`). See `config.example.yaml` for a commented example.",
         "",
         "Opening the inbox keeps what its first screen reads of the validated file (`ui`,"
-        " `seller`, `sla`, `snooze`, `sync`, `database` and the sources' kinds: never a"
-        " password, token, command or host) in `<cache dir>/config-*.json` (Linux:"
+        " `seller`, `sla`, `snooze`, `sync`, `database`, the `templates` path the composer"
+        " reads, and the sources' kinds: never a password, token, command or host) in `<cache dir>/config-*.json` (Linux:"
         " `~/.cache/inbox-tui`), readable by you alone, so that the next start need not"
         " validate the file before its first frame. It is used only while the file's bytes,"
         " its path, `HOME` and inbox-tui's code are the same; anything else validates the"

@@ -26,6 +26,7 @@ from inbox_tui.store.reply_context import reply_context
 
 if TYPE_CHECKING:
     from inbox_tui.config import Config
+    from inbox_tui.config_cache import StartConfig
     from inbox_tui.outbox.sender import Progress, SendReport
     from inbox_tui.rules.engine import RulesReport
     from inbox_tui.sla import SlaPolicy
@@ -48,9 +49,12 @@ __all__ = [
 ]
 
 
-def context_for(store: Store, config: Config, ticket_id: int, *, now: datetime) -> dict[str, Any]:
-    """What a template can say about this ticket, its dates in the seller's time zone.
-    ValueError for a ticket that does not exist."""
+def context_for(
+    store: Store, config: Config | StartConfig, ticket_id: int, *, now: datetime
+) -> dict[str, Any]:
+    """What a template can say about this ticket, its dates in the seller's time zone (only
+    `config.seller` is read: the start's settings do). ValueError for a ticket that does not
+    exist."""
     from inbox_tui.suggest import order_state
 
     seller = config.seller

@@ -6,7 +6,6 @@ Pure: no Textual, no network. A template's missing variable never becomes a hole
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Generator, Iterator, Mapping
 from contextvars import ContextVar
@@ -15,17 +14,16 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from types import FrameType
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 import jinja2
 from jinja2 import meta, nodes
 from jinja2.sandbox import SecurityError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from inbox_tui.channels.registry import channel_names
 from inbox_tui.config_yaml import ConfigError, load_yaml
 from inbox_tui.domain.replies import MISSING_MARK
 from inbox_tui.sanitize import clean_line, clean_text
+from inbox_tui.template_entry import TEMPLATE_KEY, entry_errors, known_keys, plain_entry
 from inbox_tui.template_limits import MAX_TEXT, TemplateLimit, render_budget
 from inbox_tui.template_samples import SAMPLES
 from inbox_tui.template_sandbox import BoundedSandbox
@@ -68,8 +66,7 @@ CONTEXT_SCHEMA: dict[str, frozenset[str] | None] = {
 }
 ITEM_FIELDS = frozenset({"title", "quantity", "sku", "price"})
 
-_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
-_LANGUAGE = re.compile(r"[a-z]{2,3}")
+_KEY = TEMPLATE_KEY  # a template's short id (template_entry.py checks it)
 
 
 class TemplateError(Exception):
@@ -96,49 +93,6 @@ class TemplateError(Exception):
 
 
 # --- the library -----------------------------------------------------------------------------
-
-
-class _Entry(BaseModel):
-    """One template as written in YAML."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    key: str  # a short id, also the shortcut in the picker
-    name: str = Field(min_length=1)
-    subject: str | None = None
-    body: str = Field(min_length=1)
-    channels: list[str] = Field(default_factory=list)
-    language: str = "en"
-    tags: list[str] = Field(default_factory=list)
-    status: Literal["open", "pending", "closed"] | None = None
-    keywords: list[str] = Field(default_factory=list)
-    examples: list[str] = Field(default_factory=list)
-
-    @field_validator("key")
-    @classmethod
-    def _short_id(cls, value: str) -> str:
-        if not _KEY.fullmatch(value):
-            raise ValueError(
-                f"expected a short id (lower-case letters, digits, '-', '_'; up to 32), got {value!r}"
-            )
-        return value
-
-    @field_validator("channels")
-    @classmethod
-    def _known_channels(cls, value: list[str]) -> list[str]:
-        known = channel_names()
-        for channel in value:
-            if channel not in known:
-                raise ValueError(f"expected channels from {', '.join(known)}, got {channel!r}")
-        return value
-
-    @field_validator("language")
-    @classmethod
-    def _language_code(cls, value: str) -> str:
-        value = value.strip().lower()
-        if not _LANGUAGE.fullmatch(value):
-            raise ValueError(f"expected a language code like en, tr, de, got {value!r}")
-        return value
 
 
 @dataclass(frozen=True)
@@ -204,13 +158,12 @@ def _parse_entries(text: str, file: str) -> tuple[list[Template], list[TemplateE
                 TemplateError(f"{label}: expected a mapping (key: …, name: …, body: …)", file, line)
             )
             continue
-        try:
-            entry = _Entry.model_validate(item)
-        except ValidationError as exc:
-            problems += [
-                _entry_problem(e, label, index, line, file, positions) for e in exc.errors()
-            ]
-            continue
+        entry = plain_entry(item)  # a plainly valid entry, without pydantic's import
+        if entry is None:
+            errors, entry = entry_errors(item)  # pydantic's validation, for its errors
+            if errors:
+                problems += [_entry_problem(e, label, index, line, file, positions) for e in errors]
+                continue
         body_key = positions.get((index, "body"), (line or 1, 1))[0]
         templates.append(
             Template(
@@ -239,7 +192,7 @@ def _entry_problem(
     where = positions.get((index, *loc[:1]), (line, None))[0]
     name = ".".join(str(part) for part in loc) or "(entry)"
     if error["type"] == "extra_forbidden":
-        known = ", ".join(sorted(_Entry.model_fields))
+        known = ", ".join(known_keys())
         message = f"{label}.{name}: unknown key (known: {known})"
     elif error["type"] == "missing":
         message = f"{label}: {name} is required"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from inbox_tui.store.drafts import get_draft, save_draft
 from inbox_tui.store.outbox import outbox_for_ticket
 from inbox_tui.tui.app import InboxApp
+from inbox_tui.tui.screens.composer import ComposerScreen
 from inbox_tui.tui.screens.main import MainScreen
 from tests.test_composer import (  # noqa: F401  (config, inbox: fixtures)
     NOW,
@@ -152,3 +153,45 @@ async def test_text_selected_with_the_mouse_stays_selected_as_it_mounts(inbox, c
         await until(pilot, lambda: made_ahead(app), "the next composer made ahead")
         await pilot.pause()
         assert app.screen.get_selected_text() == selected
+
+
+async def test_r_at_once_from_the_start_cache_suggests_reads_the_templates_once_and_sends(
+    inbox,  # noqa: F811
+    config,  # noqa: F811  (sets SHOP_PASSWORD)
+    tmp_path,
+    monkeypatch,
+) -> None:
+    # From the CLI the app has the config's start settings (config_cache.StartConfig), and an
+    # `r` typed as the list shows opens the composer from them, before the preparation beside
+    # the list has run: the templates are read once (the preparation then finds them, where it
+    # read them a second time), the right one is suggested, and the reply still goes out (the
+    # whole config validated for it).
+    from inbox_tui import templates
+    from inbox_tui.config_cache import load_start_config
+    from tests.test_composer import CONFIG
+
+    store, ids = inbox
+    config_file = tmp_path / "config.yaml"
+    config_file.write_text(CONFIG + "ui:\n  start_view: all\n", encoding="utf-8")  # wismo first
+    load_start_config(config_file)  # an earlier start wrote the cache
+    start = load_start_config(config_file)
+    assert start._full is None  # from the cache: nothing validated yet
+    loads = []
+    library = templates.load_library
+    monkeypatch.setattr(templates, "load_library", lambda *a: loads.append(a) or library(*a))
+    app = InboxApp(store, now=lambda: NOW, config=start)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.screen.ticket_list.ticket.id == ids["wismo"]
+        await pilot.press("r")  # at once
+        await until(pilot, lambda: isinstance(app.screen, ComposerScreen), "the composer")
+        text = await settled_text(pilot, app)
+        assert "suggested  1 Where is my order" in text
+        await pilot.press("1")
+        assert "Your order 1042 is on its way" in composer(app).body.text
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        await until(pilot, lambda: made_ahead(app), "the next composer made ahead")
+        assert len(loads) == 1
+    (entry,) = outbox_for_ticket(store, ids["wismo"])
+    assert entry.status == "queued" and "Your order 1042 is on its way" in entry.text

@@ -4,11 +4,12 @@ what the editor saved. Pilot's headless driver cannot suspend; tmux is a real te
 from __future__ import annotations
 
 import shlex
+from email import message_from_bytes, policy
 from pathlib import Path
 
 from inbox_tui.store import Store
 from inbox_tui.store.drafts import get_draft
-from tests.test_composer import build_inbox
+from tests.test_composer import CONFIG, build_inbox
 from tests.test_tmux import Terminal, inbox_tui_command, tmux  # noqa: F401  (tmux: a fixture)
 
 EDITOR = 'sh -c \'printf "Edited in a real editor, %s" "$(cat "$1")" > "$1"\' sh'
@@ -87,3 +88,64 @@ def test_the_demo_never_sends_through_the_sellers_own_server(tmux: str, tmp_path
     rows = store.conn.execute("SELECT transport, status FROM outbox").fetchall()
     assert [tuple(row) for row in rows] == [("demo", "queued")]  # never the seller's server
     store.close()
+
+
+OWN_WISMO = """\
+- key: wismo
+  name: Our parcel answer
+  keywords: [where, where is my order, parcel, tracking, arrived]
+  examples: [Where is my order?, My parcel has not arrived]
+  body: |
+    Hi {{ customer.first_name }}, order {{ order.number }} is with {{ order.carrier }}.
+"""
+
+
+def test_r_typed_as_the_list_shows_opens_the_sellers_templates_and_the_reply_goes_out(
+    tmux: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    # A seller opens the app to answer the first ticket at once. The composer then opens from
+    # the config's start cache (no pydantic yet: config_cache.py), before the preparation
+    # beside the list is done: it must still offer the seller's own templates (`templates:`,
+    # here replacing a shipped one), suggest the right one, and queue the reply.
+    db = tmp_path / "inbox.db"
+    store, ids = build_inbox(db)
+    store.close()
+    (tmp_path / "own.yaml").write_text(OWN_WISMO, encoding="utf-8")
+    config = tmp_path / "config.yaml"
+    config.write_text(CONFIG + "ui:\n  start_view: all\ntemplates: own.yaml\n")
+    command = "SHOP_PASSWORD=x " + shlex.join(
+        [str(inbox_tui_command()), "--config", str(config), "--db", str(db)]
+    )
+    terminal = Terminal(tmux, tmp_path)
+    try:
+        listed = "Where is my order?"
+        terminal.start(command)  # the first start writes the config's start cache
+        terminal.wait_for("the list", lambda s: listed in s and "Reply" in s)
+        terminal.quit()
+        terminal.kill()
+        terminal.start(command)  # this one reads it
+        terminal.wait_for("the list again", lambda s: listed in s and "Reply" in s)
+        terminal.keys("r")  # at once: the list has just shown
+        terminal.wait_for(
+            "the composer with the seller's template suggested",
+            lambda s: "Our parcel answer" in s and "wismo · en" in s and "To Ayşe" in s,
+        )
+        terminal.keys("Enter")
+        terminal.wait_for("the template's text", lambda s: "order 1042 is with DHL" in s)
+        terminal.keys("C-s")
+        terminal.wait_for(
+            "the reply queued", lambda s: "Reply goes in" in s and "IN THE OUTBOX" in s
+        )
+        terminal.keys("q")
+        terminal.wait_for("a quit", lambda s: terminal.exit_status() is not None, quitting=True)
+        assert terminal.exit_status() == "0"
+    finally:
+        terminal.kill()
+    store = Store.open(db)
+    raws = store.conn.execute("SELECT raw FROM outbox WHERE ticket_id = ?", (ids["wismo"],))
+    bodies = [message_from_bytes(raw, policy=policy.default) for (raw,) in raws.fetchall()]
+    store.close()
+    assert len(bodies) == 1
+    text = bodies[0].get_body(("plain",))
+    assert text is not None and "Hi Ayşe, order 1042 is with DHL." in text.get_content()

@@ -16,7 +16,7 @@ import pytest
 
 from inbox_tui import paths
 from inbox_tui.config import Config, ConfigError, load_config
-from inbox_tui.config_cache import SECTIONS, StartConfig, load_start_config
+from inbox_tui.config_cache import PATHS, SECTIONS, StartConfig, load_start_config
 from inbox_tui.secrets import source_password
 from inbox_tui.sla import SlaPolicy
 
@@ -44,6 +44,7 @@ sla:
   business_hours: {days: [mon, tue, sat], start: "08:30", end: "18:00"}
 sync: {interval_minutes: 15}
 snooze: {wake_on_reply: false}
+templates: my-templates
 """
 
 SECRETS = """
@@ -101,7 +102,7 @@ def differences(start: StartConfig, config: Config) -> list[str]:
         elif plain != model or type(plain) is not type(model):
             found.append(f"{name}: {plain!r} != {model!r}")
 
-    for section in ("database", *SECTIONS):
+    for section in (*PATHS, *SECTIONS):
         compare(section, getattr(start, section), getattr(config, section))
     for derived in ("database_path",):
         compare(derived, getattr(start, derived), getattr(config, derived))

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from textual.events import Key
 from textual.widgets import Footer
 
 from inbox_tui.demo import build_demo
@@ -18,7 +19,7 @@ from inbox_tui.tui.app import InboxApp
 from inbox_tui.tui.screens.main import MainScreen
 from inbox_tui.tui.screens.stats import StatsScreen
 from tests.trend_history import NOW, build_history
-from tests.waiting import workers_settled
+from tests.waiting import until, workers_settled
 
 SPIKE = "Damaged item for Linen towel set: 6 this week, usually none"
 QUERY = 'product:LTS-1 topic:"Damaged item" after:7d'
@@ -207,3 +208,55 @@ async def test_a_long_topic_match_shows_the_rest_of_the_report_first(
         await pilot.press("escape", "S")
         await settle(app, pilot)
         assert shown[-1] == (0, True) and len(shown) == 3  # kept: straight to the full report
+
+
+class Clock:
+    """A clock the test moves: the trends worker's quiet moments, without timing anything."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_the_trends_line_waits_while_keys_come_and_shows_once_they_stop(
+    inbox: Path,
+) -> None:
+    """The trends worker shares the one GIL with the UI: it works only once no key came for a
+    while (trend_watch.QUIET), so that an `r` or a `q` never waits for it."""
+    from inbox_tui.tui.trend_watch import QUIET, TrendPace
+
+    clock = Clock()
+    app = make_app(inbox)
+    app.trend_pace = TrendPace(clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.trend_pace.waits >= 1, "the trends worker to wait")
+        for _ in range(10):  # keys, each under QUIET after the last, for longer than QUIET
+            clock.now += QUIET / 2
+            await pilot.press("j" if _ % 2 == 0 else "k")
+        waited = app.trend_pace.waits
+        await until(pilot, lambda: app.trend_pace.waits > waited, "the worker to wait again")
+        assert "▲" not in text_of(app)  # not worked out while the keys come
+        clock.now += QUIET  # the seller stops typing
+        await settle(app, pilot)
+        assert f"▲ {SPIKE} · S for stats" in text_of(app)
+
+
+def test_the_trends_worker_goes_on_when_quiet_and_stops_when_told_even_while_keys_come() -> None:
+    """Its pace between steps: on at once after a quiet moment; while keys come, a stop (the
+    app ends: q) or a newer look (cancelled) ends it without waiting for quiet."""
+    from inbox_tui.tui.trend_watch import QUIET, TrendPace, TrendsStopped
+
+    clock = Clock()
+    pace = TrendPace(clock)
+    clock.now += QUIET
+    pace.wait()
+    assert pace.waits == 0
+    pace.acted(Key("j", "j"))
+    with pytest.raises(TrendsStopped):
+        pace.wait(cancelled=lambda: True)
+    pace.stop()
+    with pytest.raises(TrendsStopped):
+        pace.wait()
+    assert pace.waits == 0  # neither waited for the quiet moment

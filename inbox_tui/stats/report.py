@@ -11,7 +11,7 @@ store/history.py; everything else here is arithmetic on what they return.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
@@ -19,7 +19,7 @@ from inbox_tui.search import term_text
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy, is_late
 from inbox_tui.stats.backlog import DueTimes, backlog_series
 from inbox_tui.stats.products import Product, catalogue
-from inbox_tui.stats.topics import OTHER, match_tickets
+from inbox_tui.stats.topics import OTHER, match_tickets, no_pause
 from inbox_tui.stats.unusual import (
     BASELINE,
     OTHER_LABEL,
@@ -43,6 +43,8 @@ from inbox_tui.templates import Template
 from inbox_tui.times import short_day
 
 TOP = 8  # topics, tags and products shown
+READ_STEPS = (WEEK + BASELINE) // WEEK  # the nine weeks' tickets are read a week at a time
+PACE_FACTS = 1000  # tickets between two calls of a `pace` where each costs a few µs
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,17 +307,23 @@ def ticket_facts(
     templates: Sequence[Template],
     products: Sequence[Product],
     match_at_most: int | None = None,
+    pace: Callable[[], None] = no_pause,
 ) -> dict[int, TicketFacts]:
-    """What each ticket is about: channel, topic (None without templates), tags, products."""
+    """What each ticket is about: channel, topic (None without templates), tags, products.
+    `pace` is called between steps of a few milliseconds each (see match_tickets)."""
     about = (
-        match_tickets(store, tickets, templates, products, at_most=match_at_most)
+        match_tickets(store, tickets, templates, products, at_most=match_at_most, pace=pace)
         if templates
         else {}
     )
     ids = [t.id for t in tickets]
-    tags, ordered = ticket_tags(store, ids), ticket_products(store, ids)
-    return {
-        t.id: TicketFacts(
+    pace()
+    tags = ticket_tags(store, ids)
+    pace()
+    ordered = ticket_products(store, ids)
+    facts: dict[int, TicketFacts] = {}
+    for n, t in enumerate(tickets, 1):
+        facts[t.id] = TicketFacts(
             t.id,
             t.created or t.first_inbound or datetime.min.replace(tzinfo=UTC),
             t.channel,
@@ -323,24 +331,48 @@ def ticket_facts(
             tags=tuple(tags.get(t.id, ())),
             products=tuple(sorted(ordered.get(t.id) or _named(about.get(t.id)))),
         )
-        for t in tickets
-    }
+        if n % PACE_FACTS == 0:
+            pace()
+    return facts
 
 
 def unusual_now(
-    store: Store, *, now: datetime, templates: Sequence[Template] = ()
+    store: Store,
+    *,
+    now: datetime,
+    templates: Sequence[Template] = (),
+    pace: Callable[[], None] = no_pause,
 ) -> list[Unusual]:
     """What is unusual this week (the inbox's line): the same test as the report's, reading
-    only the nine weeks it needs."""
-    tickets = _tickets_started(store, now - WEEK - BASELINE, now, text=0)
+    only the nine weeks it needs, and not the first answers it does not look at. `pace` is
+    called between steps of a few milliseconds each: the inbox's worker waits there while
+    the seller types (trend_watch.py), and may stop the work there by raising."""
+    start = now - WEEK - BASELINE
+    tickets: list[PeriodTicket] = []
+    for week in range(READ_STEPS):  # by their last message (tickets_by_time): each read once
+        last_from = start + week * WEEK
+        last_before = last_from + WEEK if week < READ_STEPS - 1 else None
+        pace()
+        tickets += _tickets_started(
+            store, start, now, text=0, answers=False, last_from=last_from, last_before=last_before
+        )
+    pace()
     products = catalogue(order_lines(store))
-    facts = ticket_facts(store, tickets, templates, products)
+    facts = ticket_facts(store, tickets, templates, products, pace=pace)
+    history_start = _history_start(store, now)
     return find_unusual(
-        facts.values(),
+        _paced(facts.values(), pace),
         now=now,
-        history_start=_history_start(store, now),
+        history_start=history_start,
         product_names={p.key: p.name for p in products},
     )
+
+
+def _paced(facts: Iterable[TicketFacts], pace: Callable[[], None]) -> Iterator[TicketFacts]:
+    for n, fact in enumerate(facts, 1):
+        yield fact
+        if n % PACE_FACTS == 0:
+            pace()
 
 
 def _history_start(store: Store, now: datetime) -> datetime | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from inbox_tui.stats.products import MATCH_TEXT, Product, ProductMatcher
 from inbox_tui.stats.products import fingerprint as products_fingerprint
@@ -19,6 +19,12 @@ from inbox_tui.suggest import Suggester
 from inbox_tui.templates import Template
 
 TOPIC_TEXT = 1500  # characters of a first message read to find its topic
+REMEMBER_EVERY = 500  # tickets matched between two writes of what they are about
+PACE_EVERY = 20  # tickets matched between two calls of `pace` (~10-25 ms)
+
+
+def no_pause() -> None:
+    """A `pace` that never waits: the work runs straight through."""
 
 
 def topic_names(templates: Sequence[Template]) -> dict[str, str]:
@@ -66,10 +72,16 @@ def match_tickets(
     products: Sequence[Product],
     *,
     at_most: int | None = None,
+    pace: Callable[[], None] = no_pause,
 ) -> dict[int, tuple[str, str | None]]:
     """ticket id → (topic, product named in its text) for tickets the customer began; read
     from the store where matched before against the same templates and products, matched and
-    kept otherwise. TopicsPending when more than `at_most` need matching (~1-2 ms each)."""
+    kept otherwise. TopicsPending when more than `at_most` need matching (~1-2 ms each).
+
+    Kept REMEMBER_EVERY tickets at a time, so that work cut short (the app ends while its
+    trends worker matches a store's first 17,000 tickets: ~12 s of CPU) is not done again;
+    `pace` is called between steps of PACE_EVERY tickets (the inbox's worker waits there
+    while the seller types, or stops)."""
     matched_with = library_fingerprint(templates) + products_fingerprint(products)
     asked = [(t, first) for t in tickets if (first := t.first_message) is not None]
     known = known_topics(store, [first for _, first in asked], matched_with)
@@ -77,17 +89,22 @@ def match_tickets(
     if at_most is not None and len(missing) > at_most:
         raise TopicsPending(len(missing))
     if missing:
-        texts = message_texts(store, [first for _, first in missing], MATCH_TEXT)
         suggester, names = Suggester(templates), topic_names(templates)
         matcher = ProductMatcher(products)
-        new: dict[int, tuple[str, str | None]] = {}
-        for ticket, first in missing:
-            text = texts.get(first, "")
-            new[first] = (
-                topic_of(text, ticket.channel, suggester, names),
-                matcher.match(text) if products else None,
-            )
-        with contextlib.suppress(sqlite3.Error):  # read-only, or busy: matched again next time
-            remember_topics(store, new, matched_with)
-        known.update(new)
+        for start in range(0, len(missing), REMEMBER_EVERY):
+            some = missing[start : start + REMEMBER_EVERY]
+            pace()
+            texts = message_texts(store, [first for _, first in some], MATCH_TEXT)
+            new: dict[int, tuple[str, str | None]] = {}
+            for n, (ticket, first) in enumerate(some, 1):
+                text = texts.get(first, "")
+                new[first] = (
+                    topic_of(text, ticket.channel, suggester, names),
+                    matcher.match(text) if products else None,
+                )
+                if n % PACE_EVERY == 0:
+                    pace()
+            with contextlib.suppress(sqlite3.Error):  # read-only, or busy: matched next time
+                remember_topics(store, new, matched_with)
+            known.update(new)
     return {t.id: known[first] for t, first in asked}

@@ -22,26 +22,46 @@ class PeriodTicket:
 
 
 def tickets_started(
-    store: Store, start: datetime, end: datetime, *, text: int = 1500
+    store: Store,
+    start: datetime,
+    end: datetime,
+    *,
+    text: int = 1500,
+    answers: bool = True,
+    last_from: datetime | None = None,
+    last_before: datetime | None = None,
 ) -> list[PeriodTicket]:
     """Tickets whose first message falls in [start, end), with first inbound and first answer
-    (and the first `text` characters of the customer's first message; 0: none).
+    (and the first `text` characters of the customer's first message; 0: none). `answers`
+    False: first_answer is not read (None), for a caller that never looks at it: its
+    subquery was ~3/4 of this read's time at 17,000 tickets. `last_from`, `last_before`: only
+    those whose last message falls in [last_from, last_before) (either end open when None),
+    to read a period in steps, each ticket in one of them.
 
     Reads tickets through `tickets_by_time` (a ticket started in the period has its last
     message after the start) and each ticket's messages through `messages_by_ticket`."""
+    last_from = max(start, last_from) if last_from is not None else start
+    before = "" if last_before is None else "AND t.last_message_at < :last_before"
     rows = store.conn.execute(
-        """SELECT t.id, t.channel, t.status, t.created_at, f.id AS first_id, f.date AS first_in,
+        f"""SELECT t.id, t.channel, t.status, t.created_at, f.id AS first_id, f.date AS first_in,
                   CASE WHEN :text > 0 THEN substr(f.text, 1, :text) END AS first_text,
-                  (SELECT min(a.date) FROM messages a
+                  CASE WHEN :answers THEN (SELECT min(a.date) FROM messages a
                     WHERE a.ticket_id = t.id AND a.direction = 'out' AND a.date >= f.date)
-                   AS first_answer
+                   END AS first_answer
              FROM tickets t
              LEFT JOIN messages f ON f.id = (
                   SELECT m.id FROM messages m WHERE m.ticket_id = t.id AND m.direction = 'in'
                    ORDER BY m.date, m.id LIMIT 1)
-            WHERE t.last_message_at >= :start AND t.created_at >= :start
-              AND t.created_at < :end""",
-        {"start": format_time(start), "end": format_time(end), "text": text},
+            WHERE t.last_message_at >= :last_from {before}
+              AND t.created_at >= :start AND t.created_at < :end""",
+        {
+            "start": format_time(start),
+            "end": format_time(end),
+            "text": text,
+            "answers": answers,
+            "last_from": format_time(last_from),
+            "last_before": format_time(last_before) if last_before is not None else None,
+        },
     ).fetchall()
     return [
         PeriodTicket(

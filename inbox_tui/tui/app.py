@@ -43,7 +43,7 @@ from inbox_tui.tui.screens.main import MainScreen
 from inbox_tui.tui.start_and_quit import StartAndQuit
 from inbox_tui.tui.theme_memory import ThemeMemory
 from inbox_tui.tui.ticket_views import SavedSearch, due_settled, settle_due, wake_snoozed
-from inbox_tui.tui.trend_watch import TrendWatch
+from inbox_tui.tui.trend_watch import TrendPace, TrendWatch
 from inbox_tui.tui.ui_state import remember_panel, remembered_panel
 from inbox_tui.tui.widgets.status_line import OutboxReport, SyncReport
 
@@ -135,7 +135,9 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
         if saved_searches is None:
             saved_searches = config.ui.saved_searches
         self._templates: list[Template] | None = None  # loaded at the first reply
+        self._templates_lock = threading.Lock()  # held while they load (start_and_quit.py)
         self.composer_ahead = ComposerAhead(self)  # the next `r`'s composer, built beside the list
+        self.trend_pace = TrendPace()  # the trends worker waits while the seller types
         self.outbox_report = OutboxReport()
         self._send_again = False  # a send was asked for while one ran: run once more after it
         self._held_timer: Timer | None = None  # sends a reply when its undo hold ends
@@ -234,10 +236,16 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
         return main if isinstance(main, MainScreen) and main.is_mounted else None
 
     @property
+    def settings(self) -> Config | StartConfig:
+        """The config as the first frame reads it: from the CLI, the start cache's settings
+        (no pydantic; `whole` or `config` validates the rest), else the whole `Config`."""
+        return self._settings
+
+    @property
     def config(self) -> Config:
         """The whole validated config (seller, signature, templates, sources, rules, orders):
-        from the CLI, built at the first use (StartConfig.full), which the composer's
-        preparation beside the UI makes right after the first frame."""
+        from the CLI, built at the first use (StartConfig.full), which the preparation beside
+        the UI makes once the composer is prepared (start_and_quit.py), or a sync before it."""
         settings = self._settings
         return settings.full() if isinstance(settings, StartConfig) else settings
 
@@ -344,6 +352,7 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
 
     def on_unmount(self) -> None:
         self._shown.set()  # workers still waiting for a first frame need not
+        self.trend_pace.stop()  # the trends worker stops at its next step
         self._stop_watching.set()  # the watchers notice within a second (inbox-tui itself ends
         # sooner: start_and_quit.py)
         self.gc_pacer.stop()
@@ -379,6 +388,7 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
             self.gc_pacer.key_pressed()  # no collection until the keys pause
         if isinstance(event, events.Key | events.MouseEvent):
             self.composer_ahead.acted(event)  # the next composer is made in a quiet moment
+            self.trend_pace.acted(event)  # the trends worker waits meanwhile
         await super().on_event(event)
 
     # --- replies: the composer and the sender worker --------------------------------------------
@@ -388,10 +398,10 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
         """The reply templates (shipped plus the seller's), loaded once; a broken file of the
         seller's is reported in one line and the shipped library used meanwhile."""
         if self._templates is None:
-            from inbox_tui.templates import TemplateError, load_library, shipped_templates
+            from inbox_tui.templates import TemplateError, shipped_templates
 
             try:
-                self._templates = load_library(self.config.templates)
+                self._templates = self.load_template_library()
             except TemplateError as exc:
                 message = f"templates: {exc}; using the shipped ones"
                 self.notify(message, severity="error", markup=False)  # a file's text: not markup
@@ -434,8 +444,9 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
         if composer is None:
             from inbox_tui.tui.screens.composer import ComposerScreen
 
+            # the start's settings: the whole config is validated when the reply needs it
             composer = ComposerScreen(
-                self.store, ticket_id, config=self.config, templates=self.templates, now=self.now
+                self.store, ticket_id, config=self.settings, templates=self.templates, now=self.now
             )
         elif composer.ready:  # filled in first: its title and focus are in its first frame
             composer.open(ticket_id)

@@ -68,7 +68,7 @@ class ComposerAhead:
         from inbox_tui.tui.screens.composer import ComposerScreen
 
         composer = ComposerScreen(
-            app.store, None, config=app.config, templates=templates, now=app.now
+            app.store, None, config=app.settings, templates=templates, now=app.now
         )
         self._composer, self._size = composer, app.size
         # What App.push_screen does to a screen that is not running yet (Textual's

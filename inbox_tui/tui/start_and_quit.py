@@ -2,9 +2,12 @@
 
 Start: the sync, IDLE and send workers exist from mount but wait for the first frame before
 their imports (IMAP, the parser, SMTP, HTTP: ~0.1 s of the one core Python has), and the
-composer's modules and templates load beside the UI once it is up (the first `r` waited
-~100 ms for them), after the whole config: from the CLI the first frame is built from the
-config's start cache (config_cache.py), and pydantic validates the file only then.
+composer's modules and templates load beside the UI as soon as it is up (the first `r`
+waited ~100 ms for them), and a composer is made ahead with them (composer_ahead.py); only
+then the whole config: from the CLI the first frame and the composer are built from the
+config's start cache (config_cache.py), and pydantic validates the file after them, so that
+an `r` typed as the list shows waits for nothing the composer does not need. An `r` typed
+while the templates load waits for that loading, not loads them a second time beside it.
 tests/test_startup.py keeps heavy imports away from the first frame.
 
 Quit: the shell prompt back as soon as nothing is left that must finish.
@@ -52,7 +55,8 @@ if TYPE_CHECKING:
     from inbox_tui.tui.app import InboxApp
     from inbox_tui.tui.css_cache import CssCache
 
-PREPARE_AFTER = 0.3  # seconds after the first frame: the composer's modules and templates load
+PREPARE_AFTER = 0.05  # seconds after the first frame: the composer's modules and templates load
+REST_AFTER = 0.3  # seconds after the composer is prepared: the whole config, the other screens
 FIRST_FRAME_WAIT = 5.0  # seconds a worker waits at most for the first frame before it starts
 HUNG_UP = 128 + signal.SIGHUP  # the exit code when the terminal went away: 129, as shells say
 
@@ -64,6 +68,8 @@ class StartAndQuit:
     _send_lock: Lock  # held by the send worker while a send runs
     _quitting: bool
     _templates: list[Template] | None
+    _templates_lock: Lock  # held while the templates load
+    settings: Any  # the config as the first frame reads it (a StartConfig from the CLI)
     make_composer_ahead: Callable[[], None]
     css_cache: CssCache | None
     hung_up: bool  # the terminal went away: the app ended without a quit (exit code HUNG_UP)
@@ -115,19 +121,53 @@ class StartAndQuit:
         core Python has): wait until the list is on screen."""
         self._shown.wait(FIRST_FRAME_WAIT)
 
+    def load_template_library(self) -> list[Template]:
+        """The template library (shipped, and the seller's `templates:` from the start's
+        settings), loaded once by whichever thread asks first: an `r` typed while the
+        preparation loads it waits for that, rather than loading it again beside it (on one
+        core, both would take twice as long). TemplateError for a broken one, at each call."""
+        from inbox_tui.templates import load_library
+
+        with self._templates_lock:
+            if self._templates is None:
+                self._templates = load_library(self.settings.templates)
+            return self._templates
+
     @work(thread=True, group="prepare", exit_on_error=False)
     def _prepare_replies(self) -> None:
         """Beside the UI, once it is up: the composer's modules (Jinja2, the suggester) and
         the template library, so that the first `r` does not wait for them (~100 ms of its
-        ~150). A broken library is left for the composer to report when it opens. Before
-        them, the whole config (config_cache.StartConfig.full: pydantic and the models), and
-        after them the screens the list's keys open (thread, confirm, snooze, tags, views, outbox,
-        help)."""
+        ~150), then a composer made ahead (`_prepared`). A broken library is left for the
+        composer to report when it opens. The whole config (pydantic) and the other screens
+        come after (`_prepare_the_rest`): the composer does not need them to open."""
         if (css := self.css_cache) is not None:  # the first screen's CSS, for the next start
             css.keep()
-        self.config  # noqa: B018  # validated now, not in the first key that needs it
         import inbox_tui.tui.screens.composer  # noqa: F401
-        from inbox_tui.templates import TemplateError, load_library
+        from inbox_tui.templates import TemplateError
+
+        try:
+            library: list[Template] | None = self.load_template_library()
+        except TemplateError:
+            library = None
+        if library is not None:
+            from inbox_tui.suggest import read_templates
+
+            read_templates(library)  # the suggestions' index: put together at `r` from these
+        self.call_from_thread(self._prepared, library is not None)
+
+    def _prepared(self, library_loaded: bool) -> None:
+        if library_loaded:
+            self.make_composer_ahead()  # the first `r`'s composer, built now beside the list
+        # after the composer made ahead has mounted, not beside it
+        self.set_timer(REST_AFTER, self._prepare_the_rest)
+
+    @work(thread=True, group="prepare", exit_on_error=False)
+    def _prepare_the_rest(self) -> None:
+        """Beside the UI, after the composer: the whole config (config_cache.StartConfig.full:
+        pydantic and the models), not in the first key that needs it (a send, a sync, a
+        rule), and the screens the list's keys open (thread, confirm, snooze, tags, views,
+        outbox, help); the CSS the composer brought, for the next start."""
+        self.config  # noqa: B018  # validated now
         from inbox_tui.tui.screens import (  # noqa: F401
             confirm,
             help,
@@ -138,19 +178,8 @@ class StartAndQuit:
             view_picker,
         )
 
-        try:
-            library = load_library(self.config.templates)
-        except TemplateError:
-            return
-        from inbox_tui.suggest import read_templates
-
-        read_templates(library)  # the suggestions' index: put together at `r` from these
-        self.call_from_thread(self._prepared, library)
-
-    def _prepared(self, library: list[Template]) -> None:
-        if self._templates is None:
-            self._templates = library
-        self.make_composer_ahead()  # the first `r`'s composer, built now beside the list
+        if (css := self.css_cache) is not None:
+            css.keep()
 
     def end_sending(self, waiting: Callable[[], None]) -> None:
         """After the app has ended: wait for a reply being sent (calling `waiting` first when

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events, on
@@ -25,6 +25,7 @@ from textual.widgets import Input, Static, TextArea
 from textual.widgets.input import Selection as SubjectSelection
 
 from inbox_tui import replies
+from inbox_tui.config_cache import whole
 from inbox_tui.outbox.message import reply_subject, with_signature
 from inbox_tui.outbox.queue import ReplyRefused, check_reply, files_refused
 from inbox_tui.sanitize import readable_line
@@ -55,6 +56,9 @@ from inbox_tui.tui.widgets.key_footer import KeyFooter
 from inbox_tui.tui.widgets.reply_text import ReplyText
 from inbox_tui.tui.widgets.template_picker import TemplatePicker
 from inbox_tui.tui.widgets.thread_view import ThreadView
+
+if TYPE_CHECKING:
+    from inbox_tui.config import Config
 
 SAVE_DELAY = 0.5  # seconds after the last key before the draft is written
 
@@ -104,7 +108,9 @@ class ComposerScreen(Screen[int | None]):
         self.ticket_id: int = 0 if ticket_id is None else ticket_id
         self.made_ahead = ticket_id is None
         self.ready = False  # made ahead and mounted, its filter focused: `open` fills it in
-        self.config = config
+        # a validated Config, or the CLI's start settings (config_cache.StartConfig): the
+        # composer opens from their seller; sending and attaching take the whole `config`
+        self.settings = config
         self.now = now
         self.ticket: TicketRow | None = None
         self.templates: list[Template] = []  # those for this ticket's channel
@@ -133,7 +139,7 @@ class ComposerScreen(Screen[int | None]):
         preset_width_classes(self)
         yield InboxHeader()
         yield ThreadView(
-            self.store, now=self.now, tz=self.config.seller.tzinfo, id="composer-thread"
+            self.store, now=self.now, tz=self.settings.seller.tzinfo, id="composer-thread"
         )
         with Vertical(id="composer"):
             yield Static(Text(""), id="reply-to")
@@ -151,6 +157,13 @@ class ComposerScreen(Screen[int | None]):
 
     # The editing widgets are held, not queried: the draft is saved once more as the screen
     # unmounts, when they are already out of the DOM (their text is still there).
+
+    @property
+    def config(self) -> Config:
+        """The whole validated config (its sources, outbox and attachment settings): from the
+        start's settings, validated at the first send or file (the app does it beside the UI
+        once the composer is prepared, well before)."""
+        return whole(self.settings)
 
     @property
     def body(self) -> ReplyText:
@@ -201,7 +214,7 @@ class ComposerScreen(Screen[int | None]):
         self.ticket = ticket
         self._title = f"Reply to ticket #{ticket.id} · {ticket.channel}"
         self.sub_title = self._title
-        self.context = replies.context_for(self.store, self.config, ticket.id, now=self.now())
+        self.context = replies.context_for(self.store, self.settings, ticket.id, now=self.now())
         text = last_inbound_text(self.store, ticket.id)
         language = detect_language(text) or "en"  # the customer's language lists first
         self.templates = sorted(
