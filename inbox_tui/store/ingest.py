@@ -325,7 +325,7 @@ class Ingest:
         self._locations: list[tuple[str, str, str, int]] = []
         self._held_digests: dict[str, int] = {}  # raw_sha256 -> id, for the held messages
         self._held_ids: dict[str, list[tuple[int, str]]] = {}  # Message-ID -> [(id, content_key)]
-        self._next_id: int | None = None
+        self._next_ids: dict[str, int] = {}  # table -> the id SQLite would give its next row
         self._folds: dict[str, str] = {}  # value -> fold_for_search(value), from Ready.folds
         # Buffered: the summary columns of the tickets this batch's messages went into, as
         # they will be (held, so a ticket is written once a flush, not once a message), and
@@ -337,10 +337,8 @@ class Ingest:
         # _tickets) and the thread references.
         self._ahead: LookAhead | None = None
         self._new_tickets: dict[int, str | None] = {}
-        self._next_ticket: int | None = None
         self._refs: list[tuple[str, int]] = []
         self._new_customers: list[tuple[int, str, str, str, str]] = []
-        self._next_customer: int | None = None
 
     def begin_batch(self) -> None:
         self.forget()
@@ -443,15 +441,13 @@ class Ingest:
         self._locations.clear()
         self._held_digests.clear()
         self._held_ids.clear()
-        self._next_id = None
+        self._next_ids.clear()  # a merge may have deleted the newest ticket: SQLite's next id
         self._tickets.clear()
         self._changed_tickets.clear()
         self._folds.clear()
         self._new_tickets.clear()
-        self._next_ticket = None  # a merge may have deleted the newest ticket: SQLite's next id
         self._refs.clear()
         self._new_customers.clear()
-        self._next_customer = None
 
     def settle(self, policy: DuePolicy) -> None:
         """After the batch committed: wake snoozed tickets the customer wrote to (when the
@@ -599,14 +595,17 @@ class Ingest:
     # --- helpers -------------------------------------------------------------------------
 
     def _new_message_id(self) -> int:
-        """The id SQLite would give the next row (max + 1), so held rows can be referred to."""
-        if self._next_id is None:
-            self._next_id = self.conn.execute(
-                "SELECT coalesce(max(id), 0) + 1 FROM messages"
-            ).fetchone()[0]
-        message_id = self._next_id
-        self._next_id += 1
-        return message_id
+        return self._new_id("messages")
+
+    def _new_id(self, table: str) -> int:
+        """The id SQLite would give the next row of `table` (max + 1), so held rows can be
+        referred to."""
+        new_id = self._next_ids.get(table)
+        if new_id is None:
+            query = f"SELECT coalesce(max(id), 0) + 1 FROM {table}"  # noqa: S608  # ours
+            new_id = self.conn.execute(query).fetchone()[0]
+        self._next_ids[table] = new_id + 1
+        return new_id
 
     def _customer_id(self, ready: Ready) -> int | None:
         addr, name = ready.customer_addr, ready.customer_name
@@ -622,13 +621,9 @@ class Ingest:
                 "SELECT id, name FROM customers WHERE email = ?", (addr,)
             ).fetchone()
         if row is None and self._ahead is not None:  # held, as tickets are (_create_ticket)
-            if self._next_customer is None:
-                self._next_customer = self.conn.execute(
-                    "SELECT coalesce(max(id), 0) + 1 FROM customers"
-                ).fetchone()[0]
-            customer_id = self._next_customer
-            self._next_customer += 1
-            self._new_customers.append((customer_id, addr, name, ready.channel, utc_now()))
+            held = self._new_id("customers")
+            self._new_customers.append((held, addr, name, ready.channel, utc_now()))
+            customer_id: int | None = held
         elif row is None:
             customer_id = self.conn.execute(
                 "INSERT INTO customers (email, name, channel, created_at) VALUES (?, ?, ?, ?)",
@@ -688,15 +683,10 @@ class Ingest:
             ready.channel,
         ]
         if self._ahead is not None:
-            if self._next_ticket is None:
-                self._next_ticket = self.conn.execute(
-                    "SELECT coalesce(max(id), 0) + 1 FROM tickets"
-                ).fetchone()[0]
-            ticket_id = self._next_ticket
-            self._next_ticket += 1
-            self._new_tickets[ticket_id] = ready.thread_key
-            self._tickets[ticket_id] = [*summary, "open", ticket_id, None]  # None: not stored
-            return ticket_id
+            held = self._new_id("tickets")
+            self._new_tickets[held] = ready.thread_key
+            self._tickets[held] = [*summary, "open", held, None]  # None: not stored
+            return held
         ticket_id = self.conn.execute(
             """INSERT INTO tickets (thread_key, channel, subject, title, customer_id, order_number,
                    created_at, last_message_at, last_inbound_at, last_outbound_at,
