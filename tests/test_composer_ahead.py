@@ -28,6 +28,13 @@ def made_ahead(app: InboxApp) -> bool:
     return ready is not None and ready.ready
 
 
+async def throw_away_ahead(app: InboxApp, ticket_id: int) -> None:
+    """Take the composer made ahead and remove it: none is ready until the test makes one."""
+    spare = app.composer_ahead.take(ticket_id)
+    assert spare is not None
+    await spare.remove()
+
+
 async def settled_text(pilot, app: InboxApp) -> str:
     """The screen once the composer's later frames (its footer's hints) are drawn."""
     await until(pilot, lambda: "Send" in screen_text(app), "the composer's key hints")
@@ -49,9 +56,7 @@ async def test_r_after_a_pause_shows_what_r_builds_on_the_spot(inbox, config) ->
         await pilot.pause()
 
         await until(pilot, lambda: made_ahead(app), "the next composer made ahead")
-        spare = app.composer_ahead.take(ids["wismo"])  # none ready: `r` builds one, as before
-        assert spare is not None
-        await spare.remove()
+        await throw_away_ahead(app, ids["wismo"])  # none ready: `r` builds one, as before
         screen = await open_on(pilot, app, ids["wismo"])
         assert not screen.made_ahead
         assert await settled_text(pilot, app) == ahead
@@ -111,9 +116,7 @@ async def test_r_while_it_is_still_composing_opens_it_as_it_mounts(inbox, config
     app = make_app(store, config)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: made_ahead(app), "the composer made ahead")
-        spare = app.composer_ahead.take(ids["wismo"])
-        assert spare is not None
-        await spare.remove()
+        await throw_away_ahead(app, ids["wismo"])
         tickets = app.screen.ticket_list
         while tickets.ticket is None or tickets.ticket.id != ids["wismo"]:
             await pilot.press("j")
@@ -137,9 +140,7 @@ async def test_text_selected_with_the_mouse_stays_selected_as_it_mounts(inbox, c
     app = make_app(store, config)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: made_ahead(app), "the composer made ahead")
-        spare = app.composer_ahead.take(ids["wismo"])
-        assert spare is not None
-        await spare.remove()
+        await throw_away_ahead(app, ids["wismo"])
         view = app.screen.thread
         await until(pilot, lambda: view.ticket_id is not None, "a thread shown")
         left = view.content_region.x - view.region.x
