@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import TypeVar
 
 from inbox_tui.search import term_text
 from inbox_tui.sla import DEFAULT_POLICY, SlaPolicy, is_late
@@ -43,6 +44,7 @@ from inbox_tui.templates import Template
 from inbox_tui.times import short_day
 
 TOP = 8  # topics, tags and products shown
+T = TypeVar("T")
 READ_STEPS = (WEEK + BASELINE) // WEEK  # the nine weeks' tickets are read a week at a time
 PACE_FACTS = 1000  # tickets between two calls of a `pace` where each costs a few µs
 
@@ -322,7 +324,7 @@ def ticket_facts(
     pace()
     ordered = ticket_products(store, ids)
     facts: dict[int, TicketFacts] = {}
-    for n, t in enumerate(tickets, 1):
+    for t in _paced(tickets, pace):
         facts[t.id] = TicketFacts(
             t.id,
             t.created or t.first_inbound or datetime.min.replace(tzinfo=UTC),
@@ -331,8 +333,6 @@ def ticket_facts(
             tags=tuple(tags.get(t.id, ())),
             products=tuple(sorted(ordered.get(t.id) or _named(about.get(t.id)))),
         )
-        if n % PACE_FACTS == 0:
-            pace()
     return facts
 
 
@@ -368,9 +368,10 @@ def unusual_now(
     )
 
 
-def _paced(facts: Iterable[TicketFacts], pace: Callable[[], None]) -> Iterator[TicketFacts]:
-    for n, fact in enumerate(facts, 1):
-        yield fact
+def _paced(items: Iterable[T], pace: Callable[[], None]) -> Iterator[T]:
+    """`items`, with `pace` called after every PACE_FACTS of them."""
+    for n, item in enumerate(items, 1):
+        yield item
         if n % PACE_FACTS == 0:
             pace()
 
