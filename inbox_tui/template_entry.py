@@ -12,6 +12,7 @@ tests/test_template_entry.py holds both to the same results.
 from __future__ import annotations
 
 import re
+from functools import cache
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, TypeGuard
 
@@ -87,18 +88,9 @@ def known_keys() -> list[str]:
     return sorted(FIELDS)
 
 
-_MODEL: type[BaseModel] | None = None
-
-
+@cache
 def _model() -> type[BaseModel]:
-    """The pydantic model of an entry, made at its first use."""
-    global _MODEL  # noqa: PLW0603  # one model, made once
-    if _MODEL is None:
-        _MODEL = _make_model()
-    return _MODEL
-
-
-def _make_model() -> type[BaseModel]:
+    """The pydantic model of an entry, made once, at its first use."""
     from typing import Literal
 
     from pydantic import BaseModel, ConfigDict, Field, field_validator
