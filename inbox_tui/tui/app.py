@@ -15,7 +15,7 @@ from textual.worker import WorkerFailed
 
 from inbox_tui.channels.base import SourceKind
 from inbox_tui.channels.registry import source_kind
-from inbox_tui.config_cache import StartConfig
+from inbox_tui.config_cache import StartConfig, whole
 from inbox_tui.crash import record as record_crash
 from inbox_tui.sla import SlaPolicy
 from inbox_tui.store.db import Store, checkpoint
@@ -246,8 +246,7 @@ class InboxApp(StartAndQuit, TrendWatch, OrderRefresh, App[None]):
         """The whole validated config (seller, signature, templates, sources, rules, orders):
         from the CLI, built at the first use (StartConfig.full), which the preparation beside
         the UI makes once the composer is prepared (start_and_quit.py), or a sync before it."""
-        settings = self._settings
-        return settings.full() if isinstance(settings, StartConfig) else settings
+        return whole(self._settings)
 
     @property
     def sources(self) -> list[Any]:
